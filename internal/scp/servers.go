@@ -1,0 +1,180 @@
+package scp
+
+import (
+	"context"
+	"errors"
+	"net/http"
+)
+
+// Server states reported by the API. A deleted server answers 404; there is no DELETED state.
+const (
+	ServerStateBuild    = "BUILD"
+	ServerStateActive   = "ACTIVE"
+	ServerStateShutoff  = "SHUTOFF"
+	ServerStateStopped  = "STOPPED"
+	ServerStateDeleting = "DELETING"
+	ServerStateError    = "ERROR"
+)
+
+// Tag is a key/value label.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ServerNetwork is one network interface request; exactly one of the fields is normally set.
+type ServerNetwork struct {
+	SubnetID   string `json:"subnet_id,omitempty"`
+	PortID     string `json:"port_id,omitempty"`
+	FixedIP    string `json:"fixed_ip,omitempty"`
+	PublicIPID string `json:"public_ip_id,omitempty"`
+}
+
+// ServerVolumeSpec describes a volume created with the server; BootIndex 0 is the OS volume.
+type ServerVolumeSpec struct {
+	BootIndex           int    `json:"boot_index"`
+	Size                int64  `json:"size"`
+	Type                string `json:"type,omitempty"`
+	SourceType          string `json:"source_type,omitempty"`
+	DeleteOnTermination bool   `json:"delete_on_termination"`
+}
+
+// CreateServerRequest is the body of POST /v1/servers.
+type CreateServerRequest struct {
+	Name           string             `json:"name"`
+	ImageID        string             `json:"image_id"`
+	ServerTypeID   string             `json:"server_type_id"`
+	KeypairName    string             `json:"keypair_name,omitempty"`
+	Networks       []ServerNetwork    `json:"networks,omitempty"`
+	SecurityGroups []string           `json:"security_groups,omitempty"`
+	Volumes        []ServerVolumeSpec `json:"volumes"`
+	Lock           bool               `json:"lock,omitempty"`
+	Tags           []Tag              `json:"tags,omitempty"`
+	UserData       string             `json:"user_data,omitempty"`
+	ServerGroupID  string             `json:"server_group_id,omitempty"`
+	FileStorageIDs []string           `json:"file_storage_ids,omitempty"`
+}
+
+type createServerResponse struct {
+	Servers []struct {
+		ID string `json:"id"`
+	} `json:"servers"`
+}
+
+func (r *createServerResponse) validate() error {
+	if len(r.Servers) == 0 || r.Servers[0].ID == "" {
+		return errors.New(`it has no "servers[0].id"`)
+	}
+	return nil
+}
+
+// ServerType is the flavour of a server.
+type ServerType struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ServerVolume is a volume as listed in a server's description.
+type ServerVolume struct {
+	ID                  string `json:"id"`
+	DeleteOnTermination bool   `json:"delete_on_termination"`
+}
+
+// Server is the answer of GET /v1/servers/{id}.
+type Server struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	State       string         `json:"state"`
+	Locked      bool           `json:"locked"`
+	ImageID     string         `json:"image_id"`
+	ServerType  ServerType     `json:"server_type"`
+	KeypairName string         `json:"keypair_name"`
+	VpcID       string         `json:"vpc_id"`
+	Volumes     []ServerVolume `json:"volumes"`
+	Tags        []Tag          `json:"tags"`
+	CreatedAt   string         `json:"created_at"`
+	ModifiedAt  string         `json:"modified_at"`
+}
+
+func (s *Server) validate() error {
+	if s.ID == "" || s.State == "" {
+		return errors.New(`it lacks the server's "id" or "state"`)
+	}
+	return nil
+}
+
+// OSVolumeID returns the server's OS default volume: the API lists the boot volume first.
+func (s *Server) OSVolumeID() string {
+	if len(s.Volumes) == 0 {
+		return ""
+	}
+	return s.Volumes[0].ID
+}
+
+// CreateServer sends POST /v1/servers and returns the new server's id. The server is not ready
+// until it reaches ACTIVE.
+func (c *Client) CreateServer(ctx context.Context, body CreateServerRequest) (string, error) {
+	var out createServerResponse
+	err := c.do(ctx, request{method: http.MethodPost, segments: []string{"v1", "servers"}, body: body, op: "server.create"}, &out)
+	if err != nil {
+		return "", err
+	}
+	return out.Servers[0].ID, nil
+}
+
+// GetServer reads one server. A deleted server gives an error for which IsNotFound is true.
+func (c *Client) GetServer(ctx context.Context, id string) (*Server, error) {
+	var out Server
+	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "servers", id}, idempotent: true, op: "server.get"}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteServer sends DELETE /v1/servers/{id}: 202 means accepted, not done.
+func (c *Client) DeleteServer(ctx context.Context, id string) error {
+	return c.do(ctx, request{method: http.MethodDelete, segments: []string{"v1", "servers", id}, idempotent: true, op: "server.delete"}, nil)
+}
+
+// LockServer asks for the server's lock to be set; UnlockServer clears it. Both are asynchronous.
+func (c *Client) LockServer(ctx context.Context, id string) error {
+	return c.do(ctx, request{method: http.MethodPost, segments: []string{"v1", "servers", id, "lock"}, idempotent: true, op: "server.lock"}, nil)
+}
+
+// UnlockServer clears the server's lock.
+func (c *Client) UnlockServer(ctx context.Context, id string) error {
+	return c.do(ctx, request{method: http.MethodPost, segments: []string{"v1", "servers", id, "unlock"}, idempotent: true, op: "server.unlock"}, nil)
+}
+
+// ServerVolumeAttachment is one entry of GET /v1/servers/{id}/volumes.
+type ServerVolumeAttachment struct {
+	ID                  string `json:"id"`
+	VolumeID            string `json:"volume_id"`
+	ServerID            string `json:"server_id"`
+	Device              string `json:"device"`
+	DeleteOnTermination bool   `json:"delete_on_termination"`
+}
+
+type serverVolumesResponse struct {
+	Volumes []ServerVolumeAttachment `json:"volumes"`
+}
+
+func (r *serverVolumesResponse) validate() error {
+	for _, v := range r.Volumes {
+		if v.VolumeID == "" {
+			return errors.New(`an entry lacks "volume_id"`)
+		}
+	}
+	return nil
+}
+
+// ListServerVolumes lists the volumes attached to a server, boot volume first.
+func (c *Client) ListServerVolumes(ctx context.Context, serverID string) ([]ServerVolumeAttachment, error) {
+	var out serverVolumesResponse
+	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "servers", serverID, "volumes"}, idempotent: true, op: "server.volumes"}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return out.Volumes, nil
+}

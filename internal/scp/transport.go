@@ -1,0 +1,339 @@
+package scp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// LogSubsystem is the tflog subsystem of API traffic: TF_LOG_PROVIDER_SCP_API=TRACE shows it alone.
+const LogSubsystem = "scp_api"
+
+// maxBodyBytes bounds how much of any answer is read, so a hostile endpoint cannot exhaust memory.
+const maxBodyBytes = 4 << 20
+
+// RetryPolicy bounds the retry loop. Zero fields take the defaults.
+type RetryPolicy struct {
+	// MaxAttempts bounds attempts for server errors and connection failures.
+	MaxAttempts int
+	// MaxThrottledAttempts bounds attempts answered 429 or "busy"; these changed nothing, so
+	// waiting longer is always safe and a large run slows down rather than fails.
+	MaxThrottledAttempts int
+	BaseDelay            time.Duration
+	MaxDelay             time.Duration
+	// AttemptTimeout bounds one attempt, so a hung connection is abandoned and retried.
+	AttemptTimeout time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 6
+	}
+	if p.MaxThrottledAttempts <= 0 {
+		p.MaxThrottledAttempts = 40
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 250 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 15 * time.Second
+	}
+	if p.AttemptTimeout <= 0 {
+		p.AttemptTimeout = 60 * time.Second
+	}
+	return p
+}
+
+// request describes one API call.
+type request struct {
+	method   string
+	segments []string
+	query    url.Values
+	body     any
+	// idempotent calls may be retried after an ambiguous failure (a reset connection, a 5xx):
+	// sending them twice has the same effect as once. Creates are not, so they are retried only
+	// when the answer proves nothing was done (429, busy, a connection never made).
+	idempotent bool
+	// op names the operation in logs, e.g. "server.delete".
+	op string
+}
+
+// do runs req with retries and decodes a success body into out (when out is non-nil).
+func (c *Client) do(ctx context.Context, req request, out any) error {
+	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, c.creds.secretKey, c.creds.accessKey)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, c.creds.secretKey, c.creds.accessKey)
+
+	var payload []byte
+	if req.body != nil {
+		var err error
+		if payload, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("encoding %s request: %w", req.op, err)
+		}
+	}
+	u := c.buildURL(req.segments, req.query)
+	path := u.EscapedPath()
+
+	failures, throttled := 0, 0
+	for attempt := 1; ; attempt++ {
+		if err := c.waitForThrottle(ctx); err != nil {
+			return interrupted(req, err)
+		}
+		status, body, header, err := c.attempt(ctx, req, u, payload, attempt)
+		if err != nil {
+			if ctx.Err() != nil {
+				return interrupted(req, ctx.Err())
+			}
+			failures++
+			if !(req.idempotent || neverSent(err)) || failures >= c.retry.MaxAttempts {
+				return connectionError(req, path, attempt, err)
+			}
+			c.sleep(ctx, c.backoff(failures))
+			continue
+		}
+		switch {
+		case status >= 200 && status < 300:
+			return decodeSuccess(req, path, status, header, body, out)
+		case status == http.StatusTooManyRequests:
+			throttled++
+			if throttled >= c.retry.MaxThrottledAttempts {
+				return newAPIError(req.method, path, status, body)
+			}
+			c.throttle(retryAfter(header, c.backoff(throttled)))
+			continue
+		case status == http.StatusConflict && isBusyBody(body):
+			throttled++
+			if throttled >= c.retry.MaxThrottledAttempts {
+				return newAPIError(req.method, path, status, body)
+			}
+			c.sleep(ctx, c.backoff(throttled))
+			continue
+		case retryableStatus(status) && req.idempotent:
+			failures++
+			if failures >= c.retry.MaxAttempts {
+				return newAPIError(req.method, path, status, body)
+			}
+			c.sleep(ctx, retryAfter(header, c.backoff(failures)))
+			continue
+		}
+		apiErr := newAPIError(req.method, path, status, body)
+		if status == http.StatusUnauthorized {
+			apiErr.CredentialSource = c.credSource
+			apiErr.AccessKeyHint = MaskKey(c.creds.accessKey)
+		}
+		return apiErr
+	}
+}
+
+// attempt sends one signed request and reads its answer.
+func (c *Client) attempt(ctx context.Context, req request, u *url.URL, payload []byte, attempt int) (int, []byte, http.Header, error) {
+	attemptCtx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
+	defer cancel()
+
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	httpReq, err := http.NewRequestWithContext(attemptCtx, req.method, u.String(), body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	httpReq.Header.Set("Accept", "application/json")
+	if payload != nil {
+		httpReq.Header.Set("Content-Type", "application/json")
+	}
+	httpReq.Header.Set("User-Agent", c.userAgent)
+	httpReq.Header.Set("Accept-Language", c.acceptLanguage)
+	httpReq.Header.Set(headerAPIVersion, "virtualserver "+c.apiVersion)
+	c.creds.sign(httpReq, c.now())
+
+	fields := map[string]any{
+		"op": req.op, "method": req.method, "url": u.String(), "attempt": attempt,
+		"api_version": c.apiVersion, "access_key": MaskKey(c.creds.accessKey),
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, "sending SCP API request", fields)
+	if len(payload) > 0 {
+		tflog.SubsystemTrace(ctx, LogSubsystem, "SCP API request body", map[string]any{"op": req.op, "body": redactBody(payload)})
+	}
+
+	started := time.Now()
+	resp, err := c.httpClient.Do(httpReq)
+	if err != nil {
+		fields["error"] = err.Error()
+		fields["duration_ms"] = time.Since(started).Milliseconds()
+		tflog.SubsystemWarn(ctx, LogSubsystem, "SCP API request failed", fields)
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.SubsystemWarn(ctx, LogSubsystem, "reading SCP API answer failed", fields)
+		return 0, nil, nil, err
+	}
+	fields["status"] = resp.StatusCode
+	fields["duration_ms"] = time.Since(started).Milliseconds()
+	tflog.SubsystemDebug(ctx, LogSubsystem, "received SCP API answer", fields)
+	if len(respBody) > 0 {
+		tflog.SubsystemTrace(ctx, LogSubsystem, "SCP API answer body", map[string]any{"op": req.op, "body": sanitizeText(string(respBody), 2048)})
+	}
+	return resp.StatusCode, respBody, resp.Header, nil
+}
+
+// redactBody keeps request bodies useful in TRACE logs without user_data, which may hold secrets.
+func redactBody(payload []byte) string {
+	var fields map[string]any
+	if json.Unmarshal(payload, &fields) != nil {
+		return "(unparsed body omitted)"
+	}
+	if _, ok := fields["user_data"]; ok {
+		fields["user_data"] = "(redacted)"
+	}
+	out, _ := json.Marshal(fields)
+	return string(out)
+}
+
+func decodeSuccess(req request, path string, status int, header http.Header, body []byte, out any) error {
+	if out == nil {
+		return nil
+	}
+	fail := func(reason string) error {
+		return &DecodeError{Method: req.method, Path: path, StatusCode: status, ContentType: header.Get("Content-Type"), Reason: reason}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return fail("the body is empty")
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		if bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
+			return fail("it is HTML, not JSON")
+		}
+		return fail("it is not the documented JSON: " + err.Error())
+	}
+	if v, ok := out.(validator); ok {
+		if err := v.validate(); err != nil {
+			return fail(err.Error())
+		}
+	}
+	return nil
+}
+
+// validator is implemented by answer types that have required fields.
+type validator interface{ validate() error }
+
+func isBusyBody(body []byte) bool {
+	e := newAPIError("", "", http.StatusConflict, body)
+	return isBusyAnswer(e.Code, e.Detail)
+}
+
+func retryableStatus(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// neverSent reports connection failures that happened before the request could reach the server,
+// after which even a create is safe to send again.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date), falling back to the computed backoff.
+func retryAfter(header http.Header, fallback time.Duration) time.Duration {
+	value := strings.TrimSpace(header.Get("Retry-After"))
+	if value == "" {
+		return fallback
+	}
+	if secs, err := strconv.Atoi(value); err == nil && secs >= 0 {
+		d := time.Duration(secs) * time.Second
+		return min(d, 5*time.Minute) + jitter(250*time.Millisecond)
+	}
+	if when, err := http.ParseTime(value); err == nil {
+		return min(max(time.Until(when), 0), 5*time.Minute) + jitter(250*time.Millisecond)
+	}
+	return fallback
+}
+
+// backoff is capped exponential backoff with full jitter over the upper half of the window.
+func (c *Client) backoff(n int) time.Duration {
+	window := c.retry.BaseDelay << min(n-1, 16)
+	if window > c.retry.MaxDelay || window <= 0 {
+		window = c.retry.MaxDelay
+	}
+	return window/2 + jitter(window/2)
+}
+
+func jitter(limit time.Duration) time.Duration {
+	if limit <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(limit)))
+}
+
+func (c *Client) throttle(d time.Duration) {
+	c.throttleMu.Lock()
+	defer c.throttleMu.Unlock()
+	if until := time.Now().Add(d); until.After(c.throttleUntil) {
+		c.throttleUntil = until
+	}
+}
+
+func (c *Client) waitForThrottle(ctx context.Context) error {
+	c.throttleMu.Lock()
+	until := c.throttleUntil
+	c.throttleMu.Unlock()
+	if d := time.Until(until); d > 0 {
+		// Spread the waiting requests over a short window instead of releasing them all at once.
+		c.sleep(ctx, d+jitter(d/2))
+	}
+	return ctx.Err()
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+func interrupted(req request, err error) error {
+	return fmt.Errorf("%s request interrupted before an answer arrived: %w", req.op, err)
+}
+
+func connectionError(req request, path string, attempts int, err error) error {
+	msg := fmt.Sprintf("%s %s: no answer from the API after %d attempt(s): %v", req.method, path, attempts, err)
+	if !req.idempotent {
+		msg += ". The request may or may not have reached SCP"
+	}
+	return &TransportError{Op: req.op, Message: msg, Err: err}
+}
+
+// TransportError is a failure to get any HTTP answer (refused, reset, timed out).
+type TransportError struct {
+	Op      string
+	Message string
+	Err     error
+}
+
+func (e *TransportError) Error() string { return e.Message }
+func (e *TransportError) Unwrap() error { return e.Err }
