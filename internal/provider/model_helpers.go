@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+// configuredData unwraps the provider's data for a resource's Configure.
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil // the provider is not configured yet (validate, early plan)
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", raw))
+		return nil
+	}
+	return data
+}
+
+func stringValues(values []types.String) []string {
+	var out []string
+	for _, v := range values {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
+
+// optionalString maps the API's "" to null, so unset optional arguments stay unset.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func tagsFromMap(ctx context.Context, m types.Map) ([]scp.Tag, diag.Diagnostics) {
+	if m.IsNull() || m.IsUnknown() {
+		return nil, nil
+	}
+	var values map[string]string
+	diags := m.ElementsAs(ctx, &values, false)
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	tags := make([]scp.Tag, 0, len(keys))
+	for _, k := range keys {
+		tags = append(tags, scp.Tag{Key: k, Value: values[k]})
+	}
+	return tags, diags
+}
+
+// tagsToMap converts the API's tags; no tags reads as null when the configuration had none.
+func tagsToMap(tags []scp.Tag, prior types.Map) types.Map {
+	if len(tags) == 0 {
+		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
+			return prior
+		}
+		return types.MapNull(types.StringType)
+	}
+	values := make(map[string]types.String, len(tags))
+	for _, t := range tags {
+		values[t.Key] = types.StringValue(t.Value)
+	}
+	m, _ := types.MapValueFrom(context.Background(), types.StringType, values)
+	return m
+}

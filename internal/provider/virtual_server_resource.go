@@ -1,0 +1,470 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*virtualServerResource)(nil)
+	_ resource.ResourceWithImportState = (*virtualServerResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*virtualServerResource)(nil)
+)
+
+const (
+	defaultServerCreateTimeout = 30 * time.Minute
+	defaultServerUpdateTimeout = 10 * time.Minute
+	defaultServerDeleteTimeout = 30 * time.Minute
+)
+
+// NewVirtualServerResource is the scp_virtual_server resource.
+func NewVirtualServerResource() resource.Resource { return &virtualServerResource{} }
+
+type virtualServerResource struct{ data *providerData }
+
+type virtualServerModel struct {
+	ID               types.String     `tfsdk:"id"`
+	Name             types.String     `tfsdk:"name"`
+	ImageID          types.String     `tfsdk:"image_id"`
+	ServerTypeID     types.String     `tfsdk:"server_type_id"`
+	KeypairName      types.String     `tfsdk:"keypair_name"`
+	Networks         []networkModel   `tfsdk:"networks"`
+	SecurityGroupIDs []types.String   `tfsdk:"security_group_ids"`
+	BootVolume       *bootVolumeModel `tfsdk:"boot_volume"`
+	Lock             types.Bool       `tfsdk:"lock"`
+	Tags             types.Map        `tfsdk:"tags"`
+	UserData         types.String     `tfsdk:"user_data"`
+	ServerGroupID    types.String     `tfsdk:"server_group_id"`
+	FileStorageIDs   []types.String   `tfsdk:"file_storage_ids"`
+	State            types.String     `tfsdk:"state"`
+	OSVolumeID       types.String     `tfsdk:"os_volume_id"`
+	VpcID            types.String     `tfsdk:"vpc_id"`
+	CreatedAt        types.String     `tfsdk:"created_at"`
+	Timeouts         timeouts.Value   `tfsdk:"timeouts"`
+}
+
+type networkModel struct {
+	SubnetID   types.String `tfsdk:"subnet_id"`
+	PortID     types.String `tfsdk:"port_id"`
+	FixedIP    types.String `tfsdk:"fixed_ip"`
+	PublicIPID types.String `tfsdk:"public_ip_id"`
+}
+
+type bootVolumeModel struct {
+	Size                types.Int64  `tfsdk:"size"`
+	Type                types.String `tfsdk:"type"`
+	DeleteOnTermination types.Bool   `tfsdk:"delete_on_termination"`
+}
+
+func (r *virtualServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_virtual_server"
+}
+
+func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	createOnly := []planmodifier.String{replaceUnlessImported()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An SCP Virtual Server. Creating it waits until the server is `ACTIVE`; destroying it sends the documented " +
+			"`DELETE /v1/servers/{server_id}` once and waits until the server is gone. A server with `lock = true` cannot be destroyed: " +
+			"the plan fails before anything is sent, so set `lock = false` and apply first.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Server id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Server name: letters, digits, `-`, `_` and spaces. Changing it replaces the server.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 255),
+					stringvalidator.RegexMatches(serverNamePattern, "may contain only letters, digits, '-', '_' and spaces"),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"image_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Image to boot from. Changing it replaces the server.",
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"server_type_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Server type (flavour). Changing it replaces the server.",
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"keypair_name": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Key pair injected at boot. Changing it replaces the server.",
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"networks": schema.ListNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Network interfaces, in order. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. Create-only.",
+				PlanModifiers:       []planmodifier.List{replaceUnlessImported()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"subnet_id":    schema.StringAttribute{Optional: true, MarkdownDescription: "Subnet to attach to."},
+					"port_id":      schema.StringAttribute{Optional: true, MarkdownDescription: "Existing port to use."},
+					"fixed_ip":     schema.StringAttribute{Optional: true, MarkdownDescription: "Fixed IP address in the subnet."},
+					"public_ip_id": schema.StringAttribute{Optional: true, MarkdownDescription: "Public IP to associate."},
+				}},
+			},
+			"security_group_ids": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Security groups. Create-only.",
+				PlanModifiers:       []planmodifier.List{replaceUnlessImported()},
+			},
+			"boot_volume": schema.SingleNestedAttribute{
+				Required:            true,
+				MarkdownDescription: "The OS default volume created with the server. Changing it replaces the server.",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"size": schema.Int64Attribute{
+						Required: true, MarkdownDescription: "Size in GiB, a multiple of 8.",
+						Validators: []validator.Int64{sizeMultipleOf8{}},
+					},
+					"type": schema.StringAttribute{
+						Optional: true, Computed: true, Default: stringdefault.StaticString("SSD"),
+						MarkdownDescription: "Volume type. Default `SSD`.",
+					},
+					"delete_on_termination": schema.BoolAttribute{
+						Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+						MarkdownDescription: "Delete the OS volume with the server. Default `true`.",
+					},
+				},
+			},
+			"lock": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Protect the server from deletion. Changed in place (lock/unlock). While it is `true`, " +
+					"a plan that would destroy or replace the server fails.",
+			},
+			"tags": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Tags. Changing them replaces the server (the API sets tags at creation).",
+				PlanModifiers:       []planmodifier.Map{replaceUnlessImported()},
+			},
+			"user_data": schema.StringAttribute{
+				Optional: true, Sensitive: true, MarkdownDescription: "Cloud-init user data. Create-only.",
+				PlanModifiers: createOnly,
+			},
+			"server_group_id": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Server group (placement). Create-only.",
+				PlanModifiers: createOnly,
+			},
+			"file_storage_ids": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "File Storage to connect at creation. SCP refuses to delete a server while File Storage is connected.",
+				PlanModifiers:       []planmodifier.List{replaceUnlessImported()},
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+			},
+			"state": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Server state as SCP reports it (`ACTIVE`, `SHUTOFF`, ...).",
+			},
+			"os_volume_id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Id of the server's OS default volume, which can never be detached from it.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"vpc_id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "VPC the server is in.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Creation time (RFC 3339).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *virtualServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan enforces the lock rule at plan time, on destroy plans as well as replacements, so a
+// locked server is never half-way through a run when SCP refuses it.
+func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state virtualServerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.Lock.ValueBool() {
+		return
+	}
+	name := fmt.Sprintf("%s (%s)", state.Name.ValueString(), state.ID.ValueString())
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddError("Cannot destroy a locked server",
+			fmt.Sprintf("Server %s has lock = true, and SCP refuses to delete a locked server. Nothing was sent to the API.\n\n"+
+				"Set lock = false on the resource and apply, then destroy it.", name))
+		return
+	}
+	if len(resp.RequiresReplace) > 0 {
+		resp.Diagnostics.AddError("Cannot replace a locked server",
+			fmt.Sprintf("The change to %s requires replacing server %s, which deletes it, but it has lock = true. "+
+				"Nothing was sent to the API.\n\nApply lock = false first (without the other change), then apply the change.",
+				strings.Trim(fmt.Sprint(resp.RequiresReplace), "[]"), name))
+	}
+}
+
+func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan virtualServerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultServerCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	body, diags := plan.createRequest(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := r.data.client.CreateServer(ctx, body)
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot create the server", err)
+		return
+	}
+	tflog.Info(ctx, "server create accepted", map[string]any{"id": id})
+
+	// Record the id at once: if the wait fails or is interrupted, the server is in the state
+	// (tainted) and the next run deletes or adopts it instead of leaking it.
+	plan.ID = types.StringValue(id)
+	plan.setComputedNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	server, err := r.data.waitServerActive(ctx, id)
+	if err != nil {
+		addError(&resp.Diagnostics, "Server did not become ACTIVE", err)
+		return
+	}
+	plan.applyServer(server)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state virtualServerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	server, err := r.data.client.GetServer(ctx, state.ID.ValueString())
+	if scp.IsNotFound(err) {
+		tflog.Warn(ctx, "server no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the server", err)
+		return
+	}
+	state.applyServer(server)
+	if state.BootVolume == nil {
+		// After an import the boot volume's settings are unknown; one extra read fills them.
+		resp.Diagnostics.Append(r.readBootVolume(ctx, &state, server)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state virtualServerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultServerUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	// Everything else in an update is either replaced (not here) or adopted into the state after an import.
+	server := (*scp.Server)(nil)
+	if want := plan.Lock.ValueBool(); want != state.Lock.ValueBool() {
+		var err error
+		if want {
+			err = r.data.client.LockServer(ctx, id)
+		} else {
+			err = r.data.client.UnlockServer(ctx, id)
+		}
+		if err != nil {
+			addError(&resp.Diagnostics, "Cannot change the server's lock", err)
+			return
+		}
+		if server, err = r.data.waitServerLocked(ctx, id, want); err != nil {
+			addError(&resp.Diagnostics, "The server's lock did not change", err)
+			return
+		}
+	}
+	if server == nil {
+		var err error
+		if server, err = r.data.client.GetServer(ctx, id); err != nil {
+			addError(&resp.Diagnostics, "Cannot read the server after the update", err)
+			return
+		}
+	}
+	plan.applyServer(server)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state virtualServerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultServerDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	err := r.data.client.DeleteServer(ctx, id)
+	switch {
+	case scp.IsNotFound(err):
+		tflog.Info(ctx, "server was already gone", map[string]any{"id": id})
+		return
+	case scp.IsConflict(err):
+		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(id, err))
+		return
+	case err != nil:
+		addError(&resp.Diagnostics, "Cannot delete the server", err)
+		return
+	}
+	if err := r.data.waitServerGone(ctx, id); err != nil {
+		addError(&resp.Diagnostics, "Server deletion did not finish", err)
+	}
+}
+
+func (r *virtualServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if !idPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid server id",
+			fmt.Sprintf("%q is not an SCP server id. Import a server with its id, a UUID such as %s:\n\n  terraform import scp_virtual_server.example %s", req.ID, idExample, idExample))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// readBootVolume fills boot_volume from the OS default volume, for imported servers.
+func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtualServerModel, server *scp.Server) (diags diag.Diagnostics) {
+	osID := server.OSVolumeID()
+	if osID == "" {
+		return nil
+	}
+	volume, err := r.data.client.GetVolume(ctx, osID)
+	if err != nil {
+		diags.AddError("Cannot read the server's OS volume", errorDetail(err))
+		return diags
+	}
+	state.BootVolume = &bootVolumeModel{
+		Size:                types.Int64Value(volume.Size),
+		Type:                types.StringValue(volume.VolumeType),
+		DeleteOnTermination: types.BoolValue(server.Volumes[0].DeleteOnTermination),
+	}
+	return diags
+}
+
+// createRequest builds the POST /v1/servers body from the plan.
+func (m *virtualServerModel) createRequest(ctx context.Context) (scp.CreateServerRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	body := scp.CreateServerRequest{
+		Name:          m.Name.ValueString(),
+		ImageID:       m.ImageID.ValueString(),
+		ServerTypeID:  m.ServerTypeID.ValueString(),
+		KeypairName:   m.KeypairName.ValueString(),
+		Lock:          m.Lock.ValueBool(),
+		UserData:      m.UserData.ValueString(),
+		ServerGroupID: m.ServerGroupID.ValueString(),
+		Volumes: []scp.ServerVolumeSpec{{
+			BootIndex:           0,
+			Size:                m.BootVolume.Size.ValueInt64(),
+			Type:                m.BootVolume.Type.ValueString(),
+			SourceType:          "image",
+			DeleteOnTermination: m.BootVolume.DeleteOnTermination.ValueBool(),
+		}},
+	}
+	for _, n := range m.Networks {
+		body.Networks = append(body.Networks, scp.ServerNetwork{
+			SubnetID: n.SubnetID.ValueString(), PortID: n.PortID.ValueString(),
+			FixedIP: n.FixedIP.ValueString(), PublicIPID: n.PublicIPID.ValueString(),
+		})
+	}
+	body.SecurityGroups = stringValues(m.SecurityGroupIDs)
+	body.FileStorageIDs = stringValues(m.FileStorageIDs)
+	tags, d := tagsFromMap(ctx, m.Tags)
+	diags.Append(d...)
+	body.Tags = tags
+	return body, diags
+}
+
+// applyServer copies what the API reports into the model.
+func (m *virtualServerModel) applyServer(s *scp.Server) {
+	m.ID = types.StringValue(s.ID)
+	m.Name = types.StringValue(s.Name)
+	m.ImageID = types.StringValue(s.ImageID)
+	if s.ServerType.ID != "" {
+		m.ServerTypeID = types.StringValue(s.ServerType.ID)
+	}
+	m.KeypairName = optionalString(s.KeypairName)
+	m.Lock = types.BoolValue(s.Locked)
+	m.State = types.StringValue(s.State)
+	m.VpcID = types.StringValue(s.VpcID)
+	m.CreatedAt = types.StringValue(s.CreatedAt)
+	// The OS volume never changes; keep the one recorded at creation while the server still lists it.
+	if !m.OSVolumeID.IsNull() && !m.OSVolumeID.IsUnknown() && serverHasVolume(s, m.OSVolumeID.ValueString()) {
+		// unchanged
+	} else {
+		m.OSVolumeID = optionalString(s.OSVolumeID())
+	}
+	m.Tags = tagsToMap(s.Tags, m.Tags)
+}
+
+// setComputedNull gives every computed attribute a known value, for the state written before the wait.
+func (m *virtualServerModel) setComputedNull() {
+	m.State = types.StringNull()
+	m.OSVolumeID = types.StringNull()
+	m.VpcID = types.StringNull()
+	m.CreatedAt = types.StringNull()
+}
+
+func serverHasVolume(s *scp.Server, volumeID string) bool {
+	for _, v := range s.Volumes {
+		if v.ID == volumeID {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,373 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*volumeAttachmentResource)(nil)
+	_ resource.ResourceWithImportState = (*volumeAttachmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*volumeAttachmentResource)(nil)
+)
+
+const (
+	defaultAttachTimeout = 10 * time.Minute
+	defaultDetachTimeout = 10 * time.Minute
+)
+
+// NewVolumeAttachmentResource is the scp_volume_attachment resource.
+func NewVolumeAttachmentResource() resource.Resource { return &volumeAttachmentResource{} }
+
+type volumeAttachmentResource struct{ data *providerData }
+
+type volumeAttachmentModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	ServerID            types.String   `tfsdk:"server_id"`
+	VolumeID            types.String   `tfsdk:"volume_id"`
+	DeleteOnTermination types.Bool     `tfsdk:"delete_on_termination"`
+	SkipDestroy         types.Bool     `tfsdk:"skip_destroy"`
+	Device              types.String   `tfsdk:"device"`
+	OSVolume            types.Bool     `tfsdk:"os_volume"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func attachmentID(serverID, volumeID string) string { return serverID + "/" + volumeID }
+
+func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_volume_attachment"
+}
+
+func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Attaches an SCP volume to a virtual server. Destroying it sends the documented " +
+			"`DELETE /v1/volumes/{volume_id}/servers/{server_id}` once and waits until the volume no longer lists the server.\n\n" +
+			"A plan that would detach a server's OS default volume, or the device `/dev/sda`, fails before anything is sent: " +
+			"the OS disk cannot be detached from its server. Set `skip_destroy = true`, or use a `removed` block with " +
+			"`destroy = false`, to stop managing such an attachment without detaching it.\n\n" +
+			"Unmount the file system in the guest before detaching a data volume; SCP warns that a server detached " +
+			"without that may hang.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "`<server_id>/<volume_id>`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"server_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Server to attach to. Changing it replaces the attachment (detach, then attach).",
+				Validators:    []validator.String{validID("server")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"volume_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Volume to attach. Changing it replaces the attachment (detach, then attach).",
+				Validators:    []validator.String{validID("volume")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"delete_on_termination": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Delete the volume when the server is deleted. Default `false`. Changing it re-attaches the volume.",
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"skip_destroy": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "On destroy, remove the attachment from the Terraform state without detaching the volume. Default `false`.",
+			},
+			"device": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Device name on the server, such as `/dev/vdb`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"os_volume": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether the volume is the server's OS default volume (which can never be detached).",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func (r *volumeAttachmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan is the OS-disk rule: a plan that would detach the OS default volume or /dev/sda fails
+// here, whether the detach comes from destroy, a removed block or a replacement.
+func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	destroying := req.Plan.Raw.IsNull()
+	if !destroying && len(resp.RequiresReplace) == 0 {
+		return
+	}
+	var state volumeAttachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.SkipDestroy.ValueBool() {
+		return
+	}
+	if reason := osDiskReason(state); reason != "" {
+		action := "destroy"
+		if !destroying {
+			action = "replacement"
+		}
+		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, action))
+	}
+}
+
+// osDiskReason says why detaching this attachment would detach the OS disk, or "" when it would not.
+func osDiskReason(m volumeAttachmentModel) string {
+	switch {
+	case m.OSVolume.ValueBool():
+		return "it is the server's OS default volume"
+	case strings.EqualFold(m.Device.ValueString(), "/dev/sda"):
+		return "it is attached as /dev/sda, the system disk"
+	}
+	return ""
+}
+
+func osDiskMessage(m volumeAttachmentModel, reason, action string) string {
+	return fmt.Sprintf("This %s would detach volume %s from server %s, but %s. SCP cannot detach the OS disk from its server, "+
+		"so the plan stops here and nothing was sent to the API.\n\n"+
+		"Instead, either destroy the server itself (its OS volume goes with it), or stop managing this attachment "+
+		"without detaching it: set skip_destroy = true and apply, or replace the resource block with\n\n"+
+		"  removed {\n    from = <this resource address>\n    lifecycle {\n      destroy = false\n    }\n  }",
+		action, m.VolumeID.ValueString(), m.ServerID.ValueString(), reason)
+}
+
+func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan volumeAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultAttachTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
+	unlock, err := r.data.locks.Lock(ctx, serverID)
+	if err != nil {
+		addError(&resp.Diagnostics, "Interrupted while waiting for the server's other volume operations", err)
+		return
+	}
+	defer unlock()
+
+	plan.ID = types.StringValue(attachmentID(serverID, volumeID))
+	plan.OSVolume = types.BoolValue(false)
+	attachment, err := r.data.client.AttachVolume(ctx, volumeID, serverID, plan.DeleteOnTermination.ValueBool())
+	if err != nil {
+		// The volume may already be attached to this server (a retried request, or the OS volume
+		// declared in configuration): adopt such an attachment instead of failing.
+		if adopted, ok := r.adoptExisting(ctx, &plan, err); ok {
+			resp.Diagnostics.Append(resp.State.Set(ctx, adopted)...)
+			return
+		}
+		resp.Diagnostics.AddError("Cannot attach the volume", attachErrorDetail(volumeID, serverID, err))
+		return
+	}
+	plan.Device = optionalString(attachment.Device)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	volume, err := r.data.waitAttached(ctx, volumeID, serverID)
+	if err != nil {
+		addError(&resp.Diagnostics, "Attach did not finish", err)
+		return
+	}
+	if s, ok := volume.AttachedTo(serverID); ok && s.Device != "" {
+		plan.Device = types.StringValue(s.Device)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// adoptExisting checks, after a failed attach, whether the volume is attached to the server anyway.
+func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volumeAttachmentModel, attachErr error) (*volumeAttachmentModel, bool) {
+	if !scp.IsConflict(attachErr) && !scp.IsBadRequest(attachErr) {
+		return nil, false
+	}
+	volume, err := r.data.client.GetVolume(ctx, plan.VolumeID.ValueString())
+	if err != nil {
+		return nil, false
+	}
+	s, ok := volume.AttachedTo(plan.ServerID.ValueString())
+	if !ok {
+		return nil, false
+	}
+	osVolume, err := r.isOSVolume(ctx, plan.ServerID.ValueString(), plan.VolumeID.ValueString())
+	if err != nil {
+		return nil, false
+	}
+	tflog.Info(ctx, "volume is already attached to the server; adopting the attachment", map[string]any{"id": plan.ID.ValueString()})
+	plan.Device = optionalString(s.Device)
+	plan.OSVolume = types.BoolValue(osVolume)
+	return plan, true
+}
+
+func attachErrorDetail(volumeID, serverID string, err error) string {
+	switch scp.Code(err) {
+	case "OS_VOLUME":
+		return fmt.Sprintf("Volume %s is the OS default volume of another server; SCP never moves an OS volume to another server. %v", volumeID, err)
+	case "VOLUME_LIMIT":
+		return fmt.Sprintf("Server %s already has the most volumes SCP allows (26). %v", serverID, err)
+	}
+	if scp.IsNotFound(err) {
+		return fmt.Sprintf("The volume %s or the server %s does not exist. %v", volumeID, serverID, err)
+	}
+	return errorDetail(err)
+}
+
+func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state volumeAttachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
+	volume, err := r.data.client.GetVolume(ctx, volumeID)
+	if scp.IsNotFound(err) {
+		tflog.Warn(ctx, "volume no longer exists; removing the attachment from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the volume attachment", err)
+		return
+	}
+	attached, ok := volume.AttachedTo(serverID)
+	if !ok {
+		// Detached outside Terraform: forget it, so the next plan re-attaches instead of failing.
+		tflog.Warn(ctx, "volume no longer lists the server; removing the attachment from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(attachmentID(serverID, volumeID))
+	state.Device = optionalString(attached.Device)
+	if state.SkipDestroy.IsNull() {
+		state.SkipDestroy = types.BoolValue(false)
+	}
+	if state.OSVolume.IsNull() || state.OSVolume.IsUnknown() || state.DeleteOnTermination.IsNull() {
+		// Imported: what the server says about the volume is not known yet. Later reads keep it,
+		// because which volume is a server's OS volume never changes.
+		server, err := r.data.client.GetServer(ctx, serverID)
+		if err != nil {
+			addError(&resp.Diagnostics, "Cannot read the server of the volume attachment", err)
+			return
+		}
+		state.OSVolume = types.BoolValue(server.OSVolumeID() == volumeID)
+		state.DeleteOnTermination = types.BoolValue(false)
+		for _, v := range server.Volumes {
+			if v.ID == volumeID {
+				state.DeleteOnTermination = types.BoolValue(v.DeleteOnTermination)
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes only skip_destroy, which lives in the state alone.
+func (r *volumeAttachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan volumeAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state volumeAttachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.SkipDestroy.ValueBool() {
+		tflog.Info(ctx, "skip_destroy is set; forgetting the attachment without detaching", map[string]any{"id": state.ID.ValueString()})
+		return
+	}
+	// The plan already refused this; checking again keeps the promise even if a plan was made by
+	// an older provider version.
+	if reason := osDiskReason(state); reason != "" {
+		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, "destroy"))
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDetachTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
+	unlock, err := r.data.locks.Lock(ctx, serverID)
+	if err != nil {
+		addError(&resp.Diagnostics, "Interrupted while waiting for the server's other volume operations", err)
+		return
+	}
+	defer unlock()
+
+	err = r.data.client.DetachVolume(ctx, volumeID, serverID)
+	switch {
+	case scp.IsNotFound(err):
+		tflog.Info(ctx, "volume or server is gone; nothing to detach", map[string]any{"id": state.ID.ValueString()})
+		return
+	case scp.IsBadRequest(err):
+		// "Not attached" is success; any other refusal is reported with the API's reason.
+		if volume, readErr := r.data.client.GetVolume(ctx, volumeID); readErr == nil {
+			if _, attached := volume.AttachedTo(serverID); !attached {
+				return
+			}
+		} else if scp.IsNotFound(readErr) {
+			return
+		}
+		addError(&resp.Diagnostics, "SCP refused to detach the volume", err)
+		return
+	case err != nil:
+		addError(&resp.Diagnostics, "Cannot detach the volume", err)
+		return
+	}
+	if err := r.data.waitDetached(ctx, volumeID, serverID); err != nil {
+		addError(&resp.Diagnostics, "Detach did not finish", err)
+	}
+}
+
+func (r *volumeAttachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	serverID, volumeID, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
+	if !ok || !idPattern.MatchString(serverID) || !idPattern.MatchString(volumeID) {
+		resp.Diagnostics.AddError("Invalid volume attachment id",
+			fmt.Sprintf("%q is not <server_id>/<volume_id>. Import an attachment with both ids, for example:\n\n"+
+				"  terraform import scp_volume_attachment.example %s/3f500f00-ed80-4566-a057-e31760226f9a", req.ID, idExample))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), attachmentID(serverID, volumeID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), serverID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("volume_id"), volumeID)...)
+}
+
+// isOSVolume asks the server whether volumeID is its OS default volume.
+func (r *volumeAttachmentResource) isOSVolume(ctx context.Context, serverID, volumeID string) (bool, error) {
+	server, err := r.data.client.GetServer(ctx, serverID)
+	if err != nil {
+		return false, err
+	}
+	return server.OSVolumeID() == volumeID, nil
+}

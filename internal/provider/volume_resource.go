@@ -1,0 +1,288 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*volumeResource)(nil)
+	_ resource.ResourceWithImportState = (*volumeResource)(nil)
+)
+
+const (
+	defaultVolumeCreateTimeout = 10 * time.Minute
+	defaultVolumeUpdateTimeout = 10 * time.Minute
+	defaultVolumeDeleteTimeout = 10 * time.Minute
+)
+
+// NewVolumeResource is the scp_volume resource.
+func NewVolumeResource() resource.Resource { return &volumeResource{} }
+
+type volumeResource struct{ data *providerData }
+
+type volumeModel struct {
+	ID            types.String   `tfsdk:"id"`
+	Name          types.String   `tfsdk:"name"`
+	Size          types.Int64    `tfsdk:"size"`
+	VolumeType    types.String   `tfsdk:"volume_type"`
+	MaxIOPS       types.Int64    `tfsdk:"max_iops"`
+	MaxThroughput types.Int64    `tfsdk:"max_throughput"`
+	Tags          types.Map      `tfsdk:"tags"`
+	State         types.String   `tfsdk:"state"`
+	Bootable      types.Bool     `tfsdk:"bootable"`
+	Multiattach   types.Bool     `tfsdk:"multiattach"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *volumeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_volume"
+}
+
+func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An SCP block storage volume. Attach it to a server with `scp_volume_attachment`. " +
+			"Destroying it waits until it is gone; SCP refuses to delete a volume that is still attached.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Volume id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Volume name. Changed in place.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"size": schema.Int64Attribute{
+				Required: true,
+				MarkdownDescription: "Size in GiB, a multiple of 8. Growing it extends the volume in place; " +
+					"shrinking is impossible, so it replaces the volume (and its data).",
+				Validators: []validator.Int64{sizeMultipleOf8{}},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = req.PlanValue.ValueInt64() < req.StateValue.ValueInt64()
+					},
+					"Shrinking a volume replaces it.", "Shrinking a volume replaces it.")},
+			},
+			"volume_type": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("SSD"),
+				MarkdownDescription: "Volume type. Default `SSD`. Changing it replaces the volume.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"max_iops": schema.Int64Attribute{
+				Optional: true, MarkdownDescription: "Provisioned IOPS, for types that take it. Changing it replaces the volume.",
+				Validators:    []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"max_throughput": schema.Int64Attribute{
+				Optional: true, MarkdownDescription: "Provisioned throughput (MB/s), for types that take it. Changing it replaces the volume.",
+				Validators:    []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"tags": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Tags. Changing them replaces the volume (the API sets tags at creation).",
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"state": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Volume state (`available`, `in-use`, ...).",
+			},
+			"bootable": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the volume holds an OS image."},
+			"multiattach": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether the volume can be attached to several servers.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *volumeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan volumeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultVolumeCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	tags, diags := tagsFromMap(ctx, plan.Tags)
+	resp.Diagnostics.Append(diags...)
+	created, err := r.data.client.CreateVolume(ctx, scp.CreateVolumeRequest{
+		Name: plan.Name.ValueString(), Size: plan.Size.ValueInt64(), VolumeType: plan.VolumeType.ValueString(),
+		MaxIOPS: plan.MaxIOPS.ValueInt64(), MaxThroughput: plan.MaxThroughput.ValueInt64(), Tags: tags,
+	})
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot create the volume", err)
+		return
+	}
+	plan.ID = types.StringValue(created.ID)
+	plan.State, plan.Bootable, plan.Multiattach = types.StringNull(), types.BoolNull(), types.BoolNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, created.ID, func(v *scp.Volume) bool { return v.State == scp.VolumeStateAvailable })
+	if err != nil {
+		addError(&resp.Diagnostics, "Volume did not become available", err)
+		return
+	}
+	plan.applyVolume(volume)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state volumeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	volume, err := r.data.client.GetVolume(ctx, state.ID.ValueString())
+	if scp.IsNotFound(err) {
+		tflog.Warn(ctx, "volume no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the volume", err)
+		return
+	}
+	state.applyVolume(volume)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state volumeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultVolumeUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	if !plan.Name.Equal(state.Name) {
+		if err := r.data.client.RenameVolume(ctx, id, plan.Name.ValueString()); err != nil {
+			addError(&resp.Diagnostics, "Cannot rename the volume", err)
+			return
+		}
+	}
+	if size := plan.Size.ValueInt64(); size > state.Size.ValueInt64() {
+		if err := r.data.client.ExtendVolume(ctx, id, size); err != nil {
+			addError(&resp.Diagnostics, "Cannot extend the volume", err)
+			return
+		}
+		_, err := r.data.waitVolume(ctx, kindVolumeExtend, id, func(v *scp.Volume) bool {
+			return v.Size >= size && v.State != "extending"
+		})
+		if err != nil {
+			addError(&resp.Diagnostics, "Volume extension did not finish", err)
+			return
+		}
+	}
+	volume, err := r.data.client.GetVolume(ctx, id)
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the volume after the update", err)
+		return
+	}
+	plan.applyVolume(volume)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state volumeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultVolumeDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	err := r.data.client.DeleteVolume(ctx, id)
+	switch {
+	case scp.IsNotFound(err):
+		return
+	case scp.Code(err) == "VOLUME_IN_USE" || scp.IsConflict(err) && strings.Contains(strings.ToLower(err.Error()), "attach"):
+		resp.Diagnostics.AddError("Cannot delete an attached volume",
+			fmt.Sprintf("SCP refused to delete volume %s because it is attached: %v\n\n"+
+				"Detach it first: remove its scp_volume_attachment (or destroy the server it is attached to), then destroy the volume. "+
+				"Nothing was deleted.", id, err))
+		return
+	case err != nil:
+		addError(&resp.Diagnostics, "Cannot delete the volume", err)
+		return
+	}
+	if err := r.data.waitVolumeGone(ctx, id); err != nil {
+		addError(&resp.Diagnostics, "Volume deletion did not finish", err)
+	}
+}
+
+func (r *volumeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if !idPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid volume id",
+			fmt.Sprintf("%q is not an SCP volume id. Import a volume with its id, a UUID such as %s:\n\n  terraform import scp_volume.example %s", req.ID, idExample, idExample))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+func (m *volumeModel) applyVolume(v *scp.Volume) {
+	m.ID = types.StringValue(v.ID)
+	m.Name = types.StringValue(v.Name)
+	m.Size = types.Int64Value(v.Size)
+	if v.VolumeType != "" {
+		m.VolumeType = types.StringValue(v.VolumeType)
+	}
+	m.MaxIOPS = optionalInt64(v.MaxIOPS)
+	m.MaxThroughput = optionalInt64(v.MaxThroughput)
+	m.Tags = tagsToMap(v.Tags, m.Tags)
+	m.State = types.StringValue(v.State)
+	m.Bootable = types.BoolValue(v.Bootable)
+	m.Multiattach = types.BoolValue(v.Multiattach)
+}
+
+func optionalInt64(n int64) types.Int64 {
+	if n == 0 {
+		return types.Int64Null()
+	}
+	return types.Int64Value(n)
+}

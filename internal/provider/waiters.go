@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/wait"
+)
+
+// Operation kinds: the poller learns how long each takes.
+const (
+	kindServerCreate = "server.create"
+	kindServerDelete = "server.delete"
+	kindServerLock   = "server.lock"
+	kindVolumeCreate = "volume.create"
+	kindVolumeDelete = "volume.delete"
+	kindVolumeExtend = "volume.extend"
+	kindAttach       = "volume.attach"
+	kindDetach       = "volume.detach"
+)
+
+// goneConfirmations is how many 404s in a row count as "gone" for an object that was created in
+// this run: a fresh object can briefly answer 404 on an eventually consistent read path.
+const goneConfirmations = 3
+
+// await runs one wait and logs how it went.
+func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Probe, opts ...wait.WaitOption) error {
+	res, err := d.poller.Wait(ctx, kind, probe, opts...)
+	fields := map[string]any{"kind": kind, "id": id, "probes": res.Probes, "elapsed_ms": res.Elapsed.Milliseconds()}
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Warn(ctx, "wait for SCP operation ended without success", fields)
+		return err
+	}
+	tflog.Info(ctx, "SCP operation finished", fields)
+	return nil
+}
+
+// waitServerActive waits for a new server to reach ACTIVE (or ERROR, a failure).
+func (d *providerData) waitServerActive(ctx context.Context, id string) (*scp.Server, error) {
+	var last *scp.Server
+	missing := 0
+	err := d.await(ctx, kindServerCreate, id, func(ctx context.Context) (bool, error) {
+		server, err := d.client.GetServer(ctx, id)
+		if scp.IsNotFound(err) {
+			if missing++; missing >= goneConfirmations {
+				return false, wait.Permanent(fmt.Errorf("server %s disappeared while it was being created (the API answers 404)", id))
+			}
+			return false, err
+		}
+		if err != nil {
+			return false, probeError(err)
+		}
+		missing = 0
+		last = server
+		switch strings.ToUpper(server.State) {
+		case scp.ServerStateActive:
+			return true, nil
+		case scp.ServerStateError:
+			return false, wait.Permanent(fmt.Errorf("server %s (%q) went to ERROR while being created", id, server.Name))
+		}
+		return false, nil
+	})
+	return last, err
+}
+
+// waitServerGone waits until the server answers 404.
+func (d *providerData) waitServerGone(ctx context.Context, id string) error {
+	return d.await(ctx, kindServerDelete, id, func(ctx context.Context) (bool, error) {
+		server, err := d.client.GetServer(ctx, id)
+		if scp.IsNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, probeError(err)
+		}
+		if strings.EqualFold(server.State, scp.ServerStateError) {
+			return false, wait.Permanent(fmt.Errorf("server %s (%q) went to ERROR while being deleted (locked: %t); "+
+				"it still exists and stays in the Terraform state. Check it in the SCP console before retrying", id, server.Name, server.Locked))
+		}
+		return false, nil
+	})
+}
+
+// waitServerLocked waits until the server's lock reads as want.
+func (d *providerData) waitServerLocked(ctx context.Context, id string, want bool) (*scp.Server, error) {
+	var last *scp.Server
+	err := d.await(ctx, kindServerLock, id, func(ctx context.Context) (bool, error) {
+		server, err := d.client.GetServer(ctx, id)
+		if err != nil {
+			return false, probeError(err)
+		}
+		last = server
+		return server.Locked == want, nil
+	})
+	return last, err
+}
+
+// waitVolume waits until the volume satisfies done; error states end the wait.
+func (d *providerData) waitVolume(ctx context.Context, kind, id string, done func(*scp.Volume) bool) (*scp.Volume, error) {
+	var last *scp.Volume
+	err := d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
+		volume, err := d.client.GetVolume(ctx, id)
+		if err != nil {
+			return false, probeError(err)
+		}
+		last = volume
+		if done(volume) {
+			return true, nil
+		}
+		if scp.IsVolumeErrorState(volume.State) {
+			return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q", id, volume.Name, volume.State))
+		}
+		return false, nil
+	})
+	return last, err
+}
+
+// waitVolumeGone waits until the volume answers 404.
+func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
+	return d.await(ctx, kindVolumeDelete, id, func(ctx context.Context) (bool, error) {
+		volume, err := d.client.GetVolume(ctx, id)
+		if scp.IsNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, probeError(err)
+		}
+		if scp.IsVolumeErrorState(volume.State) {
+			return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q while being deleted", id, volume.Name, volume.State))
+		}
+		return false, nil
+	})
+}
+
+// waitAttached waits until the volume is in-use and lists the server.
+func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID string) (*scp.Volume, error) {
+	var last *scp.Volume
+	err := d.await(ctx, kindAttach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
+		volume, err := d.client.GetVolume(ctx, volumeID)
+		if scp.IsNotFound(err) {
+			return false, wait.Permanent(fmt.Errorf("volume %s disappeared while being attached to server %s", volumeID, serverID))
+		}
+		if err != nil {
+			return false, probeError(err)
+		}
+		last = volume
+		if _, ok := volume.AttachedTo(serverID); ok && volume.State == scp.VolumeStateInUse {
+			return true, nil
+		}
+		if scp.IsVolumeErrorState(volume.State) {
+			return false, wait.Permanent(fmt.Errorf("volume %s went to state %q while being attached to server %s", volumeID, volume.State, serverID))
+		}
+		return false, nil
+	})
+	return last, err
+}
+
+// waitDetached waits until the volume no longer lists the server. A volume that is gone is detached too.
+func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID string) error {
+	return d.await(ctx, kindDetach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
+		volume, err := d.client.GetVolume(ctx, volumeID)
+		if scp.IsNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, probeError(err)
+		}
+		if _, ok := volume.AttachedTo(serverID); !ok {
+			return true, nil
+		}
+		if scp.IsVolumeErrorState(volume.State) {
+			return false, wait.Permanent(fmt.Errorf("volume %s went to state %q while being detached from server %s; "+
+				"it still lists the server, so the attachment stays in the Terraform state", volumeID, volume.State, serverID))
+		}
+		return false, nil
+	})
+}
+
+// probeError classifies a failed read during a wait: credentials or a malformed request will not get
+// better by asking again, anything else (a flaky gateway, a throttled read) might.
+func probeError(err error) error {
+	if scp.IsUnauthorized(err) || scp.IsBadRequest(err) || scp.IsNotFound(err) {
+		return wait.Permanent(err)
+	}
+	return err
+}
