@@ -218,12 +218,45 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 				"Set lock = false on the resource and apply, then destroy it.", name))
 		return
 	}
-	if len(resp.RequiresReplace) > 0 {
+	var plan virtualServerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if changed := plan.replacingChanges(&state); len(changed) > 0 {
 		resp.Diagnostics.AddError("Cannot replace a locked server",
 			fmt.Sprintf("The change to %s requires replacing server %s, which deletes it, but it has lock = true. "+
 				"Nothing was sent to the API.\n\nApply lock = false first (without the other change), then apply the change.",
-				strings.Trim(fmt.Sprint(resp.RequiresReplace), "[]"), name))
+				strings.Join(changed, ", "), name))
 	}
+}
+
+// replacingChanges lists the arguments whose planned change replaces the server. The resource-level
+// ModifyPlan does not see the attribute plan modifiers' verdicts, so this mirrors them.
+func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []string {
+	var changed []string
+	always := map[string]bool{
+		"name":           !m.Name.Equal(prior.Name),
+		"image_id":       !m.ImageID.Equal(prior.ImageID),
+		"server_type_id": !m.ServerTypeID.Equal(prior.ServerTypeID),
+		"keypair_name":   !m.KeypairName.Equal(prior.KeypairName),
+		"boot_volume":    prior.BootVolume != nil && (m.BootVolume == nil || *m.BootVolume != *prior.BootVolume),
+		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
+		"tags":            !prior.Tags.IsNull() && !m.Tags.Equal(prior.Tags),
+		"user_data":       !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
+		"server_group_id": !prior.ServerGroupID.IsNull() && !m.ServerGroupID.Equal(prior.ServerGroupID),
+		"networks":        prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
+		"security_group_ids": prior.SecurityGroupIDs != nil &&
+			fmt.Sprint(m.SecurityGroupIDs) != fmt.Sprint(prior.SecurityGroupIDs),
+		"file_storage_ids": prior.FileStorageIDs != nil && fmt.Sprint(m.FileStorageIDs) != fmt.Sprint(prior.FileStorageIDs),
+	}
+	for _, name := range []string{"name", "image_id", "server_type_id", "keypair_name", "boot_volume", "networks",
+		"security_group_ids", "tags", "user_data", "server_group_id", "file_storage_ids"} {
+		if always[name] {
+			changed = append(changed, name)
+		}
+	}
+	return changed
 }
 
 func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

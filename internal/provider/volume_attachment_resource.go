@@ -112,14 +112,22 @@ func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.
 	if req.State.Raw.IsNull() {
 		return
 	}
-	destroying := req.Plan.Raw.IsNull()
-	if !destroying && len(resp.RequiresReplace) == 0 {
-		return
-	}
 	var state volumeAttachmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || state.SkipDestroy.ValueBool() {
 		return
+	}
+	destroying := req.Plan.Raw.IsNull()
+	if !destroying {
+		var plan volumeAttachmentModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		// The arguments whose change replaces the attachment (their plan modifiers say so, but the
+		// resource-level ModifyPlan does not see that verdict).
+		replacing := !plan.ServerID.Equal(state.ServerID) || !plan.VolumeID.Equal(state.VolumeID) ||
+			!plan.DeleteOnTermination.Equal(state.DeleteOnTermination)
+		if resp.Diagnostics.HasError() || !replacing {
+			return
+		}
 	}
 	if reason := osDiskReason(state); reason != "" {
 		action := "destroy"

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+// The acceptance tests run the real Terraform CLI (terraform-plugin-testing, TF_ACC=1) against the
+// SCP emulator started in-process. With SCP_ENDPOINT, SCP_ACCESS_KEY and SCP_SECRET_KEY set, and
+// SCP_ACC_EMULATOR not "1", they run against that endpoint instead; assertions that need the
+// emulator's request log are then skipped, everything else is the same.
+
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"scp": providerserver.NewProtocol6WithError(New("acctest")()),
+}
+
+func TestMain(m *testing.M) {
+	// Terraform must not phone home, and this machine's TF_CLI_CONFIG_FILE may name a missing file.
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	if p := os.Getenv("TF_CLI_CONFIG_FILE"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			_ = os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// accTarget is where one acceptance test sends its requests.
+type accTarget struct {
+	emu          *emulator.Emulator // nil against a real endpoint
+	providerHCL  string
+	imageID      string
+	serverTypeID string
+	client       *scp.Client
+}
+
+// useRealEndpoint reports whether the environment asks for a real SCP endpoint.
+func useRealEndpoint() bool {
+	return os.Getenv("SCP_ACC_EMULATOR") != "1" &&
+		os.Getenv("SCP_ENDPOINT") != "" && os.Getenv("SCP_ACCESS_KEY") != "" && os.Getenv("SCP_SECRET_KEY") != ""
+}
+
+// newAccTarget starts a fresh emulator for the test (so its request log is the test's alone), or
+// describes the real endpoint.
+func newAccTarget(t *testing.T, cfg emulator.Config) *accTarget {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	if useRealEndpoint() {
+		client, err := scp.New(scp.Config{Endpoint: os.Getenv("SCP_ENDPOINT"), AccessKey: os.Getenv("SCP_ACCESS_KEY"), SecretKey: os.Getenv("SCP_SECRET_KEY"), AccountID: os.Getenv("SCP_ACCOUNT_ID")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &accTarget{
+			providerHCL:  `provider "scp" {}`,
+			imageID:      requireEnv(t, "SCP_ACC_IMAGE_ID"),
+			serverTypeID: requireEnv(t, "SCP_ACC_SERVER_TYPE_ID"),
+			client:       client,
+		}
+	}
+	if cfg.LatencyScale == 0 {
+		cfg.LatencyScale = 0.3
+	}
+	emu := emulator.New(cfg)
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	cred := emu.Credentials()
+	client, err := scp.New(scp.Config{Endpoint: emu.URL(), AccessKey: cred.AccessKey, SecretKey: cred.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &accTarget{
+		emu: emu,
+		providerHCL: fmt.Sprintf("provider \"scp\" {\n  endpoint   = %q\n  access_key = %q\n  secret_key = %q\n}\n",
+			emu.URL(), cred.AccessKey, cred.SecretKey),
+		imageID:      "ubuntu-22.04",
+		serverTypeID: "s1v2m4",
+		client:       client,
+	}
+}
+
+func requireEnv(t *testing.T, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Skipf("running against a real endpoint needs %s", name)
+	}
+	return v
+}
+
+// needEmulator skips checks that read the emulator's own records.
+func (a *accTarget) needEmulator(t *testing.T) bool {
+	if a.emu == nil {
+		t.Log("real endpoint: skipping the emulator request-log assertions")
+		return false
+	}
+	return true
+}
+
+// config prefixes the provider block to a test configuration.
+func (a *accTarget) config(body string) string { return a.providerHCL + "\n" + body }
+
+// requests returns the emulator's request log entries for one route.
+func (a *accTarget) requests(route emulator.Route) []emulator.RequestRecord {
+	var out []emulator.RequestRecord
+	for _, r := range a.emu.Requests() {
+		if r.Op == route {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// checkEveryRequestSigned asserts that every request the emulator received carried a valid
+// signature and the current API version header.
+func (a *accTarget) checkEveryRequestSigned() error {
+	if a.emu == nil {
+		return nil
+	}
+	records := a.emu.Requests()
+	if len(records) == 0 {
+		return fmt.Errorf("the emulator received no request")
+	}
+	for _, r := range records {
+		if !r.SignatureValid {
+			return fmt.Errorf("request %d %s %s had an invalid signature: %s", r.Seq, r.Method, r.Path, r.AuthError)
+		}
+		if r.APIVersion != "virtualserver 1.3" {
+			return fmt.Errorf("request %d %s %s carried Scp-Api-Version %q", r.Seq, r.Method, r.Path, r.APIVersion)
+		}
+	}
+	return nil
+}
+
+// resourceAttr reads one attribute of a resource from a Terraform state.
+func resourceAttr(s *terraform.State, address, attr string) (string, error) {
+	rs, ok := s.RootModule().Resources[address]
+	if !ok {
+		return "", fmt.Errorf("%s is not in the state", address)
+	}
+	v, ok := rs.Primary.Attributes[attr]
+	if !ok {
+		return "", fmt.Errorf("%s has no attribute %s", address, attr)
+	}
+	return v, nil
+}
+
+// destroyedIDs returns the ids of every resource of type typ in the final state, for CheckDestroy.
+func destroyedIDs(s *terraform.State, typ string) []string {
+	var ids []string
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type == typ {
+			ids = append(ids, rs.Primary.ID)
+		}
+	}
+	return ids
+}
+
+func hclList(values ...string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}

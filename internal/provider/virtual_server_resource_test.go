@@ -1,0 +1,268 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+func (a *accTarget) serverConfig(name string, lock bool, extra string) string {
+	return a.config(fmt.Sprintf(`
+resource "scp_virtual_server" "test" {
+  name           = %q
+  image_id       = %q
+  server_type_id = %q
+  lock           = %t
+
+  boot_volume = {
+    size = 16
+  }
+
+  tags = {
+    purpose = "acceptance"
+  }
+%s
+}
+`, name, a.imageID, a.serverTypeID, lock, extra))
+}
+
+// checkServersGone asks the API that every server in the final state answers 404.
+func (a *accTarget) checkServersGone(s *terraform.State) error {
+	for _, id := range destroyedIDs(s, "scp_virtual_server") {
+		_, err := a.client.GetServer(context.Background(), id)
+		if !scp.IsNotFound(err) {
+			return fmt.Errorf("server %s still answers after destroy (err %v)", id, err)
+		}
+	}
+	return nil
+}
+
+// checkOneDeletePerServer asserts that each destroyed server received exactly one DELETE.
+func (a *accTarget) checkOneDeletePerServer(s *terraform.State) error {
+	if a.emu == nil {
+		return nil
+	}
+	ids := destroyedIDs(s, "scp_virtual_server")
+	if len(ids) == 0 {
+		return fmt.Errorf("no server in the final state")
+	}
+	for _, id := range ids {
+		n := 0
+		for _, r := range a.requests(emulator.RouteServerDelete) {
+			if r.ServerID == id {
+				n++
+			}
+		}
+		if n != 1 {
+			return fmt.Errorf("server %s received %d DELETE requests, want exactly 1", id, n)
+		}
+	}
+	return nil
+}
+
+func TestAccVirtualServer_lifecycle(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{})
+	const address = "scp_virtual_server.test"
+	deletesBeforeLockedDestroy := 0
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := acc.checkServersGone(s); err != nil {
+				return err
+			}
+			if err := acc.checkOneDeletePerServer(s); err != nil {
+				return err
+			}
+			return acc.checkEveryRequestSigned()
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: acc.serverConfig("acc-web-1", false, ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestMatchResourceAttr(address, "id", idPattern),
+					resource.TestCheckResourceAttr(address, "state", "ACTIVE"),
+					resource.TestCheckResourceAttr(address, "lock", "false"),
+					resource.TestMatchResourceAttr(address, "os_volume_id", idPattern),
+					resource.TestCheckResourceAttr(address, "boot_volume.type", "SSD"),
+					resource.TestCheckResourceAttr(address, "boot_volume.delete_on_termination", "true"),
+					resource.TestCheckResourceAttr(address, "tags.purpose", "acceptance"),
+				),
+			},
+			{
+				ResourceName:            address,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// lock is changed in place, never by replacement.
+				Config: acc.serverConfig("acc-web-1", true, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(address, "lock", "true"),
+					func(*terraform.State) error {
+						if acc.emu != nil {
+							deletesBeforeLockedDestroy = len(acc.requests(emulator.RouteServerDelete))
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A locked server fails the destroy plan, before any request is sent.
+				Config:      acc.serverConfig("acc-web-1", true, ""),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot destroy a locked server.*lock = false`),
+			},
+			{
+				// A replacement of a locked server is refused the same way.
+				Config:      acc.serverConfig("acc-web-2", true, ""),
+				ExpectError: regexp.MustCompile(`Cannot replace a locked server`),
+			},
+			{
+				PreConfig: func() {
+					if acc.emu != nil && len(acc.requests(emulator.RouteServerDelete)) != deletesBeforeLockedDestroy {
+						t.Errorf("a DELETE reached the API although the plan refused to destroy the locked server")
+					}
+				},
+				Config: acc.serverConfig("acc-web-1", false, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.TestCheckResourceAttr(address, "lock", "false"),
+			},
+		},
+	})
+}
+
+func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{})
+	if !acc.needEmulator(t) {
+		t.Skip("needs the emulator to connect and disconnect File Storage")
+	}
+	const address = "scp_virtual_server.test"
+	var serverID string
+	config := acc.serverConfig("acc-fs", false, `  file_storage_ids = ["fs-0001"]`)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkServersGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) (err error) {
+					serverID, err = resourceAttr(s, address, "id")
+					return err
+				},
+			},
+			{
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot delete the server.*File Storage is connected`),
+			},
+			{
+				// The refused destroy left the server in the state: nothing to create now.
+				PreConfig: func() {
+					if err := acc.emu.SetServerAttachments(serverID, emulator.Connections{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccVirtualServer_deletedOutOfBandIsRecreated(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{})
+	if !acc.needEmulator(t) {
+		t.Skip("needs the emulator to delete a server out of band")
+	}
+	const address = "scp_virtual_server.test"
+	var serverID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkServersGone,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.serverConfig("acc-drift", false, ""),
+				Check: func(s *terraform.State) (err error) {
+					serverID, err = resourceAttr(s, address, "id")
+					return err
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := acc.emu.DeleteServerOutOfBand(serverID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acc.serverConfig("acc-drift", false, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.TestCheckResourceAttrWith(address, "id", func(id string) error {
+					if id == serverID {
+						return fmt.Errorf("id did not change after the server was recreated")
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccProvider_badConfiguration(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{})
+	server := `
+resource "scp_virtual_server" "test" {
+  name           = "x"
+  image_id       = "i"
+  server_type_id = "t"
+  boot_volume    = { size = 16 }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      `provider "scp" { api_version = "1.1" }` + server,
+				ExpectError: regexp.MustCompile(`(?s)no longer supported.*2026-05-31`),
+			},
+			{
+				Config:      `provider "scp" { endpoint = "virtualserver.kr-west1.e.samsungsdscloud.com" }` + server,
+				ExpectError: regexp.MustCompile(`has no scheme`),
+			},
+			{
+				Config:      acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = "bad/name!"` + "\n" + `image_id = "i"` + "\n" + `server_type_id = "t"` + "\n" + `boot_volume = { size = 10 }` + "\n}"),
+				ExpectError: regexp.MustCompile(`(?s)(may contain only letters.*multiples of 8|multiples of 8.*may contain only letters)`),
+			},
+			{
+				Config:      `provider "scp" {` + "\n" + `endpoint = "` + emuURL(acc) + `"` + "\n" + `access_key = "wrong-key-123456"` + "\n" + `secret_key = "wrong-secret"` + "\n}" + server,
+				ExpectError: regexp.MustCompile(`(?s)401.*wron\*+3456.*provider block`),
+				SkipFunc:    func() (bool, error) { return acc.emu == nil, nil },
+			},
+		},
+	})
+}
+
+func emuURL(a *accTarget) string {
+	if a.emu == nil {
+		return "https://unused.invalid"
+	}
+	return a.emu.URL()
+}
