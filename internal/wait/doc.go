@@ -1,0 +1,91 @@
+// Package wait is the provider's one poller for asynchronous operations.
+//
+// Every mutation of the SCP API answers 202 Accepted and finishes later; the provider observes
+// completion by reading the object. A resource sends its mutation once, then calls
+// Poller.Wait with a Probe that reads the object and says whether the operation is done. Wait
+// only ever calls the Probe: it never repeats the mutation.
+//
+// # Contract
+//
+//   - done=true ends the wait (after Confirmations consecutive dones, for eventually consistent
+//     reads); done=false means "not yet".
+//   - An error marked with Permanent (the object went to ERROR, 401, ...) ends the wait at once;
+//     Wait returns the error without the mark, so callers can errors.As their typed errors.
+//   - Any other error is transient: counted, reported to the OnProbe hook, retried no sooner than
+//     the current interval, backing off while it persists.
+//   - ctx's deadline (the resource's timeouts block) gives a *TimeoutError saying how long Wait
+//     waited and the last transient error; it matches errors.Is(err, context.DeadlineExceeded).
+//     No probe is planned past the deadline: the last one goes just before it.
+//   - Cancellation (Ctrl-C) returns an error wrapping context.Canceled as soon as ctx is done;
+//     Wait never sleeps past it. A probe in flight gets ctx and is responsible for honouring it.
+//
+// # Schedule without history ("cold")
+//
+// The first probe comes after FirstDelay (250 ms). Each following interval grows by at most
+// Growth (×1.5) per probe, but never beyond FirstDelay + ElapsedFraction × elapsed (0.3), nor
+// MaxInterval (90 s), and is spread by ±Jitter (10 %). Intervals proportional to elapsed time
+// bound the relative lateness: an operation is noticed at most ~30 % of its duration late, and
+// a sub-second one (the emulator) within a few hundred milliseconds.
+//
+// Why 0.3 and 90 s rather than 10-15 % and 10 s: with intervals ≤ f × elapsed, k probes cover
+// a range of durations of (1+f)^k, so covering 0.25 s to 10 min costs ln(2400)/ln(1+f) probes:
+// ~55 at f = 0.15, ~30 at f = 0.3 (somewhat fewer in practice, thanks to the constant term),
+// and a 10 s cap alone makes a cold 10-minute wait ~70 probes. Both targets cannot be met at
+// once (≤ 15 % and ~20 probes would need f ≈ 0.5), so the defaults trade: 0.3 keeps a cold
+// 10-minute wait near 25 probes while noticing a 30 s operation ~17 % late (median); the 90 s cap bounds the lateness of long operations (a cold 10-minute
+// wait is ~7 % late, median). Measured on the fake clock, durations ±20 %:
+//
+//	operation   cold probes   cold lateness median / p95
+//	1 s         3-4           25 % / 50 %   (0.25 s / 0.5 s)
+//	30 s        14            17 % / 29 %
+//	10 min      26            7 % / 16 %
+//
+// # Learning
+//
+// The cold schedule is the price of knowing nothing. Terraform runs the same kinds of
+// operation over and over, so the Poller (one per provider instance, safe for concurrent use)
+// remembers, per kind, the last HistorySize (50) successful waits. Each is stored as the
+// interval the operation ended in: after the start of the last probe that saw "not done" (lo)
+// and no later than the end of the first probe that saw "done" (hi). With MinSamples (3) of
+// them, a wait of that kind is scheduled as follows:
+//
+//  1. Jump: sleep until start = Lead (0.9) × the LowQuantile (p10) of the lo bounds, i.e. just
+//     before the earliest plausible end. Using lo, not the midpoint, means coarse samples
+//     (from cold waits) can only make the first probe earlier, never later.
+//  2. Dense: probe until end = the HighQuantile (p90) of the hi bounds, each step a fixed
+//     fraction of the time elapsed, so lateness is the same share of the duration wherever in
+//     the window the operation ends. That fraction is DenseFraction (5 %), widened just enough
+//     to cross the window in DenseProbes (6) steps when durations vary widely (for ±20 %: ~8 %),
+//     never finer than MinInterval (100 ms), never coarser than the cold schedule.
+//  3. Backoff: past end the operation is surprisingly long; intervals grow again by Growth from
+//     the last dense step, under the cold bounds, so an outlier costs a few probes, not dozens.
+//
+// The plan is re-read at every probe, so waits running side by side (count = 10) benefit as soon
+// as one of them finishes. If a wait that trusted the history finds its operation already done
+// at the first probe (it ended before start, by an unknown amount), the next waits of the kind
+// hedge: a probe halfway to start, then the cold growth up to the window, until a wait brackets
+// an end again. The history itself adapts through its window.
+//
+// Timeouts, cancellations and permanent errors teach nothing. History lives in memory; a caller
+// that wants it across runs can save Poller.Samples and restore it with WithSamples.
+//
+// Measured on the fake clock (TestSimulation: one poller, durations uniform ±20 %, probes
+// taking 50 ms, four seeds, after a warm-up of 5 waits per kind):
+//
+//	operation   learned probes median / max   lateness median / p95
+//	1 s         4 / 5                          ~120 ms / ~210 ms
+//	30 s        5-6 / 9                        3-5 % / 9-10 %
+//	10 min      5-6 / 9                        3-4.5 % / 8-9 %
+//
+// # Baselines
+//
+// FixedInterval and LinearCapped make pollers with the usual fixed or slowly growing intervals
+// and no learning, for benchmarks to compare against.
+//
+// # Jitter
+//
+// Jitter is symmetric and small (±10 %) rather than "full" or "decorrelated": those schemes
+// spread retries of many clients hammering a shared server, at the cost of intervals varying
+// up to ×3, which would make lateness unpredictable. Here a handful of waits started together by
+// one terraform apply only need to drift apart, which ±10 % does within a few probes.
+package wait

@@ -1,0 +1,206 @@
+package wait
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// Defaults are the schedule parameters of a Poller. In WithDefaults, zero fields keep the
+// package defaults listed here; the package doc explains how they fit together.
+type Defaults struct {
+	// FirstDelay is the first probe's delay when there is no history, and the constant term of
+	// the cold-start interval bound (FirstDelay + ElapsedFraction × elapsed). Default 250 ms:
+	// an emulator operation (~0.5 s) is seen at its second or third probe, and a real API's 202
+	// is never done sooner than that anyway.
+	FirstDelay time.Duration
+	// MinInterval is the shortest gap between two probes (also the finest dense spacing).
+	// Default 100 ms: overshoot targets are 250 ms for short operations; probes of a real API
+	// cost ~100-300 ms of latency, so a finer spacing would buy nothing.
+	MinInterval time.Duration
+	// MaxInterval caps the interval of the growing phases (cold start, backing off past the learned
+	// window, transient errors). It does not cap the learned jump to just before the expected end;
+	// the Wait option MaxInterval does. Default 90 s: it bounds the cold-start lateness of a long
+	// operation (a cold 10-minute wait is ~7 % late, median) while keeping such a wait to ~26
+	// probes (see the package doc); a 10 s cap would make that ~70.
+	MaxInterval time.Duration
+	// Growth is the largest factor by which an interval grows from one probe to the next. Default 1.5.
+	Growth float64
+	// ElapsedFraction bounds a growing interval by FirstDelay + ElapsedFraction × time elapsed, so
+	// an operation is noticed at most about that fraction of its duration late. Default 0.3; see
+	// the package doc for why not 0.1-0.15.
+	ElapsedFraction float64
+	// Jitter spreads each interval uniformly over ±Jitter of its nominal value, so that waits
+	// started together (terraform apply with count = 10) do not probe in lock step. Default 0.1.
+	Jitter float64
+
+	// MinSamples is how many successful waits of a kind the poller needs before it schedules by
+	// them. Default 3.
+	MinSamples int
+	// HistorySize is how many recent successful waits per kind are remembered. Default 50.
+	HistorySize int
+	// Lead places the first learned probe at Lead × the LowQuantile of past durations. Default 0.9.
+	Lead float64
+	// LowQuantile and HighQuantile bound the dense probing window. Defaults 0.1 and 0.9.
+	LowQuantile, HighQuantile float64
+	// DenseFraction is the finest probe spacing inside the window, as a fraction of the time
+	// elapsed. Default 0.05 (lateness ≤ 5 %, median ~2.5 %).
+	DenseFraction float64
+	// DenseProbes caps the probes the window may take: for kinds whose durations vary widely the
+	// spacing widens so that the window is covered in DenseProbes steps. Default 6, which keeps a
+	// learned 10-minute wait (durations ±20 %) at ≤ 9 probes with lateness ~4 % median, 9 % p95.
+	DenseProbes int
+}
+
+// PackageDefaults returns the package's default schedule parameters.
+func PackageDefaults() Defaults {
+	return Defaults{
+		FirstDelay:      250 * time.Millisecond,
+		MinInterval:     100 * time.Millisecond,
+		MaxInterval:     90 * time.Second,
+		Growth:          1.5,
+		ElapsedFraction: 0.3,
+		Jitter:          0.1,
+		MinSamples:      3,
+		HistorySize:     50,
+		Lead:            0.9,
+		LowQuantile:     0.1,
+		HighQuantile:    0.9,
+		DenseFraction:   0.05,
+		DenseProbes:     6,
+	}
+}
+
+// merge overlays the non-zero fields of o on d.
+func (d *Defaults) merge(o Defaults) {
+	setD := func(dst *time.Duration, v time.Duration) {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	setF := func(dst *float64, v float64) {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	setI := func(dst *int, v int) {
+		if v > 0 {
+			*dst = v
+		}
+	}
+	setD(&d.FirstDelay, o.FirstDelay)
+	setD(&d.MinInterval, o.MinInterval)
+	setD(&d.MaxInterval, o.MaxInterval)
+	setF(&d.Growth, o.Growth)
+	setF(&d.ElapsedFraction, o.ElapsedFraction)
+	setF(&d.Jitter, o.Jitter)
+	setI(&d.MinSamples, o.MinSamples)
+	setI(&d.HistorySize, o.HistorySize)
+	setF(&d.Lead, o.Lead)
+	setF(&d.LowQuantile, o.LowQuantile)
+	setF(&d.HighQuantile, o.HighQuantile)
+	setF(&d.DenseFraction, o.DenseFraction)
+	setI(&d.DenseProbes, o.DenseProbes)
+}
+
+// Option configures a Poller.
+type Option func(*Poller)
+
+// WithClock sets the clock (default RealClock).
+func WithClock(c Clock) Option { return func(p *Poller) { p.clock = c } }
+
+// WithRand sets the source of jitter: a function returning uniform values in [0, 1). The poller
+// serialises calls, so it need not be safe for concurrent use.
+func WithRand(f func() float64) Option { return func(p *Poller) { p.rnd = f } }
+
+// WithSeed makes the jitter deterministic (a PCG generator with this seed).
+func WithSeed(seed uint64) Option {
+	return func(p *Poller) {
+		r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+		p.rnd = r.Float64
+	}
+}
+
+// WithDefaults overrides the schedule parameters; zero fields keep the package defaults.
+func WithDefaults(d Defaults) Option { return func(p *Poller) { p.cfg.merge(d) } }
+
+// WithNoJitter disables jitter (Jitter cannot be set to zero through WithDefaults).
+func WithNoJitter() Option { return func(p *Poller) { p.noJitter = true } }
+
+// WithSamples seeds the history of kind with known durations, e.g. persisted from an earlier run
+// (see Poller.Samples) or measured typical values.
+func WithSamples(kind string, durations ...time.Duration) Option {
+	return func(p *Poller) {
+		p.seeds = append(p.seeds, seed{kind, durations})
+	}
+}
+
+type seed struct {
+	kind string
+	ds   []time.Duration
+}
+
+// FixedInterval makes a baseline poller for comparison: the first probe after d, then every d,
+// no jitter, no learning.
+func FixedInterval(d time.Duration) Option {
+	return func(p *Poller) { p.mode, p.base1, p.base2 = modeFixed, d, d }
+}
+
+// LinearCapped makes a baseline poller for comparison: the k-th probe waits k × start after the
+// previous one, capped at limit (start 3 s, cap 10 s: 3, 6, 9, 10, 10, ... s), no jitter, no learning.
+func LinearCapped(start, limit time.Duration) Option {
+	return func(p *Poller) { p.mode, p.base1, p.base2 = modeLinear, start, limit }
+}
+
+// WaitOption configures one Wait.
+type WaitOption func(*waitConfig)
+
+type waitConfig struct {
+	confirmations int
+	maxInterval   time.Duration // explicit cap on every delay, 0 = none
+	firstDelay    time.Duration // 0 = the poller's
+	onProbe       func(ProbeEvent)
+}
+
+// Confirmations requires n consecutive probes to report done (for eventually consistent reads).
+// After the first done the poller re-probes at the MinInterval / FirstDelay pace; a not-done in
+// between resets the count. n < 1 means 1.
+func Confirmations(n int) WaitOption { return func(c *waitConfig) { c.confirmations = n } }
+
+// MaxInterval caps every delay of this wait, including the learned jump to just before the
+// expected end.
+func MaxInterval(d time.Duration) WaitOption { return func(c *waitConfig) { c.maxInterval = d } }
+
+// FirstDelay sets the first probe's delay when the kind has no history (and in the baseline modes).
+func FirstDelay(d time.Duration) WaitOption { return func(c *waitConfig) { c.firstDelay = d } }
+
+// OnProbe is called after every probe, e.g. to log it with tflog.
+func OnProbe(f func(ProbeEvent)) WaitOption { return func(c *waitConfig) { c.onProbe = f } }
+
+// ProbeEvent describes one probe, for logging.
+type ProbeEvent struct {
+	Kind      string
+	Attempt   int           // 1 for the first probe
+	Elapsed   time.Duration // since Wait started, at the end of the probe
+	Took      time.Duration // how long the probe itself ran
+	Done      bool          // the probe reported done (it may still need confirmations)
+	Err       error         // the probe's error, if any
+	Permanent bool          // Err ends the wait
+	Final     bool          // the wait ends with this probe (success, permanent error)
+	Phase     Phase         // the schedule phase that placed this probe
+	Next      time.Duration // delay until the next probe; 0 when none will follow
+}
+
+// Phase names the part of the schedule that placed a probe.
+type Phase string
+
+// Phases of the schedule.
+const (
+	PhaseCold     Phase = "cold"     // no history: growing intervals
+	PhaseJump     Phase = "jump"     // learned: first probe just before the earliest expected end
+	PhaseHedge    Phase = "hedge"    // learned, after an operation ended before its first probe: probing ahead of the window
+	PhaseDense    Phase = "dense"    // learned: inside the window of expected ends
+	PhaseBackoff  Phase = "backoff"  // learned: past the window, growing again
+	PhaseConfirm  Phase = "confirm"  // re-probing to confirm a done
+	PhaseDeadline Phase = "deadline" // last probe just before the context's deadline
+	PhaseBaseline Phase = "baseline" // FixedInterval / LinearCapped
+)

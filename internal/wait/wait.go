@@ -1,0 +1,375 @@
+package wait
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Probe reports whether the operation finished. A nil error with done=false means "not yet".
+// An error marked with Permanent ends the wait at once with that error (e.g. the object went to
+// ERROR, or 401). Any other error is transient: reported to the OnProbe hook and retried on the
+// normal schedule. A non-nil error takes precedence over done.
+type Probe func(ctx context.Context) (done bool, err error)
+
+// Result describes a wait, successful or not.
+type Result struct {
+	Probes          int           // how many times the Probe was called
+	Elapsed         time.Duration // from the start of Wait to its return
+	TransientErrors int           // probes that returned a non-permanent error
+	Learned         bool          // the first probe was placed by the kind's history
+}
+
+type mode int
+
+const (
+	modeAdaptive mode = iota
+	modeFixed
+	modeLinear
+)
+
+// Poller runs waits. It is safe for concurrent use; make one per provider instance, so that what
+// it learns about each kind of operation serves every later wait of that kind.
+type Poller struct {
+	clock    Clock
+	cfg      Defaults
+	mode     mode
+	base1    time.Duration // FixedInterval's interval, LinearCapped's start
+	base2    time.Duration // LinearCapped's cap
+	noJitter bool
+	seeds    []seed
+
+	randMu sync.Mutex
+	rnd    func() float64
+
+	mu   sync.Mutex
+	hist map[string]*history
+}
+
+// New returns a Poller. Without options it uses the wall clock, the package defaults and a
+// randomly seeded jitter.
+func New(opts ...Option) *Poller {
+	p := &Poller{
+		clock: RealClock(),
+		cfg:   PackageDefaults(),
+		rnd:   rand.Float64,
+		hist:  map[string]*history{},
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	p.cfg.sanitize()
+	for _, s := range p.seeds {
+		for _, d := range s.ds {
+			if d <= 0 {
+				continue
+			}
+			h := p.hist[s.kind]
+			if h == nil {
+				h = &history{}
+				p.hist[s.kind] = h
+			}
+			h.add(sample{lo: d, hi: d}, p.cfg.HistorySize)
+		}
+		if h := p.hist[s.kind]; h != nil {
+			h.compute(&p.cfg)
+		}
+	}
+	p.seeds = nil
+	return p
+}
+
+// sanitize keeps parameters that would break the schedule within sensible bounds.
+func (d *Defaults) sanitize() {
+	if d.Growth < 1 {
+		d.Growth = 1
+	}
+	d.Jitter = math.Min(d.Jitter, 0.5)
+	d.Lead = math.Min(d.Lead, 1)
+	d.LowQuantile = math.Min(d.LowQuantile, 1)
+	d.HighQuantile = math.Min(math.Max(d.HighQuantile, d.LowQuantile), 1)
+	d.MaxInterval = max(d.MaxInterval, d.MinInterval)
+}
+
+func (p *Poller) rand() float64 {
+	p.randMu.Lock()
+	defer p.randMu.Unlock()
+	return p.rnd()
+}
+
+// Wait calls probe on the poller's schedule until it reports done (Confirmations times in a row),
+// returns a Permanent error, or ctx ends. kind names the operation ("server create", "volume
+// attach") for learning and messages. Wait never repeats the mutation: it only probes.
+//
+// Errors: on ctx's deadline a *TimeoutError (errors.Is context.DeadlineExceeded); on
+// cancellation an error wrapping context.Canceled, returned as soon as ctx is done (Wait never
+// sleeps past it; a probe in flight is the probe's business, it gets ctx); on a Permanent error,
+// that error without the Permanent mark.
+func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...WaitOption) (Result, error) {
+	var wc waitConfig
+	for _, o := range opts {
+		o(&wc)
+	}
+	wc.confirmations = max(wc.confirmations, 1)
+	r := &run{p: p, wc: wc, kind: kind, first: p.cfg.FirstDelay}
+	if wc.firstDelay > 0 {
+		r.first = wc.firstDelay
+	}
+	start := p.clock.Now()
+	elapsed := func() time.Duration { return p.clock.Now().Sub(start) }
+	deadline, hasDeadline := ctx.Deadline()
+
+	var (
+		res      Result
+		lastErr  error
+		maxTook  time.Duration
+		lastShot bool // the probe just before the deadline has been planned
+	)
+	fail := func(err error) (Result, error) {
+		res.Elapsed = elapsed()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return res, &TimeoutError{Kind: kind, Elapsed: res.Elapsed, Probes: res.Probes, LastErr: lastErr}
+		}
+		return res, canceled(ctx, kind, res.Elapsed, res.Probes)
+	}
+	// clampToDeadline never lets a probe be planned past ctx's deadline: the last one goes just
+	// before it (leaving the probe's own latency as a margin), then Wait sleeps out the rest.
+	clampToDeadline := func(d time.Duration, ph Phase) (time.Duration, Phase, bool) {
+		if !hasDeadline {
+			return d, ph, false
+		}
+		remaining := deadline.Sub(p.clock.Now())
+		guard := min(max(2*maxTook, 50*time.Millisecond), 2*time.Second)
+		if d <= remaining-guard {
+			return d, ph, false
+		}
+		if !lastShot && remaining-guard >= p.cfg.MinInterval {
+			lastShot = true
+			return remaining - guard, PhaseDeadline, false
+		}
+		return max(remaining, 0), PhaseDeadline, true // no more probes: time out at the deadline
+	}
+
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	d, phase := r.plan(0)
+	res.Learned = phase == PhaseJump || phase == PhaseHedge
+	d, phase, out := clampToDeadline(d, phase)
+	for {
+		if err := p.sleep(ctx, d); err != nil {
+			return fail(err)
+		}
+		if out {
+			return fail(context.DeadlineExceeded)
+		}
+
+		t0 := elapsed()
+		done, err := probe(ctx)
+		t1 := elapsed()
+		res.Probes++
+		r.probes++
+		maxTook = max(maxTook, t1-t0)
+		ev := ProbeEvent{Kind: kind, Attempt: res.Probes, Elapsed: t1, Took: t1 - t0, Done: done && err == nil, Err: err, Phase: phase}
+
+		switch {
+		case err != nil && IsPermanent(err):
+			ev.Permanent, ev.Final = true, true
+			r.emit(ev)
+			res.Elapsed = elapsed()
+			var pe *permanentError
+			if errors.As(err, &pe) && error(pe) == err {
+				err = pe.err // the marker itself: hand back what it wraps
+			}
+			return res, err
+		case err != nil:
+			if cerr := ctx.Err(); cerr != nil {
+				if !errors.Is(err, cerr) { // a genuine error that raced with the end of ctx
+					res.TransientErrors++
+					lastErr = err
+				}
+				r.emit(ev)
+				return fail(cerr)
+			}
+			res.TransientErrors++
+			lastErr = err
+			r.errStreak++
+		case done:
+			r.errStreak = 0
+			if r.streak == 0 {
+				r.doneAt = t1
+			}
+			r.streak++
+			if r.streak >= wc.confirmations {
+				ev.Final = true
+				r.emit(ev)
+				p.record(kind, sample{lo: r.lastNotDone, hi: r.doneAt}, res.Learned, !r.sawNotDone)
+				res.Elapsed = elapsed()
+				return res, nil
+			}
+		default:
+			r.errStreak = 0
+			r.streak = 0
+			r.lastNotDone = t0
+			r.sawNotDone = true
+		}
+
+		d, phase = r.plan(t1)
+		d, phase, out = clampToDeadline(d, phase)
+		if !out {
+			ev.Next = d
+		}
+		r.emit(ev)
+	}
+}
+
+// sleep waits d on the poller's clock, returning early with ctx's error if ctx ends first.
+func (p *Poller) sleep(ctx context.Context, d time.Duration) error {
+	if d > 0 {
+		t := p.clock.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C():
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// run is the state of one Wait.
+type run struct {
+	p     *Poller
+	wc    waitConfig
+	kind  string
+	first time.Duration // first delay without history
+
+	probes    int
+	nominal   time.Duration // un-jittered interval of the growing phases
+	lastDelay time.Duration // the delay actually planned last
+	errStreak int           // consecutive transient errors
+	streak    int           // consecutive dones
+
+	lastNotDone time.Duration // start of the last probe that saw "not done"
+	sawNotDone  bool
+	doneAt      time.Duration // end of the first probe of the current run of dones
+}
+
+func (r *run) emit(ev ProbeEvent) {
+	if r.wc.onProbe != nil {
+		r.wc.onProbe(ev)
+	}
+}
+
+// plan returns the delay before the next probe, t being the time elapsed since Wait started.
+func (r *run) plan(t time.Duration) (time.Duration, Phase) {
+	d, ph := r.schedule(t)
+	if r.errStreak > 0 && r.p.mode == modeAdaptive {
+		// Retry a failing probe no sooner than the current interval, and back off while it keeps
+		// failing (the transport already retried the request itself).
+		backoff := time.Duration(float64(r.lastDelay) * math.Pow(r.p.cfg.Growth, float64(r.errStreak-1)))
+		d = max(d, min(backoff, max(r.p.cfg.MaxInterval, r.lastDelay)))
+	}
+	if r.wc.maxInterval > 0 {
+		d = min(d, r.wc.maxInterval)
+	}
+	r.lastDelay = d
+	return d, ph
+}
+
+func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
+	p, cfg := r.p, &r.p.cfg
+	if r.streak > 0 { // confirming a done
+		return max(cfg.MinInterval, r.first), PhaseConfirm
+	}
+	switch p.mode {
+	case modeFixed:
+		if r.probes == 0 && r.wc.firstDelay > 0 {
+			return r.wc.firstDelay, PhaseBaseline
+		}
+		return p.base1, PhaseBaseline
+	case modeLinear:
+		if r.probes == 0 && r.wc.firstDelay > 0 {
+			return r.wc.firstDelay, PhaseBaseline
+		}
+		return min(p.base1*time.Duration(r.probes+1), p.base2), PhaseBaseline
+	}
+
+	st := p.learned(r.kind) // re-read every time: a sibling wait may have just taught us
+	if !st.ok {
+		return r.cold(t), PhaseCold
+	}
+	switch {
+	case t+st.step < st.start && !st.early:
+		// Sleep until just before the earliest expected end, minus a little jitter so that waits
+		// started together do not probe together.
+		r.nominal = st.step
+		d := st.start - t - time.Duration(r.rand()*float64(st.step)/2)
+		return max(d, cfg.MinInterval), PhaseJump
+	case t+st.step < st.start:
+		// The last trusting wait found its operation already done at its first probe: it ended
+		// sooner than history predicts, by an unknown amount. Hedge: first probe halfway to the
+		// window, then the cold growth up to it (a few probes more, not a cold start from zero).
+		var d time.Duration
+		if r.probes == 0 {
+			r.nominal = max(r.first, st.start/2)
+			d = r.jitter(r.nominal)
+		} else {
+			d = r.jitter(r.grow(t))
+		}
+		if t+d > st.start {
+			d = max(st.start-t, cfg.MinInterval)
+		}
+		return d, PhaseHedge
+	case t < st.end: // (or just before the window's start)
+		r.nominal = st.stepAt(t, cfg.MinInterval)
+		return r.jitter(r.nominal), PhaseDense
+	default:
+		floor := st.stepAt(st.end, cfg.MinInterval)
+		r.nominal = max(r.nominal, floor)
+		return r.jitter(max(r.grow(t), floor)), PhaseBackoff
+	}
+}
+
+// cold is the schedule without history: FirstDelay, then intervals growing by Growth per probe but
+// never beyond FirstDelay + ElapsedFraction × t, nor MaxInterval.
+func (r *run) cold(t time.Duration) time.Duration {
+	if r.probes == 0 {
+		r.nominal = r.first
+		return r.jitter(r.first)
+	}
+	if r.nominal == 0 {
+		r.nominal = r.first
+	}
+	r.nominal = r.grow(t)
+	return r.jitter(r.nominal)
+}
+
+func (r *run) grow(t time.Duration) time.Duration {
+	cfg := &r.p.cfg
+	n := time.Duration(float64(r.nominal) * cfg.Growth)
+	n = min(n, r.first+time.Duration(cfg.ElapsedFraction*float64(t)), cfg.MaxInterval)
+	r.nominal = max(n, cfg.MinInterval)
+	return r.nominal
+}
+
+// jitter spreads d uniformly over d·(1 ± Jitter), never below MinInterval.
+func (r *run) jitter(d time.Duration) time.Duration {
+	if r.p.noJitter || r.p.cfg.Jitter == 0 {
+		return d
+	}
+	f := 1 + r.p.cfg.Jitter*(2*r.rand()-1)
+	return max(time.Duration(f*float64(d)), r.p.cfg.MinInterval)
+}
+
+func (r *run) rand() float64 {
+	if r.p.noJitter {
+		return 0.5
+	}
+	return r.p.rand()
+}

@@ -1,0 +1,702 @@
+package wait_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/wait"
+	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
+)
+
+const ms = time.Millisecond
+
+// trace records when (on the fake clock, relative to the start of Wait) each probe ran.
+type trace struct {
+	clk   *waittest.Clock
+	start time.Time
+	at    []time.Duration
+}
+
+func newTrace(clk *waittest.Clock) *trace { return &trace{clk: clk, start: clk.Now()} }
+
+func (tr *trace) mark() time.Duration {
+	d := tr.clk.Since(tr.start)
+	tr.at = append(tr.at, d)
+	return d
+}
+
+func (tr *trace) intervals() []time.Duration {
+	var out []time.Duration
+	prev := time.Duration(0)
+	for _, t := range tr.at {
+		out = append(out, t-prev)
+		prev = t
+	}
+	return out
+}
+
+// doneAfter is a probe that reports done once the fake clock passes start+d.
+func doneAfter(tr *trace, d time.Duration) wait.Probe {
+	return func(context.Context) (bool, error) {
+		return tr.mark() >= d, nil
+	}
+}
+
+func never(tr *trace) wait.Probe {
+	return func(context.Context) (bool, error) {
+		tr.mark()
+		return false, nil
+	}
+}
+
+func TestColdScheduleFirstDelayGrowthAndCap(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	def := wait.PackageDefaults()
+	def.MaxInterval = 5 * time.Second
+	p := wait.New(wait.WithClock(clk), wait.WithNoJitter(), wait.WithDefaults(def))
+	tr := newTrace(clk)
+	res, err := p.Wait(context.Background(), "k", doneAfter(tr, 40*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The schedule the package doc promises, computed independently.
+	var want []time.Duration
+	t0, iv := time.Duration(0), def.FirstDelay
+	for {
+		t0 += iv
+		want = append(want, t0)
+		if t0 >= 40*time.Second {
+			break
+		}
+		next := min(time.Duration(float64(iv)*def.Growth), def.FirstDelay+time.Duration(def.ElapsedFraction*float64(t0)), def.MaxInterval)
+		iv = max(next, def.MinInterval)
+	}
+	if !slices.Equal(tr.at, want) {
+		t.Fatalf("probe times\n got %v\nwant %v", tr.at, want)
+	}
+	if tr.at[0] != 250*ms {
+		t.Errorf("first probe at %v, want 250ms", tr.at[0])
+	}
+	ivs := tr.intervals()
+	for i := 1; i < len(ivs); i++ {
+		if ivs[i] > time.Duration(float64(ivs[i-1])*def.Growth)+1 {
+			t.Errorf("interval %d grew from %v to %v, more than ×%v", i, ivs[i-1], ivs[i], def.Growth)
+		}
+		if bound := def.FirstDelay + time.Duration(def.ElapsedFraction*float64(tr.at[i-1])); ivs[i] > bound+1 {
+			t.Errorf("interval %d = %v exceeds FirstDelay + f·elapsed = %v", i, ivs[i], bound)
+		}
+		if ivs[i] > def.MaxInterval {
+			t.Errorf("interval %d = %v exceeds the cap %v", i, ivs[i], def.MaxInterval)
+		}
+	}
+	if ivs[len(ivs)-1] != def.MaxInterval {
+		t.Errorf("last interval %v, want the cap %v", ivs[len(ivs)-1], def.MaxInterval)
+	}
+	if res.Probes != len(want) || res.Elapsed != want[len(want)-1] || res.Learned {
+		t.Errorf("result %+v, want %d probes in %v, not learned", res, len(want), want[len(want)-1])
+	}
+}
+
+func TestJitterBoundsAndDeterminism(t *testing.T) {
+	run := func(seed uint64) (jittered, plain []time.Duration) {
+		for _, opt := range []wait.Option{wait.WithSeed(seed), wait.WithNoJitter()} {
+			clk := waittest.NewAutoClock(time.Time{})
+			p := wait.New(wait.WithClock(clk), opt)
+			var delays []time.Duration
+			tr := newTrace(clk)
+			var first time.Duration
+			_, err := p.Wait(context.Background(), "k", doneAfter(tr, 2*time.Minute),
+				wait.OnProbe(func(e wait.ProbeEvent) {
+					if e.Attempt == 1 {
+						first = e.Elapsed
+					}
+					if !e.Final {
+						delays = append(delays, e.Next)
+					}
+				}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			delays = append([]time.Duration{first}, delays...)
+			if jittered == nil {
+				jittered = delays
+			} else {
+				plain = delays
+			}
+		}
+		return jittered, plain
+	}
+	j1, plain := run(7)
+	j2, _ := run(7)
+	j3, _ := run(8)
+	if !slices.Equal(j1, j2) {
+		t.Errorf("same seed, different schedules:\n%v\n%v", j1, j2)
+	}
+	if slices.Equal(j1, j3) {
+		t.Errorf("different seeds, same schedule %v", j1)
+	}
+	if j1[0] < 225*ms || j1[0] > 275*ms {
+		t.Errorf("first delay %v outside 250ms ±10%%", j1[0])
+	}
+	// Each jittered delay lies within ±10 % of the un-jittered delay the same schedule would use
+	// from the same point; we check against the bound of the un-jittered run's envelope instead:
+	// the ratio of consecutive jittered delays stays within growth × (1.1/0.9).
+	distinct := 0
+	for i := 1; i < len(j1); i++ {
+		r := float64(j1[i]) / float64(j1[i-1])
+		if r > 1.5*1.1/0.9+1e-9 {
+			t.Errorf("delay %d grew ×%.2f", i, r)
+		}
+		if j1[i] != plain[min(i, len(plain)-1)] {
+			distinct++
+		}
+	}
+	if distinct == 0 {
+		t.Error("jitter changed nothing")
+	}
+}
+
+func TestJitterWithinTenPercentOfNominal(t *testing.T) {
+	// With a constant nominal interval (growth 1: FirstDelay forever) every delay must fall in
+	// [0.9, 1.1] × FirstDelay, and both halves of the band must be used.
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(3),
+		wait.WithDefaults(wait.Defaults{Growth: 1, FirstDelay: time.Second, MaxInterval: time.Second}))
+	tr := newTrace(clk)
+	if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 200*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := 0, 0
+	for i, iv := range tr.intervals() {
+		if iv < 900*ms || iv > 1100*ms {
+			t.Fatalf("interval %d = %v outside 1s ±10%%", i, iv)
+		}
+		if iv < 1000*ms {
+			lo++
+		} else if iv > 1000*ms {
+			hi++
+		}
+	}
+	if lo < 20 || hi < 20 {
+		t.Errorf("jitter not spread: %d below, %d above nominal", lo, hi)
+	}
+}
+
+func TestDeadlineGivesTimeoutError(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(1))
+	ctx, cancel := clk.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tr := newTrace(clk)
+	calls := 0
+	res, err := p.Wait(ctx, "server create", func(context.Context) (bool, error) {
+		tr.mark()
+		calls++
+		if calls%4 == 0 {
+			return false, fmt.Errorf("HTTP 503 #%d", calls)
+		}
+		return false, nil
+	})
+	var te *wait.TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v (%T), want *TimeoutError", err, err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Error("TimeoutError does not match context.DeadlineExceeded")
+	}
+	if te.Kind != "server create" || te.Probes != calls || te.Elapsed != 2*time.Minute || res.Probes != calls {
+		t.Errorf("TimeoutError %+v, result %+v; want %d probes after 2m", te, res, calls)
+	}
+	wantLast := fmt.Sprintf("HTTP 503 #%d", calls/4*4)
+	if te.LastErr == nil || te.LastErr.Error() != wantLast || res.TransientErrors != calls/4 {
+		t.Errorf("LastErr %v, transient %d; want %s, %d", te.LastErr, res.TransientErrors, wantLast, calls/4)
+	}
+	for _, s := range []string{"server create", "2m0s", wantLast} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("message %q lacks %q", err, s)
+		}
+	}
+	// The last probe runs just before the deadline, none after it.
+	last := tr.at[len(tr.at)-1]
+	if last >= 2*time.Minute || last < 2*time.Minute-time.Second {
+		t.Errorf("last probe at %v, want just before 2m", last)
+	}
+}
+
+func TestDeadlineAlreadyPassed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), -time.Second)
+	defer cancel()
+	res, err := wait.New().Wait(ctx, "k", func(context.Context) (bool, error) {
+		t.Fatal("probed after the deadline")
+		return false, nil
+	})
+	if !errors.Is(err, context.DeadlineExceeded) || res.Probes != 0 {
+		t.Fatalf("err %v, res %+v", err, res)
+	}
+}
+
+func TestRealDeadlineReturnsOnTime(t *testing.T) {
+	p := wait.New(wait.WithDefaults(wait.Defaults{FirstDelay: time.Hour}))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*ms)
+	defer cancel()
+	start := time.Now()
+	_, err := p.Wait(ctx, "k", func(context.Context) (bool, error) { return false, nil })
+	took := time.Since(start)
+	var te *wait.TimeoutError
+	if !errors.As(err, &te) || took > 2*time.Second {
+		t.Fatalf("err %v after %v", err, took)
+	}
+}
+
+func TestCancellationReturnsPromptly(t *testing.T) {
+	t.Run("fake clock", func(t *testing.T) {
+		clk := waittest.NewClock(time.Time{}) // manual: time never moves unless we say so
+		p := wait.New(wait.WithClock(clk))
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() {
+			_, err := p.Wait(ctx, "k", func(context.Context) (bool, error) { return false, nil })
+			errc <- err
+		}()
+		if !clk.AwaitTimers(1, 5*time.Second) {
+			t.Fatal("Wait never went to sleep")
+		}
+		cancel()
+		select {
+		case err := <-errc:
+			var te *wait.TimeoutError
+			if !errors.Is(err, context.Canceled) || errors.As(err, &te) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("Wait slept through the cancellation")
+		}
+		if clk.Pending() != 0 {
+			t.Errorf("%d timers left pending", clk.Pending())
+		}
+	})
+	t.Run("real clock", func(t *testing.T) {
+		p := wait.New(wait.WithDefaults(wait.Defaults{FirstDelay: time.Hour}))
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(10*ms, cancel)
+		start := time.Now()
+		_, err := p.Wait(ctx, "k", func(context.Context) (bool, error) { return false, nil })
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("returned %v after start, cancellation was at 10ms", took)
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("canceled during probe", func(t *testing.T) {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk))
+		ctx, cancel := context.WithCancel(context.Background())
+		res, err := p.Wait(ctx, "k", func(ctx context.Context) (bool, error) {
+			cancel()
+			return false, ctx.Err() // what an HTTP client returns
+		})
+		if !errors.Is(err, context.Canceled) || res.Probes != 1 || res.TransientErrors != 0 {
+			t.Fatalf("err %v, res %+v", err, res)
+		}
+	})
+}
+
+type stateError struct{ state string }
+
+func (e *stateError) Error() string { return "server went to " + e.state }
+
+func TestPermanentEndsAtOnceAndKeepsTheTypedError(t *testing.T) {
+	for _, wrapped := range []bool{false, true} {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk))
+		orig := &stateError{"ERROR"}
+		calls := 0
+		res, err := p.Wait(context.Background(), "k", func(context.Context) (bool, error) {
+			calls++
+			if calls == 3 {
+				if wrapped {
+					return false, fmt.Errorf("read server: %w", wait.Permanent(orig))
+				}
+				return true, wait.Permanent(orig) // the error wins over done
+			}
+			return false, nil
+		})
+		var se *stateError
+		if !errors.As(err, &se) || se != orig {
+			t.Fatalf("err = %v, want the original *stateError", err)
+		}
+		if !wrapped && err != error(orig) {
+			t.Errorf("err = %#v, want exactly the original error", err)
+		}
+		if calls != 3 || res.Probes != 3 || res.TransientErrors != 0 {
+			t.Errorf("calls %d, result %+v", calls, res)
+		}
+	}
+	if wait.Permanent(nil) != nil {
+		t.Error("Permanent(nil) != nil")
+	}
+	if !wait.IsPermanent(fmt.Errorf("x: %w", wait.Permanent(errors.New("y")))) || wait.IsPermanent(errors.New("y")) {
+		t.Error("IsPermanent wrong")
+	}
+}
+
+func TestTransientErrorsAreRetried(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithNoJitter())
+	tr := newTrace(clk)
+	var events []wait.ProbeEvent
+	res, err := p.Wait(context.Background(), "k", func(context.Context) (bool, error) {
+		n := len(tr.at)
+		tr.mark()
+		switch {
+		case n < 2:
+			return false, nil
+		case n < 6:
+			return false, errors.New("connection reset")
+		}
+		return true, nil
+	}, wait.OnProbe(func(e wait.ProbeEvent) { events = append(events, e) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Probes != 7 || res.TransientErrors != 4 {
+		t.Errorf("result %+v, want 7 probes, 4 transient errors", res)
+	}
+	ivs := tr.intervals()
+	for i := 3; i <= 6; i++ { // probes after an error
+		if ivs[i] < ivs[i-1] {
+			t.Errorf("retry %d came after %v, sooner than the previous interval %v", i, ivs[i], ivs[i-1])
+		}
+	}
+	for i := 4; i <= 6; i++ { // repeated errors back off by Growth
+		if ivs[i] < time.Duration(1.5*float64(ivs[i-1]))-1 {
+			t.Errorf("retry %d after %v: no backoff from %v", i, ivs[i], ivs[i-1])
+		}
+	}
+	if events[2].Err == nil || events[2].Permanent || events[2].Final || !events[6].Final || !events[6].Done {
+		t.Errorf("events %+v", events)
+	}
+}
+
+func TestConfirmations(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithNoJitter())
+	answers := []bool{false, true, false, true, true, true, true}
+	tr := newTrace(clk)
+	res, err := p.Wait(context.Background(), "k", func(context.Context) (bool, error) {
+		i := len(tr.at)
+		tr.mark()
+		return answers[i], nil
+	}, wait.Confirmations(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Probes != 6 {
+		t.Errorf("probes %d, want 6 (a not-done resets the count)", res.Probes)
+	}
+	ivs := tr.intervals()
+	for _, i := range []int{2, 4, 5} { // probes right after a done: short
+		if ivs[i] != 250*ms {
+			t.Errorf("confirmation probe %d after %v, want 250ms", i, ivs[i])
+		}
+	}
+}
+
+// learn runs n waits of kind, each taking d(i), and returns the poller's clock.
+func learn(t *testing.T, p *wait.Poller, clk *waittest.Clock, kind string, n int, d func(i int) time.Duration) {
+	t.Helper()
+	for i := range n {
+		tr := newTrace(clk)
+		if _, err := p.Wait(context.Background(), kind, doneAfter(tr, d(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLearningPerKind(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(5))
+	const D = 3 * time.Minute
+	rng := rand.New(rand.NewPCG(5, 5))
+	learn(t, p, clk, "volume create", 5, func(int) time.Duration {
+		return time.Duration(float64(D) * (0.95 + 0.1*rng.Float64()))
+	})
+	med, ok := p.Expected("volume create")
+	if !ok || med < D*93/100 || med > D*107/100 {
+		t.Fatalf("Expected = %v, %v; want about %v", med, ok, D)
+	}
+	if _, ok := p.Expected("server create"); ok {
+		t.Fatal("another kind has history")
+	}
+
+	tr := newTrace(clk)
+	var phases []wait.Phase
+	res, err := p.Wait(context.Background(), "volume create", doneAfter(tr, D),
+		wait.OnProbe(func(e wait.ProbeEvent) { phases = append(phases, e.Phase) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first := tr.at[0]; first < 3*D/4 || first > 19*D/20 {
+		t.Errorf("first probe at %v, want near 0.9 × %v", first, D)
+	}
+	if over := tr.at[len(tr.at)-1] - D; over > D/10 {
+		t.Errorf("noticed %v late", over)
+	}
+	if !res.Learned || res.Probes > 8 || phases[0] != wait.PhaseJump {
+		t.Errorf("result %+v, phases %v", res, phases)
+	}
+
+	// The other kind still starts cold.
+	tr = newTrace(clk)
+	res, err = p.Wait(context.Background(), "server create", doneAfter(tr, D))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.at[0] > 300*ms || res.Learned {
+		t.Errorf("unrelated kind: first probe at %v, learned %v", tr.at[0], res.Learned)
+	}
+}
+
+func TestLearningBacksOffOnOutliers(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(2), wait.WithSamples("k", time.Minute, time.Minute, time.Minute, time.Minute))
+	tr := newTrace(clk)
+	var phases []wait.Phase
+	res, err := p.Wait(context.Background(), "k", doneAfter(tr, 5*time.Minute),
+		wait.OnProbe(func(e wait.ProbeEvent) { phases = append(phases, e.Phase) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(phases, wait.PhaseBackoff) || res.Probes > 20 {
+		t.Errorf("a 5× outlier took %d probes, phases %v", res.Probes, phases)
+	}
+	if over := tr.at[len(tr.at)-1] - 5*time.Minute; over > 2*time.Minute {
+		t.Errorf("noticed %v late", over)
+	}
+}
+
+func TestEarlyEndMakesTheNextWaitHedge(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(2), wait.WithSamples("k", time.Minute, time.Minute, time.Minute))
+	// Much faster than history says: the first probe (the learned jump) already finds it done.
+	tr := newTrace(clk)
+	res, err := p.Wait(context.Background(), "k", doneAfter(tr, 10*time.Second))
+	if err != nil || res.Probes != 1 || !res.Learned {
+		t.Fatalf("res %+v, err %v", res, err)
+	}
+	var phases []wait.Phase
+	tr = newTrace(clk)
+	if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 40*time.Second),
+		wait.OnProbe(func(e wait.ProbeEvent) { phases = append(phases, e.Phase) })); err != nil {
+		t.Fatal(err)
+	}
+	if phases[0] != wait.PhaseHedge || tr.at[0] > 40*time.Second {
+		t.Errorf("after an early end, first probe at %v in phase %v; want a hedge well before the window", tr.at[0], phases[0])
+	}
+	// That wait bracketed its end, so trust is restored.
+	phases = nil
+	tr = newTrace(clk)
+	if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 55*time.Second),
+		wait.OnProbe(func(e wait.ProbeEvent) { phases = append(phases, e.Phase) })); err != nil {
+		t.Fatal(err)
+	}
+	if phases[0] != wait.PhaseJump {
+		t.Errorf("phases %v, want a jump again", phases)
+	}
+}
+
+func TestMaxIntervalCapsEverything(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSamples("k", 10*time.Minute, 10*time.Minute, 10*time.Minute))
+	tr := newTrace(clk)
+	if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 10*time.Minute), wait.MaxInterval(20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for i, iv := range tr.intervals() {
+		if iv > 20*time.Second {
+			t.Fatalf("interval %d = %v > 20s", i, iv)
+		}
+	}
+	// FirstDelay applies to the cold schedule.
+	tr = newTrace(clk)
+	if _, err := p.Wait(context.Background(), "other", doneAfter(tr, time.Second), wait.FirstDelay(700*ms)); err != nil {
+		t.Fatal(err)
+	}
+	if tr.at[0] < 630*ms || tr.at[0] > 770*ms {
+		t.Errorf("first probe at %v, want 700ms ±10%%", tr.at[0])
+	}
+}
+
+func TestSamplesRoundTrip(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(1))
+	learn(t, p, clk, "k", 6, func(i int) time.Duration { return time.Duration(20+i) * time.Second })
+	s := p.Samples("k")
+	if len(s) != 6 {
+		t.Fatalf("samples %v", s)
+	}
+	q := wait.New(wait.WithSamples("k", s...))
+	m1, _ := p.Expected("k")
+	m2, ok := q.Expected("k")
+	if !ok || m1 != m2 {
+		t.Errorf("restored median %v, want %v", m2, m1)
+	}
+}
+
+func TestHistoryIsBounded(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(1), wait.WithDefaults(wait.Defaults{HistorySize: 10}))
+	learn(t, p, clk, "k", 10, func(int) time.Duration { return time.Minute })
+	learn(t, p, clk, "k", 10, func(int) time.Duration { return 2 * time.Minute })
+	s := p.Samples("k")
+	if len(s) != 10 {
+		t.Fatalf("%d samples kept, want 10", len(s))
+	}
+	if m, _ := p.Expected("k"); m < 110*time.Second || m > 130*time.Second {
+		t.Errorf("median %v: old samples not forgotten", m)
+	}
+}
+
+func TestBaselines(t *testing.T) {
+	check := func(name string, opt wait.Option, want []time.Duration) {
+		t.Helper()
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), opt)
+		for range 5 {
+			tr := newTrace(clk)
+			if _, err := p.Wait(context.Background(), "k", doneAfter(tr, want[len(want)-1])); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(tr.at, want) {
+				t.Errorf("%s: probes at %v, want %v", name, tr.at, want)
+			}
+		}
+		if _, ok := p.Expected("k"); ok {
+			t.Errorf("%s learned", name)
+		}
+	}
+	s := time.Second
+	check("fixed", wait.FixedInterval(3*s), []time.Duration{3 * s, 6 * s, 9 * s, 12 * s})
+	check("linear", wait.LinearCapped(3*s, 10*s), []time.Duration{3 * s, 9 * s, 18 * s, 28 * s, 38 * s})
+}
+
+func TestConcurrentWaitsRealClock(t *testing.T) {
+	p := wait.New(wait.WithDefaults(wait.Defaults{FirstDelay: ms, MinInterval: ms}))
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kind := []string{"a", "b"}[g%2]
+			for i := range 4 {
+				end := time.Now().Add(time.Duration(3+(g+i)%5) * ms)
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_, err := p.Wait(ctx, kind, func(context.Context) (bool, error) { return !time.Now().Before(end), nil })
+				cancel()
+				if err != nil {
+					errs <- err
+				}
+				p.Expected(kind)
+				p.Samples(kind)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if _, ok := p.Expected("a"); !ok {
+		t.Error("nothing learned")
+	}
+}
+
+// TestSimulation drives many simulated operations of three kinds (1 s, 30 s and 10 min, each
+// ±20 % uniformly) through one poller on the fake clock, with probes taking 50 ms each, and checks
+// the project's targets after a warm-up of a few operations per kind:
+// lateness median ≤ max(10 %, 250 ms), p95 ≤ max(20 %, 500 ms), at most 12 probes.
+func TestSimulation(t *testing.T) {
+	const (
+		perKind = 60
+		warmup  = 5
+		latency = 50 * ms
+	)
+	kinds := []struct {
+		name string
+		d    time.Duration
+	}{{"lock", time.Second}, {"attach", 30 * time.Second}, {"create", 10 * time.Minute}}
+
+	for _, seed := range []uint64{1, 2, 3, 4} {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithSeed(seed))
+		rng := rand.New(rand.NewPCG(seed, 99))
+		late := map[string][]time.Duration{}
+		rel := map[string][]float64{}
+		probes := map[string][]int{}
+		coldProbes := map[string]int{}
+		for i := range perKind {
+			for _, k := range kinds {
+				d := time.Duration(float64(k.d) * (0.8 + 0.4*rng.Float64()))
+				end := clk.Now().Add(d)
+				ctx, cancel := clk.WithTimeout(context.Background(), 5*k.d)
+				res, err := p.Wait(ctx, k.name, func(context.Context) (bool, error) {
+					clk.Advance(latency / 2) // the server reads the state half-way through the request
+					done := !clk.Now().Before(end)
+					clk.Advance(latency / 2)
+					return done, nil
+				})
+				cancel()
+				if err != nil {
+					t.Fatalf("%s #%d: %v", k.name, i, err)
+				}
+				over := clk.Now().Sub(end)
+				if i == 0 {
+					coldProbes[k.name] = res.Probes
+				}
+				if i < warmup {
+					continue
+				}
+				late[k.name] = append(late[k.name], over)
+				rel[k.name] = append(rel[k.name], float64(over)/float64(d))
+				probes[k.name] = append(probes[k.name], res.Probes)
+			}
+		}
+		for _, k := range kinds {
+			l, r, n := late[k.name], rel[k.name], probes[k.name]
+			slices.Sort(l)
+			slices.Sort(r)
+			slices.Sort(n)
+			med, p95 := pct(l, 0.5), pct(l, 0.95)
+			t.Logf("seed %d %-6s (%v): cold %2d probes; learned probes median %d, max %d; late median %v (%.1f%%), p95 %v (%.1f%%)",
+				seed, k.name, k.d, coldProbes[k.name], pct(n, 0.5), n[len(n)-1],
+				med.Round(ms), 100*pct(r, 0.5), p95.Round(ms), 100*pct(r, 0.95))
+			if lim := max(k.d/10, 250*ms); med > lim {
+				t.Errorf("%s: median lateness %v > %v", k.name, med, lim)
+			}
+			if lim := max(k.d/5, 500*ms); p95 > lim {
+				t.Errorf("%s: p95 lateness %v > %v", k.name, p95, lim)
+			}
+			if n[len(n)-1] > 12 {
+				t.Errorf("%s: %d probes", k.name, n[len(n)-1])
+			}
+			if k.d == 10*time.Minute && coldProbes[k.name] > 30 {
+				t.Errorf("cold 10-minute wait took %d probes", coldProbes[k.name])
+			}
+		}
+	}
+}
+
+func pct[T any](sorted []T, q float64) T {
+	return sorted[int(math.Round(q*float64(len(sorted)-1)))]
+}
