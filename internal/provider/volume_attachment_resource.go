@@ -79,9 +79,10 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"delete_on_termination": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Delete the volume when the server is deleted. Default `false`. Changing it re-attaches the volume.",
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				Optional: true, Computed: true,
+				MarkdownDescription: "Delete the volume when the server is deleted. When unset, a new attachment uses `false` " +
+					"and an imported one keeps what SCP reports. Changing it re-attaches the volume.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplaceIfConfigured()},
 			},
 			"skip_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -124,7 +125,7 @@ func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.
 		// The arguments whose change replaces the attachment (their plan modifiers say so, but the
 		// resource-level ModifyPlan does not see that verdict).
 		replacing := !plan.ServerID.Equal(state.ServerID) || !plan.VolumeID.Equal(state.VolumeID) ||
-			!plan.DeleteOnTermination.Equal(state.DeleteOnTermination)
+			!plan.DeleteOnTermination.IsUnknown() && !plan.DeleteOnTermination.Equal(state.DeleteOnTermination)
 		if resp.Diagnostics.HasError() || !replacing {
 			return
 		}
@@ -182,6 +183,9 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 
 	plan.ID = types.StringValue(attachmentID(serverID, volumeID))
 	plan.OSVolume = types.BoolValue(false)
+	if plan.DeleteOnTermination.IsUnknown() {
+		plan.DeleteOnTermination = types.BoolValue(false)
+	}
 	attachment, err := r.data.client.AttachVolume(ctx, volumeID, serverID, plan.DeleteOnTermination.ValueBool())
 	if err != nil {
 		// The volume may already be attached to this server (a retried request, or the OS volume

@@ -248,10 +248,10 @@ func TestParseEndpoint(t *testing.T) {
 		"https://virtualserver.kr-west1.e.samsungsdscloud.com": "",
 		"http://127.0.0.1:8443/":                               "",
 		"virtualserver.kr-west1.e.samsungsdscloud.com":         "has no scheme",
-		"ftp://host":                                           "must use https://",
-		"https://":                                             "has no host",
-		"https://h/?x=1":                                       "plain base URL",
-		"":                                                     "empty",
+		"ftp://host":     "must use https://",
+		"https://":       "has no host",
+		"https://h/?x=1": "plain base URL",
+		"":               "empty",
 	} {
 		_, err := ParseEndpoint(raw)
 		if wantErr == "" && err != nil || wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)) {
