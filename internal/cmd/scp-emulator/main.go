@@ -1,0 +1,263 @@
+// Command scp-emulator serves the Samsung Cloud Platform Virtual Server API emulator
+// as a process, for `make demo` and local experiments:
+//
+//	scp-emulator -listen 127.0.0.1:8443 -latency-scale 0.5 -latency attach=2s:0.1
+//
+// Every flag has an environment fallback SCP_EMULATOR_<FLAG> (dashes as underscores),
+// e.g. SCP_EMULATOR_SECRET_KEY. The control API is under /_emulator/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+)
+
+const defaultListen = "127.0.0.1:8443"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "scp-emulator:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// options are the parsed flags.
+type options struct {
+	listen       string
+	allowRemote  bool
+	accessKey    string
+	secretKey    string
+	accountID    string
+	latencyScale float64
+	latencies    latencyFlag
+	seed         uint64
+	rateLimit    float64
+	rateBurst    int
+	busyRule     bool
+	envFile      string
+	quiet        bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{latencies: latencyFlag{}}
+	fs := flag.NewFlagSet("scp-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", defaultListen, "address to listen on (loopback unless -allow-remote)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -listen address (the control API has no authentication)")
+	fs.StringVar(&o.accessKey, "access-key", emulator.DefaultAccessKey, "access key clients sign with")
+	fs.StringVar(&o.secretKey, "secret-key", emulator.DefaultSecretKey, "secret key clients sign with")
+	fs.StringVar(&o.accountID, "account-id", "", "account id clients must send in Scp-AccountId (optional)")
+	fs.Float64Var(&o.latencyScale, "latency-scale", 1, "factor applied to every operation latency")
+	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+opNames()+")")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed for jitter, fault probabilities and ids")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before 429 (0 = unlimited)")
+	fs.IntVar(&o.rateBurst, "rate-burst", 0, "burst for -rate-limit (default: one second's worth)")
+	fs.BoolVar(&o.busyRule, "busy-rule", true, "answer 409 SERVER_BUSY to an attach/detach while the server has another in progress")
+	fs.StringVar(&o.envFile, "env-file", "", "also write the export lines for SCP_ENDPOINT/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file")
+	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if err := applyEnv(fs); err != nil {
+		return nil, err
+	}
+	if !o.allowRemote && !isLoopback(o.listen) {
+		return nil, fmt.Errorf("-listen %s is not a loopback address; the control API is unauthenticated, pass -allow-remote to expose it anyway", o.listen)
+	}
+	if o.latencyScale <= 0 {
+		return nil, fmt.Errorf("-latency-scale must be > 0, got %v", o.latencyScale)
+	}
+	return o, nil
+}
+
+// applyEnv fills every flag not given on the command line from SCP_EMULATOR_<NAME>.
+func applyEnv(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		key := "SCP_EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(key); ok && v != "" {
+			if setErr := fs.Set(f.Name, v); setErr != nil {
+				err = fmt.Errorf("%s=%q: %w", key, v, setErr)
+			}
+		}
+	})
+	return err
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// latencyFlag collects -latency op=duration[:jitter] values.
+type latencyFlag map[emulator.OpKind]emulator.Latency
+
+func (l latencyFlag) String() string {
+	var parts []string
+	for k, v := range l {
+		parts = append(parts, fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l latencyFlag) Set(s string) error {
+	for _, item := range strings.Split(s, ",") {
+		op, spec, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok {
+			return fmt.Errorf("%q: want op=duration[:jitter]", item)
+		}
+		kind := emulator.OpKind(op)
+		if !validOp(kind) {
+			return fmt.Errorf("%q: unknown operation %q (ops: %s)", item, op, opNames())
+		}
+		durText, jitterText, hasJitter := strings.Cut(spec, ":")
+		d, err := time.ParseDuration(durText)
+		if err != nil || d < 0 {
+			return fmt.Errorf("%q: bad duration %q", item, durText)
+		}
+		lat := emulator.DefaultLatencies()[kind]
+		lat.Base = d
+		if hasJitter {
+			j, err := strconv.ParseFloat(jitterText, 64)
+			if err != nil || j < 0 || j > 1 {
+				return fmt.Errorf("%q: jitter must be a number in [0,1]", item)
+			}
+			lat.Jitter = j
+		}
+		l[kind] = lat
+	}
+	return nil
+}
+
+func validOp(k emulator.OpKind) bool {
+	for _, known := range emulator.OpKinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+func opNames() string {
+	names := make([]string, len(emulator.OpKinds))
+	for i, k := range emulator.OpKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// run starts the emulator and serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+	cfg := emulator.Config{
+		Listen:          o.listen,
+		Credentials:     []emulator.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
+		Latencies:       o.latencies,
+		LatencyScale:    o.latencyScale,
+		Seed:            o.seed,
+		DisableBusyRule: !o.busyRule,
+		RateLimit:       o.rateLimit,
+		RateBurst:       o.rateBurst,
+	}
+	if !o.quiet {
+		cfg.OnRequest = func(r emulator.RequestRecord) { logger.Print(requestLine(r)) }
+	}
+	e := emulator.New(cfg)
+	if err := e.Start(); err != nil {
+		return err
+	}
+	defer e.Close()
+
+	exports := exportLines(e.URL(), o)
+	fmt.Fprintf(stdout, "scp-emulator listening on %s (control API: %s/_emulator/state)\n", e.URL(), e.URL())
+	fmt.Fprint(stdout, exports)
+	if o.envFile != "" {
+		if err := os.WriteFile(o.envFile, []byte(exports), 0o600); err != nil {
+			return fmt.Errorf("writing -env-file: %w", err)
+		}
+	}
+
+	<-ctx.Done()
+	logger.Print("shutting down")
+	e.Close()
+	logger.Print("stopped")
+	return nil
+}
+
+// exportLines are shell lines that point the provider at this emulator.
+func exportLines(url string, o *options) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "export SCP_ENDPOINT=%s\n", url)
+	fmt.Fprintf(&b, "export SCP_ACCESS_KEY=%s\n", shellQuote(o.accessKey))
+	fmt.Fprintf(&b, "export SCP_SECRET_KEY=%s\n", shellQuote(o.secretKey))
+	if o.accountID != "" {
+		fmt.Fprintf(&b, "export SCP_ACCOUNT_ID=%s\n", shellQuote(o.accountID))
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r == '+' || r == '=' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// requestLine is one log line per request; it carries no signature or secret.
+func requestLine(r emulator.RequestRecord) string {
+	path := r.Path
+	if r.RawQuery != "" {
+		path += "?" + r.RawQuery
+	}
+	op := string(r.Op)
+	if op == "" {
+		op = "-"
+	}
+	line := fmt.Sprintf("%s %s %d %s %s", r.Method, path, r.Status, op, r.Duration.Round(time.Microsecond))
+	if r.Fault != "" {
+		line += " fault=" + string(r.Fault)
+	}
+	if r.AuthError != "" {
+		line += fmt.Sprintf(" auth=%q", r.AuthError)
+	}
+	return line
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+)
+
+func TestParseFlags(t *testing.T) {
+	o, err := parseFlags([]string{"-latency", "attach=2s:0.1,detach=1s", "-latency", "server_create=3s", "-seed", "7"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.latencies[emulator.OpAttach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
+		t.Errorf("attach: %+v", got)
+	}
+	if got := o.latencies[emulator.OpServerCreate]; got.Base != 3*time.Second {
+		t.Errorf("server_create: %+v", got)
+	}
+	if o.seed != 7 || o.listen != defaultListen {
+		t.Errorf("options: %+v", o)
+	}
+
+	for _, bad := range [][]string{
+		{"-listen", "0.0.0.0:8443"},
+		{"-listen", ":8443"},
+		{"-latency", "warp=1s"},
+		{"-latency", "attach=soon"},
+		{"-latency-scale", "0"},
+	} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if _, err := parseFlags([]string{"-listen", "0.0.0.0:0", "-allow-remote"}, io.Discard); err != nil {
+		t.Errorf("-allow-remote: %v", err)
+	}
+}
+
+func TestEnvFallback(t *testing.T) {
+	t.Setenv("SCP_EMULATOR_SECRET_KEY", "from-env")
+	t.Setenv("SCP_EMULATOR_LATENCY", "attach=5s")
+	t.Setenv("SCP_EMULATOR_ACCESS_KEY", "ignored")
+	o, err := parseFlags([]string{"-access-key", "from-flag"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.secretKey != "from-env" || o.accessKey != "from-flag" || o.latencies[emulator.OpAttach].Base != 5*time.Second {
+		t.Fatalf("options: %+v", o)
+	}
+}
+
+// syncBuffer lets the test read what run writes from another goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "scp.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-env-file", envFile, "-secret-key", "s3cr3t"}, &stdout, &stderr)
+	}()
+
+	var endpoint string
+	deadline := time.Now().Add(5 * time.Second)
+	for endpoint == "" && time.Now().Before(deadline) {
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			if v, ok := strings.CutPrefix(line, "export SCP_ENDPOINT="); ok {
+				endpoint = v
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if endpoint == "" {
+		t.Fatalf("no endpoint printed: %q", stdout.String())
+	}
+	resp, err := http.Get(endpoint + "/v1/servers") // unsigned: 401, and logged
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned request: %d", resp.StatusCode)
+	}
+	env, err := os.ReadFile(envFile)
+	if err != nil || !strings.Contains(string(env), "export SCP_SECRET_KEY=s3cr3t") {
+		t.Fatalf("env file: %q %v", env, err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop")
+	}
+	logs := stderr.String()
+	if !strings.Contains(logs, "GET /v1/servers 401 server.list") || strings.Contains(logs, "s3cr3t") {
+		t.Fatalf("logs: %s", logs)
+	}
+}

@@ -1,0 +1,191 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Default credentials, used when Config.Credentials is empty.
+const (
+	DefaultAccessKey = "emulator-access-key"
+	DefaultSecretKey = "emulator-secret-key"
+)
+
+// DefaultListen binds a free loopback port.
+const DefaultListen = "127.0.0.1:0"
+
+// DefaultTimestampWindow is how far Scp-Timestamp may be from the emulator's clock.
+const DefaultTimestampWindow = 5 * time.Minute
+
+// Credential is one access key the emulator accepts. When AccountID is set, requests
+// must send it in Scp-AccountId.
+type Credential struct {
+	AccessKey string `json:"access_key"`
+	SecretKey string `json:"secret_key"`
+	AccountID string `json:"account_id,omitempty"`
+}
+
+// Config configures an Emulator. The zero value is usable: default credentials,
+// short latencies, seed 1, versions 1.2 and 1.3, the busy rule on.
+type Config struct {
+	// Listen is the address Start binds; default DefaultListen.
+	Listen string
+	// Credentials accepted; default one credential DefaultAccessKey/DefaultSecretKey.
+	// The first is the one Credentials() returns.
+	Credentials []Credential
+	// Latencies overrides the per-operation latencies; missing kinds use DefaultLatencies.
+	Latencies map[OpKind]Latency
+	// LatencyScale multiplies every latency (0.01 makes tests fast); <= 0 means 1.
+	LatencyScale float64
+	// Seed seeds jitter, fault probabilities and generated ids; 0 means 1, so runs are
+	// repeatable unless asked otherwise.
+	Seed uint64
+	// SupportedVersions of Scp-Api-Version, oldest first; default 1.2, 1.3.
+	SupportedVersions []string
+	// TimestampWindow bounds |Scp-Timestamp - emulator clock|; default DefaultTimestampWindow.
+	TimestampWindow time.Duration
+	// DisableBusyRule turns off the 409 SERVER_BUSY answer to an attach or detach
+	// while the same server has another one in progress.
+	DisableBusyRule bool
+	// RateLimit in requests per second over all /v1 requests (0 = unlimited), with RateBurst.
+	RateLimit float64
+	RateBurst int
+	// Clock is the emulator's time source; default time.Now. Latencies always run
+	// on real timers; Clock stamps records and objects and is what SetClockSkew shifts.
+	Clock func() time.Time
+	// OnRequest, when set, is called after every /v1 request (the process logs with it).
+	OnRequest func(RequestRecord)
+}
+
+// Emulator is an SCP Virtual Server API. Methods are safe for concurrent use.
+type Emulator struct {
+	cfg     Config
+	creds   map[string]Credential
+	handler http.Handler
+	skew    atomic.Int64 // time.Duration added to Clock for the timestamp check
+
+	// mu guards the object model, the scheduler and rng.
+	mu      sync.Mutex
+	rng     *rand.Rand
+	seq     int64 // creation order of objects, for stable listings
+	vpcID   string
+	servers map[string]*server
+	volumes map[string]*volume
+	sched   scheduler
+
+	faults  faultSet
+	limiter rateLimiter
+	reqlog  requestLog
+
+	closing   chan struct{} // closed by Close: releases hanging requests
+	closeOnce sync.Once
+	srv       *http.Server
+	url       string
+}
+
+// New builds an Emulator from cfg, filling in defaults. It serves nothing until
+// Start is called or Handler is mounted on a server of the caller's.
+func New(cfg Config) *Emulator {
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if len(cfg.Credentials) == 0 {
+		cfg.Credentials = []Credential{{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}}
+	}
+	if cfg.LatencyScale <= 0 {
+		cfg.LatencyScale = 1
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if len(cfg.SupportedVersions) == 0 {
+		cfg.SupportedVersions = []string{"1.2", "1.3"}
+	}
+	if cfg.TimestampWindow <= 0 {
+		cfg.TimestampWindow = DefaultTimestampWindow
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+
+	e := &Emulator{
+		cfg:     cfg,
+		creds:   make(map[string]Credential, len(cfg.Credentials)),
+		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		servers: make(map[string]*server),
+		volumes: make(map[string]*volume),
+		closing: make(chan struct{}),
+	}
+	for _, c := range cfg.Credentials {
+		e.creds[c.AccessKey] = c
+	}
+	e.sched.init(cfg.Latencies, cfg.LatencyScale)
+	e.faults.init(cfg.Seed)
+	e.limiter.set(cfg.RateLimit, cfg.RateBurst)
+	e.vpcID = e.newID()
+	e.handler = e.routes()
+	return e
+}
+
+// Start listens on Config.Listen and serves in the background until Close.
+func (e *Emulator) Start() error {
+	if e.srv != nil {
+		return errors.New("emulator: already started")
+	}
+	ln, err := net.Listen("tcp", e.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("emulator: listen on %s: %w", e.cfg.Listen, err)
+	}
+	e.srv = &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
+	e.url = "http://" + ln.Addr().String()
+	go func() { _ = e.srv.Serve(ln) }()
+	return nil
+}
+
+// URL is the base URL (no trailing slash) after Start; empty before.
+func (e *Emulator) URL() string { return e.url }
+
+// Handler serves the API under /v1/ and the control API under /_emulator/, for
+// callers that run their own server (httptest). Call Close when done so pending
+// operations and hanging requests are released.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// Credentials returns the first configured credential.
+func (e *Emulator) Credentials() Credential { return e.cfg.Credentials[0] }
+
+// SetClockSkew shifts the clock the timestamp check uses by d (positive: the
+// emulator runs ahead of the client).
+func (e *Emulator) SetClockSkew(d time.Duration) { e.skew.Store(int64(d)) }
+
+// Close stops pending operations (their records end as cancelled), releases hanging
+// requests and shuts the listener down. It is safe to call more than once.
+func (e *Emulator) Close() {
+	e.closeOnce.Do(func() {
+		close(e.closing)
+		e.mu.Lock()
+		e.stopOperations()
+		e.mu.Unlock()
+		if e.srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if err := e.srv.Shutdown(ctx); err != nil {
+				_ = e.srv.Close()
+			}
+		}
+	})
+}
+
+// now is the emulator's clock for objects and records.
+func (e *Emulator) now() time.Time { return e.cfg.Clock() }
+
+// authClock is the clock the timestamp check compares against.
+func (e *Emulator) authClock() time.Time {
+	return e.cfg.Clock().Add(time.Duration(e.skew.Load()))
+}

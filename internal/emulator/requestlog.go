@@ -1,0 +1,59 @@
+package emulator
+
+import (
+	"sync"
+	"time"
+)
+
+// RequestRecord is one /v1 request as the emulator saw it. It never holds the
+// signature or a secret.
+type RequestRecord struct {
+	Seq            int64         `json:"seq"`
+	Time           time.Time     `json:"time"`
+	Method         string        `json:"method"`
+	Path           string        `json:"path"`
+	RawQuery       string        `json:"raw_query,omitempty"`
+	Status         int           `json:"status"` // 0 when a fault dropped the connection
+	Op             Route         `json:"op,omitempty"`
+	ServerID       string        `json:"server_id,omitempty"`
+	VolumeID       string        `json:"volume_id,omitempty"`
+	APIVersion     string        `json:"api_version,omitempty"` // the Scp-Api-Version header as sent
+	AccessKey      string        `json:"access_key,omitempty"`
+	SignatureValid bool          `json:"signature_valid"`
+	AuthError      string        `json:"auth_error,omitempty"` // why authentication failed, if it did
+	Fault          FaultKind     `json:"fault,omitempty"`      // the injected fault, if one fired
+	Duration       time.Duration `json:"duration_ns"`
+}
+
+// requestLog keeps every record until reset; it has its own lock so logging never
+// waits on the object model.
+type requestLog struct {
+	mu      sync.Mutex
+	nextSeq int64
+	records []RequestRecord
+}
+
+func (l *requestLog) add(rec RequestRecord, hook func(RequestRecord)) {
+	l.mu.Lock()
+	l.nextSeq++
+	rec.Seq = l.nextSeq
+	l.records = append(l.records, rec)
+	l.mu.Unlock()
+	if hook != nil {
+		hook(rec)
+	}
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (e *Emulator) Requests() []RequestRecord {
+	e.reqlog.mu.Lock()
+	defer e.reqlog.mu.Unlock()
+	return append([]RequestRecord(nil), e.reqlog.records...)
+}
+
+// ResetRequests empties the request log; sequence numbers keep counting.
+func (e *Emulator) ResetRequests() {
+	e.reqlog.mu.Lock()
+	defer e.reqlog.mu.Unlock()
+	e.reqlog.records = nil
+}
