@@ -30,7 +30,12 @@ const defaultListen = "127.0.0.1:8443"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	runner := run
+	if len(os.Args) > 1 && os.Args[1] == "report" {
+		runner = report
+		os.Args = append(os.Args[:1], os.Args[2:]...)
+	}
+	if err := runner(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "scp-emulator:", err)
 		}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+)
+
+// report prints what a running emulator did: every asynchronous operation with its duration, and
+// a summary of the requests it received. `make demo` ends with it.
+func report(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("scp-emulator report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	endpoint := fs.String("endpoint", os.Getenv("SCP_ENDPOINT"), "URL of the running emulator (default $SCP_ENDPOINT)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *endpoint == "" {
+		return fmt.Errorf("report needs -endpoint or SCP_ENDPOINT")
+	}
+	base := strings.TrimRight(*endpoint, "/") + "/_emulator/"
+	var ops []emulator.OperationRecord
+	if err := getJSON(ctx, base+"operations", &ops); err != nil {
+		return err
+	}
+	var reqs []emulator.RequestRecord
+	if err := getJSON(ctx, base+"requests", &reqs); err != nil {
+		return err
+	}
+	writeOperations(stdout, ops)
+	writeRequestSummary(stdout, reqs)
+	return nil
+}
+
+func getJSON(ctx context.Context, url string, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("asking the emulator: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	// The control API wraps lists in an object or returns them bare; accept both.
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, out); err == nil {
+		return nil
+	}
+	var wrapped map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &wrapped); err != nil {
+		return fmt.Errorf("GET %s: unexpected body: %w", url, err)
+	}
+	for _, v := range wrapped {
+		if json.Unmarshal(v, out) == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("GET %s: no list in the answer", url)
+}
+
+func writeOperations(w io.Writer, ops []emulator.OperationRecord) {
+	fmt.Fprintf(w, "\nOperations the emulator carried out (%d):\n", len(ops))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\tOPERATION\tOBJECT\tSERVER\tDURATION\tOUTCOME")
+	for _, op := range ops {
+		duration := "-"
+		if !op.FinishedAt.IsZero() {
+			duration = op.FinishedAt.Sub(op.AcceptedAt).Round(10 * time.Millisecond).String()
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\n", op.Seq, op.Kind, shortID(op.ObjectID), shortID(op.RelatedID), duration, op.Outcome)
+	}
+	_ = tw.Flush()
+}
+
+func writeRequestSummary(w io.Writer, reqs []emulator.RequestRecord) {
+	byOp := map[string]int{}
+	invalid := 0
+	for _, r := range reqs {
+		key := fmt.Sprintf("%s %d", r.Op, r.Status)
+		byOp[key]++
+		if !r.SignatureValid {
+			invalid++
+		}
+	}
+	keys := make([]string, 0, len(byOp))
+	for k := range byOp {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(w, "\nRequests received: %d (invalid signatures: %d)\n", len(reqs), invalid)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-22s %d\n", k, byOp[k])
+	}
+}
+
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	if id == "" {
+		return "-"
+	}
+	return id
+}
