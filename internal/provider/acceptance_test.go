@@ -31,7 +31,18 @@ func TestMain(m *testing.M) {
 			_ = os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull)
 		}
 	}
-	os.Exit(m.Run())
+	// Keep the timings the tests teach the provider out of the user's cache directory.
+	cleanup := func() {}
+	if os.Getenv(envTimingsCache) == "" {
+		dir, err := os.MkdirTemp("", "scp-acc-timings")
+		if err == nil {
+			_ = os.Setenv(envTimingsCache, dir+"/timings.json")
+			cleanup = func() { _ = os.RemoveAll(dir) }
+		}
+	}
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 // accTarget is where one acceptance test sends its requests.

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -29,10 +30,13 @@ var (
 // about operation durations lives as long.
 type scpProvider struct {
 	version string
-	poller  *wait.Poller
-	locks   *keyedMutex
-	now     func() time.Time
-	sources settingSources
+	// pollerMu guards poller, which is made at the first Configure, seeded from the timings cache
+	// of the configured endpoint.
+	pollerMu sync.Mutex
+	poller   *wait.Poller
+	locks    *keyedMutex
+	now      func() time.Time
+	sources  settingSources
 }
 
 // New returns the provider factory used by main.go and the acceptance tests.
@@ -40,7 +44,6 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider {
 		return &scpProvider{
 			version: version,
-			poller:  wait.New(),
 			locks:   newKeyedMutex(),
 			now:     time.Now,
 			sources: defaultSources(),
@@ -66,6 +69,8 @@ type providerData struct {
 	// locks serialises volume attach/detach per server: SCP, like most clouds, handles one volume
 	// operation per server at a time and answers "busy" to the others.
 	locks *keyedMutex
+	// timings remembers operation durations between runs; nil when disabled.
+	timings *timingsCache
 }
 
 func (p *scpProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -193,9 +198,24 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"endpoint": resolved.endpoint, "api_version": resolved.apiVersion,
 		"access_key": scp.MaskKey(resolved.accessKey), "credential_source": resolved.credentialSource,
 	})
-	data := &providerData{client: client, poller: p.poller, locks: p.locks}
+	timings := newTimingsCache(p.sources.getenv, client.Endpoint())
+	data := &providerData{client: client, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// pollerFor returns the provider's poller, making it on first use with what the cache remembers.
+func (p *scpProvider) pollerFor(timings *timingsCache) *wait.Poller {
+	p.pollerMu.Lock()
+	defer p.pollerMu.Unlock()
+	if p.poller == nil {
+		var opts []wait.Option
+		for kind, samples := range timings.load() {
+			opts = append(opts, wait.WithSamples(kind, samples...))
+		}
+		p.poller = wait.New(opts...)
+	}
+	return p.poller
 }
 
 func (p *scpProvider) Resources(_ context.Context) []func() resource.Resource {
