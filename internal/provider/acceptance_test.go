@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -177,12 +176,4 @@ func destroyedIDs(s *terraform.State, typ string) []string {
 		}
 	}
 	return ids
-}
-
-func hclList(values ...string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
 }

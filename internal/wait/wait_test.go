@@ -50,13 +50,6 @@ func doneAfter(tr *trace, d time.Duration) wait.Probe {
 	}
 }
 
-func never(tr *trace) wait.Probe {
-	return func(context.Context) (bool, error) {
-		tr.mark()
-		return false, nil
-	}
-}
-
 func TestColdScheduleFirstDelayGrowthAndCap(t *testing.T) {
 	clk := waittest.NewAutoClock(time.Time{})
 	def := wait.PackageDefaults()
