@@ -48,13 +48,13 @@ func (a *attachment) snapshot() Attachment {
 	}
 }
 
-// deviceName is /dev/vda for index 0, /dev/vdb for 1, ...
-func deviceName(i int) string { return fmt.Sprintf("/dev/vd%c", 'a'+i) }
+// deviceName is <prefix>a for index 0, <prefix>b for 1, ... (/dev/vda, /dev/vdb, ... by default).
+func (e *Emulator) deviceName(i int) string { return fmt.Sprintf("%s%c", e.cfg.DevicePrefix, 'a'+i) }
 
-// nextDevice is the first /dev/vdX letter no attachment of s uses.
-func (s *server) nextDevice() string {
+// nextDevice is the first device letter no attachment of s uses.
+func (e *Emulator) nextDevice(s *server) string {
 	for i := 0; i < MaxVolumesPerServer; i++ {
-		d := deviceName(i)
+		d := e.deviceName(i)
 		if !slices.ContainsFunc(s.attachments, func(a *attachment) bool { return a.device == d }) {
 			return d
 		}
@@ -196,7 +196,7 @@ func (e *Emulator) attachVolume(r *http.Request, p params) (int, any, *apiError)
 		return 0, nil, err
 	}
 
-	a := e.addAttachment(s, v, s.nextDevice(), req.DeleteOnTermination, attAttaching)
+	a := e.addAttachment(s, v, e.nextDevice(s), req.DeleteOnTermination, attAttaching)
 	a.op = e.schedule(OpAttach, v.id, s.id, func(failed bool) {
 		if failed {
 			e.dropAttachment(a, "")

@@ -60,6 +60,9 @@ type Config struct {
 	// Clock is the emulator's time source; default time.Now. Latencies always run
 	// on real timers; Clock stamps records and objects and is what SetClockSkew shifts.
 	Clock func() time.Time
+	// DevicePrefix names devices: "/dev/vd" (default, virtio: /dev/vda is the OS disk) or
+	// "/dev/sd" for images on a SCSI bus, whose OS disk is /dev/sda.
+	DevicePrefix string
 	// OnRequest, when set, is called after every /v1 request (the process logs with it).
 	OnRequest func(RequestRecord)
 }
@@ -113,6 +116,9 @@ func New(cfg Config) *Emulator {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
+	}
+	if cfg.DevicePrefix == "" {
+		cfg.DevicePrefix = "/dev/vd"
 	}
 
 	e := &Emulator{

@@ -364,7 +364,7 @@ func (e *Emulator) createServer(r *http.Request, _ params) (int, any, *apiError)
 			v.osServerID = s.id
 		}
 		e.volumes[v.id] = v
-		e.addAttachment(s, v, deviceName(i), dot, attReserved)
+		e.addAttachment(s, v, e.deviceName(i), dot, attReserved)
 	}
 
 	s.op = e.schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishServerCreate(s, failed) })

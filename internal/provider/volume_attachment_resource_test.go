@@ -318,6 +318,11 @@ func TestAccVolumeAttachment_osVolumeProtectedAtPlan(t *testing.T) {
 	testOSVolumeProtection(t, emulator.Config{}, regexp.MustCompile(`^/dev/vda$`))
 }
 
+// On a SCSI bus the OS disk is /dev/sda: the same protection holds.
+func TestAccVolumeAttachment_sdaProtectedAtPlan(t *testing.T) {
+	testOSVolumeProtection(t, emulator.Config{DevicePrefix: "/dev/sd"}, regexp.MustCompile(`^/dev/sda$`))
+}
+
 func TestAccVolumeAttachment_tenVolumesInParallel(t *testing.T) {
 	acc := newAccTarget(t, emulator.Config{})
 	names := make([]string, 10)
