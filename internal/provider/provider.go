@@ -37,6 +37,9 @@ type scpProvider struct {
 	locks    *keyedMutex
 	now      func() time.Time
 	sources  settingSources
+	// retry overrides the client's retry policy (zero fields keep its defaults). Only tests set it,
+	// to shorten the per-attempt timeout so a hanging answer is abandoned in seconds, not a minute.
+	retry scp.RetryPolicy
 }
 
 // New returns the provider factory used by main.go and the acceptance tests.
@@ -189,6 +192,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		APIVersion:       resolved.apiVersion,
 		CredentialSource: resolved.credentialSource,
 		UserAgent:        "terraform-provider-scp/" + p.version + " (+https://registry.terraform.io/providers/scp-community/scp) " + req.TerraformVersion,
+		Retry:            p.retry,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the SCP client", err.Error())

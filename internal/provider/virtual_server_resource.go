@@ -278,10 +278,16 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	sent := time.Now()
 	id, err := r.data.client.CreateServer(ctx, body)
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot create the server", err)
-		return
+		// The create is never re-sent (that could make a second server), but it may have worked.
+		found := recoverCreate(ctx, "server", body.Name, "scp_virtual_server.<name>", sent, err, r.data.listServersNamed(body.Name))
+		if found.id == "" {
+			resp.Diagnostics.AddError("Cannot create the server", found.detail)
+			return
+		}
+		id = found.id
 	}
 	tflog.Info(ctx, "server create accepted", map[string]any{"id": id})
 

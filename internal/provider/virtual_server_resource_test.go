@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -236,6 +238,11 @@ resource "scp_virtual_server" "test" {
   boot_volume    = { size = 16 }
 }
 `
+	requireNoRequests := func() {
+		if acc.emu != nil && len(acc.emu.Requests()) != 0 {
+			t.Errorf("bad input reached the API: %d requests before this step, want none", len(acc.emu.Requests()))
+		}
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -251,7 +258,66 @@ resource "scp_virtual_server" "test" {
 				Config:      acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = "bad/name!"` + "\n" + `image_id = "i"` + "\n" + `server_type_id = "t"` + "\n" + `boot_volume = { size = 10 }` + "\n}"),
 				ExpectError: regexp.MustCompile(`(?s)(may contain only letters.*multiples of 8|multiples of 8.*may contain only letters)`),
 			},
+			// Everything above and below up to the 401 is refused at validate or plan time: the
+			// emulator must not have seen a single request.
 			{
+				PreConfig:   requireNoRequests,
+				Config:      `provider "scp" { api_version = "2.0" }` + server,
+				ExpectError: rx(`"2.0" is not a Virtual Server API version this provider knows`, "1.3"),
+			},
+			{
+				PreConfig:   requireNoRequests,
+				Config:      `provider "scp" { endpoint = "" }` + server,
+				ExpectError: rx("the endpoint is empty"),
+			},
+			{
+				PreConfig:   requireNoRequests,
+				Config:      `provider "scp" { endpoint = "ftp://virtualserver.kr-west1.e.samsungsdscloud.com" }` + server,
+				ExpectError: rx("must use https://"),
+			},
+			{
+				// Empty strings where an id or a name is required.
+				PreConfig: requireNoRequests,
+				Config: acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = ""` + "\n" + `image_id = ""` + "\n" +
+					`server_type_id = ""` + "\n" + `boot_volume = { size = 16 }` + "\n}"),
+				ExpectError: regexp.MustCompile(`(?s)(image_id\s+string\s+length\s+must\s+be\s+at\s+least\s+1.*|name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+255.*){2}`),
+			},
+			{
+				// Malformed ids in an attachment fail at validate, before any request.
+				PreConfig: requireNoRequests,
+				Config: acc.config(`resource "scp_volume_attachment" "test" {` + "\n" + `server_id = "not-a-server-id"` + "\n" +
+					`volume_id = ""` + "\n}"),
+				ExpectError: regexp.MustCompile(`(?s)must\s+be\s+an\s+SCP\s+(server|volume)\s+id.*must\s+be\s+an\s+SCP\s+(server|volume)\s+id`),
+			},
+			{
+				// Empty keys count as unset; with nothing else to fall back on, the error names every place looked at.
+				PreConfig: requireNoRequests,
+				SkipFunc: func() (bool, error) {
+					home, _ := os.UserHomeDir()
+					_, statErr := os.Stat(filepath.Join(home, credentialsFileRelPath))
+					return acc.emu == nil || os.Getenv("SCP_ACCESS_KEY") != "" || os.Getenv("SCP_TF_ACCESS_KEY") != "" || statErr == nil, nil
+				},
+				Config:      `provider "scp" {` + "\n" + `endpoint = "` + emuURL(acc) + `"` + "\n" + `access_key = ""` + "\n" + `secret_key = ""` + "\n}" + server,
+				ExpectError: rx("No SCP access key was found", "SCP_ACCESS_KEY"),
+			},
+			{
+				PreConfig:     requireNoRequests,
+				Config:        acc.config(server),
+				ResourceName:  "scp_virtual_server.test",
+				ImportState:   true,
+				ImportStateId: "web-1",
+				ExpectError:   rx("Invalid server id", "is not an SCP server id"),
+			},
+			{
+				PreConfig:     requireNoRequests,
+				Config:        acc.config(`resource "scp_volume" "test" {` + "\n" + `name = "data"` + "\n" + `size = 8` + "\n}"),
+				ResourceName:  "scp_volume.test",
+				ImportState:   true,
+				ImportStateId: " ",
+				ExpectError:   rx("Invalid volume id", "is not an SCP volume id"),
+			},
+			{
+				PreConfig:   requireNoRequests,
 				Config:      `provider "scp" {` + "\n" + `endpoint = "` + emuURL(acc) + `"` + "\n" + `access_key = "wrong-key-123456"` + "\n" + `secret_key = "wrong-secret"` + "\n}" + server,
 				ExpectError: regexp.MustCompile(`(?s)401.*wron\*+3456.*provider block`),
 				SkipFunc:    func() (bool, error) { return acc.emu == nil, nil },

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -188,13 +189,34 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 	}
 	attachment, err := r.data.client.AttachVolume(ctx, volumeID, serverID, plan.DeleteOnTermination.ValueBool())
 	if err != nil {
-		// The volume may already be attached to this server (a retried request, or the OS volume
-		// declared in configuration): adopt such an attachment instead of failing.
-		if adopted, ok := r.adoptExisting(ctx, &plan, err); ok {
-			resp.Diagnostics.Append(resp.State.Set(ctx, adopted)...)
-			return
+		// The volume may be attached to this server anyway (the OS volume declared in configuration,
+		// an earlier attempt, or this attach whose answer was lost): adopt it instead of failing.
+		switch outcome, waitErr := r.adoptExisting(ctx, &plan, err); outcome {
+		case adoptAttached:
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		case adoptPending, adoptUnknown:
+			// The attach may have taken effect but was not seen to: keep it in the state (tainted),
+			// so the next run reads whether it took (and forgets it if not) instead of losing it.
+			if plan.Device.IsUnknown() {
+				plan.Device = types.StringNull()
+			}
+			how := "the volume was seen attaching afterwards, but not finishing"
+			if outcome == adoptUnknown {
+				how = "the provider could not read whether it took effect"
+				plan.OSVolume = types.BoolNull() // the next read asks the server
+			}
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.AddError("Attach did not finish", fmt.Sprintf("%s\n\nThe attach request failed (%v) and %s. "+
+				"The attachment stays in the Terraform state (tainted); the next plan reads whether the volume is attached.",
+				errorDetail(waitErr), err, how))
+		default:
+			detail := attachErrorDetail(volumeID, serverID, err)
+			if scp.MayHaveTakenEffect(err) {
+				detail += "\n\nThe provider read the volume afterwards: it is not attached to the server, so nothing was " +
+					"recorded in the state and applying again is safe."
+			}
+			resp.Diagnostics.AddError("Cannot attach the volume", detail)
 		}
-		resp.Diagnostics.AddError("Cannot attach the volume", attachErrorDetail(volumeID, serverID, err))
 		return
 	}
 	plan.Device = optionalString(attachment.Device)
@@ -211,27 +233,66 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// adoptExisting checks, after a failed attach, whether the volume is attached to the server anyway.
-func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volumeAttachmentModel, attachErr error) (*volumeAttachmentModel, bool) {
-	if !scp.IsConflict(attachErr) && !scp.IsBadRequest(attachErr) {
-		return nil, false
+// adoptOutcome is what adoptExisting found out.
+type adoptOutcome int
+
+const (
+	adoptNone     adoptOutcome = iota // the volume is not attached to the server: report the attach error
+	adoptAttached                     // it is: the plan now describes the attachment
+	adoptPending                      // an attach is under way but was not seen to finish
+	adoptUnknown                      // the attach may have taken effect, and reading failed to tell
+)
+
+// adoptExisting runs after a failed attach request: a refusal that may mean "already attached"
+// (409, 400), or a failure that leaves open whether SCP carried the attach out (a reset, a 5xx, a
+// timeout, a garbled answer). It reads the volume and adopts an attachment to the server; while an
+// attach is still under way it waits for it (an attach never makes a duplicate, so this is the
+// same wait a successful request would have had).
+func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volumeAttachmentModel, attachErr error) (adoptOutcome, error) {
+	ambiguous := scp.MayHaveTakenEffect(attachErr)
+	if !ambiguous && !scp.IsConflict(attachErr) && !scp.IsBadRequest(attachErr) {
+		return adoptNone, nil
 	}
-	volume, err := r.data.client.GetVolume(ctx, plan.VolumeID.ValueString())
+	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
+	lookupCtx, cancel := lookupContext(ctx)
+	defer cancel()
+	volume, err := r.data.client.GetVolume(lookupCtx, volumeID)
 	if err != nil {
-		return nil, false
+		if ambiguous {
+			return adoptUnknown, err
+		}
+		return adoptNone, nil
 	}
-	s, ok := volume.AttachedTo(plan.ServerID.ValueString())
+	s, ok := volume.AttachedTo(serverID)
+	if !ok && volume.State == scp.VolumeStateAttaching {
+		if ctx.Err() != nil {
+			return adoptPending, ctx.Err()
+		}
+		volume, err = r.data.waitAttached(ctx, volumeID, serverID)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return adoptPending, err
+			}
+			return adoptNone, nil
+		}
+		s, ok = volume.AttachedTo(serverID)
+	}
 	if !ok {
-		return nil, false
+		return adoptNone, nil
 	}
-	osVolume, err := r.isOSVolume(ctx, plan.ServerID.ValueString(), plan.VolumeID.ValueString())
+	osVolume, err := r.isOSVolume(lookupCtx, serverID, volumeID)
 	if err != nil {
-		return nil, false
+		if ambiguous {
+			return adoptUnknown, err
+		}
+		return adoptNone, nil
 	}
-	tflog.Info(ctx, "volume is already attached to the server; adopting the attachment", map[string]any{"id": plan.ID.ValueString()})
+	tflog.Info(ctx, "volume is attached to the server; adopting the attachment", map[string]any{
+		"id": plan.ID.ValueString(), "attach_error": attachErr.Error(),
+	})
 	plan.Device = optionalString(s.Device)
 	plan.OSVolume = types.BoolValue(osVolume)
-	return plan, true
+	return adoptAttached, nil
 }
 
 func attachErrorDetail(volumeID, serverID string, err error) string {

@@ -136,19 +136,29 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	tags, diags := tagsFromMap(ctx, plan.Tags)
 	resp.Diagnostics.Append(diags...)
+	name := plan.Name.ValueString()
+	sent := time.Now()
 	created, err := r.data.client.CreateVolume(ctx, scp.CreateVolumeRequest{
-		Name: plan.Name.ValueString(), Size: plan.Size.ValueInt64(), VolumeType: plan.VolumeType.ValueString(),
+		Name: name, Size: plan.Size.ValueInt64(), VolumeType: plan.VolumeType.ValueString(),
 		MaxIOPS: plan.MaxIOPS.ValueInt64(), MaxThroughput: plan.MaxThroughput.ValueInt64(), Tags: tags,
 	})
+	var id string
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot create the volume", err)
-		return
+		// Never re-sent (that could make a second volume), but it may have worked: look for it.
+		found := recoverCreate(ctx, "volume", name, "scp_volume.<name>", sent, err, r.data.listVolumesNamed(name))
+		if found.id == "" {
+			resp.Diagnostics.AddError("Cannot create the volume", found.detail)
+			return
+		}
+		id = found.id
+	} else {
+		id = created.ID
 	}
-	plan.ID = types.StringValue(created.ID)
+	plan.ID = types.StringValue(id)
 	plan.State, plan.Bootable, plan.Multiattach = types.StringNull(), types.BoolNull(), types.BoolNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, created.ID, func(v *scp.Volume) bool { return v.State == scp.VolumeStateAvailable })
+	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, id, func(v *scp.Volume) bool { return v.State == scp.VolumeStateAvailable })
 	if err != nil {
 		addError(&resp.Diagnostics, "Volume did not become available", err)
 		return

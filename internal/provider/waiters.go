@@ -138,9 +138,18 @@ func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
 	})
 }
 
+// Settled reads after which an attach that the volume does not show is given up: a few once the
+// volume was seen attaching (the attach ended, not for this server), more when it never was (a
+// read soon after the request may not show the attach yet).
+const (
+	settledAfterAttaching = 2
+	settledNeverAttaching = 10
+)
+
 // waitAttached waits until the volume is in-use and lists the server.
 func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID string) (*scp.Volume, error) {
 	var last *scp.Volume
+	sawAttaching, settled := false, 0
 	err := d.await(ctx, kindAttach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
 		volume, err := d.client.GetVolume(ctx, volumeID)
 		if scp.IsNotFound(err) {
@@ -150,11 +159,23 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 			return false, probeError(err)
 		}
 		last = volume
-		if _, ok := volume.AttachedTo(serverID); ok && volume.State == scp.VolumeStateInUse {
+		_, listed := volume.AttachedTo(serverID)
+		if listed && volume.State == scp.VolumeStateInUse {
 			return true, nil
 		}
 		if scp.IsVolumeErrorState(volume.State) {
 			return false, wait.Permanent(fmt.Errorf("volume %s went to state %q while being attached to server %s", volumeID, volume.State, serverID))
+		}
+		// A volume that settles (available, or in use elsewhere) without listing the server is
+		// not going to: the attach was undone, or the server deleted, while it ran.
+		if listed || (volume.State != scp.VolumeStateAvailable && volume.State != scp.VolumeStateInUse) {
+			sawAttaching, settled = sawAttaching || volume.State == scp.VolumeStateAttaching, 0
+			return false, nil
+		}
+		settled++
+		if (sawAttaching && settled >= settledAfterAttaching) || settled >= settledNeverAttaching {
+			return false, wait.Permanent(fmt.Errorf("the attach of volume %s to server %s did not take effect: the volume is %q "+
+				"and does not list the server (was the server deleted, or the volume detached, while it ran?)", volumeID, serverID, volume.State))
 		}
 		return false, nil
 	})

@@ -1,6 +1,7 @@
 package scp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,9 +106,13 @@ func (e *DecodeError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
+	effect := "nothing was changed by reading it"
+	if e.Method != "" && e.Method != http.MethodGet && e.Method != http.MethodHead {
+		effect = "the request may or may not have taken effect on SCP"
+	}
 	return fmt.Sprintf("%s %s: the API answered %d (%s) with a body this provider cannot use: %s. "+
-		"This usually means a proxy or gateway answered instead of SCP; nothing was changed by reading it",
-		e.Method, e.Path, e.StatusCode, ct, e.Reason)
+		"This usually means a proxy or gateway answered instead of SCP; %s",
+		e.Method, e.Path, e.StatusCode, ct, e.Reason, effect)
 }
 
 func statusOf(err error) int {
@@ -155,6 +160,30 @@ func isBusyAnswer(code, detail string) bool {
 	}
 	detail = strings.ToLower(detail)
 	return strings.Contains(detail, "busy") || strings.Contains(detail, "in progress")
+}
+
+// MayHaveTakenEffect reports whether a failed request that changes something may still have
+// been carried out by SCP: the connection broke or timed out after the request was sent, the
+// caller gave up while waiting for the answer, a gateway answered 5xx, or the answer was a success
+// status with a body that is not the documented one. A 4xx answer (other than 408) is a refusal,
+// and a connection that was never made sent nothing. Callers of a create that is not retried use
+// this to decide whether to look for the object before reporting the failure.
+func MayHaveTakenEffect(err error) bool {
+	if err == nil {
+		return false
+	}
+	var decodeErr *DecodeError
+	if errors.As(err, &decodeErr) {
+		return true
+	}
+	var transportErr *TransportError
+	if errors.As(err, &transportErr) {
+		return !neverSent(transportErr.Err)
+	}
+	if status := statusOf(err); status != 0 {
+		return status >= 500 || status == http.StatusRequestTimeout
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // Code reports the API's error code of err ("" when err is not an APIError or the body had none).

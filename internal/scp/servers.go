@@ -3,7 +3,9 @@ package scp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 )
 
 // Server states reported by the API. A deleted server answers 404; there is no DELETED state.
@@ -130,6 +132,34 @@ func (c *Client) GetServer(ctx context.Context, id string) (*Server, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+type listServersResponse struct {
+	Servers []Server `json:"servers"`
+}
+
+func (r *listServersResponse) validate() error {
+	for i := range r.Servers {
+		if err := r.Servers[i].validate(); err != nil {
+			return fmt.Errorf("servers[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// ListServers lists the servers, only those named name when name is not empty
+// (GET /v1/servers?name=<name>). The provider uses it to find a server whose create answer was lost.
+func (c *Client) ListServers(ctx context.Context, name string) ([]Server, error) {
+	var query url.Values
+	if name != "" {
+		query = url.Values{"name": {name}}
+	}
+	var out listServersResponse
+	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "servers"}, query: query, idempotent: true, op: "server.list"}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return out.Servers, nil
 }
 
 // DeleteServer sends DELETE /v1/servers/{id}: 202 means accepted, not done.

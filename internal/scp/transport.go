@@ -109,32 +109,38 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		case status == http.StatusTooManyRequests:
 			throttled++
 			if throttled >= c.retry.MaxThrottledAttempts {
-				return newAPIError(req.method, path, status, body)
+				return c.apiError(req, path, status, body)
 			}
 			c.throttle(retryAfter(header, c.backoff(throttled)))
 			continue
 		case status == http.StatusConflict && isBusyBody(body):
 			throttled++
 			if throttled >= c.retry.MaxThrottledAttempts {
-				return newAPIError(req.method, path, status, body)
+				return c.apiError(req, path, status, body)
 			}
 			c.sleep(ctx, c.backoff(throttled))
 			continue
 		case retryableStatus(status) && req.idempotent:
 			failures++
 			if failures >= c.retry.MaxAttempts {
-				return newAPIError(req.method, path, status, body)
+				return c.apiError(req, path, status, body)
 			}
 			c.sleep(ctx, retryAfter(header, c.backoff(failures)))
 			continue
 		}
-		apiErr := newAPIError(req.method, path, status, body)
-		if status == http.StatusUnauthorized {
-			apiErr.CredentialSource = c.credSource
-			apiErr.AccessKeyHint = MaskKey(c.creds.accessKey)
-		}
-		return apiErr
+		return c.apiError(req, path, status, body)
 	}
+}
+
+// apiError builds the error for an error answer: credentials masked, and on 401 where they came from.
+func (c *Client) apiError(req request, path string, status int, body []byte) *APIError {
+	apiErr := newAPIError(req.method, path, status, body)
+	c.maskCredentials(apiErr)
+	if status == http.StatusUnauthorized {
+		apiErr.CredentialSource = c.credSource
+		apiErr.AccessKeyHint = MaskKey(c.creds.accessKey)
+	}
+	return apiErr
 }
 
 // attempt sends one signed request and reads its answer.
@@ -206,11 +212,20 @@ func redactBody(payload []byte) string {
 }
 
 func decodeSuccess(req request, path string, status int, header http.Header, body []byte, out any) error {
-	if out == nil {
-		return nil
-	}
 	fail := func(reason string) error {
 		return &DecodeError{Method: req.method, Path: path, StatusCode: status, ContentType: header.Get("Content-Type"), Reason: reason}
+	}
+	if out == nil {
+		// No body is documented (a 202 to a DELETE, say): nothing, or JSON the provider ignores,
+		// is fine. Anything else is not SCP's answer, and must not pass for "accepted".
+		trimmed := bytes.TrimSpace(body)
+		switch {
+		case len(trimmed) == 0 || json.Valid(trimmed):
+			return nil
+		case bytes.HasPrefix(trimmed, []byte("<")):
+			return fail("it is HTML, not JSON")
+		}
+		return fail("it is not JSON")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return fail("the body is empty")
@@ -227,6 +242,19 @@ func decodeSuccess(req request, path string, status int, header http.Header, bod
 		}
 	}
 	return nil
+}
+
+// maskCredentials replaces the access key (and, should an endpoint ever echo it, the secret key)
+// in the texts an error answer carries, so diagnostics and logs never show them whole.
+func (c *Client) maskCredentials(e *APIError) {
+	for _, field := range []*string{&e.Code, &e.Title, &e.Detail} {
+		if c.creds.secretKey != "" {
+			*field = strings.ReplaceAll(*field, c.creds.secretKey, "(secret key)")
+		}
+		if c.creds.accessKey != "" {
+			*field = strings.ReplaceAll(*field, c.creds.accessKey, MaskKey(c.creds.accessKey))
+		}
+	}
 }
 
 // validator is implemented by answer types that have required fields.

@@ -3,7 +3,9 @@ package scp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -89,6 +91,34 @@ func (c *Client) GetVolume(ctx context.Context, id string) (*Volume, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+type listVolumesResponse struct {
+	Volumes []Volume `json:"volumes"`
+}
+
+func (r *listVolumesResponse) validate() error {
+	for i := range r.Volumes {
+		if err := r.Volumes[i].validate(); err != nil {
+			return fmt.Errorf("volumes[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// ListVolumes lists the volumes, only those named name when name is not empty
+// (GET /v1/volumes?name=<name>). The provider uses it to find a volume whose create answer was lost.
+func (c *Client) ListVolumes(ctx context.Context, name string) ([]Volume, error) {
+	var query url.Values
+	if name != "" {
+		query = url.Values{"name": {name}}
+	}
+	var out listVolumesResponse
+	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "volumes"}, query: query, idempotent: true, op: "volume.list"}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return out.Volumes, nil
 }
 
 // RenameVolume changes a volume's name (synchronous).

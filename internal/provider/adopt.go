@@ -1,0 +1,176 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+// A create (POST /v1/servers, POST /v1/volumes, an attach) is never re-sent after an ambiguous
+// failure, because a second send could create a second object. But the first send may have worked:
+// the 202 was lost to a reset connection, a gateway's 5xx, a timeout, a garbled body or an
+// interrupt. Returning an error then would leak the object: SCP has it, the state does not.
+// So after such a failure the provider looks for what its request made and adopts it.
+
+// createdAtSlack is how long before the request an object's created_at may lie and still count as
+// made by it: SCP's clock and this machine's may disagree, by at most the signature window
+// (requests with a timestamp further off are refused).
+const createdAtSlack = 5 * time.Minute
+
+// Lookups are repeated a few times while they find nothing, in case the new object takes a moment
+// to appear in listings.
+const (
+	lookupAttempts = 3
+	lookupSpacing  = time.Second
+)
+
+// createdObject is a listed object that may be the one a lost create made.
+type createdObject struct {
+	ID        string
+	CreatedAt string
+	State     string
+}
+
+// lookupContext is the context for looking for the object after a failed create. An interrupted
+// create still deserves one short look, so that what it made is recorded rather than leaked.
+func lookupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() != nil {
+		return context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	}
+	return context.WithCancel(ctx)
+}
+
+// createOutcome is what the provider found out about a create request that failed.
+type createOutcome struct {
+	// id is the object the request made, when exactly one was found: adopt it.
+	id string
+	// detail explains the failure for the diagnostic when nothing was adopted.
+	detail string
+}
+
+// recoverCreate runs after a create request of a kind ("server", "volume") named name, sent at
+// sent, failed with createErr. When the failure proves nothing was done (a 4xx refusal, a connection
+// never made) it only explains the error. Otherwise it lists the objects of that name and adopts the
+// one created since the request; more than one, or a failed lookup, is explained instead, with what
+// the user should look for before applying again.
+func recoverCreate(ctx context.Context, kind, name, address string, sent time.Time, createErr error,
+	list func(context.Context) ([]createdObject, error)) createOutcome {
+	if !scp.MayHaveTakenEffect(createErr) {
+		return createOutcome{detail: errorDetail(createErr)}
+	}
+	ctx, cancel := lookupContext(ctx)
+	defer cancel()
+
+	var (
+		found   []createdObject
+		unsure  []createdObject // listed without a usable created_at
+		listErr error
+	)
+	for attempt := 1; attempt <= lookupAttempts; attempt++ {
+		var objects []createdObject
+		objects, listErr = list(ctx)
+		if listErr != nil {
+			break
+		}
+		found, unsure = createdSince(objects, sent.Add(-createdAtSlack))
+		if len(found)+len(unsure) > 0 || attempt == lookupAttempts {
+			break
+		}
+		t := time.NewTimer(lookupSpacing)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+		if ctx.Err() != nil {
+			listErr = ctx.Err()
+			break
+		}
+	}
+
+	lead := fmt.Sprintf("%s\n\nThat failure leaves open whether SCP created the %s, so the provider looked for a %s named %q created since the request. ",
+		errorDetail(createErr), kind, kind, name)
+	importHint := fmt.Sprintf("terraform import %s <id>", address)
+	switch {
+	case listErr != nil:
+		return createOutcome{detail: lead + fmt.Sprintf("The lookup failed: %v\n\n"+
+			"Before applying again, look for a %s named %q in SCP: if it exists, import it (%s) or delete it; "+
+			"otherwise the next apply creates another one.", listErr, kind, name, importHint)}
+	case len(found) == 1 && len(unsure) == 0:
+		tflog.Warn(ctx, "the create answer was lost, but SCP created the object; adopting it", map[string]any{
+			"kind": kind, "name": name, "id": found[0].ID, "state": found[0].State, "error": createErr.Error(),
+		})
+		return createOutcome{id: found[0].ID}
+	case len(found)+len(unsure) > 1 || len(unsure) == 1:
+		var ids []string
+		for _, o := range append(found, unsure...) {
+			ids = append(ids, o.ID)
+		}
+		return createOutcome{detail: lead + fmt.Sprintf("It found %s (%s) and cannot tell which one this request made, "+
+			"so none was recorded in the state. Import the right one (%s) and delete the others you do not want.",
+			countNoun(len(ids), kind), strings.Join(ids, ", "), importHint)}
+	}
+	return createOutcome{detail: lead + fmt.Sprintf("There is none: the request did not create one, and nothing was recorded in the state, "+
+		"so applying again is safe. (Should a %s named %q still appear in SCP later, import it: %s.)", kind, name, importHint)}
+}
+
+// createdSince splits objects into those created at or after since and those whose created_at
+// cannot be read; older ones are dropped.
+func createdSince(objects []createdObject, since time.Time) (found, unsure []createdObject) {
+	for _, o := range objects {
+		created, err := time.Parse(time.RFC3339, o.CreatedAt)
+		switch {
+		case err != nil:
+			unsure = append(unsure, o)
+		case !created.Before(since.Truncate(time.Second)):
+			found = append(found, o)
+		}
+	}
+	return found, unsure
+}
+
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "one " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// listServersNamed adapts ListServers for recoverCreate.
+func (d *providerData) listServersNamed(name string) func(context.Context) ([]createdObject, error) {
+	return func(ctx context.Context) ([]createdObject, error) {
+		servers, err := d.client.ListServers(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		var out []createdObject
+		for _, s := range servers {
+			if s.Name == name { // the filter is the API's; check it anyway
+				out = append(out, createdObject{ID: s.ID, CreatedAt: s.CreatedAt, State: s.State})
+			}
+		}
+		return out, nil
+	}
+}
+
+// listVolumesNamed adapts ListVolumes for recoverCreate.
+func (d *providerData) listVolumesNamed(name string) func(context.Context) ([]createdObject, error) {
+	return func(ctx context.Context) ([]createdObject, error) {
+		volumes, err := d.client.ListVolumes(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		var out []createdObject
+		for _, v := range volumes {
+			if v.Name == name {
+				out = append(out, createdObject{ID: v.ID, CreatedAt: v.CreatedAt, State: v.State})
+			}
+		}
+		return out, nil
+	}
+}

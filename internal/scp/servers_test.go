@@ -1,0 +1,141 @@
+package scp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestListServersFiltersByNameAndSignsTheQuery(t *testing.T) {
+	c, rec := newTestClient(t, answer(200, `{"servers":[`+serverJSON+`,{"id":"s-2","name":"web","state":"BUILD","created_at":"2026-11-22T10:00:00Z"}],"count":2}`))
+	servers, err := c.ListServers(context.Background(), "web tier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(servers) != 2 || servers[1].ID != "s-2" || servers[1].CreatedAt != "2026-11-22T10:00:00Z" {
+		t.Fatalf("servers = %+v", servers)
+	}
+	r := rec.requests[0]
+	if r.Method != http.MethodGet || r.URL.Path != "/v1/servers" || r.URL.Query().Get("name") != "web tier" {
+		t.Fatalf("request %s %s", r.Method, r.URL.RequestURI())
+	}
+	wire := "http://" + r.Host + r.RequestURI
+	want := Signature("super-secret-value", r.Method, wire, r.Header.Get("Scp-Timestamp"), "AKTESTACCESSKEY1", "", ClientType)
+	if r.Header.Get("Scp-Signature") != want {
+		t.Fatalf("the signature does not cover the query as sent: %s", wire)
+	}
+}
+
+func TestListServersWithoutNameSendsNoQuery(t *testing.T) {
+	c, rec := newTestClient(t, answer(200, `{"servers":[],"count":0}`))
+	servers, err := c.ListServers(context.Background(), "")
+	if err != nil || len(servers) != 0 {
+		t.Fatalf("servers %v, err %v", servers, err)
+	}
+	if q := rec.requests[0].URL.RawQuery; q != "" {
+		t.Fatalf("query %q, want none", q)
+	}
+}
+
+func TestListServersRejectsUndocumentedShapes(t *testing.T) {
+	for name, body := range map[string]string{
+		"entry without id": `{"servers":[{"name":"web","state":"ACTIVE"}]}`,
+		"not a list":       `{"servers":{"id":"s-1"}}`,
+		"html":             `<html>maintenance</html>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := newTestClient(t, answer(200, body))
+			_, err := c.ListServers(context.Background(), "web")
+			var decodeErr *DecodeError
+			if !errors.As(err, &decodeErr) {
+				t.Fatalf("err = %v, want a DecodeError", err)
+			}
+		})
+	}
+}
+
+func TestListVolumesFiltersByName(t *testing.T) {
+	c, rec := newTestClient(t, answer(200, `{"volumes":[{"id":"v-1","name":"data","state":"creating","size":8,"created_at":"2026-11-22T10:00:00Z"}],"count":1}`))
+	volumes, err := c.ListVolumes(context.Background(), "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(volumes) != 1 || volumes[0].ID != "v-1" || volumes[0].CreatedAt == "" {
+		t.Fatalf("volumes = %+v", volumes)
+	}
+	if got := rec.requests[0].URL.RequestURI(); got != "/v1/volumes?name=data" {
+		t.Fatalf("request %s", got)
+	}
+}
+
+func TestMayHaveTakenEffect(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"500", &APIError{StatusCode: 500}, true},
+		{"504", &APIError{StatusCode: 504}, true},
+		{"408", &APIError{StatusCode: 408}, true},
+		{"400", &APIError{StatusCode: 400}, false},
+		{"401", &APIError{StatusCode: 401}, false},
+		{"409", &APIError{StatusCode: 409}, false},
+		{"429", &APIError{StatusCode: 429}, false},
+		{"decode", &DecodeError{StatusCode: 200}, true},
+		{"reset", &TransportError{Err: errors.New("connection reset by peer")}, true},
+		{"refused", &TransportError{Err: &net.OpError{Op: "dial", Err: errors.New("refused")}}, false},
+		{"interrupted", fmt.Errorf("server.create request interrupted: %w", context.Canceled), true},
+		{"other", errors.New("encoding failed"), false},
+	}
+	for _, tc := range cases {
+		if got := MayHaveTakenEffect(tc.err); got != tc.want {
+			t.Errorf("%s: MayHaveTakenEffect = %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestBodylessAnswersMustNotBeGarbage(t *testing.T) {
+	for name, tc := range map[string]struct {
+		a      func(http.ResponseWriter)
+		decode bool
+	}{
+		"202 empty":     {answer(202, ""), false},
+		"200 json":      {answer(200, `{"status":"ok"}`), false},
+		"200 truncated": {answer(200, `{"id":"5f0c2a1e-8b7d-4c`), true},
+		"200 html":      {answer(200, "<html>maintenance</html>", "Content-Type", "text/html"), true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := newTestClient(t, tc.a)
+			err := c.DeleteServer(context.Background(), "s-1")
+			var decodeErr *DecodeError
+			if got := errors.As(err, &decodeErr); got != tc.decode {
+				t.Fatalf("err = %v, want a DecodeError: %t", err, tc.decode)
+			}
+			if tc.decode && !strings.Contains(err.Error(), "may or may not have taken effect") {
+				t.Fatalf("a DELETE's decode error must not claim nothing changed: %v", err)
+			}
+		})
+	}
+}
+
+func TestErrorAnswersNeverCarryTheKeysWhole(t *testing.T) {
+	c, _ := newTestClient(t, answer(401, `{"errors":[{"status":401,"code":"UNAUTHORIZED","detail":"unknown access key \"AKTESTACCESSKEY1\" (secret super-secret-value)"}]}`))
+	_, err := c.GetServer(context.Background(), "s-1")
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	for _, secret := range []string{"AKTESTACCESSKEY1", "super-secret-value"} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("message leaks %q: %s", secret, msg)
+		}
+	}
+	if !strings.Contains(msg, MaskKey("AKTESTACCESSKEY1")) {
+		t.Errorf("message does not name the masked key: %s", msg)
+	}
+}
