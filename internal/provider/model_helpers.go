@@ -24,6 +24,18 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
+// ready reports whether the provider has been configured. Terraform configures it before any
+// create, read, update or delete, except when its settings depend on values not known yet.
+func (d *providerData) ready(diags *diag.Diagnostics) bool {
+	if d == nil {
+		diags.AddError("The SCP provider is not configured",
+			"The provider's settings were not known when this resource was handled, so there is no API client. "+
+				"Make sure the provider block does not depend on values that are only known after apply.")
+		return false
+	}
+	return true
+}
+
 func stringValues(values []types.String) []string {
 	var out []string
 	for _, v := range values {
