@@ -1,0 +1,197 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os/exec"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+)
+
+// benchKinds are the operation kinds a bench run exercises, in the order tables list them.
+var benchKinds = []emulator.OpKind{
+	emulator.OpServerCreate, emulator.OpVolumeCreate, emulator.OpAttach,
+	emulator.OpDetach, emulator.OpServerDelete, emulator.OpVolumeDelete,
+}
+
+// realWorldLatencies are the durations the bench models, before -latency-scale: the order of
+// magnitude of a cloud VM build, block-volume create and hot attach. The emulator runs them
+// scaled down so that N = 100 fits in a couple of minutes; the fake-clock micro-benchmark runs them
+// unscaled.
+func realWorldLatencies() map[emulator.OpKind]emulator.Latency {
+	return map[emulator.OpKind]emulator.Latency{
+		emulator.OpServerCreate: {Base: 180 * time.Second, Jitter: 0.25},
+		emulator.OpServerDelete: {Base: 60 * time.Second, Jitter: 0.25},
+		emulator.OpVolumeCreate: {Base: 20 * time.Second, Jitter: 0.2},
+		emulator.OpVolumeDelete: {Base: 15 * time.Second, Jitter: 0.2},
+		emulator.OpAttach:       {Base: 30 * time.Second, Jitter: 0.25},
+		emulator.OpDetach:       {Base: 25 * time.Second, Jitter: 0.25},
+	}
+}
+
+// config is everything the flags decide.
+type config struct {
+	ns           []int   // server counts of the timed runs
+	parallelism  int     // terraform -parallelism
+	chain        bool    // each server's second attachment depends_on its first
+	scale        float64 // emulator latency = real-world latency × scale
+	latencies    latencyFlag
+	seed         uint64
+	warmup       int     // N of the untimed warm-up apply+destroy; 0 = none
+	rateLimit    float64 // requests/s for the rate-limited run
+	rateN        int     // N of the rate-limited run; 0 = none
+	timingsCache bool    // give the provider SCP_TIMINGS_CACHE in the work dir
+	micro        bool
+	microOps     int // operations per kind and schedule
+	microWave    int // waits started together
+	jsonPath     string
+	terraform    string
+	providerBin  string // prebuilt provider; empty = go build
+	workDir      string // empty = a new temp dir
+	keep         bool
+	verbose      bool
+}
+
+func parseConfig(args []string, stderr io.Writer) (*config, error) {
+	c := &config{latencies: latencyFlag(realWorldLatencies())}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	ns := fs.String("n", "1,10,100", "comma-separated server counts; each server has 2 volumes and 2 attachments")
+	fs.IntVar(&c.parallelism, "parallelism", 10, "terraform -parallelism")
+	fs.BoolVar(&c.chain, "chain", false, "make each server's second attachment depends_on its first (no Terraform slot idles on the per-server lock)")
+	fs.Float64Var(&c.scale, "latency-scale", 0.025, "emulator latency = real-world latency × this (0.025: a 3 min build takes 4.5 s)")
+	fs.Var(c.latencies, "latency", "real-world latency override kind=duration[:jitter], repeatable (kinds: "+kindNames()+")")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the emulator's latency draws")
+	fs.IntVar(&c.warmup, "warmup", 10, "N of an untimed apply+destroy before the timed runs, as a returning user's timings cache would have seen (0 = none)")
+	fs.Float64Var(&c.rateLimit, "rate-limit", 20, "emulator rate limit (requests/s) of the rate-limited run")
+	fs.IntVar(&c.rateN, "rate-n", 20, "N of the extra apply+destroy under -rate-limit (0 = skip)")
+	fs.BoolVar(&c.timingsCache, "timings-cache", true, "set SCP_TIMINGS_CACHE to a file in the work dir (false: \"off\")")
+	fs.BoolVar(&c.micro, "micro", true, "run the poller micro-benchmark")
+	fs.IntVar(&c.microOps, "micro-ops", 30, "micro-benchmark operations per kind and schedule")
+	fs.IntVar(&c.microWave, "micro-wave", 10, "micro-benchmark waits started together (like count = 10)")
+	fs.StringVar(&c.jsonPath, "json", "", "also write the figures as JSON to this path")
+	fs.StringVar(&c.terraform, "terraform", "", "Terraform CLI (default: terraform on PATH)")
+	fs.StringVar(&c.providerBin, "provider", "", "prebuilt provider binary (default: go build into the work dir)")
+	fs.StringVar(&c.workDir, "workdir", "", "work directory (default: a new temporary directory)")
+	fs.BoolVar(&c.keep, "keep", false, "keep the work directory: Terraform logs and state, the emulator's records of each command, the timings cache")
+	fs.BoolVar(&c.verbose, "v", false, "stream Terraform's output")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	var err error
+	if c.ns, err = parseCounts(*ns); err != nil {
+		return nil, fmt.Errorf("-n: %w", err)
+	}
+	switch {
+	case c.parallelism < 1:
+		return nil, fmt.Errorf("-parallelism must be >= 1")
+	case c.scale <= 0:
+		return nil, fmt.Errorf("-latency-scale must be > 0")
+	case c.warmup < 0 || c.rateN < 0:
+		return nil, fmt.Errorf("-warmup and -rate-n must be >= 0")
+	case c.rateN > 0 && c.rateLimit <= 0:
+		return nil, fmt.Errorf("-rate-limit must be > 0 when -rate-n is set")
+	case c.microOps < 1 || c.microWave < 1:
+		return nil, fmt.Errorf("-micro-ops and -micro-wave must be >= 1")
+	}
+	if c.terraform == "" {
+		if c.terraform, err = exec.LookPath("terraform"); err != nil {
+			return nil, fmt.Errorf("no terraform on PATH; pass -terraform")
+		}
+	}
+	if c.seed == 0 {
+		c.seed = 1
+	}
+	return c, nil
+}
+
+// emulatorLatencies are the scaled latencies the emulator draws from.
+func (c *config) emulatorLatencies() map[emulator.OpKind]emulator.Latency {
+	out := make(map[emulator.OpKind]emulator.Latency, len(c.latencies))
+	for k, l := range c.latencies {
+		out[k] = emulator.Latency{Base: time.Duration(float64(l.Base) * c.scale), Jitter: l.Jitter}
+	}
+	return out
+}
+
+func parseCounts(s string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive integer", part)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no server count given")
+	}
+	return out, nil
+}
+
+// latencyFlag holds -latency kind=duration[:jitter] values (real-world, before the scale).
+type latencyFlag map[emulator.OpKind]emulator.Latency
+
+func (l latencyFlag) String() string {
+	keys := make([]string, 0, len(l))
+	for k := range l {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v := l[emulator.OpKind(k)]
+		parts[i] = fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l latencyFlag) Set(s string) error {
+	for _, item := range strings.Split(s, ",") {
+		kind, spec, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok {
+			return fmt.Errorf("%q: want kind=duration[:jitter]", item)
+		}
+		k := emulator.OpKind(kind)
+		if !slices.Contains(benchKinds, k) {
+			return fmt.Errorf("%q: unknown kind (kinds: %s)", item, kindNames())
+		}
+		durText, jitterText, hasJitter := strings.Cut(spec, ":")
+		d, err := time.ParseDuration(durText)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%q: bad duration %q", item, durText)
+		}
+		lat := l[k]
+		lat.Base = d
+		if hasJitter {
+			j, err := strconv.ParseFloat(jitterText, 64)
+			if err != nil || j < 0 || j > 1 {
+				return fmt.Errorf("%q: jitter must be in [0,1]", item)
+			}
+			lat.Jitter = j
+		}
+		l[k] = lat
+	}
+	return nil
+}
+
+func kindNames() string {
+	names := make([]string, len(benchKinds))
+	for i, k := range benchKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}

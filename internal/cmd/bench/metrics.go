@@ -1,0 +1,190 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+)
+
+// opMetric is what the logs say about one operation: how long it ran, how late a client noticed
+// its end, and how many reads it took to notice.
+type opMetric struct {
+	Kind      emulator.OpKind
+	ObjectID  string
+	RelatedID string
+	Outcome   emulator.Outcome
+	Duration  time.Duration // FinishedAt − AcceptedAt
+	// Noticed is false when no read of the object came after FinishedAt (a wait that gave up).
+	Noticed bool
+	// Overshoot is the arrival of the first read that saw the end minus FinishedAt (see measureOps).
+	Overshoot time.Duration
+	// Probes counts the reads of the object from AcceptedAt to that read, inclusive; 429 answers
+	// are the transport's retries, not the poller's probes, and are counted apart.
+	Probes int
+}
+
+// probeKey identifies the reads that poll one operation: GET of the server for server_*, GET of
+// the volume for volume_*, attach and detach (the provider watches the volume's server list).
+type probeKey struct {
+	route emulator.Route
+	id    string
+}
+
+func probeKeyOf(op emulator.OperationRecord) probeKey {
+	switch op.Kind {
+	case emulator.OpServerCreate, emulator.OpServerDelete, emulator.OpServerLock, emulator.OpServerPower:
+		return probeKey{emulator.RouteServerGet, op.ObjectID}
+	}
+	return probeKey{emulator.RouteVolumeGet, op.ObjectID}
+}
+
+func probeKeyOfRequest(r emulator.RequestRecord) (probeKey, bool) {
+	switch {
+	case r.Method != http.MethodGet:
+		return probeKey{}, false
+	case r.Op == emulator.RouteServerGet:
+		return probeKey{r.Op, r.ServerID}, true
+	case r.Op == emulator.RouteVolumeGet:
+		return probeKey{r.Op, r.VolumeID}, true
+	}
+	return probeKey{}, false
+}
+
+// measureOps matches every operation with the reads of its object. A read "sees" the end when it
+// was answered (200, or 404 for a delete) and finished at or after FinishedAt. Records are stamped
+// on arrival, before the handler takes the emulator's lock, so a read that arrived a few
+// microseconds before the completion may still have taken the lock after it and seen the end (the
+// provider then stops probing): a read straddling FinishedAt counts as noticing it, with overshoot
+// 0. Insisting on arrival after FinishedAt would credit the end to some unrelated later read.
+func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) []opMetric {
+	reads := map[probeKey][]emulator.RequestRecord{}
+	for _, r := range reqs {
+		if k, ok := probeKeyOfRequest(r); ok {
+			reads[k] = append(reads[k], r)
+		}
+	}
+	for _, rs := range reads {
+		slices.SortStableFunc(rs, func(a, b emulator.RequestRecord) int { return a.Time.Compare(b.Time) })
+	}
+
+	out := make([]opMetric, 0, len(ops))
+	for _, op := range ops {
+		m := opMetric{Kind: op.Kind, ObjectID: op.ObjectID, RelatedID: op.RelatedID, Outcome: op.Outcome}
+		if !op.FinishedAt.IsZero() {
+			m.Duration = op.FinishedAt.Sub(op.AcceptedAt)
+		}
+		for _, r := range reads[probeKeyOf(op)] {
+			if r.Time.Before(op.AcceptedAt) || r.Status == http.StatusTooManyRequests {
+				continue
+			}
+			m.Probes++
+			if !op.FinishedAt.IsZero() && !r.Time.Add(r.Duration).Before(op.FinishedAt) &&
+				(r.Status == http.StatusOK || r.Status == http.StatusNotFound) {
+				m.Noticed, m.Overshoot = true, max(r.Time.Sub(op.FinishedAt), 0)
+				break
+			}
+		}
+		if !m.Noticed {
+			m.Probes = 0 // reads of an unnoticed operation say nothing about polling
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// kindSummary aggregates the operations of one kind.
+type kindSummary struct {
+	Kind            emulator.OpKind `json:"kind"`
+	Ops             int             `json:"ops"`
+	Unnoticed       int             `json:"unnoticed"`
+	DurationMedian  time.Duration   `json:"-"`
+	OvershootMedian time.Duration   `json:"-"`
+	OvershootP95    time.Duration   `json:"-"`
+	ProbesMedian    float64         `json:"probes_median"`
+	ProbesMax       int             `json:"probes_max"`
+
+	// Milliseconds, for JSON.
+	DurationMedianMS  float64 `json:"duration_median_ms"`
+	OvershootMedianMS float64 `json:"overshoot_median_ms"`
+	OvershootP95MS    float64 `json:"overshoot_p95_ms"`
+}
+
+// summarize groups successful operations by kind, in benchKinds order (other kinds after).
+func summarize(metrics []opMetric) []kindSummary {
+	byKind := map[emulator.OpKind][]opMetric{}
+	for _, m := range metrics {
+		if m.Outcome == emulator.OutcomeSucceeded {
+			byKind[m.Kind] = append(byKind[m.Kind], m)
+		}
+	}
+	order := slices.Clone(benchKinds)
+	for k := range byKind {
+		if !slices.Contains(order, k) {
+			order = append(order, k)
+		}
+	}
+	var out []kindSummary
+	for _, k := range order {
+		group := byKind[k]
+		if len(group) == 0 {
+			continue
+		}
+		s := kindSummary{Kind: k, Ops: len(group)}
+		var durations, overshoots []time.Duration
+		var probes []int
+		for _, m := range group {
+			durations = append(durations, m.Duration)
+			if !m.Noticed {
+				s.Unnoticed++
+				continue
+			}
+			overshoots = append(overshoots, m.Overshoot)
+			probes = append(probes, m.Probes)
+		}
+		s.DurationMedian = quantileDur(durations, 0.5)
+		s.OvershootMedian = quantileDur(overshoots, 0.5)
+		s.OvershootP95 = quantileDur(overshoots, 0.95)
+		s.ProbesMedian = quantileInt(probes, 0.5)
+		s.ProbesMax = maxInt(probes)
+		s.DurationMedianMS, s.OvershootMedianMS, s.OvershootP95MS = ms(s.DurationMedian), ms(s.OvershootMedian), ms(s.OvershootP95)
+		out = append(out, s)
+	}
+	return out
+}
+
+// trafficCounts are the request-level figures of a run.
+type trafficCounts struct {
+	Requests     int `json:"requests"`
+	Throttled    int `json:"throttled_429"`
+	Conflicts    int `json:"conflicts_409"`
+	ServerErrors int `json:"server_errors_5xx"`
+}
+
+func countTraffic(reqs []emulator.RequestRecord) trafficCounts {
+	var t trafficCounts
+	for _, r := range reqs {
+		t.Requests++
+		switch {
+		case r.Status == http.StatusTooManyRequests:
+			t.Throttled++
+		case r.Status == http.StatusConflict:
+			t.Conflicts++
+		case r.Status >= 500 || r.Status == 0:
+			t.ServerErrors++
+		}
+	}
+	return t
+}
+
+// failedOps counts operations that did not succeed (failed, cancelled, or still pending).
+func failedOps(ops []emulator.OperationRecord) int {
+	n := 0
+	for _, op := range ops {
+		if op.Outcome != emulator.OutcomeSucceeded {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/wait"
+)
+
+// The micro-benchmark drives the emulator's operations with the scp client and a poller directly,
+// no Terraform, to compare the provider's learning poller with two common fixed schedules on the
+// same operations.
+
+// schedule is one way of polling.
+type schedule struct {
+	Name string
+	opts []wait.Option
+}
+
+const learningSchedule = "learning"
+
+func schedules() []schedule {
+	return []schedule{
+		{Name: learningSchedule},
+		{Name: "fixed 3s", opts: []wait.Option{wait.FixedInterval(3 * time.Second)}},
+		{Name: "linear 3s..10s", opts: []wait.Option{wait.LinearCapped(3*time.Second, 10*time.Second)}},
+	}
+}
+
+// microSample is one wait of the micro-benchmark.
+type microSample struct {
+	Schedule  string
+	Kind      string
+	Learned   bool // the poller placed the first probe from history
+	Duration  time.Duration
+	Overshoot time.Duration
+	Probes    int
+	Failed    bool
+}
+
+// microRow aggregates the samples of one schedule, kind and phase.
+type microRow struct {
+	Source          string        `json:"source"` // "emulator" or "fake clock"
+	Schedule        string        `json:"schedule"`
+	Kind            string        `json:"kind"`
+	Phase           string        `json:"phase"` // cold or learned for the learning poller, all for baselines
+	Ops             int           `json:"ops"`
+	Failed          int           `json:"failed"`
+	DurationMedian  time.Duration `json:"-"`
+	OvershootMedian time.Duration `json:"-"`
+	OvershootP95    time.Duration `json:"-"`
+	ProbesMedian    float64       `json:"probes_median"`
+	ProbesMax       int           `json:"probes_max"`
+
+	DurationMedianMS  float64 `json:"duration_median_ms"`
+	OvershootMedianMS float64 `json:"overshoot_median_ms"`
+	OvershootP95MS    float64 `json:"overshoot_p95_ms"`
+}
+
+// aggregateMicro groups samples by schedule, kind and phase, in the order given.
+func aggregateMicro(source string, samples []microSample, scheds []schedule, kinds []string) []microRow {
+	var rows []microRow
+	for _, sc := range scheds {
+		for _, kind := range kinds {
+			phases := []string{"all"}
+			if sc.Name == learningSchedule {
+				phases = []string{"cold", "learned"}
+			}
+			for _, phase := range phases {
+				row := microRow{Source: source, Schedule: sc.Name, Kind: kind, Phase: phase}
+				var durations, overs []time.Duration
+				var probes []int
+				for _, s := range samples {
+					if s.Schedule != sc.Name || s.Kind != kind || (phase == "cold" && s.Learned) || (phase == "learned" && !s.Learned) {
+						continue
+					}
+					if s.Failed {
+						row.Failed++
+						continue
+					}
+					row.Ops++
+					durations = append(durations, s.Duration)
+					overs = append(overs, s.Overshoot)
+					probes = append(probes, s.Probes)
+				}
+				if row.Ops+row.Failed == 0 {
+					continue
+				}
+				row.DurationMedian = quantileDur(durations, 0.5)
+				row.OvershootMedian, row.OvershootP95 = quantileDur(overs, 0.5), quantileDur(overs, 0.95)
+				row.ProbesMedian, row.ProbesMax = quantileInt(probes, 0.5), maxInt(probes)
+				row.DurationMedianMS, row.OvershootMedianMS, row.OvershootP95MS = ms(row.DurationMedian), ms(row.OvershootMedian), ms(row.OvershootP95)
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows
+}
+
+// waitRecord ties one micro wait to the emulator operation it waited for.
+type waitRecord struct {
+	schedule string
+	kind     emulator.OpKind
+	object   string
+	related  string
+	learned  bool
+	err      error
+}
+
+// runMicroEmulator runs, for every schedule at once (each on its own objects), ops operations of
+// each kind in waves of `wave` waits started together, as `count = 10` would: servers and volumes
+// created, each volume attached to its own server, detached, then everything deleted. The first
+// wave of the learning poller is cold; the later ones use what it learned. Overshoot and probes
+// come from the emulator's logs, exactly as for the Terraform runs.
+func runMicroEmulator(ctx context.Context, emu *emulator.Emulator, ops, wave int) ([]microRow, error) {
+	opsBefore, reqsBefore := len(emu.Operations()), len(emu.Requests())
+	scheds := schedules()
+	var (
+		mu      sync.Mutex
+		records []waitRecord
+		errs    []error
+		wg      sync.WaitGroup
+	)
+	for _, sc := range scheds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := newMicroLane(emu, sc)
+			if err == nil {
+				err = l.run(ctx, ops, wave)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			records = append(records, l.records...)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", sc.Name, err))
+			}
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+
+	byOp := map[string]opMetric{}
+	for _, m := range measureOps(emu.Operations()[opsBefore:], emu.Requests()[reqsBefore:]) {
+		byOp[string(m.Kind)+"|"+m.ObjectID+"|"+m.RelatedID] = m
+	}
+	var samples []microSample
+	for _, r := range records {
+		m, ok := byOp[string(r.kind)+"|"+r.object+"|"+r.related]
+		s := microSample{Schedule: r.schedule, Kind: string(r.kind), Learned: r.learned}
+		if r.err != nil || !ok || !m.Noticed || m.Outcome != emulator.OutcomeSucceeded {
+			s.Failed = true
+		} else {
+			s.Duration, s.Overshoot, s.Probes = m.Duration, m.Overshoot, m.Probes
+		}
+		samples = append(samples, s)
+	}
+	kinds := make([]string, len(benchKinds))
+	for i, k := range benchKinds {
+		kinds[i] = string(k)
+	}
+	return aggregateMicro("emulator", samples, scheds, kinds), nil
+}
+
+// microLane is one schedule's poller, client and objects.
+type microLane struct {
+	sc      schedule
+	client  *scp.Client
+	poller  *wait.Poller
+	servers []string
+	volumes []string
+
+	mu      sync.Mutex
+	records []waitRecord
+}
+
+func newMicroLane(emu *emulator.Emulator, sc schedule) (*microLane, error) {
+	cred := emu.Credentials()
+	client, err := scp.New(scp.Config{Endpoint: emu.URL(), AccessKey: cred.AccessKey, SecretKey: cred.SecretKey})
+	if err != nil {
+		return nil, err
+	}
+	return &microLane{sc: sc, client: client, poller: wait.New(sc.opts...)}, nil
+}
+
+func (l *microLane) run(ctx context.Context, ops, wave int) error {
+	l.servers, l.volumes = make([]string, ops), make([]string, ops)
+	prefix := "micro-" + strings.NewReplacer(" ", "-", ".", "").Replace(l.sc.Name)
+	steps := [][]func(context.Context, int) (waitRecord, error){
+		{l.createServer(prefix), l.createVolume(prefix)},
+		{l.attach},
+		{l.detach},
+		{l.deleteServer, l.deleteVolume},
+	}
+	for _, step := range steps {
+		var wg sync.WaitGroup
+		errs := make([]error, len(step))
+		for i, op := range step {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = l.waves(ctx, ops, wave, op)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// waves runs op for 0..n-1, `wave` at a time, and keeps the records.
+func (l *microLane) waves(ctx context.Context, n, wave int, op func(context.Context, int) (waitRecord, error)) error {
+	for first := 0; first < n; first += wave {
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := first; i < min(first+wave, n); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec, err := op(ctx, i)
+				rec.schedule = l.sc.Name
+				l.mu.Lock()
+				l.records = append(l.records, rec)
+				l.mu.Unlock()
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// await waits for one operation with the lane's poller, bounded like a resource timeout.
+func (l *microLane) await(ctx context.Context, rec waitRecord, probe wait.Probe) (waitRecord, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	res, err := l.poller.Wait(ctx, string(rec.kind), probe)
+	rec.learned, rec.err = res.Learned, err
+	return rec, err
+}
+
+func (l *microLane) createServer(prefix string) func(context.Context, int) (waitRecord, error) {
+	return func(ctx context.Context, i int) (waitRecord, error) {
+		rec := waitRecord{kind: emulator.OpServerCreate}
+		id, err := l.client.CreateServer(ctx, scp.CreateServerRequest{
+			Name: fmt.Sprintf("%s-%d", prefix, i), ImageID: "ubuntu-22.04", ServerTypeID: "s1v2m4",
+			Volumes: []scp.ServerVolumeSpec{{BootIndex: 0, Size: 16, DeleteOnTermination: true}},
+		})
+		if err != nil {
+			rec.err = err
+			return rec, err
+		}
+		l.servers[i], rec.object = id, id
+		return l.await(ctx, rec, func(ctx context.Context) (bool, error) {
+			s, err := l.client.GetServer(ctx, id)
+			if err != nil {
+				return false, err
+			}
+			if s.State == scp.ServerStateError {
+				return false, wait.Permanent(fmt.Errorf("server %s went to ERROR", id))
+			}
+			return s.State == scp.ServerStateActive, nil
+		})
+	}
+}
+
+func (l *microLane) createVolume(prefix string) func(context.Context, int) (waitRecord, error) {
+	return func(ctx context.Context, i int) (waitRecord, error) {
+		rec := waitRecord{kind: emulator.OpVolumeCreate}
+		v, err := l.client.CreateVolume(ctx, scp.CreateVolumeRequest{Name: fmt.Sprintf("%s-vol-%d", prefix, i), Size: 8})
+		if err != nil {
+			rec.err = err
+			return rec, err
+		}
+		l.volumes[i], rec.object = v.ID, v.ID
+		return l.await(ctx, rec, l.volumeProbe(v.ID, func(v *scp.Volume) bool { return v.State == scp.VolumeStateAvailable }))
+	}
+}
+
+func (l *microLane) attach(ctx context.Context, i int) (waitRecord, error) {
+	vol, srv := l.volumes[i], l.servers[i]
+	rec := waitRecord{kind: emulator.OpAttach, object: vol, related: srv}
+	if _, err := l.client.AttachVolume(ctx, vol, srv, false); err != nil {
+		rec.err = err
+		return rec, err
+	}
+	return l.await(ctx, rec, l.volumeProbe(vol, func(v *scp.Volume) bool {
+		_, ok := v.AttachedTo(srv)
+		return ok && v.State == scp.VolumeStateInUse
+	}))
+}
+
+func (l *microLane) detach(ctx context.Context, i int) (waitRecord, error) {
+	vol, srv := l.volumes[i], l.servers[i]
+	rec := waitRecord{kind: emulator.OpDetach, object: vol, related: srv}
+	if err := l.client.DetachVolume(ctx, vol, srv); err != nil {
+		rec.err = err
+		return rec, err
+	}
+	return l.await(ctx, rec, l.volumeProbe(vol, func(v *scp.Volume) bool {
+		_, ok := v.AttachedTo(srv)
+		return !ok
+	}))
+}
+
+func (l *microLane) deleteServer(ctx context.Context, i int) (waitRecord, error) {
+	id := l.servers[i]
+	rec := waitRecord{kind: emulator.OpServerDelete, object: id}
+	if err := l.client.DeleteServer(ctx, id); err != nil {
+		rec.err = err
+		return rec, err
+	}
+	return l.await(ctx, rec, func(ctx context.Context) (bool, error) {
+		_, err := l.client.GetServer(ctx, id)
+		if scp.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	})
+}
+
+func (l *microLane) deleteVolume(ctx context.Context, i int) (waitRecord, error) {
+	id := l.volumes[i]
+	rec := waitRecord{kind: emulator.OpVolumeDelete, object: id}
+	if err := l.client.DeleteVolume(ctx, id); err != nil {
+		rec.err = err
+		return rec, err
+	}
+	return l.await(ctx, rec, func(ctx context.Context) (bool, error) {
+		_, err := l.client.GetVolume(ctx, id)
+		if scp.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	})
+}
+
+// volumeProbe reads the volume and reports done(volume); an error state ends the wait.
+func (l *microLane) volumeProbe(id string, done func(*scp.Volume) bool) wait.Probe {
+	return func(ctx context.Context) (bool, error) {
+		v, err := l.client.GetVolume(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if scp.IsVolumeErrorState(v.State) {
+			return false, wait.Permanent(fmt.Errorf("volume %s went to %s", id, v.State))
+		}
+		return done(v), nil
+	}
+}

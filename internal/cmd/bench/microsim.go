@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	"github.com/scp-community/terraform-provider-scp/internal/wait"
+	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
+)
+
+// The fake-clock micro-benchmark runs the same schedules on the real-world (unscaled) latencies,
+// plus a 10-minute kind, on waittest's auto-advancing clock: hours of polling in milliseconds.
+// The emulator cannot run on a fake clock (its operations use real timers), so the operations are
+// modelled here: an operation drawn like the emulator's ends at start+d, and a probe taking
+// probeRTT observes the state at its midpoint, as a request reaching the server would.
+
+const (
+	longKind = "long_10m"
+	probeRTT = 40 * time.Millisecond
+)
+
+// simKind is one modelled operation kind.
+type simKind struct {
+	name    string
+	latency emulator.Latency
+}
+
+func simKinds(real map[emulator.OpKind]emulator.Latency) []simKind {
+	var out []simKind
+	for _, k := range benchKinds {
+		out = append(out, simKind{string(k), real[k]})
+	}
+	return append(out, simKind{longKind, emulator.Latency{Base: 10 * time.Minute, Jitter: 0.2}})
+}
+
+// runMicroSim waits ops operations of every kind, one after the other, with each schedule; a
+// sequence per kind, so the learning poller's first MinSamples waits are cold and the rest learned.
+func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64) []microRow {
+	kinds := simKinds(real)
+	scheds := schedules()
+	var samples []microSample
+	for si, sc := range scheds {
+		for ki, k := range kinds {
+			// The same durations for every schedule: a paired comparison.
+			rng := rand.New(rand.NewPCG(seed, uint64(ki)))
+			clk := waittest.NewAutoClock(time.Time{})
+			opts := append([]wait.Option{wait.WithClock(clk), wait.WithSeed(seed + uint64(si))}, sc.opts...)
+			p := wait.New(opts...)
+			for i := 0; i < ops; i++ {
+				samples = append(samples, simulateWait(p, clk, sc.Name, k, rng))
+			}
+		}
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.name
+	}
+	return aggregateMicro("fake clock", samples, scheds, names)
+}
+
+func simulateWait(p *wait.Poller, clk *waittest.Clock, schedName string, k simKind, rng *rand.Rand) microSample {
+	d := time.Duration(float64(k.latency.Base) * (1 + k.latency.Jitter*(2*rng.Float64()-1)))
+	end := clk.Now().Add(d)
+	var noticed time.Time
+	res, err := p.Wait(context.Background(), k.name, func(context.Context) (bool, error) {
+		clk.Advance(probeRTT / 2)
+		done := !clk.Now().Before(end)
+		if done {
+			noticed = clk.Now()
+		}
+		clk.Advance(probeRTT / 2)
+		return done, nil
+	})
+	s := microSample{Schedule: schedName, Kind: k.name, Learned: res.Learned, Duration: d, Probes: res.Probes}
+	if err != nil || noticed.IsZero() {
+		s.Failed = true
+		return s
+	}
+	s.Overshoot = noticed.Sub(end)
+	return s
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"slices"
+	"time"
+)
+
+// quantile of xs (any order) with linear interpolation between closest ranks, so that the p95 of
+// a small sample is not simply its maximum. Empty input gives 0.
+func quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	pos := q * float64(len(s)-1)
+	i := int(pos)
+	if i >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	return s[i] + (pos-float64(i))*(s[i+1]-s[i])
+}
+
+// quantileDur is quantile over durations.
+func quantileDur(ds []time.Duration, q float64) time.Duration {
+	xs := make([]float64, len(ds))
+	for i, d := range ds {
+		xs[i] = float64(d)
+	}
+	return time.Duration(quantile(xs, q))
+}
+
+// quantileInt is quantile over counts.
+func quantileInt(ns []int, q float64) float64 {
+	xs := make([]float64, len(ns))
+	for i, n := range ns {
+		xs[i] = float64(n)
+	}
+	return quantile(xs, q)
+}
+
+func maxInt(ns []int) int {
+	if len(ns) == 0 {
+		return 0
+	}
+	return slices.Max(ns)
+}
+
+// ms converts a duration to milliseconds for JSON.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
