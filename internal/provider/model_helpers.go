@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,6 +35,29 @@ func (d *providerData) ready(diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
+}
+
+// withTimeout bounds ctx by one of the resource's timeouts (its configured value or def).
+// It reports false, with the diagnostics added, when the timeouts block cannot be read.
+func withTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+	d, readDiags := timeout(ctx, def)
+	diags.Append(readDiags...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	bounded, cancel := context.WithTimeout(ctx, d)
+	return bounded, cancel, true
+}
+
+// lockServer takes the server's volume-operation lock, or reports why it could not.
+func (d *providerData) lockServer(ctx context.Context, serverID string, diags *diag.Diagnostics) (func(), bool) {
+	unlock, err := d.locks.Lock(ctx, serverID)
+	if err != nil {
+		addError(diags, "Interrupted while waiting for the server's other volume operations", err)
+		return nil, false
+	}
+	return unlock, true
 }
 
 func stringValues(values []types.String) []string {

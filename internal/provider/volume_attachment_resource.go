@@ -169,18 +169,15 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultAttachTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultAttachTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
-	unlock, err := r.data.locks.Lock(ctx, serverID)
-	if err != nil {
-		addError(&resp.Diagnostics, "Interrupted while waiting for the server's other volume operations", err)
+	unlock, ok := r.data.lockServer(ctx, serverID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer unlock()
@@ -391,23 +388,20 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, "destroy"))
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDetachTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDetachTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
-	unlock, err := r.data.locks.Lock(ctx, serverID)
-	if err != nil {
-		addError(&resp.Diagnostics, "Interrupted while waiting for the server's other volume operations", err)
+	unlock, ok := r.data.lockServer(ctx, serverID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	defer unlock()
 
-	err = r.data.client.DetachVolume(ctx, volumeID, serverID)
+	err := r.data.client.DetachVolume(ctx, volumeID, serverID)
 	switch {
 	case scp.IsNotFound(err):
 		tflog.Info(ctx, "volume or server is gone; nothing to detach", map[string]any{"id": state.ID.ValueString()})
