@@ -148,6 +148,24 @@ func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
 					return nil
 				},
 			},
+			{
+				// A refresh reads each resource once: 1 server, 3 volumes, 2 attachments.
+				PreConfig: func() {
+					if acc.emu != nil {
+						acc.emu.ResetRequests()
+					}
+				},
+				RefreshState: true,
+				Check: func(s *terraform.State) error {
+					if acc.emu == nil {
+						return nil
+					}
+					if got, want := len(acc.emu.Requests()), len(s.RootModule().Resources); got != want {
+						return fmt.Errorf("refreshing %d resources sent %d requests, want one each", want, got)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }
