@@ -42,40 +42,6 @@ func NewVirtualServerResource() resource.Resource { return &virtualServerResourc
 
 type virtualServerResource struct{ data *providerData }
 
-type virtualServerModel struct {
-	ID               types.String     `tfsdk:"id"`
-	Name             types.String     `tfsdk:"name"`
-	ImageID          types.String     `tfsdk:"image_id"`
-	ServerTypeID     types.String     `tfsdk:"server_type_id"`
-	KeypairName      types.String     `tfsdk:"keypair_name"`
-	Networks         []networkModel   `tfsdk:"networks"`
-	SecurityGroupIDs []types.String   `tfsdk:"security_group_ids"`
-	BootVolume       *bootVolumeModel `tfsdk:"boot_volume"`
-	Lock             types.Bool       `tfsdk:"lock"`
-	Tags             types.Map        `tfsdk:"tags"`
-	UserData         types.String     `tfsdk:"user_data"`
-	ServerGroupID    types.String     `tfsdk:"server_group_id"`
-	FileStorageIDs   []types.String   `tfsdk:"file_storage_ids"`
-	State            types.String     `tfsdk:"state"`
-	OSVolumeID       types.String     `tfsdk:"os_volume_id"`
-	VpcID            types.String     `tfsdk:"vpc_id"`
-	CreatedAt        types.String     `tfsdk:"created_at"`
-	Timeouts         timeouts.Value   `tfsdk:"timeouts"`
-}
-
-type networkModel struct {
-	SubnetID   types.String `tfsdk:"subnet_id"`
-	PortID     types.String `tfsdk:"port_id"`
-	FixedIP    types.String `tfsdk:"fixed_ip"`
-	PublicIPID types.String `tfsdk:"public_ip_id"`
-}
-
-type bootVolumeModel struct {
-	Size                types.Int64  `tfsdk:"size"`
-	Type                types.String `tfsdk:"type"`
-	DeleteOnTermination types.Bool   `tfsdk:"delete_on_termination"`
-}
-
 func (r *virtualServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_virtual_server"
 }
@@ -229,34 +195,6 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 				"Nothing was sent to the API.\n\nApply lock = false first (without the other change), then apply the change.",
 				strings.Join(changed, ", "), name))
 	}
-}
-
-// replacingChanges lists the arguments whose planned change replaces the server. The resource-level
-// ModifyPlan does not see the attribute plan modifiers' verdicts, so this mirrors them.
-func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []string {
-	var changed []string
-	always := map[string]bool{
-		"name":           !m.Name.Equal(prior.Name),
-		"image_id":       !m.ImageID.Equal(prior.ImageID),
-		"server_type_id": !m.ServerTypeID.Equal(prior.ServerTypeID),
-		"keypair_name":   !m.KeypairName.Equal(prior.KeypairName),
-		"boot_volume":    prior.BootVolume != nil && (m.BootVolume == nil || *m.BootVolume != *prior.BootVolume),
-		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
-		"tags":            !prior.Tags.IsNull() && !m.Tags.Equal(prior.Tags),
-		"user_data":       !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
-		"server_group_id": !prior.ServerGroupID.IsNull() && !m.ServerGroupID.Equal(prior.ServerGroupID),
-		"networks":        prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
-		"security_group_ids": prior.SecurityGroupIDs != nil &&
-			fmt.Sprint(m.SecurityGroupIDs) != fmt.Sprint(prior.SecurityGroupIDs),
-		"file_storage_ids": prior.FileStorageIDs != nil && fmt.Sprint(m.FileStorageIDs) != fmt.Sprint(prior.FileStorageIDs),
-	}
-	for _, name := range []string{"name", "image_id", "server_type_id", "keypair_name", "boot_volume", "networks",
-		"security_group_ids", "tags", "user_data", "server_group_id", "file_storage_ids"} {
-		if always[name] {
-			changed = append(changed, name)
-		}
-	}
-	return changed
 }
 
 func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -440,76 +378,4 @@ func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtu
 		DeleteOnTermination: types.BoolValue(server.Volumes[0].DeleteOnTermination),
 	}
 	return diags
-}
-
-// createRequest builds the POST /v1/servers body from the plan.
-func (m *virtualServerModel) createRequest(ctx context.Context) (scp.CreateServerRequest, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	body := scp.CreateServerRequest{
-		Name:          m.Name.ValueString(),
-		ImageID:       m.ImageID.ValueString(),
-		ServerTypeID:  m.ServerTypeID.ValueString(),
-		KeypairName:   m.KeypairName.ValueString(),
-		Lock:          m.Lock.ValueBool(),
-		UserData:      m.UserData.ValueString(),
-		ServerGroupID: m.ServerGroupID.ValueString(),
-		Volumes: []scp.ServerVolumeSpec{{
-			BootIndex:           0,
-			Size:                m.BootVolume.Size.ValueInt64(),
-			Type:                m.BootVolume.Type.ValueString(),
-			SourceType:          "image",
-			DeleteOnTermination: m.BootVolume.DeleteOnTermination.ValueBool(),
-		}},
-	}
-	for _, n := range m.Networks {
-		body.Networks = append(body.Networks, scp.ServerNetwork{
-			SubnetID: n.SubnetID.ValueString(), PortID: n.PortID.ValueString(),
-			FixedIP: n.FixedIP.ValueString(), PublicIPID: n.PublicIPID.ValueString(),
-		})
-	}
-	body.SecurityGroups = stringValues(m.SecurityGroupIDs)
-	body.FileStorageIDs = stringValues(m.FileStorageIDs)
-	tags, d := tagsFromMap(ctx, m.Tags)
-	diags.Append(d...)
-	body.Tags = tags
-	return body, diags
-}
-
-// applyServer copies what the API reports into the model.
-func (m *virtualServerModel) applyServer(s *scp.Server) {
-	m.ID = types.StringValue(s.ID)
-	m.Name = types.StringValue(s.Name)
-	m.ImageID = types.StringValue(s.ImageID)
-	if s.ServerType.ID != "" {
-		m.ServerTypeID = types.StringValue(s.ServerType.ID)
-	}
-	m.KeypairName = optionalString(s.KeypairName)
-	m.Lock = types.BoolValue(s.Locked)
-	m.State = types.StringValue(s.State)
-	m.VpcID = types.StringValue(s.VpcID)
-	m.CreatedAt = types.StringValue(s.CreatedAt)
-	// The OS volume never changes; keep the one recorded at creation while the server still lists it.
-	if !m.OSVolumeID.IsNull() && !m.OSVolumeID.IsUnknown() && serverHasVolume(s, m.OSVolumeID.ValueString()) {
-		// unchanged
-	} else {
-		m.OSVolumeID = optionalString(s.OSVolumeID())
-	}
-	m.Tags = tagsToMap(s.Tags, m.Tags)
-}
-
-// setComputedNull gives every computed attribute a known value, for the state written before the wait.
-func (m *virtualServerModel) setComputedNull() {
-	m.State = types.StringNull()
-	m.OSVolumeID = types.StringNull()
-	m.VpcID = types.StringNull()
-	m.CreatedAt = types.StringNull()
-}
-
-func serverHasVolume(s *scp.Server, volumeID string) bool {
-	for _, v := range s.Volumes {
-		if v.ID == volumeID {
-			return true
-		}
-	}
-	return false
 }
