@@ -18,6 +18,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// The retry loop is our own rather than go-retryablehttp's: it must re-sign every attempt, hold all
+// of a client's requests behind one gate after a 429, read "busy" out of a 409's body, and tell a
+// create that never left this machine (safe to resend) from one that may have reached SCP.
+
 // LogSubsystem is the tflog subsystem of API traffic: TF_LOG_PROVIDER_SCP_API=TRACE shows it alone.
 const LogSubsystem = "scp_api"
 
