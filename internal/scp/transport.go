@@ -76,7 +76,7 @@ type request struct {
 
 // do runs req with retries and decodes a success body into out (when out is non-nil).
 func (c *Client) do(ctx context.Context, req request, out any) error {
-	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
+	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_SCP_API"))
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, c.creds.secretKey, c.creds.accessKey)
 	ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, c.creds.secretKey, c.creds.accessKey)
 
