@@ -22,7 +22,8 @@ import (
 // of a client's requests behind one gate after a 429, read "busy" out of a 409's body, and tell a
 // create that never left this machine (safe to resend) from one that may have reached SCP.
 
-// LogSubsystem is the tflog subsystem of API traffic: TF_LOG_PROVIDER_SCP_API=TRACE shows it alone.
+// LogSubsystem is the tflog subsystem of API traffic. It logs at the provider's level (TF_LOG_PROVIDER);
+// TF_LOG_PROVIDER_SCP_API can make it quieter than the rest.
 const LogSubsystem = "scp_api"
 
 // maxBodyBytes bounds how much of any answer is read, so a hostile endpoint cannot exhaust memory.
