@@ -109,18 +109,17 @@ func (s settingSources) resolve(in providerSettings) (resolvedConfig, error) {
 	var out resolvedConfig
 	var problems []string
 
-	endpoint := s.pick(in.Endpoint, "endpoint", envEndpoint)
-	if endpoint.value == "" {
-		region := s.pick(in.Region, "region", envRegion)
-		env := s.pick(in.Environment, "environment", envEnv)
-		if env.value == "" {
-			env.value = defaultEnvironment
-		}
-		if region.value != "" {
-			endpoint = setting{
-				value:  fmt.Sprintf("https://virtualserver.%s.%s.samsungsdscloud.com", region.value, env.value),
-				source: "region " + region.source,
-			}
+	// The provider block wins over the environment as a whole: a region written in HCL is not
+	// overridden by an SCP_ENDPOINT left in the shell.
+	var endpoint setting
+	switch {
+	case in.Endpoint != "":
+		endpoint = s.pick(in.Endpoint, "endpoint", nil)
+	case in.Region != "":
+		endpoint = s.regionalEndpoint(in)
+	default:
+		if endpoint = s.pick("", "endpoint", envEndpoint); endpoint.value == "" {
+			endpoint = s.regionalEndpoint(in)
 		}
 	}
 	if endpoint.value == "" {
@@ -170,6 +169,22 @@ func (s settingSources) resolve(in providerSettings) (resolvedConfig, error) {
 		return out, errors.New(strings.Join(problems, "\n\n"))
 	}
 	return out, nil
+}
+
+// regionalEndpoint builds the endpoint from the region and environment, when a region is set.
+func (s settingSources) regionalEndpoint(in providerSettings) setting {
+	region := s.pick(in.Region, "region", envRegion)
+	if region.value == "" {
+		return setting{}
+	}
+	env := s.pick(in.Environment, "environment", envEnv)
+	if env.value == "" {
+		env.value = defaultEnvironment
+	}
+	return setting{
+		value:  fmt.Sprintf("https://virtualserver.%s.%s.samsungsdscloud.com", region.value, env.value),
+		source: "region from " + region.source,
+	}
 }
 
 // defaultEnvironment is the {env} part of the regional endpoint when only a region is given.

@@ -68,6 +68,24 @@ func TestResolveSCPNamesWinOverOfficialNames(t *testing.T) {
 	}
 }
 
+func TestResolveRegionInHCLBeatsEndpointInEnvironment(t *testing.T) {
+	env := map[string]string{"SCP_ENDPOINT": "https://env.example", "SCP_ACCESS_KEY": "a", "SCP_SECRET_KEY": "s"}
+	got, err := sourcesWith(env, t.TempDir()).resolve(providerSettings{Region: "kr-east1", Environment: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.endpoint != "https://virtualserver.kr-east1.s.samsungsdscloud.com" {
+		t.Fatalf("endpoint = %q, want the region's from the provider block", got.endpoint)
+	}
+	got, err = sourcesWith(env, t.TempDir()).resolve(providerSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.endpoint != "https://env.example" {
+		t.Fatalf("endpoint = %q, want SCP_ENDPOINT", got.endpoint)
+	}
+}
+
 func TestResolveMissingCredentialsNamesEveryPlace(t *testing.T) {
 	_, err := sourcesWith(map[string]string{}, t.TempDir()).resolve(providerSettings{})
 	if err == nil {
