@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,11 +23,17 @@ type signatureVector struct {
 	Signature  string `json:"signature"`
 }
 
+// loadVectors reads the vectors computed independently of this project, from shared/ beside the
+// repository (SCP_SIGNATURE_VECTORS overrides the path), the same file the client's tests use.
 func loadVectors(t *testing.T) []signatureVector {
 	t.Helper()
-	b, err := os.ReadFile("testdata/signature-vectors.json")
+	path := filepath.Join("..", "..", "..", "shared", "testdata", "signature-vectors.json")
+	if p := os.Getenv("SCP_SIGNATURE_VECTORS"); p != "" {
+		path = p
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading signature vectors: %v (set SCP_SIGNATURE_VECTORS to their path)", err)
 	}
 	var f struct {
 		Cases []signatureVector `json:"cases"`
