@@ -12,9 +12,9 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
 
-// lockedOSConfig is a locked server and an attachment of its own OS volume (declared in
-// configuration, so the create adopts the existing attachment), or the server alone.
-func (a *accTarget) lockedOSConfig(name string, lock, withAttachment, skipDestroy bool) string {
+// osAttachmentConfig is a server and, when withAttachment, an attachment of its own OS volume
+// (declared in configuration, its create adopts the existing attachment; or imported by a test).
+func (a *accTarget) osAttachmentConfig(name string, lock, withAttachment, skipDestroy bool) string {
 	body := fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
   name           = %q
@@ -84,8 +84,8 @@ func TestAccFaultPlanTimeRulesHold(t *testing.T) {
 		readFaults(t, acc.emu)
 	}
 	const name = "fault-rules"
-	withOS := acc.lockedOSConfig(name, true, true, false)
-	withoutOS := acc.lockedOSConfig(name, true, false, false)
+	withOS := acc.osAttachmentConfig(name, true, true, false)
+	withoutOS := acc.osAttachmentConfig(name, true, false, false)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: faultProviderFactories,
@@ -116,7 +116,7 @@ func TestAccFaultPlanTimeRulesHold(t *testing.T) {
 			{
 				// Renaming replaces the server: refused while locked.
 				PreConfig:   faultsFired,
-				Config:      acc.lockedOSConfig(name+"-renamed", true, true, false),
+				Config:      acc.osAttachmentConfig(name+"-renamed", true, true, false),
 				ExpectError: rx("Cannot replace a locked server"),
 			},
 			{
@@ -145,7 +145,7 @@ func TestAccFaultPlanTimeRulesHold(t *testing.T) {
 			},
 			{
 				// The way out the diagnostics name: unlock, and forget the attachment without detaching.
-				Config: acc.lockedOSConfig(name, false, true, true),
+				Config: acc.osAttachmentConfig(name, false, true, true),
 				Check: func(s *terraform.State) error {
 					nothingSent()
 					return acc.checkStateMatchesEmulator(s)

@@ -225,28 +225,6 @@ func TestAccVolumeAttachment_importAndDrift(t *testing.T) {
 	})
 }
 
-// osAttachmentConfig is a server plus, when withAttachment, an attachment of its own OS volume.
-func (a *accTarget) osAttachmentConfig(withAttachment bool, skipDestroy bool) string {
-	body := fmt.Sprintf(`
-resource "scp_virtual_server" "test" {
-  name           = "acc-os"
-  image_id       = %q
-  server_type_id = %q
-  boot_volume    = { size = 16 }
-}
-`, a.imageID, a.serverTypeID)
-	if withAttachment {
-		body += fmt.Sprintf(`
-resource "scp_volume_attachment" "os" {
-  server_id    = scp_virtual_server.test.id
-  volume_id    = scp_virtual_server.test.os_volume_id
-  skip_destroy = %t
-}
-`, skipDestroy)
-	}
-	return a.config(body)
-}
-
 func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Regexp) {
 	acc := newAccTarget(t, cfg)
 	if !acc.needEmulator(t) {
@@ -263,7 +241,7 @@ func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Re
 		CheckDestroy:             acc.checkServersGone,
 		Steps: []resource.TestStep{
 			{
-				Config: acc.osAttachmentConfig(false, false),
+				Config: acc.osAttachmentConfig("acc-os", false, false, false),
 				Check: func(s *terraform.State) (err error) {
 					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
 						return err
@@ -274,7 +252,7 @@ func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Re
 			},
 			{
 				// Bring the existing OS-volume attachment under management by import.
-				Config:             acc.osAttachmentConfig(true, false),
+				Config:             acc.osAttachmentConfig("acc-os", false, true, false),
 				ResourceName:       "scp_volume_attachment.os",
 				ImportState:        true,
 				ImportStatePersist: true,
@@ -300,25 +278,25 @@ func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Re
 			},
 			{
 				// Removing the block plans a detach of the OS disk: refused at plan.
-				Config:      acc.osAttachmentConfig(false, false),
+				Config:      acc.osAttachmentConfig("acc-os", false, false, false),
 				ExpectError: regexp.MustCompile(`(?s)Cannot detach the server's OS disk.*skip_destroy = true.*removed`),
 			},
 			{
 				// So is a full destroy.
-				Config:      acc.osAttachmentConfig(true, false),
+				Config:      acc.osAttachmentConfig("acc-os", false, true, false),
 				Destroy:     true,
 				ExpectError: regexp.MustCompile(`Cannot detach the server's OS disk`),
 			},
 			{
 				PreConfig: noDetachSent,
-				Config:    acc.osAttachmentConfig(true, true),
+				Config:    acc.osAttachmentConfig("acc-os", false, true, true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("scp_volume_attachment.os", plancheck.ResourceActionUpdate)},
 				},
 			},
 			{
 				// With skip_destroy the attachment leaves the state; the OS disk stays attached.
-				Config: acc.osAttachmentConfig(false, false),
+				Config: acc.osAttachmentConfig("acc-os", false, false, false),
 				Check: func(*terraform.State) error {
 					noDetachSent()
 					v, ok := acc.emu.Volume(osVolumeID)
