@@ -214,23 +214,28 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
+	var volume *scp.Volume
 	if size := plan.Size.ValueInt64(); size > state.Size.ValueInt64() {
 		if err := r.data.client.ExtendVolume(ctx, id, size); err != nil {
 			addError(&resp.Diagnostics, "Cannot extend the volume", err)
 			return
 		}
-		_, err := r.data.waitVolume(ctx, kindVolumeExtend, id, func(v *scp.Volume) bool {
-			return v.Size >= size && v.State != "extending"
+		var err error
+		volume, err = r.data.waitVolume(ctx, kindVolumeExtend, id, func(v *scp.Volume) bool {
+			return v.Size >= size && v.State != scp.VolumeStateExtending
 		})
 		if err != nil {
 			addError(&resp.Diagnostics, "Volume extension did not finish", err)
 			return
 		}
 	}
-	volume, err := r.data.client.GetVolume(ctx, id)
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the volume after the update", err)
-		return
+	if volume == nil {
+		// Only a rename: read once for the state; an extension's last probe already did.
+		var err error
+		if volume, err = r.data.client.GetVolume(ctx, id); err != nil {
+			addError(&resp.Diagnostics, "Cannot read the volume after the update", err)
+			return
+		}
 	}
 	plan.applyVolume(volume)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

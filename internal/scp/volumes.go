@@ -16,6 +16,7 @@ const (
 	VolumeStateAttaching = "attaching"
 	VolumeStateInUse     = "in-use"
 	VolumeStateDetaching = "detaching"
+	VolumeStateExtending = "extending"
 	VolumeStateDeleting  = "deleting"
 	VolumeStateError     = "error"
 )
