@@ -23,9 +23,9 @@ const (
 	kindDetach       = "volume.detach"
 )
 
-// goneConfirmations is how many 404s in a row count as "gone" for an object that was created in
-// this run: a fresh object can briefly answer 404 on an eventually consistent read path.
-const goneConfirmations = 3
+// missingReadsOfNewServer is how many 404s in a row mean a server being created is really gone:
+// a fresh object can briefly answer 404 on an eventually consistent read path.
+const missingReadsOfNewServer = 3
 
 // await runs one wait and logs how it went.
 func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Probe, opts ...wait.WaitOption) error {
@@ -48,7 +48,7 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*scp.Se
 	err := d.await(ctx, kindServerCreate, id, func(ctx context.Context) (bool, error) {
 		server, err := d.client.GetServer(ctx, id)
 		if scp.IsNotFound(err) {
-			if missing++; missing >= goneConfirmations {
+			if missing++; missing >= missingReadsOfNewServer {
 				return false, wait.Permanent(fmt.Errorf("server %s disappeared while it was being created (the API answers 404)", id))
 			}
 			return false, err

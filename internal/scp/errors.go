@@ -123,14 +123,6 @@ func statusOf(err error) int {
 	return 0
 }
 
-func codeOf(err error) string {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return strings.ToUpper(apiErr.Code)
-	}
-	return ""
-}
-
 // IsNotFound reports a 404: the object does not exist (any more).
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 
@@ -186,5 +178,11 @@ func MayHaveTakenEffect(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// Code reports the API's error code of err ("" when err is not an APIError or the body had none).
-func Code(err error) string { return codeOf(err) }
+// Code reports the API's error code of err, upper case ("" when err is not an APIError or the body had none).
+func Code(err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return strings.ToUpper(apiErr.Code)
+	}
+	return ""
+}
