@@ -96,19 +96,10 @@ func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) [
 
 // kindSummary aggregates the operations of one kind.
 type kindSummary struct {
-	Kind            emulator.OpKind `json:"kind"`
-	Ops             int             `json:"ops"`
-	Unnoticed       int             `json:"unnoticed"`
-	DurationMedian  time.Duration   `json:"-"`
-	OvershootMedian time.Duration   `json:"-"`
-	OvershootP95    time.Duration   `json:"-"`
-	ProbesMedian    float64         `json:"probes_median"`
-	ProbesMax       int             `json:"probes_max"`
-
-	// Milliseconds, for JSON.
-	DurationMedianMS  float64 `json:"duration_median_ms"`
-	OvershootMedianMS float64 `json:"overshoot_median_ms"`
-	OvershootP95MS    float64 `json:"overshoot_p95_ms"`
+	Kind      emulator.OpKind `json:"kind"`
+	Ops       int             `json:"ops"`
+	Unnoticed int             `json:"unnoticed"`
+	waitStats
 }
 
 // summarize groups successful operations by kind, in benchKinds order (other kinds after).
@@ -143,12 +134,7 @@ func summarize(metrics []opMetric) []kindSummary {
 			overshoots = append(overshoots, m.Overshoot)
 			probes = append(probes, m.Probes)
 		}
-		s.DurationMedian = quantileDur(durations, 0.5)
-		s.OvershootMedian = quantileDur(overshoots, 0.5)
-		s.OvershootP95 = quantileDur(overshoots, 0.95)
-		s.ProbesMedian = quantileInt(probes, 0.5)
-		s.ProbesMax = maxInt(probes)
-		s.DurationMedianMS, s.OvershootMedianMS, s.OvershootP95MS = ms(s.DurationMedian), ms(s.OvershootMedian), ms(s.OvershootP95)
+		s.waitStats = newWaitStats(durations, overshoots, probes)
 		out = append(out, s)
 	}
 	return out

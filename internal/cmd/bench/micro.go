@@ -45,21 +45,13 @@ type microSample struct {
 
 // microRow aggregates the samples of one schedule, kind and phase.
 type microRow struct {
-	Source          string        `json:"source"` // "emulator" or "fake clock"
-	Schedule        string        `json:"schedule"`
-	Kind            string        `json:"kind"`
-	Phase           string        `json:"phase"` // cold or learned for the learning poller, all for baselines
-	Ops             int           `json:"ops"`
-	Failed          int           `json:"failed"`
-	DurationMedian  time.Duration `json:"-"`
-	OvershootMedian time.Duration `json:"-"`
-	OvershootP95    time.Duration `json:"-"`
-	ProbesMedian    float64       `json:"probes_median"`
-	ProbesMax       int           `json:"probes_max"`
-
-	DurationMedianMS  float64 `json:"duration_median_ms"`
-	OvershootMedianMS float64 `json:"overshoot_median_ms"`
-	OvershootP95MS    float64 `json:"overshoot_p95_ms"`
+	Source   string `json:"source"` // "emulator" or "fake clock"
+	Schedule string `json:"schedule"`
+	Kind     string `json:"kind"`
+	Phase    string `json:"phase"` // cold or learned for the learning poller, all for baselines
+	Ops      int    `json:"ops"`
+	Failed   int    `json:"failed"`
+	waitStats
 }
 
 // aggregateMicro groups samples by schedule, kind and phase, in the order given.
@@ -91,10 +83,7 @@ func aggregateMicro(source string, samples []microSample, scheds []schedule, kin
 				if row.Ops+row.Failed == 0 {
 					continue
 				}
-				row.DurationMedian = quantileDur(durations, 0.5)
-				row.OvershootMedian, row.OvershootP95 = quantileDur(overs, 0.5), quantileDur(overs, 0.95)
-				row.ProbesMedian, row.ProbesMax = quantileInt(probes, 0.5), maxInt(probes)
-				row.DurationMedianMS, row.OvershootMedianMS, row.OvershootP95MS = ms(row.DurationMedian), ms(row.OvershootMedian), ms(row.OvershootP95)
+				row.waitStats = newWaitStats(durations, overs, probes)
 				rows = append(rows, row)
 			}
 		}

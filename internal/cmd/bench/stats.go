@@ -48,3 +48,29 @@ func maxInt(ns []int) int {
 
 // ms converts a duration to milliseconds for JSON.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// waitStats summarises a set of waits: how long the operations took, how late their end was
+// noticed, and how many probes that cost. Durations are also given in milliseconds for JSON.
+type waitStats struct {
+	DurationMedian  time.Duration `json:"-"`
+	OvershootMedian time.Duration `json:"-"`
+	OvershootP95    time.Duration `json:"-"`
+	ProbesMedian    float64       `json:"probes_median"`
+	ProbesMax       int           `json:"probes_max"`
+
+	DurationMedianMS  float64 `json:"duration_median_ms"`
+	OvershootMedianMS float64 `json:"overshoot_median_ms"`
+	OvershootP95MS    float64 `json:"overshoot_p95_ms"`
+}
+
+func newWaitStats(durations, overshoots []time.Duration, probes []int) waitStats {
+	s := waitStats{
+		DurationMedian:  quantileDur(durations, 0.5),
+		OvershootMedian: quantileDur(overshoots, 0.5),
+		OvershootP95:    quantileDur(overshoots, 0.95),
+		ProbesMedian:    quantileInt(probes, 0.5),
+		ProbesMax:       maxInt(probes),
+	}
+	s.DurationMedianMS, s.OvershootMedianMS, s.OvershootP95MS = ms(s.DurationMedian), ms(s.OvershootMedian), ms(s.OvershootP95)
+	return s
+}
