@@ -22,9 +22,8 @@ func errorDetail(err error) string {
 	case errors.Is(err, context.Canceled):
 		return err.Error() + "\n\nThe wait was interrupted. What was not confirmed finished stays in the Terraform state; " +
 			"run the same command again to pick it up."
-	case scp.IsUnauthorized(err):
-		return err.Error()
 	}
+	// Everything else (401s included) already says what went wrong and what to check.
 	return err.Error()
 }
 
