@@ -22,23 +22,24 @@
 // # Schedule without history ("cold")
 //
 // The first probe comes after FirstDelay (250 ms). Each following interval grows by at most
-// Growth (×1.5) per probe, but never beyond FirstDelay + ElapsedFraction × elapsed (0.3), nor
-// MaxInterval (90 s), and is spread by ±Jitter (10 %). Intervals proportional to elapsed time
-// bound the relative lateness: an operation is noticed at most ~30 % of its duration late, and
-// a sub-second one (the emulator) within a few hundred milliseconds.
+// Growth (×2) per probe, but never beyond FirstDelay + ElapsedFraction × elapsed (×1), nor
+// MaxInterval (4 min), and is spread by ±Jitter (10 %): the poller doubles the time it has
+// waited at each probe. An operation is therefore noticed less than its own duration late (plus
+// FirstDelay), and an operation of any length up to 10 minutes costs at most 12 probes.
 //
-// Why 0.3 and 90 s rather than 10-15 % and 10 s: with intervals ≤ f × elapsed, k probes cover
-// a range of durations of (1+f)^k, so covering 0.25 s to 10 min costs ln(2400)/ln(1+f) probes:
-// ~55 at f = 0.15, ~30 at f = 0.3 (somewhat fewer in practice, thanks to the constant term),
-// and a 10 s cap alone makes a cold 10-minute wait ~70 probes. Both targets cannot be met at
-// once (≤ 15 % and ~20 probes would need f ≈ 0.5), so the defaults trade: 0.3 keeps a cold
-// 10-minute wait near 25 probes while noticing a 30 s operation ~17 % late (median); the 90 s cap bounds the lateness of long operations (a cold 10-minute
-// wait is ~7 % late, median). Measured on the fake clock, durations ±20 %:
+// Why doubling: with intervals ≤ f × elapsed, k probes cover a range of durations of (1+f)^k, so
+// covering 0.25 s to 10 minutes (a factor 2400) in 12 probes needs f ≈ 0.9. A finer cold
+// schedule buys lateness with requests (f = 0.3, ~30 % late at worst, takes 27 probes for 10
+// minutes); a fixed 3 s interval takes 200. Knowing nothing about an operation's length, no
+// schedule can be both frugal and prompt; the poller is cold only for the first MinSamples waits
+// of a kind, and the provider keeps what it learned between runs (the timings cache). Measured on
+// the fake clock, durations ±20 %, probes taking 40 ms:
 //
-//	operation   cold probes   cold lateness median / p95
-//	1 s         3-4           25 % / 50 %   (0.25 s / 0.5 s)
-//	30 s        14            17 % / 29 %
-//	10 min      26            7 % / 16 %
+//	operation   cold probes (max)   cold lateness median / p95
+//	1 s         3                   80 % / 120 %
+//	30 s        8                   26 % / 97 %
+//	3 min       10                  39 % / 70 %
+//	10 min      12 (13 past 10 min) 19 % / 45 %
 //
 // # Learning
 //
@@ -56,9 +57,14 @@
 //     fraction of the time elapsed, so lateness is the same share of the duration wherever in
 //     the window the operation ends. That fraction is DenseFraction (5 %), widened just enough
 //     to cross the window in DenseProbes (6) steps when durations vary widely (for ±20 %: ~8 %),
-//     never finer than MinInterval (100 ms), never coarser than the cold schedule.
+//     never finer than MinInterval (25 ms), never coarser than the cold schedule.
 //  3. Backoff: past end the operation is surprisingly long; intervals grow again by Growth from
 //     the last dense step, under the cold bounds, so an outlier costs a few probes, not dozens.
+//
+// The schedule rests on precise samples: a learned wait brackets the end within a dense step,
+// a cold one within about half its duration. Once a kind has MinSamples precise samples, the
+// coarse ones are ignored (and Samples leaves them out), so the first, cold waits seed the
+// schedule without widening it for the next HistorySize waits.
 //
 // The plan is re-read at every probe, so waits running side by side (count = 10) benefit as soon
 // as one of them finishes. If a wait that trusted the history finds its operation already done
@@ -73,9 +79,9 @@
 // taking 50 ms, four seeds, after a warm-up of 5 waits per kind):
 //
 //	operation   learned probes median / max   lateness median / p95
-//	1 s         4 / 5                          ~120 ms / ~210 ms
-//	30 s        5-6 / 9                        3-5 % / 9-10 %
-//	10 min      5-6 / 9                        3-4.5 % / 8-9 %
+//	1 s         3-4 / 5                        ~85-120 ms / ~170-190 ms
+//	30 s        5 / 8                          4.4-5.2 % / 8.6-9.5 %
+//	10 min      5-6 / 8-9                      4.2-4.9 % / 8-10 %
 //
 // # Baselines
 //

@@ -45,11 +45,35 @@ func (h *history) add(s sample, size int) {
 	h.next = (h.next + 1) % size
 }
 
+// preciseBracket is the widest bracket, relative to its upper bound, that counts as a precise
+// sample. Learned waits bracket the end within a dense step (≤ ~20 %); cold waits, which double
+// the time waited at each probe, bracket it within ~50 %.
+const preciseBracket = 0.25
+
+func (s sample) precise() bool { return float64(s.hi-s.lo) <= preciseBracket*float64(s.hi) }
+
+// usable returns the samples the schedule is derived from: only the precise ones once there are
+// minSamples of them, so that the coarse brackets of the first, cold waits seed the schedule but
+// do not keep widening it for the next HistorySize waits.
+func (h *history) usable(minSamples int) []sample {
+	var precise []sample
+	for _, s := range h.ring {
+		if s.precise() {
+			precise = append(precise, s)
+		}
+	}
+	if len(precise) >= max(minSamples, 1) {
+		return precise
+	}
+	return h.ring
+}
+
 // compute derives the learned schedule. Quantiles of lower bounds place the first probe (so a
 // coarse, cold-start sample can only make it earlier, never later than the truth), quantiles of
 // upper bounds end the dense window, and midpoints estimate the median.
 func (h *history) compute(cfg *Defaults) {
-	n := len(h.ring)
+	use := h.usable(cfg.MinSamples)
+	n := len(use)
 	h.stats = stats{n: n, early: h.early}
 	if n < cfg.MinSamples || n == 0 {
 		return
@@ -57,7 +81,7 @@ func (h *history) compute(cfg *Defaults) {
 	los := make([]time.Duration, n)
 	his := make([]time.Duration, n)
 	mids := make([]time.Duration, n)
-	for i, s := range h.ring {
+	for i, s := range use {
 		los[i], his[i], mids[i] = s.lo, s.hi, s.mid()
 	}
 	slices.Sort(los)
@@ -149,7 +173,8 @@ func (p *Poller) Expected(kind string) (median time.Duration, ok bool) {
 }
 
 // Samples returns the learned durations of kind (midpoint estimates, oldest first), for example to
-// persist them between provider runs and feed them back with WithSamples.
+// persist them between provider runs and feed them back with WithSamples. Once the kind has
+// enough precise samples, the coarse ones of its cold waits are left out.
 func (p *Poller) Samples(kind string) []time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -157,11 +182,15 @@ func (p *Poller) Samples(kind string) []time.Duration {
 	if h == nil {
 		return nil
 	}
+	// Restored samples count as exact, so hand out the coarse ones only while there is nothing better.
+	keepCoarse := len(h.usable(p.cfg.MinSamples)) == len(h.ring)
 	out := make([]time.Duration, 0, len(h.ring))
 	n := len(h.ring)
 	for i := range n {
 		s := h.ring[(h.next+i)%n]
-		out = append(out, s.mid())
+		if keepCoarse || s.precise() {
+			out = append(out, s.mid())
+		}
 	}
 	return out
 }

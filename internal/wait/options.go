@@ -10,24 +10,25 @@ import (
 type Defaults struct {
 	// FirstDelay is the first probe's delay when there is no history, and the constant term of
 	// the cold-start interval bound (FirstDelay + ElapsedFraction × elapsed). Default 250 ms:
-	// an emulator operation (~0.5 s) is seen at its second or third probe, and a real API's 202
-	// is never done sooner than that anyway.
+	// an emulator operation (~0.5 s) is seen at its second probe, and a real API's 202 is never
+	// done sooner than that anyway.
 	FirstDelay time.Duration
 	// MinInterval is the shortest gap between two probes (also the finest dense spacing).
-	// Default 100 ms: overshoot targets are 250 ms for short operations; probes of a real API
-	// cost ~100-300 ms of latency, so a finer spacing would buy nothing.
+	// Default 25 ms. It only binds for sub-second operations (the emulator): for anything longer
+	// the dense spacing, a fraction of the time elapsed, is wider. A coarser floor made sub-second
+	// operations 10-15 % late, which adds up over a destroy of hundreds of them.
 	MinInterval time.Duration
 	// MaxInterval caps the interval of the growing phases (cold start, backing off past the learned
 	// window, transient errors). It does not cap the learned jump to just before the expected end;
-	// the Wait option MaxInterval does. Default 90 s: it bounds the cold-start lateness of a long
-	// operation (a cold 10-minute wait is ~7 % late, median) while keeping such a wait to ~26
-	// probes (see the package doc); a 10 s cap would make that ~70.
+	// the Wait option MaxInterval does. Default 4 min: with a smaller cap the doubling cold schedule
+	// would need more than 12 probes to reach 10 minutes (90 s: 16).
 	MaxInterval time.Duration
-	// Growth is the largest factor by which an interval grows from one probe to the next. Default 1.5.
+	// Growth is the largest factor by which an interval grows from one probe to the next. Default 2.
 	Growth float64
-	// ElapsedFraction bounds a growing interval by FirstDelay + ElapsedFraction × time elapsed, so
-	// an operation is noticed at most about that fraction of its duration late. Default 0.3; see
-	// the package doc for why not 0.1-0.15.
+	// ElapsedFraction bounds a growing interval by FirstDelay + ElapsedFraction × time elapsed.
+	// Default 1: without history the poller doubles the time it has waited at each probe, so an
+	// operation of unknown length up to 10 minutes costs at most 12 probes; see the package doc
+	// for the lateness this costs and why learning makes up for it.
 	ElapsedFraction float64
 	// Jitter spreads each interval uniformly over ±Jitter of its nominal value, so that waits
 	// started together (terraform apply with count = 10) do not probe in lock step. Default 0.1.
@@ -55,10 +56,10 @@ type Defaults struct {
 func PackageDefaults() Defaults {
 	return Defaults{
 		FirstDelay:      250 * time.Millisecond,
-		MinInterval:     100 * time.Millisecond,
-		MaxInterval:     90 * time.Second,
-		Growth:          1.5,
-		ElapsedFraction: 0.3,
+		MinInterval:     25 * time.Millisecond,
+		MaxInterval:     4 * time.Minute,
+		Growth:          2,
+		ElapsedFraction: 1,
 		Jitter:          0.1,
 		MinSamples:      3,
 		HistorySize:     50,
