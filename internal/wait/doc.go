@@ -50,21 +50,22 @@
 // and no later than the end of the first probe that saw "done" (hi). With MinSamples (3) of
 // them, a wait of that kind is scheduled as follows:
 //
-//  1. Jump: sleep until start = Lead (0.9) × the LowQuantile (p10) of the lo bounds, i.e. just
+//  1. Jump: sleep until start = Lead (0.95) × the LowQuantile (p10) of the lo bounds, i.e. just
 //     before the earliest plausible end. Using lo, not the midpoint, means coarse samples
 //     (from cold waits) can only make the first probe earlier, never later.
 //  2. Dense: probe until end = the HighQuantile (p90) of the hi bounds, each step a fixed
 //     fraction of the time elapsed, so lateness is the same share of the duration wherever in
 //     the window the operation ends. That fraction is DenseFraction (5 %), widened just enough
-//     to cross the window in DenseProbes (6) steps when durations vary widely (for ±20 %: ~8 %),
+//     to cross the window in DenseProbes (7) steps when durations vary widely (for ±20 %: ~7 %),
 //     never finer than MinInterval (25 ms), never coarser than the cold schedule.
 //  3. Backoff: past end the operation is surprisingly long; intervals grow again by Growth from
 //     the last dense step, under the cold bounds, so an outlier costs a few probes, not dozens.
 //
-// The schedule rests on precise samples: a learned wait brackets the end within a dense step,
-// a cold one within about half its duration. Once a kind has MinSamples precise samples, the
-// coarse ones are ignored (and Samples leaves them out), so the first, cold waits seed the
-// schedule without widening it for the next HistorySize waits.
+// A cold wait brackets its end within about half its duration. Such coarse samples seed the
+// schedule, but once a kind has MinSamples samples from learned waits, only those count (and
+// Samples leaves the cold ones out), so the first waits do not widen the window for the next
+// HistorySize. Learned waits that overran the window count like any other: that is how the
+// schedule follows a kind that becomes slower.
 //
 // The plan is re-read at every probe, so waits running side by side (count = 10) benefit as soon
 // as one of them finishes. If a wait that trusted the history finds its operation already done
@@ -79,9 +80,9 @@
 // taking 50 ms, four seeds, after a warm-up of 5 waits per kind):
 //
 //	operation   learned probes median / max   lateness median / p95
-//	1 s         3-4 / 5                        ~85-120 ms / ~170-190 ms
-//	30 s        5 / 8                          4.4-5.2 % / 8.6-9.5 %
-//	10 min      5-6 / 8-9                      4.2-4.9 % / 8-10 %
+//	1 s         4 / 5-6                        ~85-100 ms / ~155-205 ms
+//	30 s        5-6 / 8-10                     2.9-4.1 % / 6.4-7.5 %
+//	10 min      6 / 9-10                       2.9-3.9 % / 5.7-7.9 %
 //
 // # Baselines
 //

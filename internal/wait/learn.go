@@ -9,7 +9,11 @@ import (
 // sample is what one successful wait taught about its kind: the operation ended somewhere in
 // (lo, hi], lo being the start of the last probe that still saw "not done" (0 if none did) and
 // hi the end of the first probe that saw "done", both measured from the start of Wait.
-type sample struct{ lo, hi time.Duration }
+// cold marks a sample from a wait that had no usable history when it started.
+type sample struct {
+	lo, hi time.Duration
+	cold   bool
+}
 
 func (s sample) mid() time.Duration { return s.lo + (s.hi-s.lo)/2 }
 
@@ -45,25 +49,21 @@ func (h *history) add(s sample, size int) {
 	h.next = (h.next + 1) % size
 }
 
-// preciseBracket is the widest bracket, relative to its upper bound, that counts as a precise
-// sample. Learned waits bracket the end within a dense step (≤ ~20 %); cold waits, which double
-// the time waited at each probe, bracket it within ~50 %.
-const preciseBracket = 0.25
-
-func (s sample) precise() bool { return float64(s.hi-s.lo) <= preciseBracket*float64(s.hi) }
-
-// usable returns the samples the schedule is derived from: only the precise ones once there are
-// minSamples of them, so that the coarse brackets of the first, cold waits seed the schedule but
-// do not keep widening it for the next HistorySize waits.
+// usable returns the samples the schedule is derived from: only those of waits that were already
+// scheduled by the history once there are minSamples of them. The first waits of a kind are cold,
+// and a cold wait brackets its end within about half its duration; such coarse samples seed the
+// schedule but would otherwise keep widening it for the next HistorySize waits. Learned waits'
+// samples all count, including the wide brackets of outliers found while backing off: they are
+// how the schedule follows operations that become slower.
 func (h *history) usable(minSamples int) []sample {
-	var precise []sample
+	var learned []sample
 	for _, s := range h.ring {
-		if s.precise() {
-			precise = append(precise, s)
+		if !s.cold {
+			learned = append(learned, s)
 		}
 	}
-	if len(precise) >= max(minSamples, 1) {
-		return precise
+	if len(learned) >= max(minSamples, 1) {
+		return learned
 	}
 	return h.ring
 }
@@ -155,6 +155,7 @@ func (p *Poller) record(kind string, s sample, trusted, firstDone bool) {
 		h = &history{}
 		p.hist[kind] = h
 	}
+	s.cold = !trusted
 	h.add(s, p.cfg.HistorySize)
 	switch {
 	case trusted && firstDone:
@@ -174,7 +175,7 @@ func (p *Poller) Expected(kind string) (median time.Duration, ok bool) {
 
 // Samples returns the learned durations of kind (midpoint estimates, oldest first), for example to
 // persist them between provider runs and feed them back with WithSamples. Once the kind has
-// enough precise samples, the coarse ones of its cold waits are left out.
+// enough samples from learned waits, those of its cold waits are left out.
 func (p *Poller) Samples(kind string) []time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -182,13 +183,13 @@ func (p *Poller) Samples(kind string) []time.Duration {
 	if h == nil {
 		return nil
 	}
-	// Restored samples count as exact, so hand out the coarse ones only while there is nothing better.
+	// Restored samples count as learned ones, so hand out cold ones only while there is nothing better.
 	keepCoarse := len(h.usable(p.cfg.MinSamples)) == len(h.ring)
 	out := make([]time.Duration, 0, len(h.ring))
 	n := len(h.ring)
 	for i := range n {
 		s := h.ring[(h.next+i)%n]
-		if keepCoarse || s.precise() {
+		if keepCoarse || !s.cold {
 			out = append(out, s.mid())
 		}
 	}
