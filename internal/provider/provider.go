@@ -215,7 +215,7 @@ func (p *scpProvider) pollerFor(timings *timingsCache) *wait.Poller {
 	if p.poller == nil {
 		var opts []wait.Option
 		for kind, samples := range timings.load() {
-			opts = append(opts, wait.WithSamples(kind, samples...))
+			opts = append(opts, wait.WithHistory(kind, samples...))
 		}
 		p.poller = wait.New(opts...)
 	}

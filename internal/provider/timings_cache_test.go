@@ -5,7 +5,17 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
+
+func exact(ds ...time.Duration) []wait.Sample {
+	out := make([]wait.Sample, len(ds))
+	for i, d := range ds {
+		out[i] = wait.Sample{Lo: d, Hi: d}
+	}
+	return out
+}
 
 func TestTimingsCacheRoundTripPerEndpoint(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nested", "timings.json")
@@ -13,21 +23,21 @@ func TestTimingsCacheRoundTripPerEndpoint(t *testing.T) {
 	a := newTimingsCache(env, "https://a.example")
 	b := newTimingsCache(env, "https://b.example")
 
-	var many []time.Duration
+	var many []wait.Sample
 	for i := 1; i <= 30; i++ {
-		many = append(many, time.Duration(i)*time.Second)
+		many = append(many, wait.Sample{Lo: time.Duration(i) * time.Second, Hi: time.Duration(2*i) * time.Second, Cold: i%2 == 0})
 	}
 	a.save(kindServerDelete, many)
-	b.save(kindDetach, []time.Duration{1500 * time.Millisecond})
+	b.save(kindDetach, exact(1500*time.Millisecond))
 
 	got := a.load()
-	if len(got[kindServerDelete]) != cachedSamplesPerKind || got[kindServerDelete][0] != 11*time.Second {
-		t.Fatalf("endpoint a loaded %v", got)
+	if len(got[kindServerDelete]) != cachedSamplesPerKind || got[kindServerDelete][0] != many[10] || got[kindServerDelete][19] != many[29] {
+		t.Fatalf("endpoint a loaded %v, want the last %d saved", got, cachedSamplesPerKind)
 	}
 	if len(got[kindDetach]) != 0 {
 		t.Fatalf("endpoint a sees endpoint b's timings: %v", got)
 	}
-	if got := b.load(); len(got[kindDetach]) != 1 || got[kindDetach][0] != 1500*time.Millisecond {
+	if got := b.load(); len(got[kindDetach]) != 1 || got[kindDetach][0] != exact(1500 * time.Millisecond)[0] {
 		t.Fatalf("endpoint b loaded %v", got)
 	}
 }
@@ -37,21 +47,23 @@ func TestTimingsCacheOffAndDamagedFile(t *testing.T) {
 		t.Fatal("SCP_TIMINGS_CACHE=off still gave a cache")
 	}
 	var nilCache *timingsCache
-	nilCache.save(kindDetach, []time.Duration{time.Second}) // must not panic
+	nilCache.save(kindDetach, exact(time.Second)) // must not panic
 	if nilCache.load() != nil {
 		t.Fatal("a nil cache loaded something")
 	}
 
 	path := filepath.Join(t.TempDir(), "timings.json")
-	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	c := newTimingsCache(func(string) string { return path }, "e")
-	if got := c.load(); len(got) != 0 {
-		t.Fatalf("damaged file loaded %v", got)
-	}
-	c.save(kindDetach, []time.Duration{time.Second})
-	if got := c.load(); len(got[kindDetach]) != 1 {
-		t.Fatalf("damaged file was not replaced: %v", got)
+	for _, content := range []string{"{not json", `{"version":1,"endpoints":{"e":{"volume.detach":[1500]}}}`} {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.load(); len(got) != 0 {
+			t.Fatalf("file %s loaded %v", content, got)
+		}
+		c.save(kindDetach, exact(time.Second))
+		if got := c.load(); len(got[kindDetach]) != 1 {
+			t.Fatalf("file %s was not replaced: %v", content, got)
+		}
 	}
 }

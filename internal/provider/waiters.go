@@ -37,7 +37,7 @@ func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Pr
 		return err
 	}
 	tflog.Info(ctx, "SCP operation finished", fields)
-	d.timings.save(kind, d.poller.Samples(kind))
+	d.timings.save(kind, d.poller.History(kind))
 	return nil
 }
 

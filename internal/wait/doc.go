@@ -61,20 +61,27 @@
 //  3. Backoff: past end the operation is surprisingly long; intervals grow again by Growth from
 //     the last dense step, under the cold bounds, so an outlier costs a few probes, not dozens.
 //
-// A cold wait brackets its end within about half its duration. Such coarse samples seed the
-// schedule, but once a kind has MinSamples samples from learned waits, only those count (and
-// Samples leaves the cold ones out), so the first waits do not widen the window for the next
-// HistorySize. Learned waits that overran the window count like any other: that is how the
-// schedule follows a kind that becomes slower.
+// Not every sample counts:
+//
+//   - A cold sample (its end found by the cold schedule) brackets the end within about half the
+//     duration. Cold samples seed the schedule, but once a kind has MinSamples others, only those
+//     count, so the first waits do not widen the window for the next HistorySize. A wait that
+//     started cold and finished on the learned schedule (its siblings taught the poller
+//     meanwhile) gives a learned sample.
+//   - A censored sample (done at the first probe) says only "ended before hi". It is left out
+//     while there are MinSamples others: its lo of 0 would drag the window's start to zero.
+//     Instead, when a wait that trusted the history finds its operation already done at its
+//     first probe, the next waits of the kind hedge: a probe at start/2 (then start/4, /8, ...
+//     while that keeps happening), then the cold growth up to the window, until a wait brackets
+//     an end again. That bracket is a sample like any other, and the window follows.
+//   - Learned waits that overran the window count like any other: that is how the schedule
+//     follows a kind that becomes slower.
 //
 // The plan is re-read at every probe, so waits running side by side (count = 10) benefit as soon
-// as one of them finishes. If a wait that trusted the history finds its operation already done
-// at the first probe (it ended before start, by an unknown amount), the next waits of the kind
-// hedge: a probe halfway to start, then the cold growth up to the window, until a wait brackets
-// an end again. The history itself adapts through its window.
+// as one of them finishes.
 //
 // Timeouts, cancellations and permanent errors teach nothing. History lives in memory; a caller
-// that wants it across runs can save Poller.Samples and restore it with WithSamples.
+// that wants it across runs can save Poller.History and restore it with WithHistory.
 //
 // Measured on the fake clock (TestSimulation: one poller, durations uniform ±20 %, probes
 // taking 50 ms, four seeds, after a warm-up of 5 waits per kind):

@@ -6,25 +6,31 @@ import (
 	"time"
 )
 
-// sample is what one successful wait taught about its kind: the operation ended somewhere in
-// (lo, hi], lo being the start of the last probe that still saw "not done" (0 if none did) and
-// hi the end of the first probe that saw "done", both measured from the start of Wait.
-// cold marks a sample from a wait that had no usable history when it started.
-type sample struct {
-	lo, hi time.Duration
-	cold   bool
+// Sample is what one successful wait taught about its kind: the operation ended somewhere in
+// (Lo, Hi], Lo being the start of the last probe that still saw "not done" (0 if none did) and
+// Hi the end of the first probe that saw "done", both measured from the start of Wait.
+type Sample struct {
+	Lo, Hi time.Duration
+	// Cold marks a bracket found by the cold schedule, which doubles the time waited at each
+	// probe: it can be half the duration wide.
+	Cold bool
 }
 
-func (s sample) mid() time.Duration { return s.lo + (s.hi-s.lo)/2 }
+func (s Sample) mid() time.Duration { return s.Lo + (s.Hi-s.Lo)/2 }
+
+// censored tells that the operation was done at the first probe: it ended before Hi, but how
+// long before is unknown, so the sample bounds nothing from below.
+func (s Sample) censored() bool { return s.Lo <= 0 }
 
 // history is the bounded memory of one kind. It is guarded by Poller.mu.
 type history struct {
-	ring []sample // the last cfg.HistorySize samples, oldest overwritten first
+	ring []Sample // the last cfg.HistorySize samples, oldest overwritten first
 	next int      // where the next sample goes once ring is full
-	// early is set when the last wait that trusted the history found the operation already done at
-	// its first probe: it ended sooner than history predicted, by an unknown amount. Until a wait
-	// brackets an end again, waits of the kind also probe on the cold schedule before the window.
-	early bool
+	// hedges counts the waits in a row that trusted the history and found the operation already
+	// done at their first probe: it ended sooner than history predicted, by an unknown amount.
+	// Until a wait brackets an end again, waits of the kind also probe before the window, starting
+	// at start/2^hedges, so that a kind that became much faster is caught within a few waits.
+	hedges int
 	stats stats // recomputed on every record
 }
 
@@ -37,10 +43,10 @@ type stats struct {
 	end    time.Duration // end of the dense window: high quantile of the upper bounds
 	spread float64       // probe spacing inside the window, as a fraction of the time elapsed
 	step   time.Duration // the spacing at start
-	early  bool          // copy of history.early
+	hedges int           // copy of history.hedges
 }
 
-func (h *history) add(s sample, size int) {
+func (h *history) add(s Sample, size int) {
 	if len(h.ring) < size {
 		h.ring = append(h.ring, s)
 		return
@@ -49,23 +55,32 @@ func (h *history) add(s sample, size int) {
 	h.next = (h.next + 1) % size
 }
 
-// usable returns the samples the schedule is derived from: only those of waits that were already
-// scheduled by the history once there are minSamples of them. The first waits of a kind are cold,
-// and a cold wait brackets its end within about half its duration; such coarse samples seed the
-// schedule but would otherwise keep widening it for the next HistorySize waits. Learned waits'
-// samples all count, including the wide brackets of outliers found while backing off: they are
-// how the schedule follows operations that become slower.
-func (h *history) usable(minSamples int) []sample {
-	var learned []sample
-	for _, s := range h.ring {
-		if !s.cold {
-			learned = append(learned, s)
-		}
+// usable returns the samples the schedule is derived from. Censored samples are left out while
+// there are enough others: their Lo of 0 would drag the window's start to zero (hedging handles
+// operations that became faster). Cold samples are left out once there are enough from waits the
+// history scheduled: they seed the schedule but would otherwise widen it for the next HistorySize
+// waits. Learned waits that overran the window count like any other: that is how the schedule
+// follows a kind that becomes slower.
+func (h *history) usable(minSamples int) []Sample {
+	minSamples = max(minSamples, 1)
+	bounded := filterSamples(h.ring, func(s Sample) bool { return !s.censored() })
+	if len(bounded) < minSamples {
+		return h.ring
 	}
-	if len(learned) >= max(minSamples, 1) {
+	if learned := filterSamples(bounded, func(s Sample) bool { return !s.Cold }); len(learned) >= minSamples {
 		return learned
 	}
-	return h.ring
+	return bounded
+}
+
+func filterSamples(in []Sample, keep func(Sample) bool) []Sample {
+	var out []Sample
+	for _, s := range in {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // compute derives the learned schedule. Quantiles of lower bounds place the first probe (so a
@@ -74,7 +89,7 @@ func (h *history) usable(minSamples int) []sample {
 func (h *history) compute(cfg *Defaults) {
 	use := h.usable(cfg.MinSamples)
 	n := len(use)
-	h.stats = stats{n: n, early: h.early}
+	h.stats = stats{n: n, hedges: h.hedges}
 	if n < cfg.MinSamples || n == 0 {
 		return
 	}
@@ -82,7 +97,7 @@ func (h *history) compute(cfg *Defaults) {
 	his := make([]time.Duration, n)
 	mids := make([]time.Duration, n)
 	for i, s := range use {
-		los[i], his[i], mids[i] = s.lo, s.hi, s.mid()
+		los[i], his[i], mids[i] = s.Lo, s.Hi, s.mid()
 	}
 	slices.Sort(los)
 	slices.Sort(his)
@@ -143,8 +158,8 @@ func (p *Poller) learned(kind string) stats {
 }
 
 // record stores the outcome of a successful wait. trusted tells whether the wait's first probe
-// was placed by the learned schedule (a jump); firstDone whether that first probe already saw done.
-func (p *Poller) record(kind string, s sample, trusted, firstDone bool) {
+// was placed by the learned schedule (a jump or a hedge).
+func (p *Poller) record(kind string, s Sample, trusted bool) {
 	if p.mode != modeAdaptive {
 		return
 	}
@@ -155,16 +170,18 @@ func (p *Poller) record(kind string, s sample, trusted, firstDone bool) {
 		h = &history{}
 		p.hist[kind] = h
 	}
-	s.cold = !trusted
 	h.add(s, p.cfg.HistorySize)
 	switch {
-	case trusted && firstDone:
-		h.early = true
-	case !firstDone:
-		h.early = false // this wait bracketed the end: history is calibrated again
+	case trusted && s.censored():
+		h.hedges = min(h.hedges+1, maxHedges)
+	case !s.censored():
+		h.hedges = 0 // this wait bracketed the end: history is calibrated again
 	}
 	h.compute(&p.cfg)
 }
+
+// maxHedges bounds how far before the window a hedging wait starts: start/2^maxHedges.
+const maxHedges = 8
 
 // Expected returns the median duration learned for kind, and whether there is enough history
 // (Defaults.MinSamples successful waits) to schedule by it.
@@ -173,25 +190,19 @@ func (p *Poller) Expected(kind string) (median time.Duration, ok bool) {
 	return st.median, st.ok
 }
 
-// Samples returns the learned durations of kind (midpoint estimates, oldest first), for example to
-// persist them between provider runs and feed them back with WithSamples. Once the kind has
-// enough samples from learned waits, those of its cold waits are left out.
-func (p *Poller) Samples(kind string) []time.Duration {
+// History returns what the poller remembers of kind, oldest first, for example to persist it
+// between provider runs and restore it with WithHistory.
+func (p *Poller) History(kind string) []Sample {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h := p.hist[kind]
 	if h == nil {
 		return nil
 	}
-	// Restored samples count as learned ones, so hand out cold ones only while there is nothing better.
-	keepCoarse := len(h.usable(p.cfg.MinSamples)) == len(h.ring)
-	out := make([]time.Duration, 0, len(h.ring))
 	n := len(h.ring)
+	out := make([]Sample, 0, n)
 	for i := range n {
-		s := h.ring[(h.next+i)%n]
-		if keepCoarse || !s.cold {
-			out = append(out, s.mid())
-		}
+		out = append(out, h.ring[(h.next+i)%n])
 	}
 	return out
 }

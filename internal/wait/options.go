@@ -129,17 +129,27 @@ func WithDefaults(d Defaults) Option { return func(p *Poller) { p.cfg.merge(d) }
 // WithNoJitter disables jitter (Jitter cannot be set to zero through WithDefaults).
 func WithNoJitter() Option { return func(p *Poller) { p.noJitter = true } }
 
-// WithSamples seeds the history of kind with known durations, e.g. persisted from an earlier run
-// (see Poller.Samples) or measured typical values.
+// WithSamples seeds the history of kind with known durations (exact, as if measured to the
+// millisecond), e.g. measured typical values.
 func WithSamples(kind string, durations ...time.Duration) Option {
+	samples := make([]Sample, 0, len(durations))
+	for _, d := range durations {
+		samples = append(samples, Sample{Lo: d, Hi: d})
+	}
+	return WithHistory(kind, samples...)
+}
+
+// WithHistory restores the history of kind, e.g. persisted from an earlier run (see
+// Poller.History). Samples with Hi <= 0 or Lo outside [0, Hi] are ignored.
+func WithHistory(kind string, samples ...Sample) Option {
 	return func(p *Poller) {
-		p.seeds = append(p.seeds, seed{kind, durations})
+		p.seeds = append(p.seeds, seed{kind, samples})
 	}
 }
 
 type seed struct {
-	kind string
-	ds   []time.Duration
+	kind    string
+	samples []Sample
 }
 
 // FixedInterval makes a baseline poller for comparison: the first probe after d, then every d,

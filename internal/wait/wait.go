@@ -63,8 +63,8 @@ func New(opts ...Option) *Poller {
 	}
 	p.cfg.sanitize()
 	for _, s := range p.seeds {
-		for _, d := range s.ds {
-			if d <= 0 {
+		for _, smp := range s.samples {
+			if smp.Hi <= 0 || smp.Lo < 0 || smp.Lo > smp.Hi {
 				continue
 			}
 			h := p.hist[s.kind]
@@ -72,7 +72,7 @@ func New(opts ...Option) *Poller {
 				h = &history{}
 				p.hist[s.kind] = h
 			}
-			h.add(sample{lo: d, hi: d}, p.cfg.HistorySize)
+			h.add(smp, p.cfg.HistorySize)
 		}
 		if h := p.hist[s.kind]; h != nil {
 			h.compute(&p.cfg)
@@ -200,13 +200,13 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 		case done:
 			r.errStreak = 0
 			if r.streak == 0 {
-				r.doneAt = t1
+				r.doneAt, r.donePhase = t1, phase
 			}
 			r.streak++
 			if r.streak >= wc.confirmations {
 				ev.Final = true
 				r.emit(ev)
-				p.record(kind, sample{lo: r.lastNotDone, hi: r.doneAt}, res.Learned, !r.sawNotDone)
+				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: r.donePhase == PhaseCold}, res.Learned)
 				res.Elapsed = elapsed()
 				return res, nil
 			}
@@ -258,6 +258,7 @@ type run struct {
 	lastNotDone time.Duration // start of the last probe that saw "not done"
 	sawNotDone  bool
 	doneAt      time.Duration // end of the first probe of the current run of dones
+	donePhase   Phase         // the phase that placed that probe
 }
 
 func (r *run) emit(ev ProbeEvent) {
@@ -305,7 +306,7 @@ func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
 		return r.cold(t), PhaseCold
 	}
 	switch {
-	case t+st.step < st.start && !st.early:
+	case t+st.step < st.start && st.hedges == 0:
 		// Sleep until just before the earliest expected end, minus a little jitter so that waits
 		// started together do not probe together.
 		r.nominal = st.step
@@ -313,11 +314,12 @@ func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
 		return max(d, cfg.MinInterval), PhaseJump
 	case t+st.step < st.start:
 		// The last trusting wait found its operation already done at its first probe: it ended
-		// sooner than history predicts, by an unknown amount. Hedge: first probe halfway to the
-		// window, then the cold growth up to it (a few probes more, not a cold start from zero).
+		// sooner than history predicts, by an unknown amount. Hedge: first probe at start/2 (then
+		// /4, /8 while that keeps happening), then the cold growth up to the window: a few probes
+		// more, not a cold start from zero.
 		var d time.Duration
 		if r.probes == 0 {
-			r.nominal = max(r.first, st.start/2)
+			r.nominal = max(r.first, st.start>>st.hedges)
 			d = r.jitter(r.nominal)
 		} else {
 			d = r.jitter(r.grow(t))

@@ -551,28 +551,88 @@ func TestMaxIntervalCapsEverything(t *testing.T) {
 	}
 }
 
-func TestSamplesRoundTrip(t *testing.T) {
+func TestHistoryRoundTrip(t *testing.T) {
 	clk := waittest.NewAutoClock(time.Time{})
 	p := wait.New(wait.WithClock(clk), wait.WithSeed(1))
-	learn(t, p, clk, "k", 3, func(i int) time.Duration { return time.Duration(20+i) * time.Second })
-	if s := p.Samples("k"); len(s) != 3 {
-		t.Fatalf("after three cold waits: samples %v, want their three coarse estimates", s)
+	learn(t, p, clk, "k", 6, func(i int) time.Duration { return time.Duration(20+i) * time.Second })
+	h := p.History("k")
+	if len(h) != 6 {
+		t.Fatalf("history %v, want 6 samples", h)
 	}
-	learn(t, p, clk, "k", 3, func(i int) time.Duration { return time.Duration(23+i) * time.Second })
-	s := p.Samples("k")
-	if len(s) != 3 {
-		t.Fatalf("after three learned waits: samples %v, want only the three learned ones", s)
-	}
-	for i, d := range s {
-		if want := time.Duration(23+i) * time.Second; d < want*9/10 || d > want*11/10 {
-			t.Errorf("sample %d = %v, want about %v", i, d, want)
+	for i, s := range h {
+		d := time.Duration(20+i) * time.Second
+		if s.Lo >= d || s.Hi < d {
+			t.Errorf("sample %d = %+v does not bracket %v", i, s, d)
+		}
+		// The first MinSamples waits ran cold and bracket the end coarsely; the rest were learned.
+		if cold := i < 3; s.Cold != cold {
+			t.Errorf("sample %d = %+v, want cold %v", i, s, cold)
+		}
+		if !s.Cold && s.Hi-s.Lo > d/5 {
+			t.Errorf("learned sample %d = %+v is wider than 20 %%", i, s)
 		}
 	}
-	q := wait.New(wait.WithSamples("k", s...))
+	q := wait.New(wait.WithHistory("k", h...))
 	m1, _ := p.Expected("k")
 	m2, ok := q.Expected("k")
-	if !ok || m1 != m2 {
-		t.Errorf("restored median %v, want %v", m2, m1)
+	if !ok || m1 != m2 || !slices.Equal(q.History("k"), h) {
+		t.Errorf("restored median %v, want %v; history %v", m2, m1, q.History("k"))
+	}
+}
+
+// TestColdSamplesOnlySeed: the coarse brackets of cold waits schedule the first learned waits,
+// but once MinSamples learned waits have bracketed their ends, the window rests on those alone.
+func TestColdSamplesOnlySeed(t *testing.T) {
+	cold := []wait.Sample{{Lo: 3 * time.Second, Hi: 7 * time.Second, Cold: true},
+		{Lo: 7 * time.Second, Hi: 15 * time.Second, Cold: true}, {Lo: 7 * time.Second, Hi: 15 * time.Second, Cold: true}}
+	learned := []wait.Sample{{Lo: 8900 * ms, Hi: 9300 * ms}, {Lo: 9100 * ms, Hi: 9500 * ms}, {Lo: 8700 * ms, Hi: 9100 * ms}}
+	firstProbe := func(h []wait.Sample) time.Duration {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithNoJitter(), wait.WithHistory("k", h...))
+		tr := newTrace(clk)
+		if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 9*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		return tr.at[0]
+	}
+	if at := firstProbe(cold); at > 4*time.Second {
+		t.Errorf("cold samples only: first probe at %v, want before the earliest bracket (3s)", at)
+	}
+	if at := firstProbe(append(cold, learned[:2]...)); at > 5*time.Second {
+		t.Errorf("two learned samples: first probe at %v, want the cold brackets still to count", at)
+	}
+	if at := firstProbe(append(cold, learned...)); at < 8*time.Second {
+		t.Errorf("three learned samples: first probe at %v, want near 0.95 × 8.7s", at)
+	}
+}
+
+// TestFirstProbeDoneTeachesNothingButHedges: a learned wait that finds its operation already
+// done at the first probe does not pull the window's start to zero; instead the next waits probe
+// before the window, earlier each time that keeps happening, until one brackets an end.
+func TestFirstProbeDoneTeachesNothingButHedges(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(4), wait.WithSamples("k", time.Minute, time.Minute, time.Minute, time.Minute))
+	var firsts []time.Duration
+	for range 4 {
+		tr := newTrace(clk)
+		if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 5*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		firsts = append(firsts, tr.at[0])
+	}
+	// 57 s (jump), then hedges at ~28 s, ~14 s, ~7 s: all done at once, each teaching nothing.
+	for i := 1; i < len(firsts); i++ {
+		if firsts[i] > firsts[i-1]*6/10 {
+			t.Errorf("first probes %v: want each hedge about half as far as the one before", firsts)
+		}
+	}
+	if m, _ := p.Expected("k"); m != time.Minute {
+		t.Errorf("median %v: censored samples moved it", m)
+	}
+	// The next hedge (~3.5 s) sees "not done" and brackets the 5 s end: history follows.
+	learn(t, p, clk, "k", 30, func(int) time.Duration { return 5 * time.Second })
+	if m, _ := p.Expected("k"); m > 6*time.Second {
+		t.Errorf("median %v after thirty 5 s waits", m)
 	}
 }
 
@@ -581,9 +641,8 @@ func TestHistoryIsBounded(t *testing.T) {
 	p := wait.New(wait.WithClock(clk), wait.WithSeed(1), wait.WithDefaults(wait.Defaults{HistorySize: 10}))
 	learn(t, p, clk, "k", 10, func(int) time.Duration { return time.Minute })
 	learn(t, p, clk, "k", 10, func(int) time.Duration { return 2 * time.Minute })
-	s := p.Samples("k")
-	if len(s) != 10 {
-		t.Fatalf("%d samples kept, want 10", len(s))
+	if h := p.History("k"); len(h) != 10 {
+		t.Fatalf("%d samples kept, want 10", len(h))
 	}
 	if m, _ := p.Expected("k"); m < 110*time.Second || m > 130*time.Second {
 		t.Errorf("median %v: old samples not forgotten", m)
@@ -631,7 +690,7 @@ func TestConcurrentWaitsRealClock(t *testing.T) {
 					errs <- err
 				}
 				p.Expected(kind)
-				p.Samples(kind)
+				p.History(kind)
 			}
 		}()
 	}
