@@ -31,7 +31,7 @@ type history struct {
 	// Until a wait brackets an end again, waits of the kind also probe before the window, starting
 	// at start/2^hedges, so that a kind that became much faster is caught within a few waits.
 	hedges int
-	stats stats // recomputed on every record
+	stats  stats // recomputed on every record
 }
 
 // stats is the learned schedule of a kind, derived from its history.
