@@ -48,12 +48,13 @@
 // remembers, per kind, the last HistorySize (50) successful waits. Each is stored as the
 // interval the operation ended in: after the start of the last probe that saw "not done" (lo)
 // and no later than the end of the first probe that saw "done" (hi). With MinSamples (3) of
-// them, a wait of that kind is scheduled as follows:
+// them, a wait of that kind is scheduled as follows, each sample taken as a duration spread
+// evenly over its bracket (so precise samples act as points and coarse ones widen the window in
+// proportion to what they leave open):
 //
-//  1. Jump: sleep until start = Lead (0.95) × the LowQuantile (p10) of the lo bounds, i.e. just
-//     before the earliest plausible end. Using lo, not the midpoint, means coarse samples
-//     (from cold waits) can only make the first probe earlier, never later.
-//  2. Dense: probe until end = the HighQuantile (p90) of the hi bounds, each step a fixed
+//  1. Jump: sleep until start = Lead (0.95) × the LowQuantile (p10) of the durations, i.e. just
+//     before the earliest plausible end.
+//  2. Dense: probe until end = the HighQuantile (p90) of the durations, each step a fixed
 //     fraction of the time elapsed, so lateness is the same share of the duration wherever in
 //     the window the operation ends. That fraction is DenseFraction (5 %), widened just enough
 //     to cross the window in DenseProbes (7) steps when durations vary widely (for ±20 %: ~7 %),
@@ -63,11 +64,14 @@
 //
 // Not every sample counts:
 //
-//   - A cold sample (its end found by the cold schedule) brackets the end within about half the
-//     duration. Cold samples seed the schedule, but once a kind has MinSamples others, only those
-//     count, so the first waits do not widen the window for the next HistorySize. A wait that
-//     started cold and finished on the learned schedule (its siblings taught the poller
-//     meanwhile) gives a learned sample.
+//   - A cold sample (from a wait that started without history) brackets the end within about
+//     half the duration. Cold samples seed the schedule, but once a kind has at least as many
+//     others (and MinSamples), only those count, so the first waits do not widen the window for
+//     the next HistorySize. Not sooner: waits started together finish fastest first, and their
+//     first learned samples alone would pull the window early.
+//     Cold waits that switched to the learned schedule half-way (siblings taught the poller
+//     meanwhile) stay cold: they are the slow ones of their batch, and alone would bias the
+//     window late.
 //   - A censored sample (done at the first probe) says only "ended before hi". It is left out
 //     while there are MinSamples others: its lo of 0 would drag the window's start to zero.
 //     Instead, when a wait that trusted the history finds its operation already done at its

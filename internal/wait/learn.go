@@ -2,7 +2,6 @@ package wait
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -11,12 +10,13 @@ import (
 // Hi the end of the first probe that saw "done", both measured from the start of Wait.
 type Sample struct {
 	Lo, Hi time.Duration
-	// Cold marks a bracket found by the cold schedule, which doubles the time waited at each
-	// probe: it can be half the duration wide.
+	// Cold marks a sample of a wait that started without usable history. Its bracket is coarse
+	// (the cold schedule doubles the time waited at each probe) unless siblings taught the poller
+	// in the meantime; but those that finish late enough to benefit are the slow ones, so cold
+	// samples are kept apart as a whole rather than picked by how tight they are.
 	Cold bool
 }
 
-func (s Sample) mid() time.Duration { return s.Lo + (s.Hi-s.Lo)/2 }
 
 // censored tells that the operation was done at the first probe: it ended before Hi, but how
 // long before is unknown, so the sample bounds nothing from below.
@@ -57,9 +57,9 @@ func (h *history) add(s Sample, size int) {
 
 // usable returns the samples the schedule is derived from. Censored samples are left out while
 // there are enough others: their Lo of 0 would drag the window's start to zero (hedging handles
-// operations that became faster). Cold samples are left out once there are enough from waits the
-// history scheduled: they seed the schedule but would otherwise widen it for the next HistorySize
-// waits. Learned waits that overran the window count like any other: that is how the schedule
+// operations that became faster). Cold samples are left out once the history holds at least as
+// many (and MinSamples) from waits it scheduled: they seed the schedule but would otherwise widen
+// it for the next HistorySize waits. Learned waits that overran the window count like any other: that is how the schedule
 // follows a kind that becomes slower.
 func (h *history) usable(minSamples int) []Sample {
 	minSamples = max(minSamples, 1)
@@ -67,7 +67,10 @@ func (h *history) usable(minSamples int) []Sample {
 	if len(bounded) < minSamples {
 		return h.ring
 	}
-	if learned := filterSamples(bounded, func(s Sample) bool { return !s.Cold }); len(learned) >= minSamples {
+	// Waits started together finish fastest first, so the first few learned samples of a batch
+	// are its early ones: the cold samples stay until the learned ones outnumber them.
+	learned := filterSamples(bounded, func(s Sample) bool { return !s.Cold })
+	if len(learned) >= max(minSamples, len(bounded)-len(learned)) {
 		return learned
 	}
 	return bounded
@@ -83,9 +86,11 @@ func filterSamples(in []Sample, keep func(Sample) bool) []Sample {
 	return out
 }
 
-// compute derives the learned schedule. Quantiles of lower bounds place the first probe (so a
-// coarse, cold-start sample can only make it earlier, never later than the truth), quantiles of
-// upper bounds end the dense window, and midpoints estimate the median.
+// compute derives the learned schedule from the usable samples, each taken as a duration spread
+// evenly over its bracket: their mixture's median is the expected duration, its low quantile
+// (times Lead) the first probe, its high quantile the end of the dense window. Precise samples
+// act as points; coarse ones (cold, early in a run) widen the window in proportion to what they
+// leave open, no more.
 func (h *history) compute(cfg *Defaults) {
 	use := h.usable(cfg.MinSamples)
 	n := len(use)
@@ -93,21 +98,11 @@ func (h *history) compute(cfg *Defaults) {
 	if n < cfg.MinSamples || n == 0 {
 		return
 	}
-	los := make([]time.Duration, n)
-	his := make([]time.Duration, n)
-	mids := make([]time.Duration, n)
-	for i, s := range use {
-		los[i], his[i], mids[i] = s.Lo, s.Hi, s.mid()
-	}
-	slices.Sort(los)
-	slices.Sort(his)
-	slices.Sort(mids)
-
 	st := &h.stats
 	st.ok = true
-	st.median = quantile(mids, 0.5)
-	st.start = time.Duration(cfg.Lead * float64(quantile(los, cfg.LowQuantile)))
-	st.end = quantile(his, cfg.HighQuantile)
+	st.median = mixtureQuantile(use, 0.5)
+	st.start = time.Duration(cfg.Lead * float64(mixtureQuantile(use, cfg.LowQuantile)))
+	st.end = mixtureQuantile(use, cfg.HighQuantile)
 	// Spacing inside the window grows with elapsed time (step = spread × t), so lateness is the
 	// same fraction of the duration whether an operation ends early or late in the window. spread
 	// is DenseFraction (what bounds the lateness) unless the window is so wide that covering it
@@ -130,18 +125,35 @@ func (st *stats) stepAt(t, minInterval time.Duration) time.Duration {
 	return max(time.Duration(st.spread*float64(t)), minInterval)
 }
 
-// quantile of sorted values with linear interpolation between closest ranks.
-func quantile(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
+// mixtureQuantile returns the smallest duration x at which a share q of the samples' durations
+// lie at or below x, each sample's duration taken as uniform over (Lo, Hi] (a point when
+// Lo == Hi). The share is piecewise linear and nondecreasing in x, so bisection finds x.
+func mixtureQuantile(samples []Sample, q float64) time.Duration {
+	share := func(x time.Duration) float64 {
+		var sum float64
+		for _, s := range samples {
+			switch {
+			case x >= s.Hi:
+				sum++
+			case x > s.Lo:
+				sum += float64(x-s.Lo) / float64(s.Hi-s.Lo)
+			}
+		}
+		return sum / float64(len(samples))
 	}
-	pos := q * float64(len(sorted)-1)
-	i := int(pos)
-	if i >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
+	lo, hi := samples[0].Lo, samples[0].Hi
+	for _, s := range samples[1:] {
+		lo, hi = min(lo, s.Lo), max(hi, s.Hi)
 	}
-	frac := pos - float64(i)
-	return sorted[i] + time.Duration(frac*float64(sorted[i+1]-sorted[i]))
+	for hi-lo > time.Microsecond {
+		mid := lo + (hi-lo)/2
+		if share(mid) >= q {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // learned returns the current learned schedule of kind (ok=false without enough history).

@@ -200,13 +200,13 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 		case done:
 			r.errStreak = 0
 			if r.streak == 0 {
-				r.doneAt, r.donePhase = t1, phase
+				r.doneAt = t1
 			}
 			r.streak++
 			if r.streak >= wc.confirmations {
 				ev.Final = true
 				r.emit(ev)
-				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: r.donePhase == PhaseCold}, res.Learned)
+				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: !res.Learned}, res.Learned)
 				res.Elapsed = elapsed()
 				return res, nil
 			}
@@ -258,7 +258,6 @@ type run struct {
 	lastNotDone time.Duration // start of the last probe that saw "not done"
 	sawNotDone  bool
 	doneAt      time.Duration // end of the first probe of the current run of dones
-	donePhase   Phase         // the phase that placed that probe
 }
 
 func (r *run) emit(ev ProbeEvent) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -809,4 +810,76 @@ func TestColdWaitsStayWithinTwelveProbes(t *testing.T) {
 
 func pct[T any](sorted []T, q float64) T {
 	return sorted[int(math.Round(q*float64(len(sorted)-1)))]
+}
+
+// TestWavesOfConcurrentWaits runs waits the way terraform apply does with count = 10: batches of
+// ten started together, the first batch cold. The fake clock moves only when every running wait is
+// asleep on it. From the second batch on, lateness must meet the targets (median ≤ 10 %, p95 ≤
+// 20 %): neither the coarse brackets of the cold batch nor the early finishers of a batch, the
+// first to teach the poller, may skew the window.
+func TestWavesOfConcurrentWaits(t *testing.T) {
+	const (
+		waves = 3
+		width = 10
+		base  = 9 * time.Second
+	)
+	for seed := uint64(1); seed <= 8; seed++ {
+		clk := waittest.NewClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithSeed(seed))
+		rng := rand.New(rand.NewPCG(seed, 7))
+		var late []float64
+		for wave := range waves {
+			var (
+				mu      sync.Mutex
+				wg      sync.WaitGroup
+				active  atomic.Int32
+				results []float64
+			)
+			active.Store(width)
+			for range width {
+				d := time.Duration(float64(base) * (0.75 + 0.5*rng.Float64()))
+				end := clk.Now().Add(d)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					defer active.Add(-1)
+					var noticed time.Time
+					res, err := p.Wait(context.Background(), "create", func(context.Context) (bool, error) {
+						now := clk.Now()
+						if !now.Before(end) {
+							noticed = now
+							return true, nil
+						}
+						return false, nil
+					})
+					if err != nil || res.Probes > 12 {
+						t.Errorf("seed %d wave %d: %+v, %v", seed, wave, res, err)
+					}
+					mu.Lock()
+					results = append(results, float64(noticed.Sub(end))/float64(d))
+					mu.Unlock()
+				}()
+			}
+			// Advance to the next timer whenever every running wait sleeps on the clock.
+			for n := active.Load(); n > 0; n = active.Load() {
+				if clk.Pending() == int(n) {
+					if next, ok := clk.NextDeadline(); ok {
+						clk.Advance(next.Sub(clk.Now()))
+						continue
+					}
+				}
+				time.Sleep(20 * time.Microsecond)
+			}
+			wg.Wait()
+			if wave > 0 {
+				late = append(late, results...)
+			}
+		}
+		slices.Sort(late)
+		med, p95 := pct(late, 0.5), pct(late, 0.95)
+		t.Logf("seed %d: learned batches late median %.1f %%, p95 %.1f %%", seed, 100*med, 100*p95)
+		if med > 0.10 || p95 > 0.20 {
+			t.Errorf("seed %d: lateness median %.1f %%, p95 %.1f %%; want ≤ 10 %% and ≤ 20 %%", seed, 100*med, 100*p95)
+		}
+	}
 }

@@ -177,7 +177,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printRuns(stdout, rep.Runs)
 	printMicro(stdout, fmt.Sprintf("Micro-benchmark on the emulator, real time, emulator latencies (%d per kind, waves of %d; cold = first probe not placed by history)",
 		cfg.microOps, cfg.microWave), rep.Micro)
-	printMicro(stdout, fmt.Sprintf("Micro-benchmark on a fake clock, real-world latencies plus a 10-minute kind (%d per kind in sequence, probe RTT %s)",
+	printMicro(stdout, fmt.Sprintf("Micro-benchmark on a fake clock, real-world latencies plus a 6-10 minute kind (%d per kind in sequence, probe RTT %s)",
 		cfg.microOps, probeRTT), rep.MicroSim)
 	printTargets(stdout, rep.Targets)
 	fmt.Fprintf(stdout, "\ntimings cache: %s\ntotal bench time: %s\n", rep.TimingsCache, rep.Total.Round(time.Second))

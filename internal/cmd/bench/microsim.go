@@ -11,7 +11,8 @@ import (
 )
 
 // The fake-clock micro-benchmark runs the same schedules on the real-world (unscaled) latencies,
-// plus a long kind spread over 6-10 minutes (the longest the probe target covers), on waittest's auto-advancing clock: hours of polling in milliseconds.
+// plus a long kind spread over 6-10 minutes (the longest the probe target speaks of), on
+// waittest's auto-advancing clock: hours of polling in milliseconds.
 // The emulator cannot run on a fake clock (its operations use real timers), so the operations are
 // modelled here: an operation drawn like the emulator's ends at start+d, and a probe taking
 // probeRTT observes the state at its midpoint, as a request reaching the server would.
