@@ -17,7 +17,6 @@ type Sample struct {
 	Cold bool
 }
 
-
 // censored tells that the operation was done at the first probe: it ended before Hi, but how
 // long before is unknown, so the sample bounds nothing from below.
 func (s Sample) censored() bool { return s.Lo <= 0 }
