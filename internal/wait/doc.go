@@ -57,7 +57,7 @@
 //  2. Dense: probe until end = the HighQuantile (p90) of the durations, each step a fixed
 //     fraction of the time elapsed, so lateness is the same share of the duration wherever in
 //     the window the operation ends. That fraction is DenseFraction (5 %), widened just enough
-//     to cross the window in DenseProbes (7) steps when durations vary widely (for ±20 %: ~7 %),
+//     to cross the window in DenseProbes (6) steps when durations vary widely (for ±20 %: ~8 %),
 //     never finer than MinInterval (25 ms), never coarser than the cold schedule.
 //  3. Backoff: past end the operation is surprisingly long; intervals grow again by Growth from
 //     the last dense step, under the cold bounds, so an outlier costs a few probes, not dozens.
@@ -91,9 +91,9 @@
 // taking 50 ms, four seeds, after a warm-up of 5 waits per kind):
 //
 //	operation   learned probes median / max   lateness median / p95
-//	1 s         4 / 5-6                        ~85-100 ms / ~155-205 ms
-//	30 s        5-6 / 8-10                     2.9-4.1 % / 6.4-7.5 %
-//	10 min      6 / 9-10                       2.9-3.9 % / 5.7-7.9 %
+//	1 s         3 / 5                          ~70-100 ms / ~145-180 ms
+//	30 s        4-6 / 9                        3.2-4.0 % / 7-8.6 %
+//	10 min      5-6 / 8-9                      3-3.9 % / 5-9.5 %
 //
 // # Baselines
 //
