@@ -57,8 +57,10 @@
 //  2. Dense: probe until end = the HighQuantile (p90) of the durations, each step a fixed
 //     fraction of the time elapsed, so lateness is the same share of the duration wherever in
 //     the window the operation ends. That fraction is DenseFraction (5 %), widened just enough
-//     to cross the window in DenseProbes (6) steps when durations vary widely (for ±20 %: ~8 %),
-//     never finer than MinInterval (25 ms), never coarser than the cold schedule.
+//     to cross the window in DenseProbes (7) steps when durations vary widely (for ±20 %: ~7 %),
+//     never finer than MinInterval (25 ms), never coarser than the cold schedule. A wait that has
+//     spent more probes than planned (a hedge, or a window that widened while it ran) spaces the
+//     rest so that it has made at most WindowBudget (10) probes when the window ends.
 //  3. Backoff: past end the operation is surprisingly long; intervals grow again by Growth from
 //     the last dense step, under the cold bounds, so an outlier costs a few probes, not dozens.
 //
@@ -91,9 +93,9 @@
 // taking 50 ms, four seeds, after a warm-up of 5 waits per kind):
 //
 //	operation   learned probes median / max   lateness median / p95
-//	1 s         3 / 5                          ~70-100 ms / ~145-180 ms
-//	30 s        4-6 / 9                        3.2-4.0 % / 7-8.6 %
-//	10 min      5-6 / 8-9                      3-3.9 % / 5-9.5 %
+//	1 s         3-4 / 5-6                      ~70-90 ms / ~130-185 ms
+//	30 s        4-6 / 9-10                     3.1-3.8 % / 5.8-9.4 %
+//	10 min      6-7 / 9-10                     2.4-3 % / 5-7.7 %
 //
 // # Baselines
 //

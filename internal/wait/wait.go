@@ -328,13 +328,23 @@ func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
 		}
 		return d, PhaseHedge
 	case t < st.end: // (or just before the window's start)
-		r.nominal = st.stepAt(t, cfg.MinInterval)
+		r.nominal = max(st.stepAt(t, cfg.MinInterval), r.budgetStep(t, st.end))
 		return r.jitter(r.nominal), PhaseDense
 	default:
 		floor := st.stepAt(st.end, cfg.MinInterval)
 		r.nominal = max(r.nominal, floor)
 		return r.jitter(max(r.grow(t), floor)), PhaseBackoff
 	}
+}
+
+// budgetStep is the spacing at elapsed time t that reaches the window's end in the probes left
+// of WindowBudget (after this wait's probes so far), growing with t like the dense spacing.
+func (r *run) budgetStep(t, end time.Duration) time.Duration {
+	left := r.p.cfg.WindowBudget - r.probes
+	if left <= 1 || t <= 0 {
+		return end - t // one last probe at the window's end
+	}
+	return time.Duration((math.Pow(float64(end)/float64(t), 1/float64(left)) - 1) * float64(t))
 }
 
 // cold is the schedule without history: FirstDelay, then intervals growing by Growth per probe but

@@ -883,3 +883,25 @@ func TestWavesOfConcurrentWaits(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowBudgetBoundsTheProbes: however the window is laid out, a learned wait has made at most
+// WindowBudget probes when the window ends.
+func TestWindowBudgetBoundsTheProbes(t *testing.T) {
+	history := wait.WithSamples("k", 60*time.Second, 80*time.Second, 100*time.Second, 120*time.Second)
+	probes := func(budget int) int {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithNoJitter(), history, wait.WithDefaults(wait.Defaults{WindowBudget: budget}))
+		tr := newTrace(clk)
+		res, err := p.Wait(context.Background(), "k", doneAfter(tr, 119*time.Second))
+		if err != nil || !res.Learned {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		return res.Probes
+	}
+	if n := probes(100); n <= 4 {
+		t.Fatalf("without a binding budget the window took %d probes; the test needs more than 4", n)
+	}
+	if n := probes(4); n > 4 {
+		t.Errorf("with a budget of 4 the wait took %d probes", n)
+	}
+}
