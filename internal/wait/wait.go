@@ -341,9 +341,10 @@ func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
 // of WindowBudget (after this wait's probes so far), growing with t like the dense spacing.
 func (r *run) budgetStep(t, end time.Duration) time.Duration {
 	left := r.p.cfg.WindowBudget - r.probes
-	if left <= 1 || t <= 0 {
+	if left <= 1 {
 		return end - t // one last probe at the window's end
 	}
+	t = max(t, r.p.cfg.FirstDelay) // a window starting at zero: grow from the first delay
 	return time.Duration((math.Pow(float64(end)/float64(t), 1/float64(left)) - 1) * float64(t))
 }
 
