@@ -37,9 +37,9 @@ type history struct {
 type stats struct {
 	ok     bool          // enough samples to use
 	n      int           // number of samples
-	median time.Duration // median of the sample midpoints: the expected duration
-	start  time.Duration // first probe: Lead × low quantile of the lower bounds
-	end    time.Duration // end of the dense window: high quantile of the upper bounds
+	median time.Duration // median of the durations: the expected duration
+	start  time.Duration // first probe: Lead × the low quantile of the durations
+	end    time.Duration // end of the dense window: the high quantile of the durations
 	spread float64       // probe spacing inside the window, as a fraction of the time elapsed
 	step   time.Duration // the spacing at start
 	hedges int           // copy of history.hedges
@@ -58,8 +58,8 @@ func (h *history) add(s Sample, size int) {
 // there are enough others: their Lo of 0 would drag the window's start to zero (hedging handles
 // operations that became faster). Cold samples are left out once the history holds at least as
 // many (and MinSamples) from waits it scheduled: they seed the schedule but would otherwise widen
-// it for the next HistorySize waits. Learned waits that overran the window count like any other: that is how the schedule
-// follows a kind that becomes slower.
+// it for the next HistorySize waits. Learned waits that overran the window count like any other:
+// that is how the schedule follows a kind that becomes slower.
 func (h *history) usable(minSamples int) []Sample {
 	minSamples = max(minSamples, 1)
 	bounded := filterSamples(h.ring, func(s Sample) bool { return !s.censored() })

@@ -39,8 +39,9 @@ type Defaults struct {
 	MinSamples int
 	// HistorySize is how many recent successful waits per kind are remembered. Default 50.
 	HistorySize int
-	// Lead places the first learned probe at Lead × the LowQuantile of past durations. Default 0.95:
-	// the schedule rests on learned waits' tight brackets, so little margin is needed below the earliest end.
+	// Lead places the first learned probe at Lead × the LowQuantile of past durations. Default
+	// 0.95: the schedule rests on learned waits' tight brackets, so little margin is needed below
+	// the earliest end.
 	Lead float64
 	// LowQuantile and HighQuantile bound the dense probing window. Defaults 0.1 and 0.9.
 	LowQuantile, HighQuantile float64
