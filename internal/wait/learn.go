@@ -36,7 +36,6 @@ type history struct {
 // stats is the learned schedule of a kind, derived from its history.
 type stats struct {
 	ok     bool          // enough samples to use
-	n      int           // number of samples
 	median time.Duration // median of the durations: the expected duration
 	start  time.Duration // first probe: Lead × the low quantile of the durations
 	end    time.Duration // end of the dense window: the high quantile of the durations
@@ -92,9 +91,8 @@ func filterSamples(in []Sample, keep func(Sample) bool) []Sample {
 // leave open, no more.
 func (h *history) compute(cfg *Defaults) {
 	use := h.usable(cfg.MinSamples)
-	n := len(use)
-	h.stats = stats{n: n, hedges: h.hedges}
-	if n < cfg.MinSamples || n == 0 {
+	h.stats = stats{hedges: h.hedges}
+	if len(use) < max(cfg.MinSamples, 1) {
 		return
 	}
 	st := &h.stats
@@ -168,9 +166,9 @@ func (p *Poller) learned(kind string) stats {
 	return stats{}
 }
 
-// record stores the outcome of a successful wait. trusted tells whether the wait's first probe
-// was placed by the learned schedule (a jump or a hedge).
-func (p *Poller) record(kind string, s Sample, trusted bool) {
+// record stores the outcome of a successful wait. A sample that is not Cold comes from a wait
+// whose first probe the history placed (a jump or a hedge).
+func (p *Poller) record(kind string, s Sample) {
 	if p.mode != modeAdaptive {
 		return
 	}
@@ -183,7 +181,7 @@ func (p *Poller) record(kind string, s Sample, trusted bool) {
 	}
 	h.add(s, p.cfg.HistorySize)
 	switch {
-	case trusted && s.censored():
+	case !s.Cold && s.censored():
 		h.hedges = min(h.hedges+1, maxHedges)
 	case !s.censored():
 		h.hedges = 0 // this wait bracketed the end: history is calibrated again

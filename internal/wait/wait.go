@@ -206,7 +206,7 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 			if r.streak >= wc.confirmations {
 				ev.Final = true
 				r.emit(ev)
-				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: !res.Learned}, res.Learned)
+				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: !res.Learned})
 				res.Elapsed = elapsed()
 				return res, nil
 			}
