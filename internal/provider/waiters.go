@@ -71,19 +71,12 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*scp.Se
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	return d.await(ctx, kindServerDelete, id, func(ctx context.Context) (bool, error) {
-		server, err := d.client.GetServer(ctx, id)
-		if scp.IsNotFound(err) {
-			return true, nil
+	return awaitGone(ctx, d, kindServerDelete, id, d.client.GetServer, func(server *scp.Server) error {
+		if !strings.EqualFold(server.State, scp.ServerStateError) {
+			return nil
 		}
-		if err != nil {
-			return false, probeError(err)
-		}
-		if strings.EqualFold(server.State, scp.ServerStateError) {
-			return false, wait.Permanent(fmt.Errorf("server %s (%q) went to ERROR while being deleted (locked: %t); "+
-				"it still exists and stays in the Terraform state. Check it in the SCP console before retrying", id, server.Name, server.Locked))
-		}
-		return false, nil
+		return fmt.Errorf("server %s (%q) went to ERROR while being deleted (locked: %t); "+
+			"it still exists and stays in the Terraform state. Check it in the SCP console before retrying", id, server.Name, server.Locked)
 	})
 }
 
@@ -123,16 +116,30 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	return d.await(ctx, kindVolumeDelete, id, func(ctx context.Context) (bool, error) {
-		volume, err := d.client.GetVolume(ctx, id)
+	return awaitGone(ctx, d, kindVolumeDelete, id, d.client.GetVolume, func(volume *scp.Volume) error {
+		if !scp.IsVolumeErrorState(volume.State) {
+			return nil
+		}
+		return fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
+			"Terraform state. Check it in the SCP console before retrying", id, volume.Name, volume.State)
+	})
+}
+
+// awaitGone waits until get answers 404 for id. failed tells, from an object still there, whether
+// its deletion has failed for good (an error state): that ends the wait with its error.
+func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
+	get func(context.Context, string) (T, error), failed func(T) error,
+) error {
+	return d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
+		object, err := get(ctx, id)
 		if scp.IsNotFound(err) {
 			return true, nil
 		}
 		if err != nil {
 			return false, probeError(err)
 		}
-		if scp.IsVolumeErrorState(volume.State) {
-			return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q while being deleted", id, volume.Name, volume.State))
+		if err := failed(object); err != nil {
+			return false, wait.Permanent(err)
 		}
 		return false, nil
 	})
