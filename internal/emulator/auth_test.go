@@ -1,55 +1,19 @@
 package emulator
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/sigvectors"
 )
-
-type signatureVector struct {
-	Method     string `json:"method"`
-	URL        string `json:"url"`
-	Timestamp  string `json:"timestamp"`
-	AccessKey  string `json:"access_key"`
-	SecretKey  string `json:"secret_key"`
-	AccountID  string `json:"account_id"`
-	ClientType string `json:"client_type"`
-	Signature  string `json:"signature"`
-}
-
-// loadVectors reads the vectors computed independently of this project, from shared/ beside the
-// repository (SCP_SIGNATURE_VECTORS overrides the path), the same file the client's tests use.
-func loadVectors(t *testing.T) []signatureVector {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "testdata", "signature-vectors.json")
-	if p := os.Getenv("SCP_SIGNATURE_VECTORS"); p != "" {
-		path = p
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading signature vectors: %v (set SCP_SIGNATURE_VECTORS to their path)", err)
-	}
-	var f struct {
-		Cases []signatureVector `json:"cases"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.Cases) == 0 {
-		t.Fatal("no signature vectors")
-	}
-	return f.Cases
-}
 
 func TestSignMatchesVectors(t *testing.T) {
 	t.Parallel()
-	for _, v := range loadVectors(t) {
+	for _, v := range sigvectors.Load(t) {
 		got := Sign(v.SecretKey, v.Method, v.URL, v.Timestamp, v.AccessKey, v.AccountID, v.ClientType)
 		if got != v.Signature {
 			t.Errorf("%s %s: Sign = %s, want %s", v.Method, v.URL, got, v.Signature)
@@ -61,7 +25,7 @@ func TestSignMatchesVectors(t *testing.T) {
 // the emulator's clock set to the vector's timestamp, and a flipped one through it too.
 func TestVerifyAcceptsVectors(t *testing.T) {
 	t.Parallel()
-	for _, v := range loadVectors(t) {
+	for _, v := range sigvectors.Load(t) {
 		ms, _ := strconv.ParseInt(v.Timestamp, 10, 64)
 		e := New(Config{
 			Credentials: []Credential{{AccessKey: v.AccessKey, SecretKey: v.SecretKey, AccountID: v.AccountID}},

@@ -1,50 +1,15 @@
 package scp
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/sigvectors"
 )
 
-type signatureVector struct {
-	Method     string `json:"method"`
-	URL        string `json:"url"`
-	Timestamp  string `json:"timestamp"`
-	AccessKey  string `json:"access_key"`
-	SecretKey  string `json:"secret_key"`
-	AccountID  string `json:"account_id"`
-	ClientType string `json:"client_type"`
-	Signature  string `json:"signature"`
-}
-
-// loadSignatureVectors reads the vectors computed independently of this code, from shared/ beside the repository.
-func loadSignatureVectors(t *testing.T) []signatureVector {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "testdata", "signature-vectors.json")
-	if p := os.Getenv("SCP_SIGNATURE_VECTORS"); p != "" {
-		path = p
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading signature vectors: %v (set SCP_SIGNATURE_VECTORS to their path)", err)
-	}
-	var file struct {
-		Cases []signatureVector `json:"cases"`
-	}
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatalf("decoding %s: %v", path, err)
-	}
-	if len(file.Cases) == 0 {
-		t.Fatalf("%s has no cases", path)
-	}
-	return file.Cases
-}
-
 func TestSignatureMatchesSharedVectors(t *testing.T) {
-	for _, v := range loadSignatureVectors(t) {
+	for _, v := range sigvectors.Load(t) {
 		t.Run(v.Method+" "+v.URL, func(t *testing.T) {
 			got := Signature(v.SecretKey, v.Method, v.URL, v.Timestamp, v.AccessKey, v.AccountID, v.ClientType)
 			if got != v.Signature {
@@ -57,7 +22,7 @@ func TestSignatureMatchesSharedVectors(t *testing.T) {
 // TestSignedRequestMatchesVectors builds each vector's request the way the client does and checks that
 // the headers it would send carry the expected signature: the URL signed is the URL on the wire.
 func TestSignedRequestMatchesVectors(t *testing.T) {
-	for _, v := range loadSignatureVectors(t) {
+	for _, v := range sigvectors.Load(t) {
 		t.Run(v.Method+" "+v.URL, func(t *testing.T) {
 			req, err := http.NewRequest(v.Method, v.URL, nil)
 			if err != nil {
