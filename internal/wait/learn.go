@@ -89,7 +89,7 @@ func filterSamples(in []Sample, keep func(Sample) bool) []Sample {
 // (times Lead) the first probe, its high quantile the end of the dense window. Precise samples
 // act as points; coarse ones (cold, early in a run) widen the window in proportion to what they
 // leave open, no more.
-func (h *history) compute(cfg *Defaults) {
+func (h *history) compute(cfg *params) {
 	use := h.usable(cfg.MinSamples)
 	h.stats = stats{hedges: h.hedges}
 	if len(use) < max(cfg.MinSamples, 1) {
@@ -155,9 +155,6 @@ func mixtureQuantile(samples []Sample, q float64) time.Duration {
 
 // learned returns the current learned schedule of kind (ok=false without enough history).
 func (p *Poller) learned(kind string) stats {
-	if p.mode != modeAdaptive {
-		return stats{}
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if h := p.hist[kind]; h != nil {
@@ -169,9 +166,6 @@ func (p *Poller) learned(kind string) stats {
 // record stores the outcome of a successful wait. A sample that is not Cold comes from a wait
 // whose first probe the history placed (a jump or a hedge).
 func (p *Poller) record(kind string, s Sample) {
-	if p.mode != modeAdaptive {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h := p.hist[kind]
@@ -191,13 +185,6 @@ func (p *Poller) record(kind string, s Sample) {
 
 // maxHedges bounds how far before the window a hedging wait starts: start/2^maxHedges.
 const maxHedges = 8
-
-// Expected returns the median duration learned for kind, and whether there is enough history
-// (Defaults.MinSamples successful waits) to schedule by it.
-func (p *Poller) Expected(kind string) (median time.Duration, ok bool) {
-	st := p.learned(kind)
-	return st.median, st.ok
-}
 
 // History returns what the poller remembers of kind, oldest first, for example to persist it
 // between provider runs and restore it with WithHistory.

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// Defaults are the schedule parameters of a Poller. In WithDefaults, zero fields keep the
-// package defaults listed here; the package doc explains how they fit together.
-type Defaults struct {
+// params are the schedule parameters of a Poller. In withParams, zero fields keep the defaults
+// listed here; the package doc explains how they fit together. The provider runs on the
+// defaults; the tests tune them (export_test.go).
+type params struct {
 	// FirstDelay is the first probe's delay when there is no history, and the constant term of
 	// the cold-start interval bound (FirstDelay + ElapsedFraction × elapsed). Default 250 ms:
 	// an emulator operation (~0.5 s) is seen at its second probe, and a real API's 202 is never
@@ -20,15 +21,15 @@ type Defaults struct {
 	MinInterval time.Duration
 	// MaxInterval caps the interval of the growing phases (cold start, backing off past the learned
 	// window, transient errors). It does not cap the learned jump to just before the expected end;
-	// the Wait option MaxInterval does. Default 4 min: with a smaller cap the doubling cold schedule
+	// the Wait option withMaxInterval does. Default 4 min: with a smaller cap the doubling cold schedule
 	// would need more than 12 probes to reach 10 minutes (90 s: 16).
 	MaxInterval time.Duration
 	// Growth is the largest factor by which an interval grows from one probe to the next. Default 2.
 	Growth float64
 	// ElapsedFraction bounds a growing interval by FirstDelay + ElapsedFraction × time elapsed.
 	// Default 1: without history the poller doubles the time it has waited at each probe, so an
-	// operation of unknown length up to 10 minutes costs at most 12 probes; see the package doc
-	// for the lateness this costs and why learning makes up for it.
+	// operation of unknown length up to 10 minutes costs at most 12 probes; the package doc says
+	// why learning makes up for the lateness this costs.
 	ElapsedFraction float64
 	// Jitter spreads each interval uniformly over ±Jitter of its nominal value, so that waits
 	// started together (terraform apply with count = 10) do not probe in lock step. Default 0.1.
@@ -60,9 +61,9 @@ type Defaults struct {
 	WindowBudget int
 }
 
-// PackageDefaults returns the package's default schedule parameters.
-func PackageDefaults() Defaults {
-	return Defaults{
+// defaultParams returns the default schedule parameters.
+func defaultParams() params {
+	return params{
 		FirstDelay:      250 * time.Millisecond,
 		MinInterval:     25 * time.Millisecond,
 		MaxInterval:     4 * time.Minute,
@@ -81,7 +82,7 @@ func PackageDefaults() Defaults {
 }
 
 // merge overlays the non-zero fields of o on d.
-func (d *Defaults) merge(o Defaults) {
+func (d *params) merge(o params) {
 	setD := func(dst *time.Duration, v time.Duration) {
 		if v > 0 {
 			*dst = v
@@ -119,10 +120,6 @@ type Option func(*Poller)
 // WithClock sets the clock (default RealClock).
 func WithClock(c Clock) Option { return func(p *Poller) { p.clock = c } }
 
-// WithRand sets the source of jitter: a function returning uniform values in [0, 1). The poller
-// serialises calls, so it need not be safe for concurrent use.
-func WithRand(f func() float64) Option { return func(p *Poller) { p.rnd = f } }
-
 // WithSeed makes the jitter deterministic (a PCG generator with this seed).
 func WithSeed(seed uint64) Option {
 	return func(p *Poller) {
@@ -131,21 +128,11 @@ func WithSeed(seed uint64) Option {
 	}
 }
 
-// WithDefaults overrides the schedule parameters; zero fields keep the package defaults.
-func WithDefaults(d Defaults) Option { return func(p *Poller) { p.cfg.merge(d) } }
+// withParams overrides the schedule parameters; zero fields keep the defaults.
+func withParams(d params) Option { return func(p *Poller) { p.cfg.merge(d) } }
 
-// WithNoJitter disables jitter (Jitter cannot be set to zero through WithDefaults).
-func WithNoJitter() Option { return func(p *Poller) { p.noJitter = true } }
-
-// WithSamples seeds the history of kind with known durations (exact, as if measured to the
-// millisecond), e.g. measured typical values.
-func WithSamples(kind string, durations ...time.Duration) Option {
-	samples := make([]Sample, 0, len(durations))
-	for _, d := range durations {
-		samples = append(samples, Sample{Lo: d, Hi: d})
-	}
-	return WithHistory(kind, samples...)
-}
+// withoutJitter disables jitter (Jitter cannot be set to zero through withParams).
+func withoutJitter() Option { return func(p *Poller) { p.noJitter = true } }
 
 // WithHistory restores the history of kind, e.g. persisted from an earlier run (see
 // Poller.History). Samples with Hi <= 0 or Lo outside [0, Hi] are ignored.
@@ -160,45 +147,35 @@ type seed struct {
 	samples []Sample
 }
 
-// FixedInterval makes a baseline poller for comparison: the first probe after d, then every d,
-// no jitter, no learning.
-func FixedInterval(d time.Duration) Option {
-	return func(p *Poller) { p.mode, p.base1, p.base2 = modeFixed, d, d }
-}
-
-// LinearCapped makes a baseline poller for comparison: the k-th probe waits k × start after the
-// previous one, capped at limit (start 3 s, cap 10 s: 3, 6, 9, 10, 10, ... s), no jitter, no learning.
-func LinearCapped(start, limit time.Duration) Option {
-	return func(p *Poller) { p.mode, p.base1, p.base2 = modeLinear, start, limit }
-}
-
-// WaitOption configures one Wait.
+// WaitOption configures one Wait. The options themselves (confirmations, a cap on the interval,
+// the first delay, a probe hook) are unexported: the provider waits with the defaults, and the
+// tests reach them through export_test.go.
 type WaitOption func(*waitConfig)
 
 type waitConfig struct {
 	confirmations int
 	maxInterval   time.Duration // explicit cap on every delay, 0 = none
 	firstDelay    time.Duration // 0 = the poller's
-	onProbe       func(ProbeEvent)
+	onProbe       func(probeEvent)
 }
 
-// Confirmations requires n consecutive probes to report done (for eventually consistent reads).
-// After the first done the poller re-probes at the MinInterval / FirstDelay pace; a not-done in
-// between resets the count. n < 1 means 1.
-func Confirmations(n int) WaitOption { return func(c *waitConfig) { c.confirmations = n } }
+// withConfirmations requires n consecutive probes to report done (for eventually consistent
+// reads). After the first done the poller re-probes at the MinInterval / FirstDelay pace; a
+// not-done in between resets the count. n < 1 means 1.
+func withConfirmations(n int) WaitOption { return func(c *waitConfig) { c.confirmations = n } }
 
-// MaxInterval caps every delay of this wait, including the learned jump to just before the
+// withMaxInterval caps every delay of this wait, including the learned jump to just before the
 // expected end.
-func MaxInterval(d time.Duration) WaitOption { return func(c *waitConfig) { c.maxInterval = d } }
+func withMaxInterval(d time.Duration) WaitOption { return func(c *waitConfig) { c.maxInterval = d } }
 
-// FirstDelay sets the first probe's delay when the kind has no history (and in the baseline modes).
-func FirstDelay(d time.Duration) WaitOption { return func(c *waitConfig) { c.firstDelay = d } }
+// withFirstDelay sets the first probe's delay when the kind has no history.
+func withFirstDelay(d time.Duration) WaitOption { return func(c *waitConfig) { c.firstDelay = d } }
 
-// OnProbe is called after every probe, e.g. to log it with tflog.
-func OnProbe(f func(ProbeEvent)) WaitOption { return func(c *waitConfig) { c.onProbe = f } }
+// withProbeHook calls f after every probe.
+func withProbeHook(f func(probeEvent)) WaitOption { return func(c *waitConfig) { c.onProbe = f } }
 
-// ProbeEvent describes one probe, for logging.
-type ProbeEvent struct {
+// probeEvent describes one probe, for the probe hook.
+type probeEvent struct {
 	Kind      string
 	Attempt   int           // 1 for the first probe
 	Elapsed   time.Duration // since Wait started, at the end of the probe
@@ -207,21 +184,20 @@ type ProbeEvent struct {
 	Err       error         // the probe's error, if any
 	Permanent bool          // Err ends the wait
 	Final     bool          // the wait ends with this probe (success, permanent error)
-	Phase     Phase         // the schedule phase that placed this probe
+	Phase     phase         // the schedule phase that placed this probe
 	Next      time.Duration // delay until the next probe; 0 when none will follow
 }
 
-// Phase names the part of the schedule that placed a probe.
-type Phase string
+// phase names the part of the schedule that placed a probe.
+type phase string
 
 // Phases of the schedule.
 const (
-	PhaseCold     Phase = "cold"     // no history: growing intervals
-	PhaseJump     Phase = "jump"     // learned: first probe just before the earliest expected end
-	PhaseHedge    Phase = "hedge"    // learned, after an operation ended before its first probe: probing ahead of the window
-	PhaseDense    Phase = "dense"    // learned: inside the window of expected ends
-	PhaseBackoff  Phase = "backoff"  // learned: past the window, growing again
-	PhaseConfirm  Phase = "confirm"  // re-probing to confirm a done
-	PhaseDeadline Phase = "deadline" // last probe just before the context's deadline
-	PhaseBaseline Phase = "baseline" // FixedInterval / LinearCapped
+	phaseCold     phase = "cold"     // no history: growing intervals
+	phaseJump     phase = "jump"     // learned: first probe just before the earliest expected end
+	phaseHedge    phase = "hedge"    // learned, after an operation ended before its first probe: probing ahead of the window
+	phaseDense    phase = "dense"    // learned: inside the window of expected ends
+	phaseBackoff  phase = "backoff"  // learned: past the window, growing again
+	phaseConfirm  phase = "confirm"  // re-probing to confirm a done
+	phaseDeadline phase = "deadline" // last probe just before the context's deadline
 )

@@ -11,8 +11,7 @@ import (
 
 // Probe reports whether the operation finished. A nil error with done=false means "not yet".
 // An error marked with Permanent ends the wait at once with that error (e.g. the object went to
-// ERROR, or 401). Any other error is transient: reported to the OnProbe hook and retried on the
-// normal schedule. A non-nil error takes precedence over done.
+// ERROR, or 401). Any other error is transient: counted and retried on the normal schedule. A non-nil error takes precedence over done.
 type Probe func(ctx context.Context) (done bool, err error)
 
 // Result describes a wait, successful or not.
@@ -23,22 +22,11 @@ type Result struct {
 	Learned         bool          // the first probe was placed by the kind's history
 }
 
-type mode int
-
-const (
-	modeAdaptive mode = iota
-	modeFixed
-	modeLinear
-)
-
 // Poller runs waits. It is safe for concurrent use; make one per provider instance, so that what
 // it learns about each kind of operation serves every later wait of that kind.
 type Poller struct {
 	clock    Clock
-	cfg      Defaults
-	mode     mode
-	base1    time.Duration // FixedInterval's interval, LinearCapped's start
-	base2    time.Duration // LinearCapped's cap
+	cfg      params
 	noJitter bool
 	seeds    []seed
 
@@ -49,12 +37,12 @@ type Poller struct {
 	hist map[string]*history
 }
 
-// New returns a Poller. Without options it uses the wall clock, the package defaults and a
+// New returns a Poller. Without options it uses the wall clock, the default schedule and a
 // randomly seeded jitter.
 func New(opts ...Option) *Poller {
 	p := &Poller{
 		clock: RealClock(),
-		cfg:   PackageDefaults(),
+		cfg:   defaultParams(),
 		rnd:   rand.Float64,
 		hist:  map[string]*history{},
 	}
@@ -83,7 +71,7 @@ func New(opts ...Option) *Poller {
 }
 
 // sanitize keeps parameters that would break the schedule within sensible bounds.
-func (d *Defaults) sanitize() {
+func (d *params) sanitize() {
 	if d.Growth < 1 {
 		d.Growth = 1
 	}
@@ -100,8 +88,7 @@ func (p *Poller) rand() float64 {
 	return p.rnd()
 }
 
-// Wait calls probe on the poller's schedule until it reports done (Confirmations times in a row),
-// returns a Permanent error, or ctx ends. kind names the operation ("server create", "volume
+// Wait calls probe on the poller's schedule until it reports done, returns a Permanent error, or ctx ends. kind names the operation ("server create", "volume
 // attach") for learning and messages. Wait never repeats the mutation: it only probes.
 //
 // Errors: on ctx's deadline a *TimeoutError (errors.Is context.DeadlineExceeded); on
@@ -137,7 +124,7 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 	}
 	// clampToDeadline never lets a probe be planned past ctx's deadline: the last one goes just
 	// before it (leaving the probe's own latency as a margin), then Wait sleeps out the rest.
-	clampToDeadline := func(d time.Duration, ph Phase) (time.Duration, Phase, bool) {
+	clampToDeadline := func(d time.Duration, ph phase) (time.Duration, phase, bool) {
 		if !hasDeadline {
 			return d, ph, false
 		}
@@ -148,17 +135,17 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 		}
 		if !lastShot && remaining-guard >= p.cfg.MinInterval {
 			lastShot = true
-			return remaining - guard, PhaseDeadline, false
+			return remaining - guard, phaseDeadline, false
 		}
-		return max(remaining, 0), PhaseDeadline, true // no more probes: time out at the deadline
+		return max(remaining, 0), phaseDeadline, true // no more probes: time out at the deadline
 	}
 
 	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
-	d, phase := r.plan(0)
-	res.Learned = phase == PhaseJump || phase == PhaseHedge
-	d, phase, out := clampToDeadline(d, phase)
+	d, ph := r.plan(0)
+	res.Learned = ph == phaseJump || ph == phaseHedge
+	d, ph, out := clampToDeadline(d, ph)
 	for {
 		if err := p.sleep(ctx, d); err != nil {
 			return fail(err)
@@ -173,7 +160,7 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 		res.Probes++
 		r.probes++
 		maxTook = max(maxTook, t1-t0)
-		ev := ProbeEvent{Kind: kind, Attempt: res.Probes, Elapsed: t1, Took: t1 - t0, Done: done && err == nil, Err: err, Phase: phase}
+		ev := probeEvent{Kind: kind, Attempt: res.Probes, Elapsed: t1, Took: t1 - t0, Done: done && err == nil, Err: err, Phase: ph}
 
 		switch {
 		case err != nil && IsPermanent(err):
@@ -217,8 +204,8 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 			r.sawNotDone = true
 		}
 
-		d, phase = r.plan(t1)
-		d, phase, out = clampToDeadline(d, phase)
+		d, ph = r.plan(t1)
+		d, ph, out = clampToDeadline(d, ph)
 		if !out {
 			ev.Next = d
 		}
@@ -260,16 +247,16 @@ type run struct {
 	doneAt      time.Duration // end of the first probe of the current run of dones
 }
 
-func (r *run) emit(ev ProbeEvent) {
+func (r *run) emit(ev probeEvent) {
 	if r.wc.onProbe != nil {
 		r.wc.onProbe(ev)
 	}
 }
 
 // plan returns the delay before the next probe, t being the time elapsed since Wait started.
-func (r *run) plan(t time.Duration) (time.Duration, Phase) {
+func (r *run) plan(t time.Duration) (time.Duration, phase) {
 	d, ph := r.schedule(t)
-	if r.errStreak > 0 && r.p.mode == modeAdaptive {
+	if r.errStreak > 0 {
 		// Retry a failing probe no sooner than the current interval, and back off while it keeps
 		// failing (the transport already retried the request itself).
 		backoff := time.Duration(float64(r.lastDelay) * math.Pow(r.p.cfg.Growth, float64(r.errStreak-1)))
@@ -282,27 +269,14 @@ func (r *run) plan(t time.Duration) (time.Duration, Phase) {
 	return d, ph
 }
 
-func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
+func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 	p, cfg := r.p, &r.p.cfg
 	if r.streak > 0 { // confirming a done
-		return max(cfg.MinInterval, r.first), PhaseConfirm
+		return max(cfg.MinInterval, r.first), phaseConfirm
 	}
-	switch p.mode {
-	case modeFixed:
-		if r.probes == 0 && r.wc.firstDelay > 0 {
-			return r.wc.firstDelay, PhaseBaseline
-		}
-		return p.base1, PhaseBaseline
-	case modeLinear:
-		if r.probes == 0 && r.wc.firstDelay > 0 {
-			return r.wc.firstDelay, PhaseBaseline
-		}
-		return min(p.base1*time.Duration(r.probes+1), p.base2), PhaseBaseline
-	}
-
 	st := p.learned(r.kind) // re-read every time: a sibling wait may have just taught us
 	if !st.ok {
-		return r.cold(t), PhaseCold
+		return r.cold(t), phaseCold
 	}
 	switch {
 	case t+st.step < st.start && st.hedges == 0:
@@ -310,7 +284,7 @@ func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
 		// started together do not probe together.
 		r.nominal = st.step
 		d := st.start - t - time.Duration(r.rand()*float64(st.step)/2)
-		return max(d, cfg.MinInterval), PhaseJump
+		return max(d, cfg.MinInterval), phaseJump
 	case t+st.step < st.start:
 		// The last trusting wait found its operation already done at its first probe: it ended
 		// sooner than history predicts, by an unknown amount. Hedge: first probe at start/2 (then
@@ -326,14 +300,14 @@ func (r *run) schedule(t time.Duration) (time.Duration, Phase) {
 		if t+d > st.start {
 			d = max(st.start-t, cfg.MinInterval)
 		}
-		return d, PhaseHedge
+		return d, phaseHedge
 	case t < st.end: // (or just before the window's start)
 		r.nominal = max(st.stepAt(t, cfg.MinInterval), r.budgetStep(t, st.end))
-		return r.jitter(r.nominal), PhaseDense
+		return r.jitter(r.nominal), phaseDense
 	default:
 		floor := st.stepAt(st.end, cfg.MinInterval)
 		r.nominal = max(r.nominal, floor)
-		return r.jitter(max(r.grow(t), floor)), PhaseBackoff
+		return r.jitter(max(r.grow(t), floor)), phaseBackoff
 	}
 }
 

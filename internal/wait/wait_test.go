@@ -650,29 +650,6 @@ func TestHistoryIsBounded(t *testing.T) {
 	}
 }
 
-func TestBaselines(t *testing.T) {
-	check := func(name string, opt wait.Option, want []time.Duration) {
-		t.Helper()
-		clk := waittest.NewAutoClock(time.Time{})
-		p := wait.New(wait.WithClock(clk), opt)
-		for range 5 {
-			tr := newTrace(clk)
-			if _, err := p.Wait(context.Background(), "k", doneAfter(tr, want[len(want)-1])); err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(tr.at, want) {
-				t.Errorf("%s: probes at %v, want %v", name, tr.at, want)
-			}
-		}
-		if _, ok := p.Expected("k"); ok {
-			t.Errorf("%s learned", name)
-		}
-	}
-	s := time.Second
-	check("fixed", wait.FixedInterval(3*s), []time.Duration{3 * s, 6 * s, 9 * s, 12 * s})
-	check("linear", wait.LinearCapped(3*s, 10*s), []time.Duration{3 * s, 9 * s, 18 * s, 28 * s, 38 * s})
-}
-
 func TestConcurrentWaitsRealClock(t *testing.T) {
 	p := wait.New(wait.WithDefaults(wait.Defaults{FirstDelay: ms, MinInterval: ms}))
 	var wg sync.WaitGroup

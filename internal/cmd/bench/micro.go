@@ -19,7 +19,8 @@ import (
 // schedule is one way of polling.
 type schedule struct {
 	Name string
-	opts []wait.Option
+	// delay is a baseline's schedule (see baseline); nil for the provider's learning poller.
+	delay func(probes int) time.Duration
 }
 
 const learningSchedule = "learning"
@@ -27,8 +28,26 @@ const learningSchedule = "learning"
 func schedules() []schedule {
 	return []schedule{
 		{Name: learningSchedule},
-		{Name: "fixed 3s", opts: []wait.Option{wait.FixedInterval(3 * time.Second)}},
-		{Name: "linear 3s..10s", opts: []wait.Option{wait.LinearCapped(3*time.Second, 10*time.Second)}},
+		{Name: "fixed 3s", delay: fixedInterval(3 * time.Second)},
+		{Name: "linear 3s..10s", delay: linearCapped(3*time.Second, 10*time.Second)},
+	}
+}
+
+// newWaiter returns a waiter of this schedule on clk (nil: the wall clock), with its own memory
+// for the learning poller. opts apply to the learning poller only.
+func (sc schedule) newWaiter(clk wait.Clock, opts ...wait.Option) waitFunc {
+	if sc.delay != nil {
+		if clk == nil {
+			clk = wait.RealClock()
+		}
+		return baseline{clock: clk, delay: sc.delay}.wait
+	}
+	if clk != nil {
+		opts = append([]wait.Option{wait.WithClock(clk)}, opts...)
+	}
+	p := wait.New(opts...)
+	return func(ctx context.Context, kind string, probe wait.Probe) (wait.Result, error) {
+		return p.Wait(ctx, kind, probe)
 	}
 }
 
@@ -158,11 +177,11 @@ func runMicroEmulator(ctx context.Context, emu *emulator.Emulator, ops, wave int
 	return aggregateMicro("emulator", samples, scheds, kinds), nil
 }
 
-// microLane is one schedule's poller, client and objects.
+// microLane is one schedule's waiter, client and objects.
 type microLane struct {
 	sc      schedule
 	client  *scp.Client
-	poller  *wait.Poller
+	wait    waitFunc
 	servers []string
 	volumes []string
 
@@ -176,7 +195,7 @@ func newMicroLane(emu *emulator.Emulator, sc schedule) (*microLane, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &microLane{sc: sc, client: client, poller: wait.New(sc.opts...)}, nil
+	return &microLane{sc: sc, client: client, wait: sc.newWaiter(nil)}, nil
 }
 
 func (l *microLane) run(ctx context.Context, ops, wave int) error {
@@ -235,11 +254,11 @@ func (l *microLane) waves(ctx context.Context, n, wave int, op func(context.Cont
 	return nil
 }
 
-// await waits for one operation with the lane's poller, bounded like a resource timeout.
+// await waits for one operation with the lane's schedule, bounded like a resource timeout.
 func (l *microLane) await(ctx context.Context, rec waitRecord, probe wait.Probe) (waitRecord, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	res, err := l.poller.Wait(ctx, string(rec.kind), probe)
+	res, err := l.wait(ctx, string(rec.kind), probe)
 	rec.learned, rec.err = res.Learned, err
 	return rec, err
 }

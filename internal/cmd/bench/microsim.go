@@ -47,10 +47,9 @@ func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64
 			// The same durations for every schedule: a paired comparison.
 			rng := rand.New(rand.NewPCG(seed, uint64(ki)))
 			clk := waittest.NewAutoClock(time.Time{})
-			opts := append([]wait.Option{wait.WithClock(clk), wait.WithSeed(seed + uint64(si))}, sc.opts...)
-			p := wait.New(opts...)
+			w := sc.newWaiter(clk, wait.WithSeed(seed+uint64(si)))
 			for i := 0; i < ops; i++ {
-				samples = append(samples, simulateWait(p, clk, sc.Name, k, rng))
+				samples = append(samples, simulateWait(w, clk, sc.Name, k, rng))
 			}
 		}
 	}
@@ -61,11 +60,11 @@ func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64
 	return aggregateMicro("fake clock", samples, scheds, names)
 }
 
-func simulateWait(p *wait.Poller, clk *waittest.Clock, schedName string, k simKind, rng *rand.Rand) microSample {
+func simulateWait(w waitFunc, clk *waittest.Clock, schedName string, k simKind, rng *rand.Rand) microSample {
 	d := time.Duration(float64(k.latency.Base) * (1 + k.latency.Jitter*(2*rng.Float64()-1)))
 	end := clk.Now().Add(d)
 	var noticed time.Time
-	res, err := p.Wait(context.Background(), k.name, func(context.Context) (bool, error) {
+	res, err := w(context.Background(), k.name, func(context.Context) (bool, error) {
 		clk.Advance(probeRTT / 2)
 		done := !clk.Now().Before(end)
 		if done {
