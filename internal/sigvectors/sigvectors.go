@@ -1,13 +1,13 @@
-// Package sigvectors loads shared/testdata/signature-vectors.json: request signatures computed
-// independently of this project. The client's and the emulator's tests both check against them,
-// each with its own signing code, so the file is read in one place and the signers stay apart.
+// Package sigvectors holds the request-signature test vectors: signatures computed independently
+// of this project, copied from the project's shared spec folder into testdata/ (its README says
+// where they come from). The client's and the emulator's tests both check against them, each with
+// its own signing code, so the file is read in one place and the signers stay apart.
 package sigvectors
 
 import (
+	_ "embed"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"runtime"
+	"errors"
 	"testing"
 )
 
@@ -23,30 +23,30 @@ type Vector struct {
 	Signature  string `json:"signature"`
 }
 
-// EnvPath overrides where the vectors are read from.
-const EnvPath = "SCP_SIGNATURE_VECTORS"
+// raw is testdata/signature-vectors.json, built into the package so that a test needs no path.
+//
+//go:embed testdata/signature-vectors.json
+var raw []byte
 
-// Load reads the vectors from shared/ beside the repository (or from $SCP_SIGNATURE_VECTORS) and
-// fails the test if there are none.
+// Load returns the vectors and fails the test if they cannot be decoded or there are none.
 func Load(t testing.TB) []Vector {
 	t.Helper()
-	path := os.Getenv(EnvPath)
-	if path == "" {
-		_, self, _, _ := runtime.Caller(0) // .../internal/sigvectors/sigvectors.go
-		path = filepath.Join(filepath.Dir(self), "..", "..", "..", "shared", "testdata", "signature-vectors.json")
-	}
-	raw, err := os.ReadFile(path)
+	cases, err := decode(raw)
 	if err != nil {
-		t.Fatalf("reading signature vectors: %v (set %s to their path)", err, EnvPath)
+		t.Fatalf("signature vectors (internal/sigvectors/testdata/signature-vectors.json): %v", err)
 	}
+	return cases
+}
+
+func decode(b []byte) ([]Vector, error) {
 	var file struct {
 		Cases []Vector `json:"cases"`
 	}
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatalf("decoding %s: %v", path, err)
+	if err := json.Unmarshal(b, &file); err != nil {
+		return nil, err
 	}
 	if len(file.Cases) == 0 {
-		t.Fatalf("%s has no cases", path)
+		return nil, errors.New("no cases")
 	}
-	return file.Cases
+	return file.Cases, nil
 }
