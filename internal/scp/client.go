@@ -18,28 +18,46 @@ import (
 // DefaultAPIVersion is the Virtual Server API version this client speaks unless told otherwise.
 const DefaultAPIVersion = "1.3"
 
-// Config is everything a Client needs. AccessKey and SecretKey are required.
+// Config is everything a Client needs. Endpoint, AccessKey and SecretKey are required.
 type Config struct {
-	// Endpoint is the base URL, e.g. https://virtualserver.kr-west1.e.samsungsdscloud.com.
-	Endpoint  string
-	AccessKey string
-	SecretKey string
-	AccountID string
+	// Endpoint is the Virtual Server base URL, e.g. https://virtualserver.kr-west1.e.samsungsdscloud.com:
+	// scheme, host and port, no path.
+	Endpoint string
+	// ResourceManagerEndpoint is the Resource Manager base URL (tags), same form as Endpoint.
+	// Empty means unknown: requests to Resource Manager then fail with ErrNoResourceManager.
+	ResourceManagerEndpoint string
+	// Region and Environment ("s", "g" or "e") are what the endpoints serve, when known (for SRNs);
+	// empty when the configuration does not say.
+	Region      string
+	Environment string
+	// AllowInsecureHTTP permits http:// endpoints on other machines; loopback needs no permission.
+	AllowInsecureHTTP bool
+	AccessKey         string
+	SecretKey         string
+	AccountID         string
 	// APIVersion is sent as "Scp-Api-Version: virtualserver <APIVersion>".
 	APIVersion string
 	// CredentialSource says where the credentials were found, for error messages (never the secret).
 	CredentialSource string
 	UserAgent        string
 	AcceptLanguage   string
-	HTTPClient       *http.Client
-	Retry            RetryPolicy
+	// HTTPClient defaults to NewNoRedirectHTTPClient's; a client given here is copied with
+	// redirect-following turned off, whatever it had.
+	HTTPClient *http.Client
+	Retry      RetryPolicy
 	// Now is the clock used for signature timestamps; tests replace it.
 	Now func() time.Time
 }
 
 // Client talks to one SCP endpoint with one set of credentials. It is safe for concurrent use.
 type Client struct {
-	endpoint       *url.URL
+	endpoint *url.URL
+	// resourceManager is nil when its endpoint is unknown.
+	resourceManager *url.URL
+	// identity is the auth URL, set only on the short-lived client that reads the endpoint catalog.
+	identity       *url.URL
+	region         string
+	environment    string
 	creds          credentials
 	apiVersion     string
 	userAgent      string
@@ -57,15 +75,31 @@ type Client struct {
 
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := ParseEndpoint(cfg.Endpoint)
+	endpoint, err := parseServiceEndpoint("endpoint", cfg.Endpoint, cfg.AllowInsecureHTTP)
 	if err != nil {
 		return nil, err
 	}
+	c, err := newClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.endpoint = endpoint
+	if cfg.ResourceManagerEndpoint != "" {
+		if c.resourceManager, err = parseServiceEndpoint("resource_manager_endpoint", cfg.ResourceManagerEndpoint, cfg.AllowInsecureHTTP); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// newClient builds a Client without any endpoint; New and FetchCatalog add theirs.
+func newClient(cfg Config) (*Client, error) {
 	if cfg.AccessKey == "" || cfg.SecretKey == "" {
 		return nil, errors.New("an access key and a secret key are both required")
 	}
 	c := &Client{
-		endpoint:       endpoint,
+		region:         cfg.Region,
+		environment:    cfg.Environment,
 		creds:          credentials{accessKey: cfg.AccessKey, secretKey: cfg.SecretKey, accountID: cfg.AccountID},
 		apiVersion:     cfg.APIVersion,
 		userAgent:      cfg.UserAgent,
@@ -85,7 +119,13 @@ func New(cfg Config) (*Client, error) {
 		c.acceptLanguage = "en-US"
 	}
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		hc, err := NewNoRedirectHTTPClient(HTTPClientOptions{})
+		if err != nil {
+			return nil, err
+		}
+		c.httpClient = hc
+	} else {
+		c.httpClient = withoutRedirects(c.httpClient)
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -93,30 +133,73 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// ParseEndpoint checks that raw is an absolute http(s) URL with a host and nothing after the path.
+// ParseEndpoint checks that raw is a base URL: http(s), a host, optionally a port, and nothing
+// else. A path is refused rather than kept: SCP's paths start at /v1 on the bare host, so with a
+// path every call would miss, and a 404 from a wrong path must never read as "the object is gone".
 func ParseEndpoint(raw string) (*url.URL, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, errors.New("the endpoint is empty")
-	}
-	if !strings.Contains(raw, "://") {
-		return nil, fmt.Errorf("endpoint %q has no scheme; write it as https://%s", raw, raw)
-	}
-	u, err := url.Parse(raw)
+	u, err := parseURL("endpoint", raw)
 	if err != nil {
-		return nil, fmt.Errorf("endpoint %q is not a valid URL: %v", raw, err)
+		return nil, err
 	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("endpoint %q must use https:// (or http:// for a local emulator), not %s://", raw, u.Scheme)
+	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("endpoint %q must be a plain base URL (scheme, host and port) without a path, query, fragment or "+
+			"credentials: write %q; the provider adds /v1/... itself", u.Redacted(), u.Scheme+"://"+u.Host)
 	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("endpoint %q has no host", raw)
+	u.Path, u.RawPath = "", ""
+	return u, nil
+}
+
+// ParseAuthURL checks an IAM auth URL such as https://iam.e.samsungsdscloud.com/v1. Unlike an
+// endpoint it keeps its path, under which the catalog is read ({auth-url}/endpoints).
+func ParseAuthURL(raw string) (*url.URL, error) {
+	u, err := parseURL("auth_url", raw)
+	if err != nil {
+		return nil, err
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("endpoint %q must be a plain base URL, without credentials, query or fragment", raw)
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.User != nil {
+		clean := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+		return nil, fmt.Errorf("auth_url %q must not carry a query, fragment or credentials: write %q", u.Redacted(), clean.String())
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
+	return u, nil
+}
+
+// parseURL does the checks every configured URL shares; what names the setting in messages.
+func parseURL(what, raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, fmt.Errorf("the %s is empty", what)
+	}
+	if !strings.Contains(raw, "://") {
+		return nil, fmt.Errorf("%s %q has no scheme; write it as https://%s", what, raw, raw)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q is not a valid URL: %v", what, raw, err)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("%s %q must use https:// (or http:// for a local emulator), not %s://", what, raw, u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("%s %q has no host; write it as https://<host>[:port]", what, raw)
+	}
+	return u, nil
+}
+
+// parseServiceEndpoint is ParseEndpoint plus the plain-http rule, for one named setting.
+func parseServiceEndpoint(what, raw string, allowInsecureHTTP bool) (*url.URL, error) {
+	u, err := ParseEndpoint(raw)
+	if err != nil {
+		if what != "endpoint" {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return nil, err
+	}
+	if err := CheckPlainHTTP(what, u.String(), allowInsecureHTTP); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 
@@ -126,15 +209,41 @@ func (c *Client) Endpoint() string { return c.endpoint.String() }
 // APIVersion returns the API version the client sends.
 func (c *Client) APIVersion() string { return c.apiVersion }
 
+// HasResourceManager reports whether the Resource Manager endpoint is known, i.e. whether
+// requests with service serviceResourceManager can be sent.
+func (c *Client) HasResourceManager() bool { return c.resourceManager != nil }
+
+// ResourceManagerEndpoint returns Resource Manager's base URL, or "" when it is unknown.
+func (c *Client) ResourceManagerEndpoint() string {
+	if c.resourceManager == nil {
+		return ""
+	}
+	return c.resourceManager.String()
+}
+
+// Region returns the region the endpoints serve, or "" when the configuration did not say.
+func (c *Client) Region() string { return c.region }
+
+// Environment returns the SCP environment ("s", "g" or "e"), or "" when the configuration did not say.
+func (c *Client) Environment() string { return c.environment }
+
+// AccountID returns the account id requests are signed with ("" when none is configured).
+func (c *Client) AccountID() string { return c.creds.accountID }
+
 // buildURL joins escaped path segments onto the endpoint. Each segment is escaped exactly once and
 // the query keys are sorted (url.Values.Encode sorts), which is the form the signature is computed over.
 func (c *Client) buildURL(segments []string, query url.Values) *url.URL {
-	u := *c.endpoint
+	return joinURL(c.endpoint, segments, query)
+}
+
+// joinURL is buildURL on any base: a service endpoint, or the auth URL with its path.
+func joinURL(base *url.URL, segments []string, query url.Values) *url.URL {
+	u := *base
 	escaped := make([]string, len(segments))
 	for i, s := range segments {
 		escaped[i] = url.PathEscape(s)
 	}
-	rawPath := c.endpoint.EscapedPath() + "/" + strings.Join(escaped, "/")
+	rawPath := base.EscapedPath() + "/" + strings.Join(escaped, "/")
 	u.Path, _ = url.PathUnescape(rawPath)
 	u.RawPath = rawPath
 	u.RawQuery = query.Encode()

@@ -61,8 +61,39 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
+// service is the API a request is addressed to. The zero value is the Virtual Server API, so
+// existing requests need not say it.
+type service int
+
+const (
+	serviceVirtualServer service = iota
+	// serviceResourceManager is Resource Manager (tags): its own endpoint, and no Scp-Api-Version
+	// header, as the official SDK sends none (the service's CURRENT version applies).
+	serviceResourceManager
+	// serviceCatalog is the IAM endpoint catalog under the auth URL; no Scp-Api-Version either.
+	serviceCatalog
+)
+
+// ErrNoResourceManager is returned for a Resource Manager request when its endpoint is unknown.
+var ErrNoResourceManager = errors.New("the Resource Manager endpoint (needed for tags) is unknown: set resource_manager_endpoint " +
+	"(or SCP_RESOURCE_MANAGER_ENDPOINT), or auth_url (or SCP_TF_AUTH_URL, or auth-url in ~/.scpconf/config.json) " +
+	"so that the provider finds it in the endpoint catalog")
+
+// base returns the URL a request to svc is built on, or nil when that endpoint is unknown.
+func (c *Client) base(svc service) *url.URL {
+	switch svc {
+	case serviceResourceManager:
+		return c.resourceManager
+	case serviceCatalog:
+		return c.identity
+	}
+	return c.endpoint
+}
+
 // request describes one API call.
 type request struct {
+	// service selects the endpoint (and whether Scp-Api-Version is sent); zero is Virtual Server.
+	service  service
 	method   string
 	segments []string
 	query    url.Values
@@ -88,7 +119,14 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("encoding %s request: %w", req.op, err)
 		}
 	}
-	u := c.buildURL(req.segments, req.query)
+	base := c.base(req.service)
+	if base == nil {
+		if req.service == serviceResourceManager {
+			return fmt.Errorf("%s: %w", req.op, ErrNoResourceManager)
+		}
+		return fmt.Errorf("%s: the client has no endpoint for this service; this is a bug in the provider, please report it", req.op)
+	}
+	u := joinURL(base, req.segments, req.query)
 	path := u.EscapedPath()
 
 	failures, throttled := 0, 0
@@ -101,6 +139,10 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			if ctx.Err() != nil {
 				return interrupted(req, ctx.Err())
 			}
+			if untrustedCertificate(err) {
+				// Trying again cannot change a certificate; say how to trust it instead.
+				return tlsError(req, u, err)
+			}
 			failures++
 			if !(req.idempotent || neverSent(err)) || failures >= c.retry.MaxAttempts {
 				return connectionError(req, path, attempt, err)
@@ -111,6 +153,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		switch {
 		case status >= 200 && status < 300:
 			return decodeSuccess(req, path, status, header, body, out)
+		case status >= 300 && status < 400:
+			// Never followed and never retried: the signed request stays with the configured endpoint.
+			return c.redirectError(req, u, status, header)
 		case status == http.StatusTooManyRequests:
 			throttled++
 			if throttled >= c.retry.MaxThrottledAttempts {
@@ -167,13 +212,15 @@ func (c *Client) attempt(ctx context.Context, req request, u *url.URL, payload [
 	}
 	httpReq.Header.Set("User-Agent", c.userAgent)
 	httpReq.Header.Set("Accept-Language", c.acceptLanguage)
-	httpReq.Header.Set(headerAPIVersion, "virtualserver "+c.apiVersion)
+	fields := map[string]any{
+		"op": req.op, "method": req.method, "url": u.String(), "attempt": attempt, "access_key": MaskKey(c.creds.accessKey),
+	}
+	if req.service == serviceVirtualServer {
+		httpReq.Header.Set(headerAPIVersion, "virtualserver "+c.apiVersion)
+		fields["api_version"] = c.apiVersion
+	}
 	c.creds.sign(httpReq, c.now())
 
-	fields := map[string]any{
-		"op": req.op, "method": req.method, "url": u.String(), "attempt": attempt,
-		"api_version": c.apiVersion, "access_key": MaskKey(c.creds.accessKey),
-	}
 	tflog.SubsystemDebug(ctx, LogSubsystem, "sending SCP API request", fields)
 	if len(payload) > 0 {
 		tflog.SubsystemTrace(ctx, LogSubsystem, "SCP API request body", map[string]any{"op": req.op, "body": redactBody(payload)})
