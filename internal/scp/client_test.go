@@ -87,8 +87,8 @@ func TestRetriesServerErrorsAndSignsEachAttemptAfresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.OSVolumeID() != "v-os" {
-		t.Fatalf("os volume = %q", s.OSVolumeID())
+	if !s.HasVolume("v-os") || s.State != ServerStateActive {
+		t.Fatalf("server = %+v", s)
 	}
 	if len(rec.requests) != 3 {
 		t.Fatalf("requests = %d, want 3", len(rec.requests))
@@ -153,9 +153,13 @@ func TestErrorMapping(t *testing.T) {
 		check  func(error) bool
 		text   []string
 	}{
-		{"not found", answer(404, `{"errors":[{"status":404,"code":"NOT_FOUND","detail":"server s-1 not found"}]}`), IsNotFound, []string{"404", "server s-1 not found"}},
-		{"locked", answer(409, `{"errors":[{"status":409,"code":"SERVER_LOCKED","detail":"unlock it first"}]}`), func(err error) bool { return IsConflict(err) && !IsBusy(err) && Code(err) == "SERVER_LOCKED" }, []string{"SERVER_LOCKED", "unlock it first"}},
-		{"bad request", answer(400, `{"errors":[{"status":400,"code":"OS_VOLUME","detail":"cannot detach"}]}`), IsBadRequest, []string{"OS_VOLUME"}},
+		{"not found", answer(404, `{"errors":[{"status":404,"detail":"server s-1 not found"}]}`), IsNotFound, []string{"404", "server s-1 not found"}},
+		{"404 page that is not SCP's", answer(404, "<html>Not Found</html>", "Content-Type", "text/html"), func(err error) bool { return statusOf(err) == 404 && !IsNotFound(err) }, []string{"404", "not SCP's error format", "no path"}},
+		{"404 with an empty body", answer(404, ""), func(err error) bool { return statusOf(err) == 404 && !IsNotFound(err) }, []string{"not SCP's error format"}},
+		{"404 envelope with another status", answer(404, `{"errors":[{"status":500,"detail":"x"}]}`), func(err error) bool { return !IsNotFound(err) }, []string{"404"}},
+		{"locked", answer(409, `{"errors":[{"status":409,"detail":"unlock it first"}]}`), func(err error) bool { return IsConflict(err) && !IsBusy(err) }, []string{"unlock it first"}},
+		{"refusal, detail as an array", answer(409, `{"errors":[{"status":409,"detail":["Volume is attached","detach it first"]}]}`), func(err error) bool { return IsConflict(err) && !IsBusy(err) }, []string{"Volume is attached; detach it first"}},
+		{"bad request", answer(400, `{"errors":[{"status":400,"detail":"cannot detach"}]}`), IsBadRequest, []string{"cannot detach"}},
 		{"conflict without body", answer(409, ""), IsConflict, []string{"409 Conflict"}},
 		{"html error", answer(403, "<html><body>denied</body></html>", "Content-Type", "text/html"), func(err error) bool { return statusOf(err) == 403 }, []string{"403 Forbidden"}},
 		{"hostile detail", answer(400, `{"errors":[{"detail":"line1\nline2\u001b[31m`+strings.Repeat("x", 5000)+`"}]}`), IsBadRequest, []string{"line1 line2[31m"}},
@@ -276,5 +280,20 @@ func TestRetryAfter(t *testing.T) {
 	h.Set("Retry-After", "soon")
 	if got := retryAfter(h, time.Second); got != time.Second {
 		t.Errorf("garbage: %v", got)
+	}
+}
+
+func TestBusyWithAnArrayDetailIsRetried(t *testing.T) {
+	busy := answer(409, `{"errors":[{"status":409,"detail":["Another operation is in progress on the server","try again later"]}]}`)
+	c, rec := newTestClient(t, busy, busy, answer(202, ""))
+	if err := c.DetachVolume(context.Background(), "v-1", "s-1"); err != nil {
+		t.Fatalf("err = %v, want success after the busy answers", err)
+	}
+	if len(rec.requests) != 3 {
+		t.Fatalf("%d requests, want 3", len(rec.requests))
+	}
+	err := newAPIError(http.MethodDelete, "/v1/volumes/v-1/servers/s-1", 409, []byte(`{"errors":[{"status":409,"detail":["Another operation is in progress","try again later"]}]}`))
+	if !IsBusy(err) || !strings.Contains(err.Error(), "Another operation is in progress; try again later") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -6,18 +6,22 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
-// APIError is an HTTP error answer from SCP. Detail carries the API's own errors[].detail when
-// the body parsed; a body that did not parse (a proxy's HTML page, nothing at all) leaves it empty.
+// APIError is an HTTP error answer from SCP. Detail carries the API's own errors[].detail when the
+// body was the documented envelope; a body that was not (a proxy's HTML page, nothing at all)
+// leaves it empty and FromAPI false. Only the status is decided on: no source documents SCP's
+// error codes, so none are read.
 type APIError struct {
 	StatusCode int
-	Code       string
-	Title      string
 	Detail     string
-	Method     string
-	Path       string
+	// FromAPI is true when the body was SCP's error envelope ({"errors":[{"status", "detail"}]})
+	// and its first entry carried the same status as the answer.
+	FromAPI bool
+	Method  string
+	Path    string
 	// CredentialSource names where the access key came from; set on 401 so the message can say it.
 	CredentialSource string
 	// AccessKeyHint is the access key masked for display (never the whole key).
@@ -27,13 +31,13 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
-	if e.Code != "" {
-		fmt.Fprintf(&b, " (%s)", e.Code)
-	}
 	if e.Detail != "" {
 		fmt.Fprintf(&b, ": %s", e.Detail)
-	} else if e.Title != "" && e.Title != http.StatusText(e.StatusCode) {
-		fmt.Fprintf(&b, ": %s", e.Title)
+	}
+	if e.StatusCode == http.StatusNotFound && !e.FromAPI {
+		b.WriteString(". The answer is not SCP's error format, so this provider does not take it to mean " +
+			"that the object is gone: check that the endpoint is the API's base URL (scheme, host and port, no path) " +
+			"and that no proxy answers in its place")
 	}
 	if e.StatusCode == http.StatusUnauthorized {
 		fmt.Fprintf(&b, ". SCP rejected the request signature for access key %s", e.AccessKeyHint)
@@ -45,13 +49,11 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// errorBody is the documented error envelope.
+// errorBody is the documented error envelope. detail may be a string or an array of strings.
 type errorBody struct {
 	Errors []struct {
 		Status json.RawMessage `json:"status"`
-		Code   string          `json:"code"`
-		Title  string          `json:"title"`
-		Detail string          `json:"detail"`
+		Detail json.RawMessage `json:"detail"`
 	} `json:"errors"`
 }
 
@@ -59,13 +61,27 @@ type errorBody struct {
 func newAPIError(method, path string, status int, body []byte) *APIError {
 	apiErr := &APIError{StatusCode: status, Method: method, Path: path}
 	var parsed errorBody
-	if json.Unmarshal(body, &parsed) == nil && len(parsed.Errors) > 0 {
-		first := parsed.Errors[0]
-		apiErr.Code = sanitizeText(first.Code, 100)
-		apiErr.Title = sanitizeText(first.Title, 200)
-		apiErr.Detail = sanitizeText(first.Detail, 1000)
+	if json.Unmarshal(body, &parsed) != nil || len(parsed.Errors) == 0 {
+		return apiErr
 	}
+	first := parsed.Errors[0]
+	apiErr.Detail = sanitizeText(detailText(first.Detail), 1000)
+	// The envelope's status is a number; a quoted one is accepted rather than guessed wrong.
+	apiErr.FromAPI = strings.Trim(string(first.Status), `"`) == strconv.Itoa(status)
 	return apiErr
+}
+
+// detailText flattens a detail that is a string or an array of strings; anything else is dropped.
+func detailText(raw json.RawMessage) string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return one
+	}
+	var many []string
+	if json.Unmarshal(raw, &many) == nil {
+		return strings.Join(many, "; ")
+	}
+	return ""
 }
 
 // sanitizeText keeps an API-provided string printable and bounded, so a hostile or broken answer
@@ -123,8 +139,13 @@ func statusOf(err error) int {
 	return 0
 }
 
-// IsNotFound reports a 404: the object does not exist (any more).
-func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+// IsNotFound reports that SCP itself said the object does not exist: a 404 carrying its error
+// envelope. A 404 page from anything else (a wrong endpoint path, a proxy) is not proof of absence,
+// and a resource must never leave the state on it.
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.FromAPI
+}
 
 // IsUnauthorized reports a 401: the credentials or the signature were refused.
 func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
@@ -135,23 +156,26 @@ func IsConflict(err error) bool { return statusOf(err) == http.StatusConflict }
 // IsBadRequest reports a 400.
 func IsBadRequest(err error) bool { return statusOf(err) == http.StatusBadRequest }
 
-// IsBusy reports a 409 that only means "another operation on this object is in progress; try later".
-// Such an answer changed nothing, so retrying it is always safe.
+// IsBusy reports a 409 whose detail says that another operation is in progress. No source documents
+// how SCP words it, so this is only a hint: callers that can read the object's state decide on that
+// (see the provider's waits), and a 409 without the hint is treated as a refusal.
 func IsBusy(err error) bool {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict {
 		return false
 	}
-	return isBusyAnswer(apiErr.Code, apiErr.Detail)
+	return detailSaysBusy(apiErr.Detail)
 }
 
-func isBusyAnswer(code, detail string) bool {
-	code = strings.ToUpper(code)
-	if strings.Contains(code, "BUSY") || strings.Contains(code, "IN_PROGRESS") {
-		return true
-	}
+// detailSaysBusy looks for the usual wordings of "try again later" in an error detail.
+func detailSaysBusy(detail string) bool {
 	detail = strings.ToLower(detail)
-	return strings.Contains(detail, "busy") || strings.Contains(detail, "in progress")
+	for _, hint := range []string{"busy", "in progress", "in-progress", "another operation", "try again"} {
+		if strings.Contains(detail, hint) {
+			return true
+		}
+	}
+	return false
 }
 
 // MayHaveTakenEffect reports whether a failed request that changes something may still have
@@ -176,13 +200,4 @@ func MayHaveTakenEffect(err error) bool {
 		return status >= 500 || status == http.StatusRequestTimeout
 	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// Code reports the API's error code of err, upper case ("" when err is not an APIError or the body had none).
-func Code(err error) string {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return strings.ToUpper(apiErr.Code)
-	}
-	return ""
 }

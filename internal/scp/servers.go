@@ -6,17 +6,25 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
-// Server states reported by the API. A deleted server answers 404; there is no DELETED state.
+// The server states the sources attest. A deleted server answers 404. Every other state (the
+// names of building, deleting, ... are not documented) means "in progress".
 const (
-	ServerStateBuild    = "BUILD"
-	ServerStateActive   = "ACTIVE"
-	ServerStateShutoff  = "SHUTOFF"
-	ServerStateStopped  = "STOPPED"
-	ServerStateDeleting = "DELETING"
-	ServerStateError    = "ERROR"
+	ServerStateActive  = "ACTIVE"
+	ServerStateShutoff = "SHUTOFF"
+	ServerStateError   = "ERROR"
 )
+
+// IsServerFinalState reports the documented states in which nothing is in progress on a server.
+func IsServerFinalState(state string) bool {
+	switch strings.ToUpper(state) {
+	case ServerStateActive, ServerStateShutoff, ServerStateError:
+		return true
+	}
+	return false
+}
 
 // Tag is a key/value label.
 type Tag struct {
@@ -50,11 +58,12 @@ type CreateServerRequest struct {
 	Networks       []ServerNetwork    `json:"networks,omitempty"`
 	SecurityGroups []string           `json:"security_groups,omitempty"`
 	Volumes        []ServerVolumeSpec `json:"volumes"`
-	Lock           bool               `json:"lock,omitempty"`
-	Tags           []Tag              `json:"tags,omitempty"`
-	UserData       string             `json:"user_data,omitempty"`
-	ServerGroupID  string             `json:"server_group_id,omitempty"`
-	FileStorageIDs []string           `json:"file_storage_ids,omitempty"`
+	// UserData is sent as the API documents it: base64. Callers pass it already encoded.
+	Lock           bool     `json:"lock,omitempty"`
+	Tags           []Tag    `json:"tags,omitempty"`
+	UserData       string   `json:"user_data,omitempty"`
+	ServerGroupID  string   `json:"server_group_id,omitempty"`
+	FileStorageIDs []string `json:"file_storage_ids,omitempty"`
 }
 
 type createServerResponse struct {
@@ -82,20 +91,27 @@ type ServerVolume struct {
 	DeleteOnTermination bool   `json:"delete_on_termination"`
 }
 
-// Server is the answer of GET /v1/servers/{id}.
+// SecurityGroup is a security group as a server's description names it.
+type SecurityGroup struct {
+	Name string `json:"name"`
+}
+
+// Server is the answer of GET /v1/servers/{id}: the members this provider reads. Tags are not part
+// of it; they live in Resource Manager (tags.go).
 type Server struct {
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	State       string         `json:"state"`
-	Locked      bool           `json:"locked"`
-	ImageID     string         `json:"image_id"`
-	ServerType  ServerType     `json:"server_type"`
-	KeypairName string         `json:"keypair_name"`
-	VpcID       string         `json:"vpc_id"`
-	Volumes     []ServerVolume `json:"volumes"`
-	Tags        []Tag          `json:"tags"`
-	CreatedAt   string         `json:"created_at"`
-	ModifiedAt  string         `json:"modified_at"`
+	ID             string          `json:"id"`
+	AccountID      string          `json:"account_id"`
+	Name           string          `json:"name"`
+	State          string          `json:"state"`
+	Locked         bool            `json:"locked"`
+	ImageID        string          `json:"image_id"`
+	ServerType     ServerType      `json:"server_type"`
+	KeypairName    string          `json:"keypair_name"`
+	VpcID          string          `json:"vpc_id"`
+	SecurityGroups []SecurityGroup `json:"security_groups"`
+	Volumes        []ServerVolume  `json:"volumes"`
+	CreatedAt      string          `json:"created_at"`
+	ModifiedAt     string          `json:"modified_at"`
 }
 
 func (s *Server) validate() error {
@@ -105,12 +121,14 @@ func (s *Server) validate() error {
 	return nil
 }
 
-// OSVolumeID returns the server's OS default volume: the API lists the boot volume first.
-func (s *Server) OSVolumeID() string {
-	if len(s.Volumes) == 0 {
-		return ""
+// HasVolume reports whether the server's description lists volumeID.
+func (s *Server) HasVolume(volumeID string) bool {
+	for _, v := range s.Volumes {
+		if v.ID == volumeID {
+			return true
+		}
 	}
-	return s.Volumes[0].ID
+	return false
 }
 
 // CreateServer sends POST /v1/servers and returns the new server's id. The server is not ready
@@ -147,19 +165,17 @@ func (r *listServersResponse) validate() error {
 	return nil
 }
 
-// ListServers lists the servers, only those named name when name is not empty
-// (GET /v1/servers?name=<name>). The provider uses it to find a server whose create answer was lost.
+// ListServers lists every server, only those named name when name is not empty
+// (GET /v1/servers?name=<name>), following the marker pages to the end. The provider uses it to
+// find a server whose create answer was lost, and the data sources to look servers up.
 func (c *Client) ListServers(ctx context.Context, name string) ([]Server, error) {
-	var query url.Values
+	query := url.Values{}
 	if name != "" {
-		query = url.Values{"name": {name}}
+		query.Set("name", name)
 	}
-	var out listServersResponse
-	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "servers"}, query: query, idempotent: true, op: "server.list"}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return out.Servers, nil
+	return listAll(ctx, c, []string{"v1", "servers"}, query, "server.list",
+		func(r *listServersResponse) []Server { return r.Servers },
+		func(s Server) string { return s.ID })
 }
 
 // DeleteServer sends DELETE /v1/servers/{id}: 202 means accepted, not done.
@@ -199,7 +215,8 @@ func (r *serverVolumesResponse) validate() error {
 	return nil
 }
 
-// ListServerVolumes lists the volumes attached to a server, boot volume first.
+// ListServerVolumes lists the volumes attached to a server, in no documented order: OSDisk finds
+// the system disk among them.
 func (c *Client) ListServerVolumes(ctx context.Context, serverID string) ([]ServerVolumeAttachment, error) {
 	var out serverVolumesResponse
 	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "servers", serverID, "volumes"}, idempotent: true, op: "server.volumes"}, &out)
@@ -207,4 +224,29 @@ func (c *Client) ListServerVolumes(ctx context.Context, serverID string) ([]Serv
 		return nil, err
 	}
 	return out.Volumes, nil
+}
+
+// OS disk devices: the official provider takes the attachment on one of these as the server's
+// OS disk (virtio and SCSI buses).
+var osDiskDevices = []string{"/dev/vda", "/dev/sda"}
+
+// IsOSDiskDevice reports whether device is where a server's OS disk sits.
+func IsOSDiskDevice(device string) bool {
+	for _, d := range osDiskDevices {
+		if device == d {
+			return true
+		}
+	}
+	return false
+}
+
+// OSDisk returns the attachment of the server's OS disk among attachments (the answer of
+// ListServerVolumes), found by its device name, and whether there is one.
+func OSDisk(attachments []ServerVolumeAttachment) (ServerVolumeAttachment, bool) {
+	for _, a := range attachments {
+		if IsOSDiskDevice(a.Device) {
+			return a, true
+		}
+	}
+	return ServerVolumeAttachment{}, false
 }

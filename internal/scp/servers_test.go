@@ -30,14 +30,55 @@ func TestListServersFiltersByNameAndSignsTheQuery(t *testing.T) {
 	}
 }
 
-func TestListServersWithoutNameSendsNoQuery(t *testing.T) {
+func TestListServersWithoutNameSendsOnlyPaging(t *testing.T) {
 	c, rec := newTestClient(t, answer(200, `{"servers":[],"count":0}`))
 	servers, err := c.ListServers(context.Background(), "")
 	if err != nil || len(servers) != 0 {
 		t.Fatalf("servers %v, err %v", servers, err)
 	}
-	if q := rec.requests[0].URL.RawQuery; q != "" {
-		t.Fatalf("query %q, want none", q)
+	if q := rec.requests[0].URL.RawQuery; q != "limit=1000" {
+		t.Fatalf("query %q, want only the page size", q)
+	}
+}
+
+// volumePage answers one page of n volumes numbered from first.
+func volumePage(first, n int) func(http.ResponseWriter) {
+	var items []string
+	for i := first; i < first+n; i++ {
+		items = append(items, fmt.Sprintf(`{"id":"v-%03d","name":"data","state":"available","size":8}`, i))
+	}
+	return answer(200, `{"volumes":[`+strings.Join(items, ",")+`],"count":99}`)
+}
+
+func TestListVolumesFollowsMarkersToTheEnd(t *testing.T) {
+	defer func(old int) { pageSize = old }(pageSize)
+	pageSize = 20
+	c, rec := newTestClient(t, volumePage(0, 20), volumePage(20, 20), volumePage(40, 5))
+	volumes, err := c.ListVolumes(context.Background(), "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(volumes) != 45 || volumes[44].ID != "v-044" {
+		t.Fatalf("got %d volumes, want all 45", len(volumes))
+	}
+	wantQueries := []string{"limit=20&name=data", "limit=20&marker=v-019&name=data", "limit=20&marker=v-039&name=data"}
+	for i, want := range wantQueries {
+		if got := rec.requests[i].URL.RawQuery; got != want {
+			t.Errorf("page %d query %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestListStopsWhenTheEndpointIgnoresTheMarker(t *testing.T) {
+	defer func(old int) { pageSize = old }(pageSize)
+	pageSize = 20
+	c, rec := newTestClient(t, volumePage(0, 20), volumePage(0, 20), volumePage(0, 20))
+	volumes, err := c.ListVolumes(context.Background(), "")
+	if err != nil || len(volumes) != 20 {
+		t.Fatalf("got %d volumes, err %v; want the 20 distinct ones", len(volumes), err)
+	}
+	if len(rec.requests) != 2 {
+		t.Fatalf("%d requests, want 2: a repeated page ends the listing", len(rec.requests))
 	}
 }
 
@@ -67,7 +108,7 @@ func TestListVolumesFiltersByName(t *testing.T) {
 	if len(volumes) != 1 || volumes[0].ID != "v-1" || volumes[0].CreatedAt == "" {
 		t.Fatalf("volumes = %+v", volumes)
 	}
-	if got := rec.requests[0].URL.RequestURI(); got != "/v1/volumes?name=data" {
+	if got := rec.requests[0].URL.RequestURI(); got != "/v1/volumes?limit=1000&name=data" {
 		t.Fatalf("request %s", got)
 	}
 }

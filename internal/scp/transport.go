@@ -299,7 +299,7 @@ func decodeSuccess(req request, path string, status int, header http.Header, bod
 // maskCredentials replaces the access key (and, should an endpoint ever echo it, the secret key)
 // in the texts an error answer carries, so diagnostics and logs never show them whole.
 func (c *Client) maskCredentials(e *APIError) {
-	for _, field := range []*string{&e.Code, &e.Title, &e.Detail} {
+	for _, field := range []*string{&e.Detail} {
 		if c.creds.secretKey != "" {
 			*field = strings.ReplaceAll(*field, c.creds.secretKey, "(secret key)")
 		}
@@ -313,8 +313,7 @@ func (c *Client) maskCredentials(e *APIError) {
 type validator interface{ validate() error }
 
 func isBusyBody(body []byte) bool {
-	e := newAPIError("", "", http.StatusConflict, body)
-	return isBusyAnswer(e.Code, e.Detail)
+	return detailSaysBusy(newAPIError("", "", http.StatusConflict, body).Detail)
 }
 
 func retryableStatus(status int) bool {

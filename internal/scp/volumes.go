@@ -9,20 +9,24 @@ import (
 	"strings"
 )
 
-// Volume states are lower case in the API.
+// The volume states the sources attest. Every other state (creating, attaching, extending, ...:
+// their names are not documented) means "in progress"; any state that begins with "error" is a
+// failure (the documents name "error extending", "error restoring", ... without their spelling).
 const (
-	VolumeStateCreating  = "creating"
 	VolumeStateAvailable = "available"
-	VolumeStateAttaching = "attaching"
 	VolumeStateInUse     = "in-use"
-	VolumeStateDetaching = "detaching"
-	VolumeStateExtending = "extending"
-	VolumeStateDeleting  = "deleting"
 	VolumeStateError     = "error"
 )
 
-// IsVolumeErrorState reports the final failure states (error, error_deleting, error_extending, ...).
-func IsVolumeErrorState(state string) bool { return strings.HasPrefix(state, VolumeStateError) }
+// IsVolumeErrorState reports the final failure states (error, error_deleting, error extending, ...).
+func IsVolumeErrorState(state string) bool {
+	return strings.HasPrefix(strings.ToLower(state), VolumeStateError)
+}
+
+// IsVolumeFinalState reports the documented states in which nothing is in progress on a volume.
+func IsVolumeFinalState(state string) bool {
+	return state == VolumeStateAvailable || state == VolumeStateInUse || IsVolumeErrorState(state)
+}
 
 // VolumeServer is a server a volume is attached to, as listed by GET /v1/volumes/{id}.
 type VolumeServer struct {
@@ -31,7 +35,8 @@ type VolumeServer struct {
 	AttachedAt string `json:"attached_at"`
 }
 
-// Volume is the answer of GET /v1/volumes/{id}.
+// Volume is the answer of GET /v1/volumes/{id}: the members this provider reads. Tags are not part
+// of it; they live in Resource Manager (tags.go).
 type Volume struct {
 	ID            string         `json:"id"`
 	Name          string         `json:"name"`
@@ -43,7 +48,6 @@ type Volume struct {
 	MaxIOPS       int64          `json:"max_iops"`
 	MaxThroughput int64          `json:"max_throughput"`
 	Servers       []VolumeServer `json:"servers"`
-	Tags          []Tag          `json:"tags"`
 	CreatedAt     string         `json:"created_at"`
 }
 
@@ -107,34 +111,36 @@ func (r *listVolumesResponse) validate() error {
 	return nil
 }
 
-// ListVolumes lists the volumes, only those named name when name is not empty
-// (GET /v1/volumes?name=<name>). The provider uses it to find a volume whose create answer was lost.
+// ListVolumes lists every volume, only those named name when name is not empty
+// (GET /v1/volumes?name=<name>), following the marker pages to the end (the API pages at 20 when
+// not told otherwise). The provider uses it to find a volume whose create answer was lost.
 func (c *Client) ListVolumes(ctx context.Context, name string) ([]Volume, error) {
-	var query url.Values
+	query := url.Values{}
 	if name != "" {
-		query = url.Values{"name": {name}}
+		query.Set("name", name)
 	}
-	var out listVolumesResponse
-	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "volumes"}, query: query, idempotent: true, op: "volume.list"}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return out.Volumes, nil
+	return listAll(ctx, c, []string{"v1", "volumes"}, query, "volume.list",
+		func(r *listVolumesResponse) []Volume { return r.Volumes },
+		func(v Volume) string { return v.ID })
 }
 
-// RenameVolume changes a volume's name (synchronous).
+// RenameVolume changes a volume's name (PUT /v1/volumes/{id}, answered 200 with the volume).
 func (c *Client) RenameVolume(ctx context.Context, id, name string) error {
 	body := map[string]string{"name": name}
 	return c.do(ctx, request{method: http.MethodPut, segments: []string{"v1", "volumes", id}, body: body, idempotent: true, op: "volume.rename"}, nil)
 }
 
-// ExtendVolume grows a volume to size GiB (asynchronous; the state passes through extending).
+// ExtendVolume grows a volume to size GiB with PUT /v1/volumes/{id}/size (202: accepted; the
+// volume is done when it shows the new size in a final state). SCP only grows volumes.
 func (c *Client) ExtendVolume(ctx context.Context, id string, size int64) error {
 	body := map[string]int64{"size": size}
-	return c.do(ctx, request{method: http.MethodPost, segments: []string{"v1", "volumes", id, "extend"}, body: body, idempotent: true, op: "volume.extend"}, nil)
+	return c.do(ctx, request{method: http.MethodPut, segments: []string{"v1", "volumes", id, "size"}, body: body, idempotent: true, op: "volume.extend"}, nil)
 }
 
-// DeleteVolume sends DELETE /v1/volumes/{id}: 202 means accepted, not done.
+// DeleteVolume sends DELETE /v1/volumes/{id}?cascade=true: 202 means accepted, not done. cascade
+// is sent although true is the documented default, so the volume's snapshots go with it whatever
+// the default becomes; the resource's documentation says so.
 func (c *Client) DeleteVolume(ctx context.Context, id string) error {
-	return c.do(ctx, request{method: http.MethodDelete, segments: []string{"v1", "volumes", id}, idempotent: true, op: "volume.delete"}, nil)
+	query := url.Values{"cascade": {"true"}}
+	return c.do(ctx, request{method: http.MethodDelete, segments: []string{"v1", "volumes", id}, query: query, idempotent: true, op: "volume.delete"}, nil)
 }
