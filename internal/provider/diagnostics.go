@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
 
@@ -32,23 +31,39 @@ func addError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, errorDetail(err))
 }
 
-// serverDeleteConflictDetail explains a 409 answer to DELETE /v1/servers/{id} with the documented reasons.
-func serverDeleteConflictDetail(serverID string, err error) string {
+// serverDeleteConflictDetail explains a 409 answer to DELETE /v1/servers/{id} with the documented
+// reasons. No source documents how SCP tells them apart in the answer, so the API's own detail is
+// shown, and the lock, which the server's description does report, is named when it is set.
+func serverDeleteConflictDetail(serverID string, err error, locked bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "SCP refused to delete server %s: %v\n\n", serverID, err)
-	switch scp.Code(err) {
-	case "SERVER_LOCKED":
+	if locked {
 		b.WriteString("The server's lock is set. Set lock = false on the resource and apply, then destroy it.")
-	case "FILE_STORAGE_CONNECTED":
-		b.WriteString("File Storage is connected to the server. Disconnect it first.")
-	case "LB_SERVER_GROUP_CONNECTED":
-		b.WriteString("The server is a member of a Load Balancer server group. Remove it from the group first.")
-	case "BACKUP_CONNECTED":
-		b.WriteString("A backup is connected to the server. Remove the backup policy first.")
-	default:
+	} else {
 		b.WriteString("SCP refuses to delete a server while: its lock is set; File Storage is connected; " +
 			"it belongs to a Load Balancer server group; or a backup is connected. Resolve the one that applies and run destroy again.")
 	}
 	b.WriteString(" Nothing was deleted; the server stays in the Terraform state.")
+	return b.String()
+}
+
+// volumeDeleteConflictDetail explains a 409 answer to DELETE /v1/volumes/{id}. The volume's own
+// description says whether it is attached; the other documented reasons cannot be read, so they
+// are listed.
+func volumeDeleteConflictDetail(ctx context.Context, d *providerData, volumeID string, err error) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "SCP refused to delete volume %s: %v\n\n", volumeID, err)
+	if volume, readErr := d.client.GetVolume(ctx, volumeID); readErr == nil && len(volume.Servers) > 0 {
+		servers := make([]string, 0, len(volume.Servers))
+		for _, s := range volume.Servers {
+			servers = append(servers, s.ID)
+		}
+		fmt.Fprintf(&b, "It is attached to server %s. Detach it first: remove its scp_volume_attachment "+
+			"(or destroy the server it is attached to), then destroy the volume.", strings.Join(servers, ", "))
+	} else {
+		b.WriteString("SCP refuses to delete a volume that is attached to a server, is a server's OS default volume, " +
+			"is linked to a custom image, or is in a state other than available or error. Resolve the one that applies and run destroy again.")
+	}
+	b.WriteString(" Nothing was deleted; the volume stays in the Terraform state.")
 	return b.String()
 }

@@ -58,7 +58,6 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 		"keypair_name":   !m.KeypairName.Equal(prior.KeypairName),
 		"boot_volume":    prior.BootVolume != nil && (m.BootVolume == nil || *m.BootVolume != *prior.BootVolume),
 		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
-		"tags":            !prior.Tags.IsNull() && !m.Tags.Equal(prior.Tags),
 		"user_data":       !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
 		"server_group_id": !prior.ServerGroupID.IsNull() && !m.ServerGroupID.Equal(prior.ServerGroupID),
 		"networks":        prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
@@ -67,7 +66,7 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 		"file_storage_ids": prior.FileStorageIDs != nil && fmt.Sprint(m.FileStorageIDs) != fmt.Sprint(prior.FileStorageIDs),
 	}
 	for _, name := range []string{"name", "image_id", "server_type_id", "keypair_name", "boot_volume", "networks",
-		"security_group_ids", "tags", "user_data", "server_group_id", "file_storage_ids"} {
+		"security_group_ids", "user_data", "server_group_id", "file_storage_ids"} {
 		if always[name] {
 			changed = append(changed, name)
 		}
@@ -84,7 +83,7 @@ func (m *virtualServerModel) createRequest(ctx context.Context) (scp.CreateServe
 		ServerTypeID:  m.ServerTypeID.ValueString(),
 		KeypairName:   m.KeypairName.ValueString(),
 		Lock:          m.Lock.ValueBool(),
-		UserData:      m.UserData.ValueString(),
+		UserData:      encodeUserData(m.UserData),
 		ServerGroupID: m.ServerGroupID.ValueString(),
 		Volumes: []scp.ServerVolumeSpec{{
 			BootIndex:           0,
@@ -108,8 +107,9 @@ func (m *virtualServerModel) createRequest(ctx context.Context) (scp.CreateServe
 	return body, diags
 }
 
-// applyServer copies what the API reports into the model.
-func (m *virtualServerModel) applyServer(s *scp.Server) {
+// applyServer copies what the API reports into the model. osVolumeID is the server's OS disk as
+// its volume attachments show it (see providerData.osDisk); tags are read apart, from Resource Manager.
+func (m *virtualServerModel) applyServer(s *scp.Server, osVolumeID string) {
 	m.ID = types.StringValue(s.ID)
 	m.Name = types.StringValue(s.Name)
 	m.ImageID = types.StringValue(s.ImageID)
@@ -121,13 +121,16 @@ func (m *virtualServerModel) applyServer(s *scp.Server) {
 	m.State = types.StringValue(s.State)
 	m.VpcID = types.StringValue(s.VpcID)
 	m.CreatedAt = types.StringValue(s.CreatedAt)
-	// The OS volume never changes; keep the one recorded at creation while the server still lists it.
-	if !m.OSVolumeID.IsNull() && !m.OSVolumeID.IsUnknown() && serverHasVolume(s, m.OSVolumeID.ValueString()) {
-		// unchanged
-	} else {
-		m.OSVolumeID = optionalString(s.OSVolumeID())
+	m.OSVolumeID = optionalString(osVolumeID)
+}
+
+// knownOSVolume is the OS volume recorded earlier, while the server still lists it: which volume is
+// a server's OS disk never changes, so it need not be looked up again.
+func (m *virtualServerModel) knownOSVolume(s *scp.Server) string {
+	if m.OSVolumeID.IsNull() || m.OSVolumeID.IsUnknown() || !s.HasVolume(m.OSVolumeID.ValueString()) {
+		return ""
 	}
-	m.Tags = tagsToMap(s.Tags, m.Tags)
+	return m.OSVolumeID.ValueString()
 }
 
 // setComputedNull gives every computed attribute a known value, for the state written before the wait.
@@ -136,13 +139,4 @@ func (m *virtualServerModel) setComputedNull() {
 	m.OSVolumeID = types.StringNull()
 	m.VpcID = types.StringNull()
 	m.CreatedAt = types.StringNull()
-}
-
-func serverHasVolume(s *scp.Server, volumeID string) bool {
-	for _, v := range s.Volumes {
-		if v.ID == volumeID {
-			return true
-		}
-	}
-	return false
 }

@@ -77,14 +77,16 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"keypair_name": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Key pair injected at boot. Changing it replaces the server.",
+				Required: true, MarkdownDescription: "Key pair injected at boot (SCP requires one). Changing it replaces the server.",
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"networks": schema.ListNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Network interfaces, in order. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. Create-only.",
-				PlanModifiers:       []planmodifier.List{replaceUnlessImported()},
+				Required: true,
+				MarkdownDescription: "Network interfaces, in order, at least one. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. " +
+					"Create-only. (API 1.0 requires networks; for 1.3 no source says, so the provider always sends them.)",
+				PlanModifiers: []planmodifier.List{replaceUnlessImported()},
+				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"subnet_id":    schema.StringAttribute{Optional: true, MarkdownDescription: "Subnet to attach to."},
 					"port_id":      schema.StringAttribute{Optional: true, MarkdownDescription: "Existing port to use."},
@@ -121,14 +123,12 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				MarkdownDescription: "Protect the server from deletion. Changed in place (lock/unlock). While it is `true`, " +
 					"a plan that would destroy or replace the server fails.",
 			},
-			"tags": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Tags. Changing them replaces the server (the API sets tags at creation).",
-				PlanModifiers:       []planmodifier.Map{replaceUnlessImported()},
-			},
+			"tags": tagsAttribute("server"),
 			"user_data": schema.StringAttribute{
-				Optional: true, Sensitive: true, MarkdownDescription: "Cloud-init user data. Create-only.",
-				PlanModifiers: createOnly,
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "User data (a cloud-init script) as text; the provider base64-encodes it, as SCP takes it. Create-only.",
+				PlanModifiers:       createOnly,
+				Validators:          []validator.String{userDataSize{}},
 			},
 			"server_group_id": schema.StringAttribute{
 				Optional: true, MarkdownDescription: "Server group (placement). Create-only.",
@@ -169,6 +169,7 @@ func (r *virtualServerResource) Configure(_ context.Context, req resource.Config
 // ModifyPlan enforces the lock rule at plan time, on destroy plans as well as replacements, so a
 // locked server is never half-way through a run when SCP refuses it.
 func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -241,7 +242,12 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 		addError(&resp.Diagnostics, "Server did not become ACTIVE", err)
 		return
 	}
-	plan.applyServer(server)
+	osVolumeID, err := r.data.osVolumeID(ctx, server, "")
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the new server's volumes", err)
+		return
+	}
+	plan.applyServer(server, osVolumeID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -264,10 +270,19 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		addError(&resp.Diagnostics, "Cannot read the server", err)
 		return
 	}
-	state.applyServer(server)
+	osVolumeID, err := r.data.osVolumeID(ctx, server, state.knownOSVolume(server))
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the server's volumes", err)
+		return
+	}
+	state.applyServer(server, osVolumeID)
+	if state.Tags, err = r.data.readTags(ctx, scp.ResourceTypeServer, server.ID, state.Tags); err != nil {
+		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
+		return
+	}
 	if state.BootVolume == nil {
 		// After an import the boot volume's settings are unknown; one extra read fills them.
-		resp.Diagnostics.Append(r.readBootVolume(ctx, &state, server)...)
+		resp.Diagnostics.Append(r.readBootVolume(ctx, &state, server.ID, osVolumeID)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -289,6 +304,10 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 	defer cancel()
 
 	id := state.ID.ValueString()
+	if err := r.data.updateTags(ctx, scp.ResourceTypeServer, id, plan.Tags, state.Tags); err != nil {
+		addError(&resp.Diagnostics, "Cannot change the server's tags", err)
+		return
+	}
 	// Everything else in an update is either replaced (not here) or adopted into the state after an import.
 	server := (*scp.Server)(nil)
 	if want := plan.Lock.ValueBool(); want != state.Lock.ValueBool() {
@@ -314,7 +333,12 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 	}
-	plan.applyServer(server)
+	osVolumeID, err := r.data.osVolumeID(ctx, server, state.knownOSVolume(server))
+	if err != nil {
+		addError(&resp.Diagnostics, "Cannot read the server's volumes after the update", err)
+		return
+	}
+	plan.applyServer(server, osVolumeID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -340,7 +364,11 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 		tflog.Info(ctx, "server was already gone", map[string]any{"id": id})
 		return
 	case scp.IsConflict(err):
-		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(id, err))
+		locked := false
+		if server, readErr := r.data.client.GetServer(ctx, id); readErr == nil {
+			locked = server.Locked
+		}
+		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(id, err, locked))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the server", err)
@@ -361,13 +389,18 @@ func (r *virtualServerResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// readBootVolume fills boot_volume from the OS default volume, for imported servers.
-func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtualServerModel, server *scp.Server) (diags diag.Diagnostics) {
-	osID := server.OSVolumeID()
-	if osID == "" {
+// readBootVolume fills boot_volume from the OS disk, for imported servers.
+func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtualServerModel, serverID, osVolumeID string) (diags diag.Diagnostics) {
+	if osVolumeID == "" {
 		return nil
 	}
-	volume, err := r.data.client.GetVolume(ctx, osID)
+	attachments, err := r.data.client.ListServerVolumes(ctx, serverID)
+	if err != nil {
+		diags.AddError("Cannot read the server's volumes", errorDetail(err))
+		return diags
+	}
+	osDisk, _ := scp.OSDisk(attachments)
+	volume, err := r.data.client.GetVolume(ctx, osVolumeID)
 	if err != nil {
 		diags.AddError("Cannot read the server's OS volume", errorDetail(err))
 		return diags
@@ -375,7 +408,7 @@ func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtu
 	state.BootVolume = &bootVolumeModel{
 		Size:                types.Int64Value(volume.Size),
 		Type:                types.StringValue(volume.VolumeType),
-		DeleteOnTermination: types.BoolValue(server.Volumes[0].DeleteOnTermination),
+		DeleteOnTermination: types.BoolValue(osDisk.DeleteOnTermination),
 	}
 	return diags
 }

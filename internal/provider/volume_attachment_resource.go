@@ -145,8 +145,8 @@ func osDiskReason(m volumeAttachmentModel) string {
 	switch {
 	case m.OSVolume.ValueBool():
 		return "it is the server's OS default volume"
-	case strings.EqualFold(m.Device.ValueString(), "/dev/sda"):
-		return "it is attached as /dev/sda, the system disk"
+	case scp.IsOSDiskDevice(strings.ToLower(m.Device.ValueString())):
+		return fmt.Sprintf("it is attached as %s, the system disk", strings.ToLower(m.Device.ValueString()))
 	}
 	return ""
 }
@@ -264,7 +264,8 @@ func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volu
 		return adoptNone, nil
 	}
 	s, ok := volume.AttachedTo(serverID)
-	if !ok && volume.State == scp.VolumeStateAttaching {
+	// A volume in no documented final state has an operation under way: possibly this attach.
+	if !ok && !scp.IsVolumeFinalState(volume.State) {
 		if ctx.Err() != nil {
 			return adoptPending, ctx.Err()
 		}
@@ -280,7 +281,7 @@ func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volu
 	if !ok {
 		return adoptNone, nil
 	}
-	osVolume, err := r.isOSVolume(lookupCtx, serverID, volumeID)
+	osVolume, _, err := r.data.isOSVolume(lookupCtx, serverID, volumeID)
 	if err != nil {
 		if ambiguous {
 			return adoptUnknown, err
@@ -296,11 +297,10 @@ func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volu
 }
 
 func attachErrorDetail(volumeID, serverID string, err error) string {
-	switch scp.Code(err) {
-	case "OS_VOLUME":
-		return fmt.Sprintf("Volume %s is the OS default volume of another server; SCP never moves an OS volume to another server. %v", volumeID, err)
-	case "VOLUME_LIMIT":
-		return fmt.Sprintf("Server %s already has the most volumes SCP allows (26). %v", serverID, err)
+	if scp.IsConflict(err) {
+		return fmt.Sprintf("SCP refused to attach volume %s to server %s: %v\n\nA volume that is attached elsewhere "+
+			"(or is another server's OS volume) cannot be attached here, and a server takes one volume operation at a time. "+
+			"Nothing was attached.", volumeID, serverID, err)
 	}
 	if scp.IsNotFound(err) {
 		return fmt.Sprintf("The volume %s or the server %s does not exist. %v", volumeID, serverID, err)
@@ -343,18 +343,13 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	if state.OSVolume.IsNull() || state.OSVolume.IsUnknown() || state.DeleteOnTermination.IsNull() {
 		// Imported: what the server says about the volume is not known yet. Later reads keep it,
 		// because which volume is a server's OS volume never changes.
-		server, err := r.data.client.GetServer(ctx, serverID)
+		osVolume, deleteOnTermination, err := r.data.isOSVolume(ctx, serverID, volumeID)
 		if err != nil {
 			addError(&resp.Diagnostics, "Cannot read the server of the volume attachment", err)
 			return
 		}
-		state.OSVolume = types.BoolValue(server.OSVolumeID() == volumeID)
-		state.DeleteOnTermination = types.BoolValue(false)
-		for _, v := range server.Volumes {
-			if v.ID == volumeID {
-				state.DeleteOnTermination = types.BoolValue(v.DeleteOnTermination)
-			}
-		}
+		state.OSVolume = types.BoolValue(osVolume)
+		state.DeleteOnTermination = types.BoolValue(deleteOnTermination)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -437,13 +432,4 @@ func (r *volumeAttachmentResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), attachmentID(serverID, volumeID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), serverID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("volume_id"), volumeID)...)
-}
-
-// isOSVolume asks the server whether volumeID is its OS default volume.
-func (r *volumeAttachmentResource) isOSVolume(ctx context.Context, serverID, volumeID string) (bool, error) {
-	server, err := r.data.client.GetServer(ctx, serverID)
-	if err != nil {
-		return false, err
-	}
-	return server.OSVolumeID() == volumeID, nil
 }

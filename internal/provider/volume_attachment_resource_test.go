@@ -373,6 +373,7 @@ func TestOSDiskReason(t *testing.T) {
 		{types.BoolValue(true), "/dev/vda", "OS default volume"},
 		{types.BoolNull(), "/dev/sda", "/dev/sda"},
 		{types.BoolValue(false), "/dev/SDA", "/dev/sda"},
+		{types.BoolNull(), "/dev/vda", "/dev/vda"},
 		{types.BoolValue(false), "/dev/vdb", ""},
 		{types.BoolUnknown(), "/dev/sdb", ""},
 	}

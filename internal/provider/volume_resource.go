@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -27,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*volumeResource)(nil)
 	_ resource.ResourceWithImportState = (*volumeResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*volumeResource)(nil)
 )
 
 const (
@@ -97,11 +97,7 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Validators:    []validator.Int64{int64validator.AtLeast(1)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
-			"tags": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Tags. Changing them replaces the volume (the API sets tags at creation).",
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-			},
+			"tags": tagsAttribute("volume"),
 			"state": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Volume state (`available`, `in-use`, ...).",
 			},
@@ -114,6 +110,11 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// ModifyPlan refuses tags that this configuration could not read back, before anything is created.
+func (r *volumeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
 }
 
 func (r *volumeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -188,6 +189,10 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	state.applyVolume(volume)
+	if state.Tags, err = r.data.readTags(ctx, scp.ResourceTypeVolume, volume.ID, state.Tags); err != nil {
+		addError(&resp.Diagnostics, "Cannot read the volume's tags", err)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -208,6 +213,10 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
+	if err := r.data.updateTags(ctx, scp.ResourceTypeVolume, id, plan.Tags, state.Tags); err != nil {
+		addError(&resp.Diagnostics, "Cannot change the volume's tags", err)
+		return
+	}
 	if !plan.Name.Equal(state.Name) {
 		if err := r.data.client.RenameVolume(ctx, id, plan.Name.ValueString()); err != nil {
 			addError(&resp.Diagnostics, "Cannot rename the volume", err)
@@ -222,7 +231,7 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		var err error
 		volume, err = r.data.waitVolume(ctx, kindVolumeExtend, id, func(v *scp.Volume) bool {
-			return v.Size >= size && v.State != scp.VolumeStateExtending
+			return v.Size >= size && scp.IsVolumeFinalState(v.State) && !scp.IsVolumeErrorState(v.State)
 		})
 		if err != nil {
 			addError(&resp.Diagnostics, "Volume extension did not finish", err)
@@ -261,11 +270,8 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	switch {
 	case scp.IsNotFound(err):
 		return
-	case scp.Code(err) == "VOLUME_IN_USE" || scp.IsConflict(err) && strings.Contains(strings.ToLower(err.Error()), "attach"):
-		resp.Diagnostics.AddError("Cannot delete an attached volume",
-			fmt.Sprintf("SCP refused to delete volume %s because it is attached: %v\n\n"+
-				"Detach it first: remove its scp_volume_attachment (or destroy the server it is attached to), then destroy the volume. "+
-				"Nothing was deleted.", id, err))
+	case scp.IsConflict(err):
+		resp.Diagnostics.AddError("Cannot delete the volume", volumeDeleteConflictDetail(ctx, r.data, id, err))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the volume", err)
@@ -295,7 +301,6 @@ func (m *volumeModel) applyVolume(v *scp.Volume) {
 	}
 	m.MaxIOPS = optionalInt64(v.MaxIOPS)
 	m.MaxThroughput = optionalInt64(v.MaxThroughput)
-	m.Tags = tagsToMap(v.Tags, m.Tags)
 	m.State = types.StringValue(v.State)
 	m.Bootable = types.BoolValue(v.Bootable)
 	m.Multiattach = types.BoolValue(v.Multiattach)

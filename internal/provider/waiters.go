@@ -175,8 +175,9 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 		}
 		// A volume that settles (available, or in use elsewhere) without listing the server is
 		// not going to: the attach was undone, or the server deleted, while it ran.
-		if listed || (volume.State != scp.VolumeStateAvailable && volume.State != scp.VolumeStateInUse) {
-			sawAttaching, settled = sawAttaching || volume.State == scp.VolumeStateAttaching, 0
+		// Any state that is not a documented final one means an operation is under way.
+		if inProgress := !scp.IsVolumeFinalState(volume.State); listed || inProgress {
+			sawAttaching, settled = sawAttaching || inProgress, 0
 			return false, nil
 		}
 		settled++

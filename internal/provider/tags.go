@@ -1,0 +1,83 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
+)
+
+// Tags are sent in the create body and afterwards read and changed through SCP Resource Manager,
+// because the server and volume bodies do not carry them. A tag change is an in-place update.
+
+func tagsAttribute(object string) schema.MapAttribute {
+	return schema.MapAttribute{
+		Optional: true, ElementType: types.StringType,
+		MarkdownDescription: fmt.Sprintf("Tags of the %s. Set at creation, then read and changed in place through SCP Resource Manager "+
+			"(its endpoint comes from the endpoint catalog of `auth_url`, or from `resource_manager_endpoint`; tags also need `account_id` and the region).", object),
+	}
+}
+
+// tagsUnavailable says why tags cannot be used with this configuration, or nil when they can.
+func (d *providerData) tagsUnavailable() error {
+	if !d.client.HasResourceManager() {
+		return scp.ErrNoResourceManager
+	}
+	if d.client.AccountID() == "" || d.client.Region() == "" || d.client.Environment() == "" {
+		return scp.ErrTagScopeUnknown
+	}
+	return nil
+}
+
+// checkTagsUsable refuses at plan time a configuration with tags that the provider could not
+// read back, before anything is created.
+func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
+	if d == nil || plan.Raw.IsNull() {
+		return
+	}
+	var tags types.Map
+	diags.Append(plan.GetAttribute(ctx, path.Root("tags"), &tags)...)
+	if tags.IsNull() || tags.IsUnknown() || len(tags.Elements()) == 0 {
+		return
+	}
+	if err := d.tagsUnavailable(); err != nil {
+		diags.AddAttributeError(path.Root("tags"), "Tags cannot be managed with this provider configuration",
+			err.Error()+". Nothing was sent to the API.")
+	}
+}
+
+// readTags returns the object's tags as Resource Manager has them. Without Resource Manager, tags
+// the state does not manage stay unmanaged, and tags it does manage are an error: the provider
+// would otherwise report them unchanged without knowing.
+func (d *providerData) readTags(ctx context.Context, resourceType, id string, prior types.Map) (types.Map, error) {
+	if unavailable := d.tagsUnavailable(); unavailable != nil {
+		if prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) == 0 {
+			return prior, nil
+		}
+		return prior, unavailable
+	}
+	tags, err := d.client.Tags(ctx, resourceType, id)
+	if err != nil {
+		return prior, err
+	}
+	return tagsToMap(tags, prior), nil
+}
+
+// updateTags sets the object's whole tag set to planned, when it differs from prior.
+func (d *providerData) updateTags(ctx context.Context, resourceType, id string, planned, prior types.Map) error {
+	if planned.Equal(prior) {
+		return nil
+	}
+	tags, diags := tagsFromMap(ctx, planned)
+	if diags.HasError() {
+		return errors.New("the tags are not a map of strings")
+	}
+	return d.client.SetTags(ctx, resourceType, id, tags)
+}
