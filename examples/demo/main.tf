@@ -14,6 +14,11 @@ resource "scp_virtual_server" "demo" {
   name           = "demo-web-1"
   image_id       = "ubuntu-22.04"
   server_type_id = "s1v2m4"
+  keypair_name   = "demo-key"
+
+  networks = [
+    { subnet_id = "demo-subnet" },
+  ]
 
   boot_volume = {
     size = 16
@@ -24,16 +29,18 @@ resource "scp_virtual_server" "demo" {
   }
 }
 
+# for_each, not count: each volume and attachment is keyed by name, so removing one of them
+# later detaches only that one (with count, every attachment after it would shift and be replaced).
 resource "scp_volume" "data" {
-  count = 2
-  name  = "demo-data-${count.index}"
-  size  = 8
+  for_each = toset(["logs", "db"])
+  name     = "demo-data-${each.key}"
+  size     = 8
 }
 
 resource "scp_volume_attachment" "data" {
-  count     = 2
+  for_each  = scp_volume.data
   server_id = scp_virtual_server.demo.id
-  volume_id = scp_volume.data[count.index].id
+  volume_id = each.value.id
 }
 
 output "server_id" {
@@ -45,5 +52,5 @@ output "os_volume_id" {
 }
 
 output "devices" {
-  value = scp_volume_attachment.data[*].device
+  value = { for name, a in scp_volume_attachment.data : name => a.device }
 }

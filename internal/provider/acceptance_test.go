@@ -50,7 +50,16 @@ type accTarget struct {
 	providerHCL  string
 	imageID      string
 	serverTypeID string
+	keypairName  string
+	subnetID     string
 	client       *scp.Client
+}
+
+// serverBase is the HCL of the arguments every test server needs: where it boots from, its type,
+// its key pair and its network.
+func (a *accTarget) serverBase() string {
+	return fmt.Sprintf("  image_id       = %q\n  server_type_id = %q\n  keypair_name   = %q\n  networks       = [{ subnet_id = %q }]",
+		a.imageID, a.serverTypeID, a.keypairName, a.subnetID)
 }
 
 // useRealEndpoint reports whether the environment asks for a real SCP endpoint.
@@ -75,6 +84,8 @@ func newAccTarget(t *testing.T, cfg emulator.Config) *accTarget {
 			providerHCL:  `provider "scp" {}`,
 			imageID:      requireEnv(t, "SCP_ACC_IMAGE_ID"),
 			serverTypeID: requireEnv(t, "SCP_ACC_SERVER_TYPE_ID"),
+			keypairName:  requireEnv(t, "SCP_ACC_KEYPAIR_NAME"),
+			subnetID:     requireEnv(t, "SCP_ACC_SUBNET_ID"),
 			client:       client,
 		}
 	}
@@ -97,6 +108,8 @@ func newAccTarget(t *testing.T, cfg emulator.Config) *accTarget {
 			emu.URL(), cred.AccessKey, cred.SecretKey),
 		imageID:      "ubuntu-22.04",
 		serverTypeID: "s1v2m4",
+		keypairName:  "acc-key",
+		subnetID:     "acc-subnet",
 		client:       client,
 	}
 }

@@ -267,15 +267,14 @@ func (a *accTarget) faultConfig(name string, l faultLayout, timeout string) stri
 		fmt.Fprintf(&b, `
 resource "scp_virtual_server" "test" {
   name           = %q
-  image_id       = %q
-  server_type_id = %q
+%s
   boot_volume    = { size = 16 }
   timeouts {
-    create = %[4]q
-    delete = %[4]q
+    create = %[3]q
+    delete = %[3]q
   }
 }
-`, name, a.imageID, a.serverTypeID, timeout)
+`, name, a.serverBase(), timeout)
 	}
 	if l.volume {
 		fmt.Fprintf(&b, `

@@ -18,12 +18,11 @@ func (a *accTarget) osAttachmentConfig(name string, lock, withAttachment, skipDe
 	body := fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
   name           = %q
-  image_id       = %q
-  server_type_id = %q
+%s
   lock           = %t
   boot_volume    = { size = 16 }
 }
-`, name, a.imageID, a.serverTypeID, lock)
+`, name, a.serverBase(), lock)
 	if withAttachment {
 		body += fmt.Sprintf(`
 resource "scp_volume_attachment" "os" {

@@ -82,7 +82,7 @@ func TestAccFaultSecretsNeverLogged(t *testing.T) {
 	acc := &accTarget{
 		emu:         emu,
 		providerHCL: fmt.Sprintf("provider \"scp\" {\n  endpoint = %q\n}\n", srv.URL),
-		imageID:     "ubuntu-22.04", serverTypeID: "s1v2m4",
+		imageID:     "ubuntu-22.04", serverTypeID: "s1v2m4", keypairName: "acc-key", subnetID: "acc-subnet",
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -20,8 +20,7 @@ func (a *accTarget) serverConfig(name string, lock bool, extra string) string {
 	return a.config(fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
   name           = %q
-  image_id       = %q
-  server_type_id = %q
+%s
   lock           = %t
 
   boot_volume = {
@@ -33,7 +32,7 @@ resource "scp_virtual_server" "test" {
   }
 %s
 }
-`, name, a.imageID, a.serverTypeID, lock, extra))
+`, name, a.serverBase(), lock, extra))
 }
 
 // checkServersGone asks the API that every server in the final state answers 404.
@@ -235,6 +234,8 @@ resource "scp_virtual_server" "test" {
   name           = "x"
   image_id       = "i"
   server_type_id = "t"
+  keypair_name   = "k"
+  networks       = [{ subnet_id = "n" }]
   boot_volume    = { size = 16 }
 }
 `
@@ -255,7 +256,7 @@ resource "scp_virtual_server" "test" {
 				ExpectError: regexp.MustCompile(`has no scheme`),
 			},
 			{
-				Config:      acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = "bad/name!"` + "\n" + `image_id = "i"` + "\n" + `server_type_id = "t"` + "\n" + `boot_volume = { size = 10 }` + "\n}"),
+				Config:      acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = "bad/name!"` + "\n" + `image_id = "i"` + "\n" + `server_type_id = "t"` + "\n" + `keypair_name = "k"` + "\n" + `networks = [{ subnet_id = "n" }]` + "\n" + `boot_volume = { size = 10 }` + "\n}"),
 				ExpectError: regexp.MustCompile(`(?s)(may contain only letters.*multiples of 8|multiples of 8.*may contain only letters)`),
 			},
 			// Everything above and below up to the 401 is refused at validate or plan time: the
@@ -279,7 +280,7 @@ resource "scp_virtual_server" "test" {
 				// Empty strings where an id or a name is required.
 				PreConfig: requireNoRequests,
 				Config: acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = ""` + "\n" + `image_id = ""` + "\n" +
-					`server_type_id = ""` + "\n" + `boot_volume = { size = 16 }` + "\n}"),
+					`server_type_id = ""` + "\n" + `keypair_name = "k"` + "\n" + `networks = [{ subnet_id = "n" }]` + "\n" + `boot_volume = { size = 16 }` + "\n}"),
 				ExpectError: regexp.MustCompile(`(?s)(image_id\s+string\s+length\s+must\s+be\s+at\s+least\s+1.*|name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+255.*){2}`),
 			},
 			{

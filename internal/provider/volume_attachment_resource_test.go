@@ -21,11 +21,10 @@ func (a *accTarget) attachmentsConfig(attached []string, detached []string) stri
 	b.WriteString(fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
   name           = "acc-attach"
-  image_id       = %q
-  server_type_id = %q
+%s
   boot_volume    = { size = 16 }
 }
-`, a.imageID, a.serverTypeID))
+`, a.serverBase()))
 	for _, name := range append(append([]string{}, attached...), detached...) {
 		b.WriteString(fmt.Sprintf(`
 resource "scp_volume" %[1]q {

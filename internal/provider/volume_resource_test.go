@@ -112,11 +112,10 @@ func TestAccVolume_deleteWhileAttachedIsRefused(t *testing.T) {
 	server := fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
   name           = "acc-vol-in-use"
-  image_id       = %q
-  server_type_id = %q
+%s
   boot_volume    = { size = 16 }
 }
-`, acc.imageID, acc.serverTypeID)
+`, acc.serverBase())
 	volume := `
 resource "scp_volume" "test" {
   name = "acc-in-use"
