@@ -1,0 +1,225 @@
+package openstack
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// The vm_states in which Nova attaches and detaches (check_instance_state of
+// attach_volume and detach_volume). The api-doc names ACTIVE, PAUSED, STOPPED,
+// RESIZED and SOFT_DELETED for the detach; Nova adds the shelved states.
+var attachDetachStates = []string{vmActive, vmPaused, vmStopped, vmResized, vmSoftDeleted, vmShelved, vmShelvedOffloaded}
+
+// attachmentJSON is the volumeAttachment gophercloud's volumeattach parses: the id
+// is the volume id. From 2.70 it carries tag, from 2.79 delete_on_termination, and
+// from 2.89 attachment_id and bdm_uuid instead of id, as in Nova.
+func attachmentJSON(s *server, b *bdm, mv microversion) map[string]any {
+	out := map[string]any{"id": b.volumeID, "serverId": s.id, "volumeId": b.volumeID, "device": b.device}
+	if mv.atLeast(2, 70) {
+		out["tag"] = nil
+	}
+	if mv.atLeast(2, 79) {
+		out["delete_on_termination"] = b.deleteOnTermination
+	}
+	if mv.atLeast(2, 89) {
+		delete(out, "id")
+		out["attachment_id"], out["bdm_uuid"] = b.attachmentID, b.id
+	}
+	return out
+}
+
+func (e *Emulator) listAttachments(c *call) (*response, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, apiErr := e.lookupServer(c.p.serverID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	out := make([]map[string]any, 0, len(s.bdms))
+	for _, b := range s.bdms {
+		out = append(out, attachmentJSON(s, b, c.micro))
+	}
+	return reply(http.StatusOK, map[string]any{"volumeAttachments": out})
+}
+
+func (e *Emulator) getAttachment(c *call) (*response, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, b, apiErr := e.lookupAttachment(c.p.serverID, c.p.volumeID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	return reply(http.StatusOK, map[string]any{"volumeAttachment": attachmentJSON(s, b, c.micro)})
+}
+
+// lookupAttachment: 404 for an unknown server or a volume it does not map. Call
+// with e.mu held.
+func (e *Emulator) lookupAttachment(serverID, volumeID string) (*server, *bdm, *apiError) {
+	s, apiErr := e.lookupServer(serverID)
+	if apiErr != nil {
+		return nil, nil, apiErr
+	}
+	b := s.findBDM(volumeID)
+	if b == nil {
+		return nil, nil, notFound("Volume %s is not attached to the instance %s", volumeID, serverID)
+	}
+	return s, b, nil
+}
+
+// createAttachment answers POST os-volume_attachments with 200 and the attachment at
+// once (Nova creates the mapping before the attach runs); Cinder shows the volume
+// attaching, then in-use after the attach latency.
+func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
+	var req struct {
+		VolumeAttachment *struct {
+			VolumeID            string `json:"volumeId"`
+			Device              string `json:"device"`
+			DeleteOnTermination bool   `json:"delete_on_termination"`
+		} `json:"volumeAttachment"`
+	}
+	if err := decodeJSON(c.body, &req); err != nil {
+		return nil, err
+	}
+	if req.VolumeAttachment == nil || req.VolumeAttachment.VolumeID == "" {
+		return nil, badRequest("Invalid input for field/attribute volumeAttachment. 'volumeId' is a required property")
+	}
+	ra := req.VolumeAttachment
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, apiErr := e.lookupServer(c.p.serverID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	v, ok := e.volumes[ra.VolumeID]
+	if !ok {
+		return nil, notFound("Volume %s could not be found.", ra.VolumeID)
+	}
+	now := e.now()
+	if s.locked {
+		return nil, conflict("Instance %s is locked", s.id)
+	}
+	if apiErr := checkInstanceState(s, now, "attach_volume", attachDetachStates); apiErr != nil {
+		return nil, apiErr
+	}
+	if v.status != volAvailable {
+		return nil, badRequest("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", v.id, v.status)
+	}
+	if s.findBDM(v.id) != nil {
+		return nil, badRequest("Invalid volume: volume %s is already attached to instance %s", v.id, s.id)
+	}
+	device := ra.Device
+	if device == "" || s.findDevice(device) || !strings.HasPrefix(device, "/dev/") {
+		device = s.nextDevice(e.cfg.DevicePrefix)
+	}
+	if device == "" {
+		return nil, badRequest("No free disk device names for prefix '%s'", e.cfg.DevicePrefix)
+	}
+	b := &bdm{id: e.newID(), volumeID: v.id, attachmentID: e.newID(), device: device, deleteOnTermination: ra.DeleteOnTermination}
+	s.bdms = append(s.bdms, b)
+	v.status = volAttaching
+	v.touch(now)
+	b.op = e.schedule(OpAttach, v.id, s.id, func(failed bool) {
+		b.op = nil
+		if failed { // Nova rolls back: the mapping goes, the volume is available again
+			s.removeBDM(b)
+			v.status = volAvailable
+			v.touch(e.now())
+			return
+		}
+		e.markAttached(v, s, b, e.now())
+	})
+	return reply(http.StatusOK, map[string]any{"volumeAttachment": attachmentJSON(s, b, c.micro)})
+}
+
+// deleteAttachment answers the detach DELETE, checking in Nova's order: server and
+// mapping (404), root device (403 or 400, or OTC's stopped-only rule), lock (409),
+// vm_state and task_state (409), then Cinder's volume status (400: already detached
+// when available, per the api-doc; not in-use otherwise). 202 starts the detach.
+func (e *Emulator) deleteAttachment(c *call) (*response, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, b, apiErr := e.lookupAttachment(c.p.serverID, c.p.volumeID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	now := e.now()
+	if apiErr := e.checkDetachRule(s, b); apiErr != nil {
+		return nil, apiErr
+	}
+	if s.locked {
+		return nil, conflict("Instance %s is locked", s.id)
+	}
+	if apiErr := checkInstanceState(s, now, "detach_volume", attachDetachStates); apiErr != nil {
+		return nil, apiErr
+	}
+	v, ok := e.volumes[b.volumeID]
+	switch {
+	case !ok:
+		return nil, notFound("Volume %s could not be found.", b.volumeID)
+	case v.status == volAvailable:
+		return nil, badRequest("Invalid volume: volume %s is already detached (status 'available')", v.id)
+	case v.status != volInUse || b.detaching:
+		return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+	}
+	e.startDetach(s, b, v, now)
+	return reply(http.StatusAccepted, nil)
+}
+
+// checkDetachRule is the flavour's rule for which disks may leave which server.
+// Call with e.mu held.
+func (e *Emulator) checkDetachRule(s *server, b *bdm) *apiError {
+	root := s.isRoot(b)
+	if e.cfg.Flavour == FlavourOTC {
+		// otc-ecs-detach-disk.md: /dev/sda, and user disks of an OS without hot-unplug,
+		// only from a stopped server.
+		if s.vmState == vmStopped {
+			return nil
+		}
+		if root {
+			return badRequest("The system disk %s of server %s can be detached only when the server is stopped.", b.device, s.id)
+		}
+		if !s.hotplug {
+			return badRequest("The OS of server %s does not support detaching disk %s while it is running; stop the server first.", s.id, b.device)
+		}
+		return nil
+	}
+	if !root {
+		return nil
+	}
+	if e.cfg.RootDetachStatus == http.StatusBadRequest {
+		return badRequest("Cannot detach a root device volume")
+	}
+	return errorf(http.StatusForbidden, "Can't detach root device volume")
+}
+
+// startDetach marks the detach in progress and schedules its end: the mapping goes,
+// the volume is available. A failed detach rolls back to in-use, still attached.
+// Call with e.mu held.
+func (e *Emulator) startDetach(s *server, b *bdm, v *volume, now time.Time) {
+	b.detaching = true
+	v.status = volDetaching
+	v.touch(now)
+	b.op = e.schedule(OpDetach, v.id, s.id, func(failed bool) {
+		b.op, b.detaching = nil, false
+		if failed {
+			v.status = volInUse
+			v.touch(e.now())
+			return
+		}
+		e.finishDetach(s, b, v)
+	})
+}
+
+// finishDetach removes the mapping and Cinder's attachment. Call with e.mu held.
+func (e *Emulator) finishDetach(s *server, b *bdm, v *volume) {
+	s.removeBDM(b)
+	s.touch(e.now())
+	if v != nil && (v.attach == nil || v.attach.serverID == s.id) {
+		v.attach = nil
+		if v.status == volInUse || v.status == volDetaching || v.status == volAttaching {
+			v.status = volAvailable
+		}
+		v.touch(e.now())
+	}
+}

@@ -1,0 +1,244 @@
+package openstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Flavour selects the cloud's rules.
+type Flavour string
+
+const (
+	// FlavourNova is upstream Nova: a root-device detach is refused (see RootDetachStatus),
+	// data disks detach in any allowed vm_state.
+	FlavourNova Flavour = "nova"
+	// FlavourOTC is Open Telekom Cloud ECS (otc-ecs-detach-disk.md): the system disk
+	// (/dev/sda) detaches only from a SHUTOFF server; a running server allows data
+	// disks only, and only when its OS can hot-unplug.
+	FlavourOTC Flavour = "otc"
+)
+
+// Defaults for the zero Config.
+const (
+	DefaultListen              = "127.0.0.1:0"
+	DefaultRegion              = "RegionOne"
+	DefaultDomainID            = "default"
+	DefaultDomainName          = "Default"
+	DefaultProjectName         = "emulator-project"
+	DefaultUsername            = "emulator-user"
+	DefaultPassword            = "emulator-password"
+	DefaultAppCredentialName   = "emulator-appcred"
+	DefaultAppCredentialSecret = "emulator-appcred-secret"
+	DefaultComputePrefix       = "/v2.1"
+	DefaultTokenTTL            = time.Hour
+	DefaultDeletedVisibleFor   = time.Second
+)
+
+// Config configures an Emulator. The zero value is usable: one user, one project,
+// one application credential, plain Nova rules, the K5-style 403 for a root-device
+// detach, latencies from DefaultLatencies at scale 1, seed 1.
+type Config struct {
+	// Listen is the address Start binds; default DefaultListen.
+	Listen string
+	// Region is the catalog's region_id; default DefaultRegion.
+	Region string
+	// Flavour selects the cloud's detach rules; default FlavourNova.
+	Flavour Flavour
+	// ComputePrefix is the compute path the catalog advertises: "/v2.1" (default) or
+	// "/v2". Both are always served.
+	ComputePrefix string
+	// RootDetachStatus answers a root-device detach on FlavourNova: 403 (default,
+	// the api-doc's "can't detach root device volume") or 400 (current upstream
+	// Nova's "Cannot detach a root device volume").
+	RootDetachStatus int
+
+	// The identity: one domain, one project, one user, one application credential.
+	// Ids default to values drawn from Seed; names and secrets to the Default* constants.
+	DomainID, DomainName   string
+	ProjectID, ProjectName string
+	UserID, Username       string
+	Password               string
+	AppCredentialID        string
+	AppCredentialName      string
+	AppCredentialSecret    string
+	// TokenTTL is how long an issued token is valid; default DefaultTokenTTL.
+	TokenTTL time.Duration
+
+	// DevicePrefix names devices: "/dev/vd" (default on Nova) or "/dev/sd" (default on
+	// OTC, whose system disk is /dev/sda).
+	DevicePrefix string
+	// DeletedStatus, when "DELETED" or "SOFT_DELETED", is what a deleted server shows
+	// for the server_purge latency (default DefaultDeletedVisibleFor) before GET
+	// answers 404. Empty: 404 as soon as the delete finishes.
+	DeletedStatus string
+
+	// Latencies overrides the per-operation latencies; missing kinds use DefaultLatencies.
+	Latencies map[OpKind]Latency
+	// LatencyScale multiplies every latency; <= 0 means 1.
+	LatencyScale float64
+	// Seed seeds jitter, fault probabilities and ids; 0 means 1.
+	Seed uint64
+	// Clock stamps objects and records and decides token expiry; default time.Now.
+	Clock func() time.Time
+	// OnRequest, when set, is called after every API request (the process logs with it).
+	OnRequest func(RequestRecord)
+}
+
+// Emulator is a Keystone v3 + Nova + Cinder v3 API. Methods are safe for concurrent use.
+type Emulator struct {
+	cfg     Config
+	handler http.Handler
+
+	// mu guards the object model, the scheduler and rng.
+	mu      sync.Mutex
+	rng     *rand.Rand
+	seq     int64
+	servers map[string]*server
+	volumes map[string]*volume
+	sched   scheduler
+
+	tokens tokenStore
+	faults faultSet
+	reqlog requestLog
+
+	closing   chan struct{}
+	closeOnce sync.Once
+	srv       *http.Server
+	url       string
+}
+
+// New builds an Emulator from cfg, filling in defaults. It serves nothing until
+// Start is called or Handler is mounted on a server of the caller's.
+func New(cfg Config) *Emulator {
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	e := &Emulator{
+		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		servers: make(map[string]*server),
+		volumes: make(map[string]*volume),
+		closing: make(chan struct{}),
+	}
+	e.cfg = e.withDefaults(cfg)
+	e.sched.init(e.cfg.Latencies, e.cfg.LatencyScale)
+	e.faults.init(e.cfg.Seed)
+	e.tokens.init(e.cfg.TokenTTL)
+	e.handler = e.routes()
+	return e
+}
+
+func (e *Emulator) withDefaults(cfg Config) Config {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&cfg.Listen, DefaultListen)
+	def(&cfg.Region, DefaultRegion)
+	if cfg.Flavour == "" {
+		cfg.Flavour = FlavourNova
+	}
+	def(&cfg.ComputePrefix, DefaultComputePrefix)
+	if cfg.RootDetachStatus == 0 {
+		cfg.RootDetachStatus = http.StatusForbidden
+	}
+	def(&cfg.DomainID, DefaultDomainID)
+	def(&cfg.DomainName, DefaultDomainName)
+	def(&cfg.ProjectID, e.newHexID())
+	def(&cfg.ProjectName, DefaultProjectName)
+	def(&cfg.UserID, e.newHexID())
+	def(&cfg.Username, DefaultUsername)
+	def(&cfg.Password, DefaultPassword)
+	def(&cfg.AppCredentialID, e.newHexID())
+	def(&cfg.AppCredentialName, DefaultAppCredentialName)
+	def(&cfg.AppCredentialSecret, DefaultAppCredentialSecret)
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = DefaultTokenTTL
+	}
+	if cfg.DevicePrefix == "" {
+		cfg.DevicePrefix = "/dev/vd"
+		if cfg.Flavour == FlavourOTC {
+			cfg.DevicePrefix = "/dev/sd"
+		}
+	}
+	if cfg.LatencyScale <= 0 {
+		cfg.LatencyScale = 1
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	return cfg
+}
+
+// Validate reports a Config that New would serve wrongly.
+func (c Config) Validate() error {
+	switch {
+	case c.Flavour != "" && c.Flavour != FlavourNova && c.Flavour != FlavourOTC:
+		return fmt.Errorf("openstack emulator: unknown flavour %q (want %q or %q)", c.Flavour, FlavourNova, FlavourOTC)
+	case c.ComputePrefix != "" && c.ComputePrefix != "/v2" && c.ComputePrefix != "/v2.1":
+		return fmt.Errorf("openstack emulator: compute prefix must be /v2 or /v2.1, got %q", c.ComputePrefix)
+	case c.RootDetachStatus != 0 && c.RootDetachStatus != 400 && c.RootDetachStatus != 403:
+		return fmt.Errorf("openstack emulator: root detach status must be 400 or 403, got %d", c.RootDetachStatus)
+	case c.DeletedStatus != "" && c.DeletedStatus != statusDeleted && c.DeletedStatus != statusSoftDeleted:
+		return fmt.Errorf("openstack emulator: deleted status must be empty, DELETED or SOFT_DELETED, got %q", c.DeletedStatus)
+	}
+	return nil
+}
+
+// Start listens on Config.Listen and serves in the background until Close.
+func (e *Emulator) Start() error {
+	if e.srv != nil {
+		return errors.New("openstack emulator: already started")
+	}
+	if err := e.cfg.Validate(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", e.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("openstack emulator: listen on %s: %w", e.cfg.Listen, err)
+	}
+	e.srv = &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
+	e.url = "http://" + ln.Addr().String()
+	go func() { _ = e.srv.Serve(ln) }()
+	return nil
+}
+
+// URL is the base URL (no trailing slash) after Start; empty before.
+func (e *Emulator) URL() string { return e.url }
+
+// AuthURL is the Keystone v3 endpoint after Start (URL + "/v3").
+func (e *Emulator) AuthURL() string { return e.url + "/v3" }
+
+// Handler serves Keystone, Nova and Cinder and the control API under /_emulator/,
+// for callers that run their own server (httptest). Catalog URLs are built from the
+// Host of the token request, so any listener works.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// Config returns the effective configuration (defaults filled in).
+func (e *Emulator) Config() Config { return e.cfg }
+
+// Close stops pending operations, releases hanging requests and shuts the listener
+// down. It is safe to call more than once.
+func (e *Emulator) Close() {
+	e.closeOnce.Do(func() {
+		close(e.closing)
+		e.mu.Lock()
+		e.stopOperations()
+		e.mu.Unlock()
+		if e.srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if err := e.srv.Shutdown(ctx); err != nil {
+				_ = e.srv.Close()
+			}
+		}
+	})
+}
+
+func (e *Emulator) now() time.Time { return e.cfg.Clock() }

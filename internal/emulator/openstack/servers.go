@@ -1,0 +1,574 @@
+package openstack
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// createServerRequest is the body gophercloud's servers.CreateOpts builds.
+type createServerRequest struct {
+	Server struct {
+		Name             string            `json:"name"`
+		ImageRef         string            `json:"imageRef"`
+		FlavorRef        string            `json:"flavorRef"`
+		KeyName          string            `json:"key_name"`
+		AvailabilityZone string            `json:"availability_zone"`
+		Metadata         map[string]string `json:"metadata"`
+		UserData         *string           `json:"user_data"`
+		Networks         json.RawMessage   `json:"networks"`
+		SecurityGroups   []struct {
+			Name string `json:"name"`
+		} `json:"security_groups"`
+		BlockDevices []blockDeviceRequest `json:"block_device_mapping_v2"`
+	} `json:"server"`
+}
+
+type blockDeviceRequest struct {
+	SourceType          string          `json:"source_type"`
+	DestinationType     string          `json:"destination_type"`
+	UUID                string          `json:"uuid"`
+	BootIndex           json.RawMessage `json:"boot_index"` // a number, a numeric string or null
+	VolumeSize          int             `json:"volume_size"`
+	DeleteOnTermination bool            `json:"delete_on_termination"`
+	DeviceName          string          `json:"device_name"`
+	VolumeType          string          `json:"volume_type"`
+}
+
+// bootIndex reads boot_index; -1 means none (null, absent or negative).
+func (b blockDeviceRequest) bootIndex() (int, bool) {
+	raw := strings.Trim(strings.TrimSpace(string(b.BootIndex)), `"`)
+	if raw == "" || raw == "null" || raw == "none" {
+		return -1, true
+	}
+	n, err := strconv.Atoi(raw)
+	return n, err == nil
+}
+
+type networkRequest struct {
+	UUID    string `json:"uuid"`
+	Port    string `json:"port"`
+	FixedIP string `json:"fixed_ip"`
+}
+
+// plannedBDM is one validated block device of a create request.
+type plannedBDM struct {
+	existing *volume // source volume
+	newSize  int     // source image or blank: a volume created with the server
+	fromImg  string
+	volType  string
+	device   string
+	boot     bool
+	dot      bool
+}
+
+func (e *Emulator) createServer(c *call) (*response, *apiError) {
+	var req createServerRequest
+	if err := decodeJSON(c.body, &req); err != nil {
+		return nil, err
+	}
+	rs := req.Server
+	if strings.TrimSpace(rs.Name) == "" {
+		return nil, badRequest("Invalid input for field/attribute name. Value: %q. The name must be a non-empty string.", rs.Name)
+	}
+	if rs.FlavorRef == "" {
+		return nil, badRequest("Invalid input for field/attribute flavorRef. Value: None. None is not of type 'string', 'integer'")
+	}
+	if rs.UserData != nil {
+		if _, err := base64.StdEncoding.DecodeString(*rs.UserData); err != nil {
+			return nil, badRequest("User data needs to be valid base 64.")
+		}
+	}
+	nets, apiErr := parseNetworks(rs.Networks)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	plan, apiErr := e.planBlockDevices(rs.BlockDevices, rs.ImageRef)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	now := e.now()
+	e.seq++
+	s := &server{
+		seq: e.seq, id: e.newID(), name: rs.Name, flavorRef: rs.FlavorRef, keyName: rs.KeyName,
+		az: rs.AvailabilityZone, metadata: cloneMap(rs.Metadata),
+		vmState: vmBuilding, taskState: taskSpawning, rootDevice: e.cfg.DevicePrefix + "a", hotplug: true,
+		createdAt: now, updatedAt: now,
+	}
+	if s.az == "" {
+		s.az = "nova"
+	}
+	if rs.UserData != nil {
+		s.userData = *rs.UserData
+	}
+	for _, g := range rs.SecurityGroups {
+		s.securityGroups = append(s.securityGroups, g.Name)
+	}
+	if len(s.securityGroups) == 0 {
+		s.securityGroups = []string{"default"}
+	}
+	for i, n := range nets {
+		n.addr = fmt.Sprintf("10.0.%d.%d", i, 2+s.seq%250)
+		n.mac = fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", e.rng.IntN(256), e.rng.IntN(256), e.rng.IntN(256))
+		s.networks = append(s.networks, n)
+	}
+	bootFromVolume := slices.ContainsFunc(plan, func(p plannedBDM) bool { return p.boot })
+	if !bootFromVolume {
+		s.imageRef = rs.ImageRef
+	}
+	e.servers[s.id] = s
+	for _, p := range plan {
+		e.addCreateTimeBDM(s, p, now)
+	}
+	s.op = e.schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishBuild(s, failed) })
+
+	adminPass := e.newHexID()[:12]
+	return reply(http.StatusAccepted, map[string]any{"server": map[string]any{
+		"id": s.id, "links": e.serverLinks(c, s.id), "OS-DCF:diskConfig": "MANUAL",
+		"security_groups": securityGroupsJSON(s), "adminPass": adminPass,
+	}})
+}
+
+func parseNetworks(raw json.RawMessage) ([]serverNetwork, *apiError) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var word string
+	if json.Unmarshal(raw, &word) == nil {
+		if word != "auto" && word != "none" {
+			return nil, badRequest("Invalid input for field/attribute networks. Value: %s. %q is not one of ['auto', 'none']", raw, word)
+		}
+		return nil, nil
+	}
+	var list []networkRequest
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, badRequest("Invalid input for field/attribute networks. Value: %s.", raw)
+	}
+	var out []serverNetwork
+	for _, n := range list {
+		if n.UUID == "" && n.Port == "" {
+			return nil, badRequest("Bad networks format: network uuid is not in proper format ()")
+		}
+		out = append(out, serverNetwork{uuid: n.UUID, port: n.Port, fixedIP: n.FixedIP})
+	}
+	return out, nil
+}
+
+// planBlockDevices validates block_device_mapping_v2 before anything is created.
+// Call with e.mu held.
+func (e *Emulator) planBlockDevices(in []blockDeviceRequest, imageRef string) ([]plannedBDM, *apiError) {
+	var plan []plannedBDM
+	boots := 0
+	for _, b := range in {
+		idx, ok := b.bootIndex()
+		if !ok {
+			return nil, badRequest("Invalid input for field/attribute boot_index. Value: %s.", b.BootIndex)
+		}
+		dest := b.DestinationType
+		if dest == "" {
+			dest = "local"
+			if b.SourceType == "volume" {
+				dest = "volume"
+			}
+		}
+		if dest == "local" {
+			if b.SourceType != "image" && b.SourceType != "blank" {
+				return nil, badRequest("Block Device Mapping is Invalid: Mapping image to local is not supported.")
+			}
+			continue // the image's local disk (or ephemeral): no volume
+		}
+		p := plannedBDM{boot: idx == 0, dot: b.DeleteOnTermination, volType: b.VolumeType, device: b.DeviceName}
+		switch b.SourceType {
+		case "volume":
+			v, ok := e.volumes[b.UUID]
+			if !ok {
+				return nil, badRequest("Block Device Mapping is Invalid: failed to get volume %s.", b.UUID)
+			}
+			if v.status != volAvailable {
+				return nil, badRequest("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", v.id, v.status)
+			}
+			p.existing = v
+		case "image", "blank":
+			if b.VolumeSize < 1 {
+				return nil, badRequest("Block Device Mapping is Invalid: You specified a volume of size %d; volume_size must be at least 1.", b.VolumeSize)
+			}
+			p.newSize = b.VolumeSize
+			if b.SourceType == "image" {
+				p.fromImg = b.UUID
+				if p.fromImg == "" {
+					p.fromImg = imageRef
+				}
+			}
+		default:
+			return nil, badRequest("Block Device Mapping is Invalid: source_type %q is not supported by the emulator.", b.SourceType)
+		}
+		if p.boot {
+			boots++
+		}
+		plan = append(plan, p)
+	}
+	if boots > 1 {
+		return nil, badRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
+	}
+	if boots == 0 && imageRef == "" {
+		return nil, badRequest("Invalid imageRef provided: an image is required unless a volume is the boot device (boot_index 0).")
+	}
+	// The boot volume leads, so it takes the root device name.
+	slices.SortStableFunc(plan, func(a, b plannedBDM) int { return boolRank(b.boot) - boolRank(a.boot) })
+	return plan, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// addCreateTimeBDM creates (or reserves) the volume of one planned block device and
+// maps it. Call with e.mu held.
+func (e *Emulator) addCreateTimeBDM(s *server, p plannedBDM, now time.Time) {
+	v := p.existing
+	if v == nil {
+		e.seq++
+		v = &volume{
+			seq: e.seq, id: e.newID(), size: p.newSize, status: volCreating, bootable: p.fromImg != "",
+			imageRef: p.fromImg, volumeType: p.volType, az: s.az, metadata: map[string]string{},
+			createdAt: now, updatedAt: now,
+		}
+		if v.volumeType == "" {
+			v.volumeType = "__DEFAULT__"
+		}
+		e.volumes[v.id] = v
+	} else {
+		v.status = volAttaching
+		v.touch(now)
+	}
+	device := p.device
+	switch {
+	case p.boot:
+		device = s.rootDevice
+	case device == "" || s.findDevice(device):
+		device = s.nextDevice(e.cfg.DevicePrefix)
+	}
+	s.bdms = append(s.bdms, &bdm{
+		id: e.newID(), volumeID: v.id, attachmentID: e.newID(), device: device,
+		boot: p.boot, deleteOnTermination: p.dot,
+	})
+}
+
+func (s *server) findDevice(device string) bool {
+	return device == s.rootDevice || slices.ContainsFunc(s.bdms, func(b *bdm) bool { return b.device == device })
+}
+
+// finishBuild ends a create: ACTIVE with its volumes in-use, or ERROR with the new
+// volumes in error and the existing ones released. Call with e.mu held.
+func (e *Emulator) finishBuild(s *server, failed bool) {
+	now := e.now()
+	s.op, s.taskState = nil, ""
+	s.touch(now)
+	if failed {
+		s.vmState, s.fault = vmError, "Build of instance "+s.id+" aborted: injected failure"
+		for _, b := range s.bdms {
+			if v, ok := e.volumes[b.volumeID]; ok {
+				if v.status == volCreating {
+					v.status = volError
+				} else {
+					v.status = volAvailable
+				}
+				v.touch(now)
+			}
+		}
+		s.bdms = nil
+		return
+	}
+	s.vmState, s.launchedAt = vmActive, now
+	for _, b := range s.bdms {
+		if v, ok := e.volumes[b.volumeID]; ok {
+			e.markAttached(v, s, b, now)
+		}
+	}
+}
+
+// markAttached is Cinder's view of a finished attach. Call with e.mu held.
+func (e *Emulator) markAttached(v *volume, s *server, b *bdm, now time.Time) {
+	v.status = volInUse
+	v.attach = &cinderAttachment{id: b.attachmentID, serverID: s.id, device: b.device, attachedAt: now}
+	v.touch(now)
+}
+
+// lookupServer finds a server the API may act on: deleted ones (shown as DELETED
+// until the purge) are gone for everything but GET. Call with e.mu held.
+func (e *Emulator) lookupServer(id string) (*server, *apiError) {
+	s, ok := e.servers[id]
+	if !ok || s.deleted {
+		return nil, notFound("Instance %s could not be found.", id)
+	}
+	return s, nil
+}
+
+func (e *Emulator) getServer(c *call) (*response, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, ok := e.servers[c.p.serverID]
+	if !ok {
+		return nil, notFound("Instance %s could not be found.", c.p.serverID)
+	}
+	return reply(http.StatusOK, map[string]any{"server": e.serverJSON(c, s)})
+}
+
+// listServers answers /servers (id, name, links) and /servers/detail, filtered by
+// name (a regular expression, as in Nova) and status.
+func (e *Emulator) listServers(c *call) (*response, *apiError) {
+	q := c.r.URL.Query()
+	var nameRE *regexp.Regexp
+	if n := q.Get("name"); n != "" {
+		re, err := regexp.Compile(n)
+		if err != nil {
+			re = regexp.MustCompile(regexp.QuoteMeta(n))
+		}
+		nameRE = re
+	}
+	detail := strings.HasSuffix(c.r.URL.Path, "/detail")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	all := make([]*server, 0, len(e.servers))
+	for _, s := range e.servers {
+		if s.deleted || (nameRE != nil && !nameRE.MatchString(s.name)) ||
+			(q.Get("status") != "" && !strings.EqualFold(q.Get("status"), s.status(now))) {
+			continue
+		}
+		all = append(all, s)
+	}
+	slices.SortFunc(all, func(a, b *server) int { return int(b.seq - a.seq) }) // newest first, as Nova
+	out := make([]map[string]any, 0, len(all))
+	for _, s := range all {
+		if detail {
+			out = append(out, e.serverJSON(c, s))
+		} else {
+			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.serverLinks(c, s.id)})
+		}
+	}
+	return reply(http.StatusOK, map[string]any{"servers": out})
+}
+
+func (e *Emulator) serverLinks(c *call, id string) []map[string]string {
+	base := baseURL(c.r)
+	return []map[string]string{
+		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/servers/" + id},
+		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/servers/" + id},
+	}
+}
+
+func securityGroupsJSON(s *server) []map[string]string {
+	out := make([]map[string]string, len(s.securityGroups))
+	for i, g := range s.securityGroups {
+		out[i] = map[string]string{"name": g}
+	}
+	return out
+}
+
+// serverJSON is the server in the shape gophercloud's servers.Server parses. Fields
+// that real Nova shows only from some microversion on (locked 2.9, root_device_name
+// 2.3) are always shown: the provider reads them. Call with e.mu held.
+func (e *Emulator) serverJSON(c *call, s *server) map[string]any {
+	now := e.now()
+	addresses := map[string]any{}
+	for _, n := range s.networks {
+		key := "port-" + short(n.port)
+		if n.uuid != "" {
+			key = "net-" + short(n.uuid)
+		}
+		addr := n.addr
+		if n.fixedIP != "" {
+			addr = n.fixedIP
+		}
+		addresses[key] = []map[string]any{{"addr": addr, "version": 4, "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": n.mac}}
+	}
+	var image any = ""
+	if s.imageRef != "" {
+		image = map[string]any{"id": s.imageRef, "links": []any{}}
+	}
+	vols := make([]map[string]any, 0, len(s.bdms))
+	for _, b := range s.bdms {
+		vols = append(vols, map[string]any{"id": b.volumeID, "delete_on_termination": b.deleteOnTermination})
+	}
+	var task, launched any
+	if t := s.task(now); t != "" {
+		task = t
+	}
+	if !s.launchedAt.IsZero() {
+		launched = formatCinder(s.launchedAt)
+	}
+	out := map[string]any{
+		"id": s.id, "name": s.name, "status": s.status(now), "tenant_id": e.cfg.ProjectID, "user_id": e.cfg.UserID,
+		"created": formatNova(s.createdAt), "updated": formatNova(s.updatedAt),
+		"hostId": "", "progress": 0, "accessIPv4": "", "accessIPv6": "",
+		"image": image, "flavor": map[string]any{"id": s.flavorRef, "links": []any{}},
+		"addresses": addresses, "metadata": cloneMap(s.metadata), "key_name": nil,
+		"security_groups":                      securityGroupsJSON(s),
+		"links":                                e.serverLinks(c, s.id),
+		"os-extended-volumes:volumes_attached": vols,
+		"OS-EXT-STS:vm_state":                  s.vmState,
+		"OS-EXT-STS:task_state":                task,
+		"OS-EXT-STS:power_state":               s.powerState(),
+		"OS-EXT-SRV-ATTR:root_device_name":     s.rootDevice,
+		"OS-EXT-AZ:availability_zone":          s.az,
+		"OS-DCF:diskConfig":                    "MANUAL",
+		"OS-SRV-USG:launched_at":               launched,
+		"OS-SRV-USG:terminated_at":             nil,
+		"config_drive":                         "",
+		"locked":                               s.locked,
+	}
+	if s.keyName != "" {
+		out["key_name"] = s.keyName
+	}
+	if s.userData != "" {
+		out["OS-EXT-SRV-ATTR:user_data"] = s.userData
+	}
+	if s.vmState == vmError && s.fault != "" {
+		out["fault"] = map[string]any{"code": 500, "message": s.fault, "created": formatNova(s.updatedAt)}
+	}
+	return out
+}
+
+func short(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
+
+// deleteServer answers 204 and deletes asynchronously: task_state deleting, then
+// gone (or DELETED / SOFT_DELETED for a while first). A repeated delete while one
+// runs answers 204 again without a second operation.
+func (e *Emulator) deleteServer(c *call) (*response, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, apiErr := e.lookupServer(c.p.serverID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if s.locked {
+		return nil, conflict("Instance %s is locked", s.id)
+	}
+	if s.taskState == taskDeleting {
+		return reply(http.StatusNoContent, nil)
+	}
+	e.cancel(s.op, "superseded by delete")
+	s.taskState = taskDeleting
+	s.touch(e.now())
+	s.op = e.schedule(OpServerDelete, s.id, "", func(failed bool) {
+		s.op, s.taskState = nil, ""
+		if failed {
+			s.vmState, s.fault = vmError, "Failed to delete instance "+s.id+": injected failure"
+			s.touch(e.now())
+			return
+		}
+		e.finishDelete(s, false)
+	})
+	return reply(http.StatusNoContent, nil)
+}
+
+// finishDelete releases the server's volumes (deleting those marked
+// delete_on_termination) and removes it, or marks it DELETED / SOFT_DELETED until
+// the purge. Call with e.mu held.
+func (e *Emulator) finishDelete(s *server, immediate bool) {
+	now := e.now()
+	e.cancel(s.op, "server deleted")
+	for _, b := range s.bdms {
+		e.cancel(b.op, "server deleted")
+		v, ok := e.volumes[b.volumeID]
+		if !ok {
+			continue
+		}
+		if b.deleteOnTermination {
+			e.cancel(v.op, "server deleted")
+			delete(e.volumes, v.id)
+			continue
+		}
+		if v.attach != nil && v.attach.serverID == s.id || v.status == volAttaching || v.status == volDetaching {
+			v.status, v.attach = volAvailable, nil
+			v.touch(now)
+		}
+	}
+	s.bdms = nil
+	if immediate || e.cfg.DeletedStatus == "" {
+		delete(e.servers, s.id)
+		return
+	}
+	s.deleted, s.vmState, s.taskState = true, vmDeleted, ""
+	if e.cfg.DeletedStatus == statusSoftDeleted {
+		s.vmState = vmSoftDeleted
+	}
+	s.touch(now)
+	s.op = e.schedule(OpServerPurge, s.id, "", func(bool) { delete(e.servers, s.id) })
+}
+
+// serverAction answers POST /servers/{id}/action for lock, unlock, os-stop and
+// os-start; any other action is refused.
+func (e *Emulator) serverAction(c *call) (*response, *apiError) {
+	name := actionName(c.body)
+	if name == "" {
+		return nil, badRequest("Malformed request body: an action body has exactly one key.")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, apiErr := e.lookupServer(c.p.serverID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	now := e.now()
+	switch name {
+	case "lock", "unlock":
+		// Nova's lock is a database update: done when the 202 is sent.
+		s.locked = name == "lock"
+		s.touch(now)
+		return reply(http.StatusAccepted, nil)
+	case "os-stop", "os-start":
+		verb, want, task, final := "stop", []string{vmActive, vmError, vmRescued}, taskPoweringOff, vmStopped
+		if name == "os-start" {
+			verb, want, task, final = "start", []string{vmStopped}, taskPoweringOn, vmActive
+		}
+		if s.locked {
+			return nil, conflict("Instance %s is locked", s.id)
+		}
+		if apiErr := checkInstanceState(s, now, verb, want); apiErr != nil {
+			return nil, apiErr
+		}
+		s.taskState = task
+		s.touch(now)
+		s.op = e.schedule(OpServerPower, s.id, "", func(failed bool) {
+			s.op, s.taskState = nil, ""
+			s.vmState = final
+			if failed {
+				s.vmState, s.fault = vmError, "Failed to "+verb+" instance "+s.id+": injected failure"
+			}
+			s.touch(e.now())
+		})
+		return reply(http.StatusAccepted, nil)
+	}
+	return nil, badRequest("There is no such action: %s", name)
+}
+
+// checkInstanceState is Nova's check_instance_state: the vm_state must be one of
+// want and no task may run. The messages are Nova's.
+func checkInstanceState(s *server, now time.Time, verb string, want []string) *apiError {
+	if !slices.Contains(want, s.vmState) {
+		return conflict("Cannot '%s' instance %s while it is in vm_state %s", verb, s.id, s.vmState)
+	}
+	if t := s.task(now); t != "" {
+		return conflict("Cannot '%s' instance %s while it is in task_state %s", verb, s.id, t)
+	}
+	return nil
+}
