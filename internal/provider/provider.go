@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -56,13 +57,34 @@ func New(version string) func() provider.Provider {
 
 // providerModel is the provider block.
 type providerModel struct {
-	Endpoint    types.String `tfsdk:"endpoint"`
-	Region      types.String `tfsdk:"region"`
-	Environment types.String `tfsdk:"environment"`
-	AccessKey   types.String `tfsdk:"access_key"`
-	SecretKey   types.String `tfsdk:"secret_key"`
-	AccountID   types.String `tfsdk:"account_id"`
-	APIVersion  types.String `tfsdk:"api_version"`
+	Endpoint                types.String `tfsdk:"endpoint"`
+	AuthURL                 types.String `tfsdk:"auth_url"`
+	Region                  types.String `tfsdk:"region"`
+	DefaultRegion           types.String `tfsdk:"default_region"`
+	Environment             types.String `tfsdk:"environment"`
+	ResourceManagerEndpoint types.String `tfsdk:"resource_manager_endpoint"`
+	AccessKey               types.String `tfsdk:"access_key"`
+	SecretKey               types.String `tfsdk:"secret_key"`
+	AccountID               types.String `tfsdk:"account_id"`
+	APIVersion              types.String `tfsdk:"api_version"`
+	CAFile                  types.String `tfsdk:"ca_file"`
+	AllowInsecureHTTP       types.Bool   `tfsdk:"allow_insecure_http"`
+}
+
+// settings unwraps the block's values (null and unset become empty).
+func (m providerModel) settings() providerSettings {
+	in := providerSettings{
+		Endpoint: m.Endpoint.ValueString(), Region: m.Region.ValueString(), Environment: m.Environment.ValueString(),
+		AccessKey: m.AccessKey.ValueString(), SecretKey: m.SecretKey.ValueString(),
+		AccountID: m.AccountID.ValueString(), APIVersion: m.APIVersion.ValueString(),
+		AuthURL: m.AuthURL.ValueString(), DefaultRegion: m.DefaultRegion.ValueString(),
+		ResourceManagerEndpoint: m.ResourceManagerEndpoint.ValueString(), CAFile: m.CAFile.ValueString(),
+	}
+	if !m.AllowInsecureHTTP.IsNull() && !m.AllowInsecureHTTP.IsUnknown() {
+		allow := m.AllowInsecureHTTP.ValueBool()
+		in.AllowInsecureHTTP = &allow
+	}
+	return in
 }
 
 // providerData is what resources receive from Configure.
@@ -85,24 +107,57 @@ func (p *scpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Samsung Cloud Platform (SCP) provider manages SCP Virtual Server resources: " +
 			"servers, block storage volumes and their attachments. Each setting falls back to the environment, " +
-			"and the keys to the SCP credentials file `~/.scpconf/credentials.json`.",
+			"then to the SCP tools' files `~/.scpconf/config.json` and `~/.scpconf/credentials.json`.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the Virtual Server API, e.g. `https://virtualserver.kr-west1.e.samsungsdscloud.com`, " +
-					"or a local emulator. Falls back to `SCP_ENDPOINT`, then `SCP_TF_ENDPOINT_OVERRIDE`. Conflicts with `region`.",
+				MarkdownDescription: "Base URL of the Virtual Server API: scheme, host and port, no path, e.g. " +
+					"`https://virtualserver.kr-west1.e.samsungsdscloud.com`, or a local emulator's `http://127.0.0.1:<port>`. " +
+					"Falls back to `SCP_ENDPOINT`, `SCP_TF_ENDPOINT_OVERRIDE`, then `endpoint-override` in `~/.scpconf/config.json`. " +
+					"When unset, the endpoint is read from the endpoint catalog of `auth_url`, or built from `region`. Conflicts with `region`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("region"))},
 			},
+			"auth_url": schema.StringAttribute{
+				MarkdownDescription: "SCP IAM URL, e.g. `https://iam.e.samsungsdscloud.com/v1`, as Samsung's official provider uses it: " +
+					"the endpoints are read from its signed catalog `GET {auth_url}/endpoints` (service types `scp-virtualserver` " +
+					"and `scp-resourcemanager`), for `region` or else `default_region`. Falls back to `SCP_TF_AUTH_URL`, then " +
+					"`auth-url` in `~/.scpconf/config.json`.",
+				Optional: true,
+			},
 			"region": schema.StringAttribute{
-				MarkdownDescription: "SCP region such as `kr-west1`; builds the endpoint " +
-					"`https://virtualserver.{region}.{environment}.samsungsdscloud.com`. Falls back to `SCP_REGION`.",
+				MarkdownDescription: "SCP region such as `kr-west1`. Picks the catalog entries when `auth_url` is known; otherwise builds the endpoint " +
+					"`https://virtualserver.{region}.{environment}.samsungsdscloud.com`. Falls back to `SCP_REGION`, then `default_region`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as kr-west1")},
+			},
+			"default_region": schema.StringAttribute{
+				MarkdownDescription: "The region used when `region` is not set, as in Samsung's official provider. Falls back to " +
+					"`SCP_TF_DEFAULT_REGION`, then `default-region` in `~/.scpconf/config.json`.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as kr-west1")},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "SCP environment part of the regional endpoint: `s`, `g` or `e` (default `e`). Falls back to `SCP_ENVIRONMENT`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("s", "g", "e")},
+				MarkdownDescription: "SCP environment part of the regional endpoint: `s`, `g` or `e` (default: read from `auth_url`'s host, else `e`). " +
+					"Falls back to `SCP_ENVIRONMENT`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf("s", "g", "e")},
+			},
+			"resource_manager_endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of SCP Resource Manager, where tags are read and changed; scheme, host and port, no path. " +
+					"Falls back to `SCP_RESOURCE_MANAGER_ENDPOINT`, then to the `scp-resourcemanager` entry of `auth_url`'s catalog.",
+				Optional: true,
+			},
+			"ca_file": schema.StringAttribute{
+				MarkdownDescription: "Path of a PEM file of CA certificates to trust in addition to the system's (a TLS-inspecting " +
+					"corporate proxy, a private endpoint). The certificates of `SSL_CERT_FILE`, when set, are trusted too. " +
+					"Certificate verification cannot be turned off.",
+				Optional: true,
+			},
+			"allow_insecure_http": schema.BoolAttribute{
+				MarkdownDescription: "Allow `http://` endpoints on other machines. Off by default: the access key and every request signature " +
+					"would cross the network in clear text. `http://` to this machine (`localhost`, `127.0.0.0/8`, `::1`) needs no opt-in. " +
+					"Falls back to `SCP_ALLOW_INSECURE_HTTP`.",
+				Optional: true,
 			},
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "SCP access key. Falls back to `SCP_ACCESS_KEY`, `SCP_TF_ACCESS_KEY`, then `access-key` in `~/.scpconf/credentials.json`.",
@@ -115,8 +170,9 @@ func (p *scpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Sensitive: true,
 			},
 			"account_id": schema.StringAttribute{
-				MarkdownDescription: "SCP account id, sent as `Scp-AccountId` and signed. Falls back to `SCP_ACCOUNT_ID`, then `SCP_TF_ACCOUNT_ID`.",
-				Optional:            true,
+				MarkdownDescription: "SCP account id, sent as `Scp-AccountId` and signed. Falls back to `SCP_ACCOUNT_ID`, `SCP_TF_ACCOUNT_ID`, " +
+					"then `account-id` in `~/.scpconf/config.json`.",
+				Optional: true,
 			},
 			"api_version": schema.StringAttribute{
 				MarkdownDescription: "Virtual Server API version (`Scp-Api-Version`). Default `1.3` (current). `1.2` works with a warning; " +
@@ -134,10 +190,10 @@ func (p *scpProvider) ValidateConfig(ctx context.Context, req provider.ValidateC
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if v := cfg.Endpoint; !v.IsNull() && !v.IsUnknown() {
-		if _, err := scp.ParseEndpoint(v.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SCP endpoint", err.Error())
-		}
+	// Plain http is judged with the opt-in from the block or the environment; an unknown opt-in
+	// leaves the judgement to Configure.
+	if !cfg.AllowInsecureHTTP.IsUnknown() {
+		p.validateURLs(cfg, resp)
 	}
 	if v := cfg.APIVersion; !v.IsNull() && !v.IsUnknown() {
 		warning, errMsg := checkAPIVersion(v.ValueString(), p.now())
@@ -149,30 +205,53 @@ func (p *scpProvider) ValidateConfig(ctx context.Context, req provider.ValidateC
 	}
 }
 
+// validateURLs checks the endpoint-like arguments: base URLs without a path, https unless local.
+func (p *scpProvider) validateURLs(cfg providerModel, resp *provider.ValidateConfigResponse) {
+	allow, err := p.sources.allowInsecureHTTP(cfg.settings().AllowInsecureHTTP)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid SCP_ALLOW_INSECURE_HTTP", err.Error())
+		return
+	}
+	for _, attr := range []struct {
+		name  string
+		value types.String
+	}{{"endpoint", cfg.Endpoint}, {"resource_manager_endpoint", cfg.ResourceManagerEndpoint}} {
+		if !attr.value.IsNull() && !attr.value.IsUnknown() {
+			if err := checkEndpointValue(attr.name, attr.value.ValueString(), allow); err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root(attr.name), "Invalid SCP "+attr.name, err.Error())
+			}
+		}
+	}
+	if v := cfg.AuthURL; !v.IsNull() && !v.IsUnknown() {
+		if err := checkAuthURLValue(v.ValueString(), allow); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("auth_url"), "Invalid SCP auth_url", err.Error())
+		}
+	}
+}
+
 func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if anyUnknown(cfg.Endpoint, cfg.Region, cfg.Environment, cfg.AccessKey, cfg.SecretKey, cfg.AccountID, cfg.APIVersion) {
+	if anyUnknown(cfg.Endpoint, cfg.AuthURL, cfg.Region, cfg.DefaultRegion, cfg.Environment, cfg.ResourceManagerEndpoint,
+		cfg.AccessKey, cfg.SecretKey, cfg.AccountID, cfg.APIVersion, cfg.CAFile) || cfg.AllowInsecureHTTP.IsUnknown() {
 		// Values computed by other resources arrive later; Terraform calls Configure again then.
 		return
 	}
-	resolved, err := p.sources.resolve(providerSettings{
-		Endpoint: cfg.Endpoint.ValueString(), Region: cfg.Region.ValueString(), Environment: cfg.Environment.ValueString(),
-		AccessKey: cfg.AccessKey.ValueString(), SecretKey: cfg.SecretKey.ValueString(),
-		AccountID: cfg.AccountID.ValueString(), APIVersion: cfg.APIVersion.ValueString(),
-	})
+	resolved, err := p.sources.resolve(cfg.settings())
+	for _, w := range resolved.warnings {
+		resp.Diagnostics.AddWarning(w.summary, w.detail)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Incomplete SCP provider configuration", err.Error())
 		return
 	}
-	if _, err := scp.ParseEndpoint(resolved.endpoint); err != nil {
-		resp.Diagnostics.AddError("Invalid SCP endpoint", err.Error()+" (the endpoint came from "+resolved.endpointSource+")")
+	// Values from the environment and the files have not been through ValidateConfig.
+	if !p.checkResolvedURLs(resolved, resp) {
 		return
 	}
-	// api_version from the environment has not been through ValidateConfig yet.
 	if cfg.APIVersion.IsNull() {
 		warning, errMsg := checkAPIVersion(resolved.apiVersion, p.now())
 		if errMsg != "" {
@@ -184,28 +263,87 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		}
 	}
 
-	client, err := scp.New(scp.Config{
-		Endpoint:         resolved.endpoint,
-		AccessKey:        resolved.accessKey,
-		SecretKey:        resolved.secretKey,
-		AccountID:        resolved.accountID,
-		APIVersion:       resolved.apiVersion,
-		CredentialSource: resolved.credentialSource,
-		UserAgent:        "terraform-provider-scp/" + p.version + " (+https://registry.terraform.io/providers/scp-community/scp) " + req.TerraformVersion,
-		Retry:            p.retry,
-	})
+	// One HTTP client for every service: it never follows a redirect, so signed requests reach
+	// only the endpoints configured here.
+	httpClient, err := scp.NewNoRedirectHTTPClient(scp.HTTPClientOptions{CAFiles: resolved.caFiles})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the SCP client", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("ca_file"), "Cannot use the CA bundle", err.Error())
+		return
+	}
+	clientCfg := scp.Config{
+		AccessKey:         resolved.accessKey,
+		SecretKey:         resolved.secretKey,
+		AccountID:         resolved.accountID,
+		APIVersion:        resolved.apiVersion,
+		CredentialSource:  resolved.credentialSource,
+		UserAgent:         "terraform-provider-scp/" + p.version + " (+https://registry.terraform.io/providers/scp-community/scp) " + req.TerraformVersion,
+		HTTPClient:        httpClient,
+		AllowInsecureHTTP: resolved.allowInsecureHTTP,
+		Retry:             p.retry,
+	}
+	if resolved.needsCatalog() {
+		seen := len(resolved.warnings)
+		catalog, err := scp.FetchCatalog(ctx, resolved.authURL, clientCfg)
+		if err == nil {
+			err = resolved.applyCatalog(catalog)
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot find the SCP endpoints in the endpoint catalog",
+				fmt.Sprintf("%v\n\nThe auth URL came from %s. To use the API without the catalog, set endpoint "+
+					"(and resource_manager_endpoint, for tags) in the provider block.", err, resolved.authURLSource))
+			return
+		}
+		for _, w := range resolved.warnings[seen:] {
+			resp.Diagnostics.AddWarning(w.summary, w.detail)
+		}
+	}
+	if resolved.region == "" {
+		resolved.region, _ = scpHostParts(resolved.endpoint)
+	}
+	clientCfg.Endpoint = resolved.endpoint
+	clientCfg.ResourceManagerEndpoint = resolved.resourceManagerEndpoint
+	clientCfg.Region = resolved.region
+	clientCfg.Environment = resolved.environment
+
+	client, err := scp.New(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the SCP client", err.Error()+" (the endpoint came from "+resolved.endpointSource+")")
 		return
 	}
 	tflog.Info(ctx, "configured the SCP provider", map[string]any{
-		"endpoint": resolved.endpoint, "api_version": resolved.apiVersion,
+		"endpoint": resolved.endpoint, "endpoint_source": resolved.endpointSource,
+		"resource_manager_endpoint": resolved.resourceManagerEndpoint, "resource_manager_source": resolved.resourceManagerSource,
+		"region": resolved.region, "environment": resolved.environment, "api_version": resolved.apiVersion,
 		"access_key": scp.MaskKey(resolved.accessKey), "credential_source": resolved.credentialSource,
 	})
 	timings := newTimingsCache(p.sources.getenv, client.Endpoint())
 	data := &providerData{client: client, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// checkResolvedURLs applies the validate-time URL rules to the resolved values, naming where each came from.
+func (p *scpProvider) checkResolvedURLs(r resolvedConfig, resp *provider.ConfigureResponse) bool {
+	checks := []struct {
+		summary, value, source string
+		check                  func() error
+	}{
+		{"Invalid SCP endpoint", r.endpoint, r.endpointSource, func() error { return checkEndpointValue("endpoint", r.endpoint, r.allowInsecureHTTP) }},
+		{"Invalid SCP resource_manager_endpoint", r.resourceManagerEndpoint, r.resourceManagerSource, func() error {
+			return checkEndpointValue("resource_manager_endpoint", r.resourceManagerEndpoint, r.allowInsecureHTTP)
+		}},
+		{"Invalid SCP auth_url", r.authURL, r.authURLSource, func() error { return checkAuthURLValue(r.authURL, r.allowInsecureHTTP) }},
+	}
+	for _, c := range checks {
+		if c.value == "" {
+			continue
+		}
+		if err := c.check(); err != nil {
+			resp.Diagnostics.AddError(c.summary, err.Error()+" (the value came from "+c.source+")")
+			return false
+		}
+	}
+	return true
 }
 
 // pollerFor returns the provider's poller, making it on first use with what the cache remembers.
