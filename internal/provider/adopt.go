@@ -2,13 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 // A create (POST /v1/servers, POST /v1/volumes, an attach) is never re-sent after an ambiguous
@@ -60,7 +62,7 @@ type createOutcome struct {
 // the user should look for before applying again.
 func recoverCreate(ctx context.Context, kind, name, address string, sent time.Time, createErr error,
 	list func(context.Context) ([]createdObject, error)) createOutcome {
-	if !scp.MayHaveTakenEffect(createErr) {
+	if !cloud.MayHaveTakenEffect(createErr) {
 		return createOutcome{detail: errorDetail(createErr)}
 	}
 	ctx, cancel := lookupContext(ctx)
@@ -93,16 +95,17 @@ func recoverCreate(ctx context.Context, kind, name, address string, sent time.Ti
 		}
 	}
 
-	lead := fmt.Sprintf("%s\n\nThat failure leaves open whether SCP created the %s, so the provider looked for a %s named %q created since the request. ",
-		errorDetail(createErr), kind, kind, name)
+	lead := fmt.Sprintf("%s\n\nThat failure leaves open whether the cloud created the %s, so the provider listed the %ss named %q "+
+		"and looked for one created since the request (its created_at at most %s before the request was sent, allowing for clocks that disagree). ",
+		errorDetail(createErr), kind, kind, name, createdAtSlack)
 	importHint := fmt.Sprintf("terraform import %s <id>", address)
 	switch {
 	case listErr != nil:
 		return createOutcome{detail: lead + fmt.Sprintf("The lookup failed: %v\n\n"+
-			"Before applying again, look for a %s named %q in SCP: if it exists, import it (%s) or delete it; "+
+			"Before applying again, look for a %s named %q in the cloud: if it exists, import it (%s) or delete it; "+
 			"otherwise the next apply creates another one.", listErr, kind, name, importHint)}
 	case len(found) == 1 && len(unsure) == 0:
-		tflog.Warn(ctx, "the create answer was lost, but SCP created the object; adopting it", map[string]any{
+		tflog.Warn(ctx, "the create answer was lost, but the cloud created the object; adopting it", map[string]any{
 			"kind": kind, "name": name, "id": found[0].ID, "state": found[0].State, "error": createErr.Error(),
 		})
 		return createOutcome{id: found[0].ID}
@@ -116,7 +119,7 @@ func recoverCreate(ctx context.Context, kind, name, address string, sent time.Ti
 			countNoun(len(ids), kind), strings.Join(ids, ", "), importHint)}
 	}
 	return createOutcome{detail: lead + fmt.Sprintf("There is none: the request did not create one, and nothing was recorded in the state, "+
-		"so applying again is safe. (Should a %s named %q still appear in SCP later, import it: %s.)", kind, name, importHint)}
+		"so applying again is safe. (Should a %s named %q still appear later, import it: %s.)", kind, name, importHint)}
 }
 
 // createdSince splits objects into those created at or after since and those whose created_at
@@ -141,36 +144,89 @@ func countNoun(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// listServersNamed adapts ListServers for recoverCreate.
-func (d *providerData) listServersNamed(name string) func(context.Context) ([]createdObject, error) {
+// serversNamed lists the servers a lost create may have made, for recoverCreate.
+func (d *providerData) serversNamed(name string) func(context.Context) ([]createdObject, error) {
 	return func(ctx context.Context) ([]createdObject, error) {
-		servers, err := d.client.ListServers(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		var out []createdObject
+		servers, err := d.cloudAPI().ServersNamed(ctx, name)
+		out := make([]createdObject, 0, len(servers))
 		for _, s := range servers {
-			if s.Name == name { // the filter is the API's; check it anyway
-				out = append(out, createdObject{ID: s.ID, CreatedAt: s.CreatedAt, State: s.State})
-			}
+			out = append(out, createdObject{ID: s.ID, CreatedAt: s.CreatedAt, State: s.State})
 		}
-		return out, nil
+		return out, err
 	}
 }
 
-// listVolumesNamed adapts ListVolumes for recoverCreate.
-func (d *providerData) listVolumesNamed(name string) func(context.Context) ([]createdObject, error) {
+// volumesNamed lists the volumes a lost create may have made, for recoverCreate.
+func (d *providerData) volumesNamed(name string) func(context.Context) ([]createdObject, error) {
 	return func(ctx context.Context) ([]createdObject, error) {
-		volumes, err := d.client.ListVolumes(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		var out []createdObject
+		volumes, err := d.cloudAPI().VolumesNamed(ctx, name)
+		out := make([]createdObject, 0, len(volumes))
 		for _, v := range volumes {
-			if v.Name == name {
-				out = append(out, createdObject{ID: v.ID, CreatedAt: v.CreatedAt, State: v.State})
-			}
+			out = append(out, createdObject{ID: v.ID, CreatedAt: v.CreatedAt, State: v.State})
 		}
-		return out, nil
+		return out, err
 	}
+}
+
+// adoptOutcome is what adoptExisting found out.
+type adoptOutcome int
+
+const (
+	adoptNone     adoptOutcome = iota // the volume is not attached to the server: report the attach error
+	adoptAttached                     // it is: the plan now describes the attachment
+	adoptPending                      // an attach is under way but was not seen to finish
+	adoptUnknown                      // the attach may have taken effect, and reading failed to tell
+)
+
+// adoptExisting runs after a failed attach request: a refusal that may mean "already attached"
+// (409, 400), or a failure that leaves open whether SCP carried the attach out (a reset, a 5xx, a
+// timeout, a garbled answer). It reads the volume and adopts an attachment to the server; while an
+// attach is still under way it waits for it (an attach never makes a duplicate, so this is the
+// same wait a successful request would have had).
+func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volumeAttachmentModel, attachErr error) (adoptOutcome, error) {
+	ambiguous := cloud.MayHaveTakenEffect(attachErr)
+	if !ambiguous && !cloud.IsConflict(attachErr) && !cloud.IsRejected(attachErr) {
+		return adoptNone, nil
+	}
+	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
+	lookupCtx, cancel := lookupContext(ctx)
+	defer cancel()
+	volume, err := r.data.cloudAPI().Volume(lookupCtx, volumeID)
+	if err != nil {
+		if ambiguous {
+			return adoptUnknown, err
+		}
+		return adoptNone, nil
+	}
+	s, ok := volume.AttachedTo(serverID)
+	// A volume in no documented final state has an operation under way: possibly this attach.
+	if !ok && !volume.Phase.Final() {
+		if ctx.Err() != nil {
+			return adoptPending, ctx.Err()
+		}
+		volume, err = r.data.waitAttached(ctx, volumeID, serverID)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return adoptPending, err
+			}
+			return adoptNone, nil
+		}
+		s, ok = volume.AttachedTo(serverID)
+	}
+	if !ok {
+		return adoptNone, nil
+	}
+	attachment, err := r.data.serverAttachment(lookupCtx, serverID, volumeID)
+	if err != nil {
+		if ambiguous {
+			return adoptUnknown, err
+		}
+		return adoptNone, nil
+	}
+	tflog.Info(ctx, "volume is attached to the server; adopting the attachment", map[string]any{
+		"id": plan.ID.ValueString(), "attach_error": attachErr.Error(),
+	})
+	plan.Device = optionalString(s.Device)
+	plan.OSVolume = types.BoolValue(attachment.SystemDisk)
+	return adoptAttached, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
 
@@ -16,7 +17,7 @@ func errorDetail(err error) string {
 	var timeout *wait.TimeoutError
 	switch {
 	case errors.As(err, &timeout):
-		return err.Error() + "\n\nThe operation may still finish on SCP. The resource stays in the Terraform state, " +
+		return err.Error() + "\n\nThe operation may still finish in the cloud. The resource stays in the Terraform state, " +
 			"so the next plan or apply reads its real state; raise the timeouts block if the operation is slow."
 	case errors.Is(err, context.Canceled):
 		return err.Error() + "\n\nThe wait was interrupted. What was not confirmed finished stays in the Terraform state; " +
@@ -31,38 +32,35 @@ func addError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, errorDetail(err))
 }
 
-// serverDeleteConflictDetail explains a 409 answer to DELETE /v1/servers/{id} with the documented
-// reasons. No source documents how SCP tells them apart in the answer, so the API's own detail is
-// shown, and the lock, which the server's description does report, is named when it is set.
-func serverDeleteConflictDetail(serverID string, err error, locked bool) string {
+// serverDeleteConflictDetail explains a conflict answer to a server delete with the cloud's
+// documented reasons. No source documents how SCP tells them apart in the answer, so the API's own
+// detail is shown, and the lock, which the server's description does report, is named when set.
+func serverDeleteConflictDetail(c cloud.Cloud, serverID string, err error, locked bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "SCP refused to delete server %s: %v\n\n", serverID, err)
+	fmt.Fprintf(&b, "%s refused to delete server %s: %v\n\n", c.Name(), serverID, err)
 	if locked {
 		b.WriteString("The server's lock is set. Set lock = false on the resource and apply, then destroy it.")
 	} else {
-		b.WriteString("SCP refuses to delete a server while: its lock is set; File Storage is connected; " +
-			"it belongs to a Load Balancer server group; or a backup is connected. Resolve the one that applies and run destroy again.")
+		b.WriteString(c.RefusalReasons(cloud.OpDeleteServer) + " Resolve the one that applies and run destroy again.")
 	}
 	b.WriteString(" Nothing was deleted; the server stays in the Terraform state.")
 	return b.String()
 }
 
-// volumeDeleteConflictDetail explains a 409 answer to DELETE /v1/volumes/{id}. The volume's own
-// description says whether it is attached; the other documented reasons cannot be read, so they
-// are listed.
-func volumeDeleteConflictDetail(ctx context.Context, d *providerData, volumeID string, err error) string {
+// volumeDeleteConflictDetail explains a conflict answer to a volume delete. The volume's own
+// description says whether it is attached; the cloud's other documented reasons are listed.
+func volumeDeleteConflictDetail(ctx context.Context, c cloud.Cloud, volumeID string, err error) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "SCP refused to delete volume %s: %v\n\n", volumeID, err)
-	if volume, readErr := d.client.GetVolume(ctx, volumeID); readErr == nil && len(volume.Servers) > 0 {
+	fmt.Fprintf(&b, "%s refused to delete volume %s: %v\n\n", c.Name(), volumeID, err)
+	if volume, readErr := c.Volume(ctx, volumeID); readErr == nil && len(volume.Servers) > 0 {
 		servers := make([]string, 0, len(volume.Servers))
 		for _, s := range volume.Servers {
-			servers = append(servers, s.ID)
+			servers = append(servers, s.ServerID)
 		}
 		fmt.Fprintf(&b, "It is attached to server %s. Detach it first: remove its scp_volume_attachment "+
 			"(or destroy the server it is attached to), then destroy the volume.", strings.Join(servers, ", "))
 	} else {
-		b.WriteString("SCP refuses to delete a volume that is attached to a server, is a server's OS default volume, " +
-			"is linked to a custom image, or is in a state other than available or error. Resolve the one that applies and run destroy again.")
+		b.WriteString(c.RefusalReasons(cloud.OpDeleteVolume) + " Resolve the one that applies and run destroy again.")
 	}
 	b.WriteString(" Nothing was deleted; the volume stays in the Terraform state.")
 	return b.String()

@@ -3,13 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
 // configuredData unwraps the provider's data for a resource's Configure.
@@ -78,36 +75,32 @@ func optionalString(s string) types.String {
 	return types.StringValue(s)
 }
 
-func tagsFromMap(ctx context.Context, m types.Map) ([]scp.Tag, diag.Diagnostics) {
+// optionalInt64 maps the API's 0 to null, so unset optional arguments stay unset.
+func optionalInt64(n int64) types.Int64 {
+	if n == 0 {
+		return types.Int64Null()
+	}
+	return types.Int64Value(n)
+}
+
+// tagsFromMap reads a tags attribute; null and unknown read as none.
+func tagsFromMap(ctx context.Context, m types.Map) (map[string]string, diag.Diagnostics) {
 	if m.IsNull() || m.IsUnknown() {
 		return nil, nil
 	}
 	var values map[string]string
 	diags := m.ElementsAs(ctx, &values, false)
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	tags := make([]scp.Tag, 0, len(keys))
-	for _, k := range keys {
-		tags = append(tags, scp.Tag{Key: k, Value: values[k]})
-	}
-	return tags, diags
+	return values, diags
 }
 
-// tagsToMap converts the API's tags; no tags reads as null when the configuration had none.
-func tagsToMap(tags []scp.Tag, prior types.Map) types.Map {
+// tagsToMap converts the cloud's tags; no tags reads as null when the configuration had none.
+func tagsToMap(tags map[string]string, prior types.Map) types.Map {
 	if len(tags) == 0 {
 		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
 			return prior
 		}
 		return types.MapNull(types.StringType)
 	}
-	values := make(map[string]types.String, len(tags))
-	for _, t := range tags {
-		values[t.Key] = types.StringValue(t.Value)
-	}
-	m, _ := types.MapValueFrom(context.Background(), types.StringType, values)
+	m, _ := types.MapValueFrom(context.Background(), types.StringType, tags)
 	return m
 }

@@ -3,36 +3,58 @@ package provider
 import (
 	"context"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
-// osVolumeID returns the server's OS disk: known when the state recorded it and the server still
-// lists it (a server's OS disk never changes), otherwise the attachment on /dev/vda or /dev/sda in
-// GET /v1/servers/{id}/volumes. The order of a server's volumes is not documented, so position
-// says nothing. "" means the server shows no OS disk.
-func (d *providerData) osVolumeID(ctx context.Context, server *scp.Server, known string) (string, error) {
+// osVolumeID returns the server's system disk: known when the state recorded it and the server
+// still lists it (a server's system disk never changes), otherwise the attachment the cloud marks
+// as the system disk (on SCP, the one on /dev/vda or /dev/sda; the order of a server's volumes is
+// not documented, so position says nothing). "" means the server shows none.
+func (d *providerData) osVolumeID(ctx context.Context, server *cloud.Server, known string) (string, error) {
 	if known != "" {
 		return known, nil
 	}
-	attachments, err := d.client.ListServerVolumes(ctx, server.ID)
+	attachments, err := d.cloudAPI().ServerAttachments(ctx, server.ID)
 	if err != nil {
 		return "", err
 	}
-	osDisk, _ := scp.OSDisk(attachments)
+	osDisk, _ := cloud.SystemDisk(attachments)
 	return osDisk.VolumeID, nil
 }
 
-// isOSVolume asks the server whether volumeID is its OS disk, and returns the attachment's
-// delete_on_termination as the server reports it.
-func (d *providerData) isOSVolume(ctx context.Context, serverID, volumeID string) (osVolume, deleteOnTermination bool, err error) {
-	attachments, err := d.client.ListServerVolumes(ctx, serverID)
+// serverAttachment returns how the server lists volumeID: whether it is the system disk, and the
+// attachment's delete_on_termination.
+func (d *providerData) serverAttachment(ctx context.Context, serverID, volumeID string) (cloud.Attachment, error) {
+	attachments, err := d.cloudAPI().ServerAttachments(ctx, serverID)
 	if err != nil {
-		return false, false, err
+		return cloud.Attachment{}, err
 	}
 	for _, a := range attachments {
 		if a.VolumeID == volumeID {
-			return scp.IsOSDiskDevice(a.Device), a.DeleteOnTermination, nil
+			return a, nil
 		}
 	}
-	return false, false, nil
+	return cloud.Attachment{VolumeID: volumeID}, nil
+}
+
+// systemDiskDevice is the cloud's rule for device names that are always the system disk. Before the
+// provider is configured (a plan whose provider settings are not known yet) every name any
+// supported cloud uses counts, so the rule never lets a system disk through.
+func (d *providerData) systemDiskDevice(device string) bool {
+	if d == nil {
+		switch device {
+		case "/dev/sda", "/dev/vda", "/dev/xvda":
+			return true
+		}
+		return false
+	}
+	return d.cloudAPI().IsSystemDiskDevice(device)
+}
+
+// systemDiskRule words why the system disk is never detached, for the refusal.
+func (d *providerData) systemDiskRule() string {
+	if d == nil {
+		return "A server's system disk cannot be detached from it"
+	}
+	return d.cloudAPI().SystemDiskRule()
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 // Tags are sent in the create body and afterwards read and changed through SCP Resource Manager,
@@ -25,17 +25,6 @@ func tagsAttribute(object string) schema.MapAttribute {
 	}
 }
 
-// tagsUnavailable says why tags cannot be used with this configuration, or nil when they can.
-func (d *providerData) tagsUnavailable() error {
-	if !d.client.HasResourceManager() {
-		return scp.ErrNoResourceManager
-	}
-	if d.client.AccountID() == "" || d.client.Region() == "" || d.client.Environment() == "" {
-		return scp.ErrTagScopeUnknown
-	}
-	return nil
-}
-
 // checkTagsUsable refuses at plan time a configuration with tags that the provider could not
 // read back, before anything is created.
 func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
@@ -47,7 +36,7 @@ func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, dia
 	if tags.IsNull() || tags.IsUnknown() || len(tags.Elements()) == 0 {
 		return
 	}
-	if err := d.tagsUnavailable(); err != nil {
+	if err := d.cloudAPI().TagsUnavailable(); err != nil {
 		diags.AddAttributeError(path.Root("tags"), "Tags cannot be managed with this provider configuration",
 			err.Error()+". Nothing was sent to the API.")
 	}
@@ -56,14 +45,14 @@ func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, dia
 // readTags returns the object's tags as Resource Manager has them. Without Resource Manager, tags
 // the state does not manage stay unmanaged, and tags it does manage are an error: the provider
 // would otherwise report them unchanged without knowing.
-func (d *providerData) readTags(ctx context.Context, resourceType, id string, prior types.Map) (types.Map, error) {
-	if unavailable := d.tagsUnavailable(); unavailable != nil {
+func (d *providerData) readTags(ctx context.Context, kind cloud.ObjectKind, id string, prior types.Map) (types.Map, error) {
+	if unavailable := d.cloudAPI().TagsUnavailable(); unavailable != nil {
 		if prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) == 0 {
 			return prior, nil
 		}
 		return prior, unavailable
 	}
-	tags, err := d.client.Tags(ctx, resourceType, id)
+	tags, err := d.cloudAPI().Tags(ctx, kind, id)
 	if err != nil {
 		return prior, err
 	}
@@ -71,7 +60,7 @@ func (d *providerData) readTags(ctx context.Context, resourceType, id string, pr
 }
 
 // updateTags sets the object's whole tag set to planned, when it differs from prior.
-func (d *providerData) updateTags(ctx context.Context, resourceType, id string, planned, prior types.Map) error {
+func (d *providerData) updateTags(ctx context.Context, kind cloud.ObjectKind, id string, planned, prior types.Map) error {
 	if planned.Equal(prior) {
 		return nil
 	}
@@ -79,5 +68,5 @@ func (d *providerData) updateTags(ctx context.Context, resourceType, id string, 
 	if diags.HasError() {
 		return errors.New("the tags are not a map of strings")
 	}
-	return d.client.SetTags(ctx, resourceType, id, tags)
+	return d.cloudAPI().SetTags(ctx, kind, id, tags)
 }

@@ -6,22 +6,14 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// The API takes user_data base64-encoded. The argument is the script as text, so that a
-// configuration reads as what the server runs; the provider encodes it before sending.
+// The APIs take user_data base64-encoded. The argument is the script as text, so that a
+// configuration reads as what the server runs; the cloud implementation encodes it before sending.
 
 // maxUserDataBytes is the documented limit. Whether it counts the encoded or the decoded bytes is
 // not documented, so the encoded size (the larger) is held to it: that passes either way.
 const maxUserDataBytes = 65535
-
-func encodeUserData(v types.String) string {
-	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
-		return ""
-	}
-	return base64.StdEncoding.EncodeToString([]byte(v.ValueString()))
-}
 
 type userDataSize struct{}
 

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 // The scp_virtual_server model and its mapping to and from the API.
@@ -74,47 +74,43 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 	return changed
 }
 
-// createRequest builds the POST /v1/servers body from the plan.
-func (m *virtualServerModel) createRequest(ctx context.Context) (scp.CreateServerRequest, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	body := scp.CreateServerRequest{
+// spec is the server the plan asks for.
+func (m *virtualServerModel) spec(ctx context.Context) (cloud.ServerSpec, diag.Diagnostics) {
+	spec := cloud.ServerSpec{
 		Name:          m.Name.ValueString(),
 		ImageID:       m.ImageID.ValueString(),
 		ServerTypeID:  m.ServerTypeID.ValueString(),
 		KeypairName:   m.KeypairName.ValueString(),
 		Lock:          m.Lock.ValueBool(),
-		UserData:      encodeUserData(m.UserData),
+		UserData:      m.UserData.ValueString(),
 		ServerGroupID: m.ServerGroupID.ValueString(),
-		Volumes: []scp.ServerVolumeSpec{{
-			BootIndex:           0,
+		BootVolume: cloud.BootVolume{
 			Size:                m.BootVolume.Size.ValueInt64(),
 			Type:                m.BootVolume.Type.ValueString(),
-			SourceType:          "image",
 			DeleteOnTermination: m.BootVolume.DeleteOnTermination.ValueBool(),
-		}},
+		},
+		SecurityGroupIDs: stringValues(m.SecurityGroupIDs),
+		FileStorageIDs:   stringValues(m.FileStorageIDs),
 	}
 	for _, n := range m.Networks {
-		body.Networks = append(body.Networks, scp.ServerNetwork{
+		spec.Networks = append(spec.Networks, cloud.Network{
 			SubnetID: n.SubnetID.ValueString(), PortID: n.PortID.ValueString(),
 			FixedIP: n.FixedIP.ValueString(), PublicIPID: n.PublicIPID.ValueString(),
 		})
 	}
-	body.SecurityGroups = stringValues(m.SecurityGroupIDs)
-	body.FileStorageIDs = stringValues(m.FileStorageIDs)
-	tags, d := tagsFromMap(ctx, m.Tags)
-	diags.Append(d...)
-	body.Tags = tags
-	return body, diags
+	tags, diags := tagsFromMap(ctx, m.Tags)
+	spec.Tags = tags
+	return spec, diags
 }
 
-// applyServer copies what the API reports into the model. osVolumeID is the server's OS disk as
-// its volume attachments show it (see providerData.osDisk); tags are read apart, from Resource Manager.
-func (m *virtualServerModel) applyServer(s *scp.Server, osVolumeID string) {
+// applyServer copies what the cloud reports into the model. osVolumeID is the server's system disk
+// as its attachments show it (see providerData.osVolumeID); tags are read apart.
+func (m *virtualServerModel) applyServer(s *cloud.Server, osVolumeID string) {
 	m.ID = types.StringValue(s.ID)
 	m.Name = types.StringValue(s.Name)
 	m.ImageID = types.StringValue(s.ImageID)
-	if s.ServerType.ID != "" {
-		m.ServerTypeID = types.StringValue(s.ServerType.ID)
+	if s.ServerTypeID != "" {
+		m.ServerTypeID = types.StringValue(s.ServerTypeID)
 	}
 	m.KeypairName = optionalString(s.KeypairName)
 	m.Lock = types.BoolValue(s.Locked)
@@ -126,7 +122,7 @@ func (m *virtualServerModel) applyServer(s *scp.Server, osVolumeID string) {
 
 // knownOSVolume is the OS volume recorded earlier, while the server still lists it: which volume is
 // a server's OS disk never changes, so it need not be looked up again.
-func (m *virtualServerModel) knownOSVolume(s *scp.Server) string {
+func (m *virtualServerModel) knownOSVolume(s *cloud.Server) string {
 	if m.OSVolumeID.IsNull() || m.OSVolumeID.IsUnknown() || !s.HasVolume(m.OSVolumeID.ValueString()) {
 		return ""
 	}

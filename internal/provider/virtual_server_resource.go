@@ -22,7 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 var (
@@ -213,16 +213,20 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	}
 	defer cancel()
 
-	body, diags := plan.createRequest(ctx)
+	spec, diags := plan.spec(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if err := r.data.cloudAPI().ValidateServer(spec); err != nil {
+		resp.Diagnostics.AddError("The server cannot be created on this cloud", err.Error()+" Nothing was sent to the API.")
+		return
+	}
 	sent := time.Now()
-	id, err := r.data.client.CreateServer(ctx, body)
+	id, err := r.data.cloudAPI().CreateServer(ctx, spec)
 	if err != nil {
 		// The create is never re-sent (that could make a second server), but it may have worked.
-		found := recoverCreate(ctx, "server", body.Name, "scp_virtual_server.<name>", sent, err, r.data.listServersNamed(body.Name))
+		found := recoverCreate(ctx, "server", spec.Name, "scp_virtual_server.<name>", sent, err, r.data.serversNamed(spec.Name))
 		if found.id == "" {
 			resp.Diagnostics.AddError("Cannot create the server", found.detail)
 			return
@@ -260,8 +264,8 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	server, err := r.data.client.GetServer(ctx, state.ID.ValueString())
-	if scp.IsNotFound(err) {
+	server, err := r.data.cloudAPI().Server(ctx, state.ID.ValueString())
+	if cloud.IsGone(err) {
 		tflog.Warn(ctx, "server no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -276,7 +280,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.applyServer(server, osVolumeID)
-	if state.Tags, err = r.data.readTags(ctx, scp.ResourceTypeServer, server.ID, state.Tags); err != nil {
+	if state.Tags, err = r.data.readTags(ctx, cloud.KindServer, server.ID, state.Tags); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
 		return
 	}
@@ -304,23 +308,18 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 	defer cancel()
 
 	id := state.ID.ValueString()
-	if err := r.data.updateTags(ctx, scp.ResourceTypeServer, id, plan.Tags, state.Tags); err != nil {
+	if err := r.data.updateTags(ctx, cloud.KindServer, id, plan.Tags, state.Tags); err != nil {
 		addError(&resp.Diagnostics, "Cannot change the server's tags", err)
 		return
 	}
 	// Everything else in an update is either replaced (not here) or adopted into the state after an import.
-	server := (*scp.Server)(nil)
+	server := (*cloud.Server)(nil)
 	if want := plan.Lock.ValueBool(); want != state.Lock.ValueBool() {
-		var err error
-		if want {
-			err = r.data.client.LockServer(ctx, id)
-		} else {
-			err = r.data.client.UnlockServer(ctx, id)
-		}
-		if err != nil {
+		if err := r.data.cloudAPI().SetServerLocked(ctx, id, want); err != nil {
 			addError(&resp.Diagnostics, "Cannot change the server's lock", err)
 			return
 		}
+		var err error
 		if server, err = r.data.waitServerLocked(ctx, id, want); err != nil {
 			addError(&resp.Diagnostics, "The server's lock did not change", err)
 			return
@@ -328,7 +327,7 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	if server == nil {
 		var err error
-		if server, err = r.data.client.GetServer(ctx, id); err != nil {
+		if server, err = r.data.cloudAPI().Server(ctx, id); err != nil {
 			addError(&resp.Diagnostics, "Cannot read the server after the update", err)
 			return
 		}
@@ -358,17 +357,17 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.client.DeleteServer(ctx, id)
+	err := r.data.cloudAPI().DeleteServer(ctx, id)
 	switch {
-	case scp.IsNotFound(err):
+	case cloud.IsGone(err):
 		tflog.Info(ctx, "server was already gone", map[string]any{"id": id})
 		return
-	case scp.IsConflict(err):
+	case cloud.IsConflict(err):
 		locked := false
-		if server, readErr := r.data.client.GetServer(ctx, id); readErr == nil {
+		if server, readErr := r.data.cloudAPI().Server(ctx, id); readErr == nil {
 			locked = server.Locked
 		}
-		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(id, err, locked))
+		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(r.data.cloudAPI(), id, err, locked))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the server", err)
@@ -389,25 +388,24 @@ func (r *virtualServerResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// readBootVolume fills boot_volume from the OS disk, for imported servers.
+// readBootVolume fills boot_volume from the system disk, for imported servers.
 func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtualServerModel, serverID, osVolumeID string) (diags diag.Diagnostics) {
 	if osVolumeID == "" {
 		return nil
 	}
-	attachments, err := r.data.client.ListServerVolumes(ctx, serverID)
+	osDisk, err := r.data.serverAttachment(ctx, serverID, osVolumeID)
 	if err != nil {
 		diags.AddError("Cannot read the server's volumes", errorDetail(err))
 		return diags
 	}
-	osDisk, _ := scp.OSDisk(attachments)
-	volume, err := r.data.client.GetVolume(ctx, osVolumeID)
+	volume, err := r.data.cloudAPI().Volume(ctx, osVolumeID)
 	if err != nil {
 		diags.AddError("Cannot read the server's OS volume", errorDetail(err))
 		return diags
 	}
 	state.BootVolume = &bootVolumeModel{
 		Size:                types.Int64Value(volume.Size),
-		Type:                types.StringValue(volume.VolumeType),
+		Type:                types.StringValue(volume.Type),
 		DeleteOnTermination: types.BoolValue(osDisk.DeleteOnTermination),
 	}
 	return diags

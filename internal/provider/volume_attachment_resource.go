@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 var (
@@ -37,19 +36,6 @@ const (
 func NewVolumeAttachmentResource() resource.Resource { return &volumeAttachmentResource{} }
 
 type volumeAttachmentResource struct{ data *providerData }
-
-type volumeAttachmentModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	ServerID            types.String   `tfsdk:"server_id"`
-	VolumeID            types.String   `tfsdk:"volume_id"`
-	DeleteOnTermination types.Bool     `tfsdk:"delete_on_termination"`
-	SkipDestroy         types.Bool     `tfsdk:"skip_destroy"`
-	Device              types.String   `tfsdk:"device"`
-	OSVolume            types.Bool     `tfsdk:"os_volume"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
-}
-
-func attachmentID(serverID, volumeID string) string { return serverID + "/" + volumeID }
 
 func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_volume_attachment"
@@ -131,33 +117,35 @@ func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.
 			return
 		}
 	}
-	if reason := osDiskReason(state); reason != "" {
+	if reason := osDiskReason(state, r.data.systemDiskDevice); reason != "" {
 		action := "destroy"
 		if !destroying {
 			action = "replacement"
 		}
-		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, action))
+		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, action, r.data.systemDiskRule()))
 	}
 }
 
-// osDiskReason says why detaching this attachment would detach the OS disk, or "" when it would not.
-func osDiskReason(m volumeAttachmentModel) string {
+// osDiskReason says why detaching this attachment would detach the OS disk, or "" when it would
+// not. isSystemDevice is the cloud's rule for device names.
+func osDiskReason(m volumeAttachmentModel, isSystemDevice func(string) bool) string {
+	device := strings.ToLower(m.Device.ValueString())
 	switch {
 	case m.OSVolume.ValueBool():
 		return "it is the server's OS default volume"
-	case scp.IsOSDiskDevice(strings.ToLower(m.Device.ValueString())):
-		return fmt.Sprintf("it is attached as %s, the system disk", strings.ToLower(m.Device.ValueString()))
+	case device != "" && isSystemDevice(device):
+		return fmt.Sprintf("it is attached as %s, the system disk", device)
 	}
 	return ""
 }
 
-func osDiskMessage(m volumeAttachmentModel, reason, action string) string {
-	return fmt.Sprintf("This %s would detach volume %s from server %s, but %s. SCP cannot detach the OS disk from its server, "+
+func osDiskMessage(m volumeAttachmentModel, reason, action, rule string) string {
+	return fmt.Sprintf("This %s would detach volume %s from server %s, but %s. %s, "+
 		"so the plan stops here and nothing was sent to the API.\n\n"+
 		"Instead, either destroy the server itself (its OS volume goes with it), or stop managing this attachment "+
 		"without detaching it: set skip_destroy = true and apply, or replace the resource block with\n\n"+
-		"  removed {\n    from = <this resource address>\n    lifecycle {\n      destroy = false\n    }\n  }",
-		action, m.VolumeID.ValueString(), m.ServerID.ValueString(), reason)
+		"  removed {\n    from = scp_volume_attachment.<name>\n    lifecycle {\n      destroy = false\n    }\n  }",
+		action, m.VolumeID.ValueString(), m.ServerID.ValueString(), reason, rule)
 }
 
 func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -187,7 +175,9 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 	if plan.DeleteOnTermination.IsUnknown() {
 		plan.DeleteOnTermination = types.BoolValue(false)
 	}
-	attachment, err := r.data.client.AttachVolume(ctx, volumeID, serverID, plan.DeleteOnTermination.ValueBool())
+	device, err := r.data.whileVolumeBusy(ctx, volumeID, func() (string, error) {
+		return r.data.cloudAPI().Attach(ctx, serverID, volumeID, plan.DeleteOnTermination.ValueBool())
+	})
 	if err != nil {
 		// The volume may be attached to this server anyway (the OS volume declared in configuration,
 		// an earlier attempt, or this attach whose answer was lost): adopt it instead of failing.
@@ -210,8 +200,8 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 				"The attachment stays in the Terraform state (tainted); the next plan reads whether the volume is attached.",
 				errorDetail(waitErr), err, how))
 		default:
-			detail := attachErrorDetail(volumeID, serverID, err)
-			if scp.MayHaveTakenEffect(err) {
+			detail := attachErrorDetail(r.data.cloudAPI(), volumeID, serverID, err)
+			if cloud.MayHaveTakenEffect(err) {
 				detail += "\n\nThe provider read the volume afterwards: it is not attached to the server, so nothing was " +
 					"recorded in the state and applying again is safe."
 			}
@@ -219,7 +209,7 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 		}
 		return
 	}
-	plan.Device = optionalString(attachment.Device)
+	plan.Device = optionalString(device)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
 	volume, err := r.data.waitAttached(ctx, volumeID, serverID)
@@ -233,76 +223,12 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// adoptOutcome is what adoptExisting found out.
-type adoptOutcome int
-
-const (
-	adoptNone     adoptOutcome = iota // the volume is not attached to the server: report the attach error
-	adoptAttached                     // it is: the plan now describes the attachment
-	adoptPending                      // an attach is under way but was not seen to finish
-	adoptUnknown                      // the attach may have taken effect, and reading failed to tell
-)
-
-// adoptExisting runs after a failed attach request: a refusal that may mean "already attached"
-// (409, 400), or a failure that leaves open whether SCP carried the attach out (a reset, a 5xx, a
-// timeout, a garbled answer). It reads the volume and adopts an attachment to the server; while an
-// attach is still under way it waits for it (an attach never makes a duplicate, so this is the
-// same wait a successful request would have had).
-func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volumeAttachmentModel, attachErr error) (adoptOutcome, error) {
-	ambiguous := scp.MayHaveTakenEffect(attachErr)
-	if !ambiguous && !scp.IsConflict(attachErr) && !scp.IsBadRequest(attachErr) {
-		return adoptNone, nil
+func attachErrorDetail(c cloud.Cloud, volumeID, serverID string, err error) string {
+	if cloud.IsConflict(err) {
+		return fmt.Sprintf("%s refused to attach volume %s to server %s: %v\n\n%s Nothing was attached.",
+			c.Name(), volumeID, serverID, err, c.RefusalReasons(cloud.OpAttach))
 	}
-	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
-	lookupCtx, cancel := lookupContext(ctx)
-	defer cancel()
-	volume, err := r.data.client.GetVolume(lookupCtx, volumeID)
-	if err != nil {
-		if ambiguous {
-			return adoptUnknown, err
-		}
-		return adoptNone, nil
-	}
-	s, ok := volume.AttachedTo(serverID)
-	// A volume in no documented final state has an operation under way: possibly this attach.
-	if !ok && !scp.IsVolumeFinalState(volume.State) {
-		if ctx.Err() != nil {
-			return adoptPending, ctx.Err()
-		}
-		volume, err = r.data.waitAttached(ctx, volumeID, serverID)
-		if err != nil {
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return adoptPending, err
-			}
-			return adoptNone, nil
-		}
-		s, ok = volume.AttachedTo(serverID)
-	}
-	if !ok {
-		return adoptNone, nil
-	}
-	osVolume, _, err := r.data.isOSVolume(lookupCtx, serverID, volumeID)
-	if err != nil {
-		if ambiguous {
-			return adoptUnknown, err
-		}
-		return adoptNone, nil
-	}
-	tflog.Info(ctx, "volume is attached to the server; adopting the attachment", map[string]any{
-		"id": plan.ID.ValueString(), "attach_error": attachErr.Error(),
-	})
-	plan.Device = optionalString(s.Device)
-	plan.OSVolume = types.BoolValue(osVolume)
-	return adoptAttached, nil
-}
-
-func attachErrorDetail(volumeID, serverID string, err error) string {
-	if scp.IsConflict(err) {
-		return fmt.Sprintf("SCP refused to attach volume %s to server %s: %v\n\nA volume that is attached elsewhere "+
-			"(or is another server's OS volume) cannot be attached here, and a server takes one volume operation at a time. "+
-			"Nothing was attached.", volumeID, serverID, err)
-	}
-	if scp.IsNotFound(err) {
+	if cloud.IsGone(err) {
 		return fmt.Sprintf("The volume %s or the server %s does not exist. %v", volumeID, serverID, err)
 	}
 	return errorDetail(err)
@@ -318,8 +244,8 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
-	volume, err := r.data.client.GetVolume(ctx, volumeID)
-	if scp.IsNotFound(err) {
+	volume, err := r.data.cloudAPI().Volume(ctx, volumeID)
+	if cloud.IsGone(err) {
 		tflog.Warn(ctx, "volume no longer exists; removing the attachment from the state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -343,13 +269,13 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	if state.OSVolume.IsNull() || state.OSVolume.IsUnknown() || state.DeleteOnTermination.IsNull() {
 		// Imported: what the server says about the volume is not known yet. Later reads keep it,
 		// because which volume is a server's OS volume never changes.
-		osVolume, deleteOnTermination, err := r.data.isOSVolume(ctx, serverID, volumeID)
+		attachment, err := r.data.serverAttachment(ctx, serverID, volumeID)
 		if err != nil {
 			addError(&resp.Diagnostics, "Cannot read the server of the volume attachment", err)
 			return
 		}
-		state.OSVolume = types.BoolValue(osVolume)
-		state.DeleteOnTermination = types.BoolValue(deleteOnTermination)
+		state.OSVolume = types.BoolValue(attachment.SystemDisk)
+		state.DeleteOnTermination = types.BoolValue(attachment.DeleteOnTermination)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -379,8 +305,8 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 	}
 	// The plan already refused this; checking again keeps the promise even if a plan was made by
 	// an older provider version.
-	if reason := osDiskReason(state); reason != "" {
-		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, "destroy"))
+	if reason := osDiskReason(state, r.data.systemDiskDevice); reason != "" {
+		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, "destroy", r.data.systemDiskRule()))
 		return
 	}
 	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDetachTimeout, &resp.Diagnostics)
@@ -396,21 +322,23 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 	}
 	defer unlock()
 
-	err := r.data.client.DetachVolume(ctx, volumeID, serverID)
+	_, err := r.data.whileVolumeBusy(ctx, volumeID, func() (string, error) {
+		return "", r.data.cloudAPI().Detach(ctx, serverID, volumeID)
+	})
 	switch {
-	case scp.IsNotFound(err):
+	case cloud.IsGone(err):
 		tflog.Info(ctx, "volume or server is gone; nothing to detach", map[string]any{"id": state.ID.ValueString()})
 		return
-	case scp.IsBadRequest(err):
-		// "Not attached" is success; any other refusal is reported with the API's reason.
-		if volume, readErr := r.data.client.GetVolume(ctx, volumeID); readErr == nil {
+	case cloud.IsRejected(err):
+		// "Not attached" is success once a read confirms it; any other refusal is reported with the API's reason.
+		if volume, readErr := r.data.cloudAPI().Volume(ctx, volumeID); readErr == nil {
 			if _, attached := volume.AttachedTo(serverID); !attached {
 				return
 			}
-		} else if scp.IsNotFound(readErr) {
+		} else if cloud.IsGone(readErr) {
 			return
 		}
-		addError(&resp.Diagnostics, "SCP refused to detach the volume", err)
+		addError(&resp.Diagnostics, r.data.cloudAPI().Name()+" refused to detach the volume", err)
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot detach the volume", err)

@@ -377,7 +377,7 @@ func TestOSDiskReason(t *testing.T) {
 		{types.BoolUnknown(), "/dev/sdb", ""},
 	}
 	for _, tc := range cases {
-		got := osDiskReason(volumeAttachmentModel{OSVolume: tc.osVolume, Device: types.StringValue(tc.device)})
+		got := osDiskReason(volumeAttachmentModel{OSVolume: tc.osVolume, Device: types.StringValue(tc.device)}, (*providerData)(nil).systemDiskDevice)
 		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
 			t.Errorf("os_volume=%v device=%s: reason %q, want %q", tc.osVolume, tc.device, got, tc.want)
 		}

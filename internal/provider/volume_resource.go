@@ -20,7 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 var (
@@ -39,20 +39,6 @@ const (
 func NewVolumeResource() resource.Resource { return &volumeResource{} }
 
 type volumeResource struct{ data *providerData }
-
-type volumeModel struct {
-	ID            types.String   `tfsdk:"id"`
-	Name          types.String   `tfsdk:"name"`
-	Size          types.Int64    `tfsdk:"size"`
-	VolumeType    types.String   `tfsdk:"volume_type"`
-	MaxIOPS       types.Int64    `tfsdk:"max_iops"`
-	MaxThroughput types.Int64    `tfsdk:"max_throughput"`
-	Tags          types.Map      `tfsdk:"tags"`
-	State         types.String   `tfsdk:"state"`
-	Bootable      types.Bool     `tfsdk:"bootable"`
-	Multiattach   types.Bool     `tfsdk:"multiattach"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
-}
 
 func (r *volumeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_volume"
@@ -136,31 +122,27 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	defer cancel()
 
-	tags, diags := tagsFromMap(ctx, plan.Tags)
+	spec, diags := plan.spec(ctx)
 	resp.Diagnostics.Append(diags...)
-	name := plan.Name.ValueString()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	sent := time.Now()
-	created, err := r.data.client.CreateVolume(ctx, scp.CreateVolumeRequest{
-		Name: name, Size: plan.Size.ValueInt64(), VolumeType: plan.VolumeType.ValueString(),
-		MaxIOPS: plan.MaxIOPS.ValueInt64(), MaxThroughput: plan.MaxThroughput.ValueInt64(), Tags: tags,
-	})
-	var id string
+	id, err := r.data.cloudAPI().CreateVolume(ctx, spec)
 	if err != nil {
 		// Never re-sent (that could make a second volume), but it may have worked: look for it.
-		found := recoverCreate(ctx, "volume", name, "scp_volume.<name>", sent, err, r.data.listVolumesNamed(name))
+		found := recoverCreate(ctx, "volume", spec.Name, "scp_volume.<name>", sent, err, r.data.volumesNamed(spec.Name))
 		if found.id == "" {
 			resp.Diagnostics.AddError("Cannot create the volume", found.detail)
 			return
 		}
 		id = found.id
-	} else {
-		id = created.ID
 	}
 	plan.ID = types.StringValue(id)
 	plan.State, plan.Bootable, plan.Multiattach = types.StringNull(), types.BoolNull(), types.BoolNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, id, func(v *scp.Volume) bool { return v.State == scp.VolumeStateAvailable })
+	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, id, func(v *cloud.Volume) bool { return v.Phase == cloud.PhaseAvailable })
 	if err != nil {
 		addError(&resp.Diagnostics, "Volume did not become available", err)
 		return
@@ -178,8 +160,8 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	volume, err := r.data.client.GetVolume(ctx, state.ID.ValueString())
-	if scp.IsNotFound(err) {
+	volume, err := r.data.cloudAPI().Volume(ctx, state.ID.ValueString())
+	if cloud.IsGone(err) {
 		tflog.Warn(ctx, "volume no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -189,7 +171,7 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	state.applyVolume(volume)
-	if state.Tags, err = r.data.readTags(ctx, scp.ResourceTypeVolume, volume.ID, state.Tags); err != nil {
+	if state.Tags, err = r.data.readTags(ctx, cloud.KindVolume, volume.ID, state.Tags); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the volume's tags", err)
 		return
 	}
@@ -213,25 +195,25 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
-	if err := r.data.updateTags(ctx, scp.ResourceTypeVolume, id, plan.Tags, state.Tags); err != nil {
+	if err := r.data.updateTags(ctx, cloud.KindVolume, id, plan.Tags, state.Tags); err != nil {
 		addError(&resp.Diagnostics, "Cannot change the volume's tags", err)
 		return
 	}
 	if !plan.Name.Equal(state.Name) {
-		if err := r.data.client.RenameVolume(ctx, id, plan.Name.ValueString()); err != nil {
+		if err := r.data.cloudAPI().RenameVolume(ctx, id, plan.Name.ValueString()); err != nil {
 			addError(&resp.Diagnostics, "Cannot rename the volume", err)
 			return
 		}
 	}
-	var volume *scp.Volume
+	var volume *cloud.Volume
 	if size := plan.Size.ValueInt64(); size > state.Size.ValueInt64() {
-		if err := r.data.client.ExtendVolume(ctx, id, size); err != nil {
+		if err := r.data.cloudAPI().ExtendVolume(ctx, id, size); err != nil {
 			addError(&resp.Diagnostics, "Cannot extend the volume", err)
 			return
 		}
 		var err error
-		volume, err = r.data.waitVolume(ctx, kindVolumeExtend, id, func(v *scp.Volume) bool {
-			return v.Size >= size && scp.IsVolumeFinalState(v.State) && !scp.IsVolumeErrorState(v.State)
+		volume, err = r.data.waitVolume(ctx, kindVolumeExtend, id, func(v *cloud.Volume) bool {
+			return v.Size >= size && (v.Phase == cloud.PhaseAvailable || v.Phase == cloud.PhaseInUse)
 		})
 		if err != nil {
 			addError(&resp.Diagnostics, "Volume extension did not finish", err)
@@ -241,7 +223,7 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if volume == nil {
 		// Only a rename: read once for the state; an extension's last probe already did.
 		var err error
-		if volume, err = r.data.client.GetVolume(ctx, id); err != nil {
+		if volume, err = r.data.cloudAPI().Volume(ctx, id); err != nil {
 			addError(&resp.Diagnostics, "Cannot read the volume after the update", err)
 			return
 		}
@@ -266,12 +248,12 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.client.DeleteVolume(ctx, id)
+	err := r.data.cloudAPI().DeleteVolume(ctx, id)
 	switch {
-	case scp.IsNotFound(err):
+	case cloud.IsGone(err):
 		return
-	case scp.IsConflict(err):
-		resp.Diagnostics.AddError("Cannot delete the volume", volumeDeleteConflictDetail(ctx, r.data, id, err))
+	case cloud.IsConflict(err):
+		resp.Diagnostics.AddError("Cannot delete the volume", volumeDeleteConflictDetail(ctx, r.data.cloudAPI(), id, err))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the volume", err)
@@ -290,25 +272,4 @@ func (r *volumeResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-}
-
-func (m *volumeModel) applyVolume(v *scp.Volume) {
-	m.ID = types.StringValue(v.ID)
-	m.Name = types.StringValue(v.Name)
-	m.Size = types.Int64Value(v.Size)
-	if v.VolumeType != "" {
-		m.VolumeType = types.StringValue(v.VolumeType)
-	}
-	m.MaxIOPS = optionalInt64(v.MaxIOPS)
-	m.MaxThroughput = optionalInt64(v.MaxThroughput)
-	m.State = types.StringValue(v.State)
-	m.Bootable = types.BoolValue(v.Bootable)
-	m.Multiattach = types.BoolValue(v.Multiattach)
-}
-
-func optionalInt64(n int64) types.Int64 {
-	if n == 0 {
-		return types.Int64Null()
-	}
-	return types.Int64Value(n)
 }

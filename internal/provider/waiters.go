@@ -3,11 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
 
@@ -21,6 +20,7 @@ const (
 	kindVolumeExtend = "volume.extend"
 	kindAttach       = "volume.attach"
 	kindDetach       = "volume.detach"
+	kindVolumeSettle = "volume.settle"
 )
 
 // missingReadsOfNewServer is how many 404s in a row mean a server being created is really gone:
@@ -41,13 +41,13 @@ func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Pr
 	return nil
 }
 
-// waitServerActive waits for a new server to reach ACTIVE (or ERROR, a failure).
-func (d *providerData) waitServerActive(ctx context.Context, id string) (*scp.Server, error) {
-	var last *scp.Server
+// waitServerActive waits for a new server to become active (or fail).
+func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.Server, error) {
+	var last *cloud.Server
 	missing := 0
 	err := d.await(ctx, kindServerCreate, id, func(ctx context.Context) (bool, error) {
-		server, err := d.client.GetServer(ctx, id)
-		if scp.IsNotFound(err) {
+		server, err := d.cloudAPI().Server(ctx, id)
+		if cloud.IsGone(err) {
 			if missing++; missing >= missingReadsOfNewServer {
 				return false, wait.Permanent(fmt.Errorf("server %s disappeared while it was being created (the API answers 404)", id))
 			}
@@ -58,11 +58,11 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*scp.Se
 		}
 		missing = 0
 		last = server
-		switch strings.ToUpper(server.State) {
-		case scp.ServerStateActive:
+		switch server.Phase {
+		case cloud.PhaseActive:
 			return true, nil
-		case scp.ServerStateError:
-			return false, wait.Permanent(fmt.Errorf("server %s (%q) went to ERROR while being created", id, server.Name))
+		case cloud.PhaseFailed:
+			return false, wait.Permanent(fmt.Errorf("server %s (%q) went to %s while being created", id, server.Name, server.State))
 		}
 		return false, nil
 	})
@@ -71,20 +71,21 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*scp.Se
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindServerDelete, id, d.client.GetServer, func(server *scp.Server) error {
-		if !strings.EqualFold(server.State, scp.ServerStateError) {
+	return awaitGone(ctx, d, kindServerDelete, id, d.cloudAPI().Server, func(server *cloud.Server) error {
+		if server.Phase != cloud.PhaseFailed {
 			return nil
 		}
-		return fmt.Errorf("server %s (%q) went to ERROR while being deleted (locked: %t); "+
-			"it still exists and stays in the Terraform state. Check it in the SCP console before retrying", id, server.Name, server.Locked)
+		return fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
+			"it still exists and stays in the Terraform state. Check it in the %s console before retrying",
+			id, server.Name, server.State, server.Locked, d.cloudAPI().Name())
 	})
 }
 
 // waitServerLocked waits until the server's lock reads as want.
-func (d *providerData) waitServerLocked(ctx context.Context, id string, want bool) (*scp.Server, error) {
-	var last *scp.Server
+func (d *providerData) waitServerLocked(ctx context.Context, id string, want bool) (*cloud.Server, error) {
+	var last *cloud.Server
 	err := d.await(ctx, kindServerLock, id, func(ctx context.Context) (bool, error) {
-		server, err := d.client.GetServer(ctx, id)
+		server, err := d.cloudAPI().Server(ctx, id)
 		if err != nil {
 			return false, probeError(err)
 		}
@@ -95,10 +96,10 @@ func (d *providerData) waitServerLocked(ctx context.Context, id string, want boo
 }
 
 // waitVolume waits until the volume satisfies done; error states end the wait.
-func (d *providerData) waitVolume(ctx context.Context, kind, id string, done func(*scp.Volume) bool) (*scp.Volume, error) {
-	var last *scp.Volume
+func (d *providerData) waitVolume(ctx context.Context, kind, id string, done func(*cloud.Volume) bool) (*cloud.Volume, error) {
+	var last *cloud.Volume
 	err := d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
-		volume, err := d.client.GetVolume(ctx, id)
+		volume, err := d.cloudAPI().Volume(ctx, id)
 		if err != nil {
 			return false, probeError(err)
 		}
@@ -106,7 +107,7 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 		if done(volume) {
 			return true, nil
 		}
-		if scp.IsVolumeErrorState(volume.State) {
+		if volume.Phase == cloud.PhaseFailed {
 			return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q", id, volume.Name, volume.State))
 		}
 		return false, nil
@@ -116,23 +117,23 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindVolumeDelete, id, d.client.GetVolume, func(volume *scp.Volume) error {
-		if !scp.IsVolumeErrorState(volume.State) {
+	return awaitGone(ctx, d, kindVolumeDelete, id, d.cloudAPI().Volume, func(volume *cloud.Volume) error {
+		if volume.Phase != cloud.PhaseFailed {
 			return nil
 		}
 		return fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
-			"Terraform state. Check it in the SCP console before retrying", id, volume.Name, volume.State)
+			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloudAPI().Name())
 	})
 }
 
-// awaitGone waits until get answers 404 for id. failed tells, from an object still there, whether
+// awaitGone waits until the cloud says id is gone. failed tells, from an object still there, whether
 // its deletion has failed for good (an error state): that ends the wait with its error.
 func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
 	get func(context.Context, string) (T, error), failed func(T) error,
 ) error {
 	return d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
 		object, err := get(ctx, id)
-		if scp.IsNotFound(err) {
+		if cloud.IsGone(err) {
 			return true, nil
 		}
 		if err != nil {
@@ -154,12 +155,12 @@ const (
 )
 
 // waitAttached waits until the volume is in-use and lists the server.
-func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID string) (*scp.Volume, error) {
-	var last *scp.Volume
+func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID string) (*cloud.Volume, error) {
+	var last *cloud.Volume
 	sawAttaching, settled := false, 0
 	err := d.await(ctx, kindAttach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
-		volume, err := d.client.GetVolume(ctx, volumeID)
-		if scp.IsNotFound(err) {
+		volume, err := d.cloudAPI().Volume(ctx, volumeID)
+		if cloud.IsGone(err) {
 			return false, wait.Permanent(fmt.Errorf("volume %s disappeared while being attached to server %s", volumeID, serverID))
 		}
 		if err != nil {
@@ -167,16 +168,16 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 		}
 		last = volume
 		_, listed := volume.AttachedTo(serverID)
-		if listed && volume.State == scp.VolumeStateInUse {
+		if listed && volume.Phase == cloud.PhaseInUse {
 			return true, nil
 		}
-		if scp.IsVolumeErrorState(volume.State) {
+		if volume.Phase == cloud.PhaseFailed {
 			return false, wait.Permanent(fmt.Errorf("volume %s went to state %q while being attached to server %s", volumeID, volume.State, serverID))
 		}
 		// A volume that settles (available, or in use elsewhere) without listing the server is
 		// not going to: the attach was undone, or the server deleted, while it ran.
 		// Any state that is not a documented final one means an operation is under way.
-		if inProgress := !scp.IsVolumeFinalState(volume.State); listed || inProgress {
+		if inProgress := !volume.Phase.Final(); listed || inProgress {
 			sawAttaching, settled = sawAttaching || inProgress, 0
 			return false, nil
 		}
@@ -193,8 +194,8 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 // waitDetached waits until the volume no longer lists the server. A volume that is gone is detached too.
 func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID string) error {
 	return d.await(ctx, kindDetach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
-		volume, err := d.client.GetVolume(ctx, volumeID)
-		if scp.IsNotFound(err) {
+		volume, err := d.cloudAPI().Volume(ctx, volumeID)
+		if cloud.IsGone(err) {
 			return true, nil
 		}
 		if err != nil {
@@ -203,7 +204,7 @@ func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID stri
 		if _, ok := volume.AttachedTo(serverID); !ok {
 			return true, nil
 		}
-		if scp.IsVolumeErrorState(volume.State) {
+		if volume.Phase == cloud.PhaseFailed {
 			return false, wait.Permanent(fmt.Errorf("volume %s went to state %q while being detached from server %s; "+
 				"it still lists the server, so the attachment stays in the Terraform state", volumeID, volume.State, serverID))
 		}
@@ -214,8 +215,33 @@ func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID stri
 // probeError classifies a failed read during a wait: credentials or a malformed request will not get
 // better by asking again, anything else (a flaky gateway, a throttled read) might.
 func probeError(err error) error {
-	if scp.IsUnauthorized(err) || scp.IsBadRequest(err) || scp.IsNotFound(err) {
+	if cloud.IsDenied(err) || cloud.IsRejected(err) || cloud.IsGone(err) {
 		return wait.Permanent(err)
 	}
 	return err
+}
+
+// busyRounds bounds how often a mutation refused because its volume was busy is sent again.
+const busyRounds = 5
+
+// whileVolumeBusy runs send (an attach or a detach) and, when the cloud refuses it with a conflict
+// while the volume shows an operation under way, waits for that operation to settle and sends it
+// again. Nothing was done by a refused call, so sending it again is safe; the volume's phase, not
+// the answer's wording, says whether the refusal was "busy". Other answers are returned as they are.
+func (d *providerData) whileVolumeBusy(ctx context.Context, volumeID string, send func() (string, error)) (string, error) {
+	for round := 1; ; round++ {
+		out, err := send()
+		if !cloud.IsConflict(err) || round == busyRounds {
+			return out, err
+		}
+		volume, readErr := d.cloudAPI().Volume(ctx, volumeID)
+		if readErr != nil || volume.Phase.Final() {
+			return out, err
+		}
+		tflog.Info(ctx, "the volume is busy with another operation; waiting for it before sending again",
+			map[string]any{"volume_id": volumeID, "state": volume.State})
+		if _, waitErr := d.waitVolume(ctx, kindVolumeSettle, volumeID, func(v *cloud.Volume) bool { return v.Phase.Final() }); waitErr != nil {
+			return out, err
+		}
+	}
 }
