@@ -83,7 +83,7 @@ func TestAuthMethods(t *testing.T) {
 	authURL := ev.srv.URL + "/v3"
 	ok := map[string]gophercloud.AuthOptions{
 		"password, names and domain": ev.e.AuthOptions(authURL),
-		"password, ids": {IdentityEndpoint: authURL, UserID: cfg.UserID, Password: cfg.Password, TenantID: cfg.ProjectID},
+		"password, ids":              {IdentityEndpoint: authURL, UserID: cfg.UserID, Password: cfg.Password, TenantID: cfg.ProjectID},
 		"password, domain id": {IdentityEndpoint: authURL, Username: cfg.Username, Password: cfg.Password,
 			DomainID: cfg.DomainID, TenantName: cfg.ProjectName},
 		"password, versionless auth url (version discovery)": {IdentityEndpoint: ev.srv.URL + "/", Username: cfg.Username,
