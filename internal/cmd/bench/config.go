@@ -58,6 +58,7 @@ type config struct {
 	microOps     int // operations per kind and schedule
 	microWave    int // waits started together
 	jsonPath     string
+	svgPath      string // the micro-benchmark's chart; empty = the default place (see the flag)
 	terraform    string
 	providerBin  string // prebuilt provider; empty = go build
 	workDir      string // empty = a new temp dir
@@ -83,6 +84,7 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.microOps, "micro-ops", 30, "micro-benchmark operations per kind and schedule")
 	fs.IntVar(&c.microWave, "micro-wave", 10, "micro-benchmark waits started together (like count = 10)")
 	fs.StringVar(&c.jsonPath, "json", "", "also write the figures as JSON to this path")
+	fs.StringVar(&c.svgPath, "svg", "", "write the micro-benchmark's chart (SVG) to this path (default: micro.svg in the work directory when it is kept, else "+defaultChartName+" in the temporary directory)")
 	fs.StringVar(&c.terraform, "terraform", "", "Terraform CLI (default: terraform on PATH)")
 	fs.StringVar(&c.providerBin, "provider", "", "prebuilt provider binary (default: go build into the work dir)")
 	fs.StringVar(&c.workDir, "workdir", "", "work directory (default: a new temporary directory)")

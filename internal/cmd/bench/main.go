@@ -185,6 +185,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "work directory kept: %s\n", workDir)
 	}
 
+	if cfg.micro {
+		path := cfg.svgPath
+		switch {
+		case path != "":
+		case keepDir:
+			path = filepath.Join(workDir, "micro.svg")
+		default: // the work directory goes away
+			path = filepath.Join(os.TempDir(), defaultChartName)
+		}
+		if err := writeChart(path, rep, cfg); err != nil {
+			return fmt.Errorf("writing the chart: %w", err)
+		}
+		fmt.Fprintf(stdout, "chart of the micro-benchmark: %s\n", path)
+	}
 	if cfg.jsonPath != "" {
 		if err := writeJSON(cfg.jsonPath, rep); err != nil {
 			return fmt.Errorf("writing -json: %w", err)
