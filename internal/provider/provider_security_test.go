@@ -24,9 +24,9 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
 
-// The transport promises of issue 13, through Terraform: no redirect is followed, plain http only
-// to this machine, a custom CA trusted only when given, and credentials files others can read
-// are warned about.
+// The transport promises of issue 13: no redirect is followed, plain http only to this machine, a
+// custom CA trusted only when given, and credentials files others can read are warned about. The
+// TestAcc ones run Terraform (make testacc); the others speak the plugin protocol directly.
 
 // countingHandler counts requests and keeps the headers of the first one.
 type countingHandler struct {
@@ -79,7 +79,7 @@ resource "scp_volume" "x" {
 }
 `
 
-func TestProviderRedirectOfACreateReachesNothing(t *testing.T) {
+func TestAccProviderRedirectOfACreateReachesNothing(t *testing.T) {
 	target := &countingHandler{}
 	portB := httptest.NewServer(target)
 	defer portB.Close()
@@ -97,7 +97,7 @@ func TestProviderRedirectOfACreateReachesNothing(t *testing.T) {
 	}))
 	defer self.Close()
 
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -115,7 +115,7 @@ func TestProviderRedirectOfACreateReachesNothing(t *testing.T) {
 	}
 }
 
-func TestProviderRedirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
+func TestAccProviderRedirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
 	emu := emulator.New(emulator.Config{LatencyScale: 0.05})
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestProviderRedirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
 	var seen int
 	var volumeID string
 
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -165,8 +165,8 @@ func TestProviderRedirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
 	})
 }
 
-func TestProviderPlainHTTPAndPathsRefusedAtValidate(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+func TestAccProviderPlainHTTPAndPathsRefusedAtValidate(t *testing.T) {
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -188,13 +188,21 @@ func TestProviderPlainHTTPAndPathsRefusedAtValidate(t *testing.T) {
 			},
 		},
 	})
+}
 
+func TestProviderPlainHTTPRefusedAtValidate(t *testing.T) {
 	// The refusal is a ValidateProviderConfig diagnostic, before any Configure.
 	diags := callProvider(t, New("test")(), map[string]tftypes.Value{
 		"endpoint": tftypes.NewValue(tftypes.String, "http://emulator.lan:8443"),
 	}, true)
 	if !hasDiagnostic(diags, tfprotov6.DiagnosticSeverityError, "clear text") {
 		t.Fatalf("validate diagnostics %v", diags)
+	}
+	t.Setenv("SCP_ALLOW_INSECURE_HTTP", "true")
+	if diags := callProvider(t, New("test")(), map[string]tftypes.Value{
+		"endpoint": tftypes.NewValue(tftypes.String, "http://emulator.lan:8443"),
+	}, true); len(diags) != 0 {
+		t.Fatalf("refused despite SCP_ALLOW_INSECURE_HTTP=true: %v", diags)
 	}
 }
 
@@ -219,7 +227,7 @@ func catalogTLSServer(t *testing.T) (*httptest.Server, *countingHandler) {
 	return srv, counter
 }
 
-func TestProviderCustomCATrustedOnlyWhenGiven(t *testing.T) {
+func TestAccProviderCustomCATrustedOnlyWhenGiven(t *testing.T) {
 	srv, counter := catalogTLSServer(t)
 	caFile := filepath.Join(t.TempDir(), "corp-ca.pem")
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
@@ -230,7 +238,7 @@ func TestProviderCustomCATrustedOnlyWhenGiven(t *testing.T) {
 			srv.URL+"/iam/v1", extra)
 	}
 	t.Setenv("SSL_CERT_FILE", "")
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
