@@ -85,6 +85,7 @@ func (e *Emulator) addAttachment(s *server, v *volume, device string, dot bool, 
 	s.attachments = append(s.attachments, a)
 	v.attachments = append(v.attachments, a)
 	v.refreshState()
+	v.touch(e.now())
 	return a
 }
 
@@ -98,6 +99,7 @@ func (e *Emulator) dropAttachment(a *attachment, why string) {
 	}
 	if v := e.volumes[a.volumeID]; v != nil {
 		v.attachments = slices.DeleteFunc(v.attachments, func(x *attachment) bool { return x == a })
+		v.touch(e.now())
 	}
 }
 
@@ -120,8 +122,12 @@ func (e *Emulator) checkBusy(s *server) *apiError {
 	return nil
 }
 
+// busyError always sends its detail as an array of strings, so clients meet the
+// array form of detail (which the real API may send) without any switch.
 func busyError(serverID string) *apiError {
-	return conflict(CodeServerBusy, "server %s is busy with another volume operation; retry later", serverID)
+	err := conflict(CodeServerBusy, "server %s is busy with another volume operation; retry later", serverID)
+	err.Array = true
+	return err
 }
 
 // DetachOutOfBand detaches a volume from a server at once, as if done in the console:
@@ -205,6 +211,7 @@ func (e *Emulator) attachVolume(r *http.Request, p params) (int, any, *apiError)
 		}
 		a.state, a.attachedAt = attAttached, e.now()
 		s.touch(e.now())
+		v.touch(e.now())
 		v.refreshState()
 	})
 	return http.StatusAccepted, attachResponse{

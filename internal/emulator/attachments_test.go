@@ -97,7 +97,7 @@ func TestAttachDetach(t *testing.T) {
 
 func TestAttachDetachErrors(t *testing.T) {
 	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	e, c := startEmulator(t, Config{})
 	a := c.activeServer("a", 0)
 	b := c.activeServer("b", 0)
 	v := c.availableVolume("v", 8)
@@ -109,11 +109,13 @@ func TestAttachDetachErrors(t *testing.T) {
 	}
 	c.expect("POST", "/v1/volumes/"+osVol+"/servers", map[string]any{"server_id": b.ID}, http.StatusBadRequest, CodeOSVolume)
 	c.expect("DELETE", "/v1/volumes/"+v.ID+"/servers/"+a.ID, nil, http.StatusBadRequest, CodeNotAttached)
-	c.expect("POST", "/v1/volumes/nope/servers", map[string]any{"server_id": a.ID}, http.StatusNotFound, CodeNotFound)
-	c.expect("POST", "/v1/volumes/"+v.ID+"/servers", map[string]any{"server_id": "nope"}, http.StatusNotFound, CodeNotFound)
+	// Attach and detach document no 404: an unknown volume or server is 400.
+	c.expect("POST", "/v1/volumes/nope/servers", map[string]any{"server_id": a.ID}, http.StatusBadRequest, CodeNotFound)
+	c.expect("POST", "/v1/volumes/"+v.ID+"/servers", map[string]any{"server_id": "nope"}, http.StatusBadRequest, CodeNotFound)
 	c.expect("POST", "/v1/volumes/"+v.ID+"/servers", map[string]any{}, http.StatusBadRequest, CodeInvalidRequest)
-	c.expect("DELETE", "/v1/volumes/nope/servers/"+a.ID, nil, http.StatusNotFound, CodeNotFound)
-	c.expect("DELETE", "/v1/volumes/"+v.ID+"/servers/nope", nil, http.StatusNotFound, CodeNotFound)
+	takeViolations(t, e, "server_id")
+	c.expect("DELETE", "/v1/volumes/nope/servers/"+a.ID, nil, http.StatusBadRequest, CodeNotFound)
+	c.expect("DELETE", "/v1/volumes/"+v.ID+"/servers/nope", nil, http.StatusBadRequest, CodeNotFound)
 
 	c.expect("POST", "/v1/servers/"+b.ID+"/stop", nil, http.StatusAccepted, "")
 	c.expect("POST", "/v1/volumes/"+v.ID+"/servers", map[string]any{"server_id": b.ID}, http.StatusConflict, CodeInvalidState)
@@ -128,8 +130,8 @@ func TestServerBusy(t *testing.T) {
 
 	c.expect("POST", "/v1/volumes/"+v1.ID+"/servers", map[string]any{"server_id": s.ID}, http.StatusAccepted, "")
 	r := c.expect("POST", "/v1/volumes/"+v2.ID+"/servers", map[string]any{"server_id": s.ID}, http.StatusConflict, CodeServerBusy)
-	if r.errDetail() != "server "+s.ID+" is busy with another volume operation; retry later" {
-		t.Fatalf("detail %q", r.errDetail())
+	if r.errDetail() != "server "+s.ID+" is busy with another volume operation; retry later" || !r.errDetailIsArray() {
+		t.Fatalf("busy detail %s, want an array of strings", r.body)
 	}
 	// Detaching a volume that is still attaching is busy too, not "not attached".
 	c.expect("DELETE", "/v1/volumes/"+v1.ID+"/servers/"+s.ID, nil, http.StatusConflict, CodeServerBusy)

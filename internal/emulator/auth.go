@@ -109,15 +109,16 @@ var notBefore = map[string]string{
 
 const apiVersionProduct = "virtualserver"
 
-// checkVersion validates "Scp-Api-Version: virtualserver <v>".
+// checkVersion validates "Scp-Api-Version: virtualserver <v>". Without the header
+// SCP calls "the latest current version supported by the product" (DOC-COMMON), so
+// a missing header is no error: the request log shows whether a client sent it.
 func (e *Emulator) checkVersion(r *http.Request) *apiError {
 	raw := r.Header.Get(HeaderAPIVersion)
+	if raw == "" {
+		return nil
+	}
 	fields := strings.Fields(raw)
 	if len(fields) != 2 || !strings.EqualFold(fields[0], apiVersionProduct) {
-		if raw == "" {
-			return errorf(http.StatusBadRequest, CodeAPIVersionRequired,
-				"missing header %s; send %q", HeaderAPIVersion, apiVersionProduct+" "+e.latestVersion())
-		}
 		return errorf(http.StatusBadRequest, CodeAPIVersionRequired,
 			"malformed header %s %q; expected %q", HeaderAPIVersion, raw, apiVersionProduct+" <version>")
 	}
@@ -135,8 +136,4 @@ func (e *Emulator) checkVersion(r *http.Request) *apiError {
 	}
 	return errorf(http.StatusBadRequest, CodeAPIVersionUnsupported,
 		"API version %s %s is not supported; use one of: %s", apiVersionProduct, v, supported)
-}
-
-func (e *Emulator) latestVersion() string {
-	return e.cfg.SupportedVersions[len(e.cfg.SupportedVersions)-1]
 }

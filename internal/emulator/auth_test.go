@@ -85,6 +85,10 @@ func TestAuthFailures(t *testing.T) {
 		})
 	}
 
+	// The wrong client type and the timestamp in another format break the contract's
+	// header schemas as well; the check must have seen both.
+	takeViolations(t, e, "Scp-ClientType", "Scp-Timestamp")
+
 	t.Run("expected signature never echoed", func(t *testing.T) {
 		req := c.request("GET", "/v1/servers", nil)
 		good := req.Header.Get("Scp-Signature")
@@ -128,10 +132,14 @@ func TestAuthFailures(t *testing.T) {
 func TestAccountID(t *testing.T) {
 	t.Parallel()
 	cred := Credential{AccessKey: "ak", SecretKey: "sk", AccountID: "acc-42"}
-	_, c := startEmulator(t, Config{Credentials: []Credential{cred}})
+	e, c := startEmulator(t, Config{Credentials: []Credential{cred}})
 	c.expect("GET", "/v1/servers", nil, http.StatusOK, "")
+	if e.AccountID() != "acc-42" {
+		t.Fatalf("account id %q, want the credential's", e.AccountID())
+	}
 
 	other := newClient(t, c.base, Credential{AccessKey: "ak", SecretKey: "sk", AccountID: "acc-7"})
+	other.e = e
 	r := other.expect("GET", "/v1/servers", nil, http.StatusUnauthorized, CodeUnauthorized)
 	if !strings.Contains(r.errDetail(), "Scp-AccountId") {
 		t.Fatalf("detail %q", r.errDetail())
@@ -142,7 +150,7 @@ func TestAccountID(t *testing.T) {
 func TestSignatureCoversQueryAndEscapes(t *testing.T) {
 	t.Parallel()
 	_, c := startEmulator(t, Config{})
-	c.expect("GET", "/v1/volumes?name=data+disk&size=16", nil, http.StatusOK, "")
+	c.expect("GET", "/v1/volumes?name=data+disk&state=available", nil, http.StatusOK, "")
 	c.expect("GET", "/v1/servers/a%2Fb", nil, http.StatusNotFound, CodeNotFound)
 
 	req := c.request("GET", "/v1/volumes?name=a", nil)
@@ -154,13 +162,14 @@ func TestSignatureCoversQueryAndEscapes(t *testing.T) {
 
 func TestAPIVersion(t *testing.T) {
 	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	e, c := startEmulator(t, Config{})
 	cases := []struct {
 		header string
 		status int
 		code   string
 	}{
-		{"", http.StatusBadRequest, CodeAPIVersionRequired},
+		// Without the header SCP uses its latest current version (DOC-COMMON).
+		{"", http.StatusOK, ""},
 		{"1.3", http.StatusBadRequest, CodeAPIVersionRequired},
 		{"compute 1.3", http.StatusBadRequest, CodeAPIVersionRequired},
 		{"virtualserver 1.0", http.StatusBadRequest, CodeAPIVersionUnsupported},
@@ -176,4 +185,15 @@ func TestAPIVersion(t *testing.T) {
 			t.Errorf("1.1 detail %q does not name its Not Before date", r.errDetail())
 		}
 	}
+	// The contract is for 1.3: every other header value is a request violation, 1.2
+	// (which the emulator still serves) included.
+	if vs := takeViolations(t, e, "Scp-Api-Version"); len(vs) != 6 {
+		t.Errorf("%d violations, want 6 (one per header other than 1.3 and none)", len(vs))
+	}
+
+	// DELETE server and lock document no 400: a bad version header answers 403 there.
+	c.version = "virtualserver 9.9"
+	c.expect("DELETE", "/v1/servers/x", nil, http.StatusForbidden, CodeAPIVersionUnsupported)
+	c.expect("POST", "/v1/servers/x/lock", nil, http.StatusForbidden, CodeAPIVersionUnsupported)
+	takeViolations(t, e, "Scp-Api-Version")
 }

@@ -43,7 +43,7 @@ func TestConcurrentClients(t *testing.T) {
 					if r.status == http.StatusAccepted {
 						break
 					}
-					if r.errCode() != CodeServerBusy {
+					if r.status != http.StatusConflict || !r.errDetailIsArray() { // busy: 409, detail an array
 						t.Errorf("attach: %d %s", r.status, r.body)
 						return
 					}

@@ -22,7 +22,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		mux.HandleFunc("POST /_emulator/"+path, func(w http.ResponseWriter, r *http.Request) {
 			out, err := f(r)
 			if err != nil {
-				writeError(w, badRequest("%v", err))
+				writeError(w, badRequest("%v", err), false)
 				return
 			}
 			if out == nil {
@@ -39,12 +39,49 @@ func (e *Emulator) controlHandler() http.Handler {
 	get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
-			"servers":       nonNil(e.Servers()),
-			"volumes":       nonNil(e.Volumes()),
-			"latencies":     latencyViews(lat),
-			"latency_scale": scale,
-			"faults":        faultViews(e.Faults()),
+			"servers":            nonNil(e.Servers()),
+			"volumes":            nonNil(e.Volumes()),
+			"latencies":          latencyViews(lat),
+			"latency_scale":      scale,
+			"faults":             faultViews(e.Faults()),
+			"account_id":         e.AccountID(),
+			"region":             e.Region(),
+			"os_volume_last":     e.osLast.Load(),
+			"error_detail_array": e.arrayDetail.Load(),
 		}
+	})
+	get("contract-violations", func() any {
+		return map[string]any{"checked": e.ContractChecked(), "violations": nonNil(e.ContractViolations())}
+	})
+	mux.HandleFunc("DELETE /_emulator/contract-violations", func(w http.ResponseWriter, _ *http.Request) {
+		e.ResetContractViolations()
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	post("volume-order", func(r *http.Request) (any, error) {
+		var req struct {
+			OSVolumeLast *bool `json:"os_volume_last"`
+		}
+		if err := decodeControl(r, &req); err != nil {
+			return nil, err
+		}
+		if req.OSVolumeLast == nil {
+			return nil, fmt.Errorf(`give "os_volume_last": true or false`)
+		}
+		e.SetOSVolumeLast(*req.OSVolumeLast)
+		return nil, nil
+	})
+	post("error-detail", func(r *http.Request) (any, error) {
+		var req struct {
+			Array *bool `json:"array"`
+		}
+		if err := decodeControl(r, &req); err != nil {
+			return nil, err
+		}
+		if req.Array == nil {
+			return nil, fmt.Errorf(`give "array": true or false`)
+		}
+		e.SetErrorDetailArray(*req.Array)
+		return nil, nil
 	})
 
 	post("latency", func(r *http.Request) (any, error) {
@@ -77,7 +114,7 @@ func (e *Emulator) controlHandler() http.Handler {
 	})
 	mux.HandleFunc("DELETE /_emulator/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if !e.RemoveFault(r.PathValue("id")) {
-			writeError(w, notFound("fault", r.PathValue("id")))
+			writeError(w, notFound("fault", r.PathValue("id")), false)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

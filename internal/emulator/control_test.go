@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,7 +64,8 @@ func TestControlAPI(t *testing.T) {
 	if code, _ := controlPost(t, base, "faults", map[string]any{"kind": "busy", "server_id": s.ID, "duration": "1m"}); code != 200 {
 		t.Fatal("busy window refused")
 	}
-	c.expect("POST", "/v1/servers/"+s.ID+"/lock", nil, http.StatusConflict, CodeServerBusy)
+	// Lock documents neither 409 nor 400: a busy server's lock is refused with 403.
+	c.expect("POST", "/v1/servers/"+s.ID+"/lock", nil, http.StatusForbidden, CodeServerBusy)
 	req, _ := http.NewRequest("DELETE", base+"/_emulator/faults", nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("clearing faults: %v", err)
@@ -128,14 +130,84 @@ func TestControlAPI(t *testing.T) {
 	}
 }
 
-// TestHandlerOnTLS mounts Handler on a TLS test server: the signature then covers https://.
+// TestHandlerOnTLS mounts Handler on a TLS test server: the signature then covers
+// https://, and the endpoint catalog names the test server's own URL.
 func TestHandlerOnTLS(t *testing.T) {
 	t.Parallel()
-	e := New(Config{Latencies: quickLatencies(quick)})
+	e := New(Config{Latencies: quickLatencies(quick), CheckContract: true})
 	ts := httptest.NewTLSServer(e.Handler())
-	defer ts.Close()
 	defer e.Close()
 	c := newClient(t, ts.URL, e.Credentials())
 	c.hc = ts.Client()
 	c.expect("GET", "/v1/servers", nil, http.StatusOK, "")
+	c.version = ""
+	var cat catalogJSON
+	c.expect("GET", "/iam/v1/endpoints", nil, http.StatusOK, "").decode(t, &cat)
+	if len(cat.Endpoints) != 2 || cat.Endpoints[0].URL != ts.URL || cat.Endpoints[1].URL != ts.URL {
+		t.Fatalf("catalog %+v, want both services at %s", cat, ts.URL)
+	}
+	if e.AuthURL() != "" {
+		t.Fatalf("AuthURL %q without Start", e.AuthURL())
+	}
+	ts.Close() // every exchange is checked once the server is closed
+	failOnViolations(t, e)
+}
+
+func TestControlSwitches(t *testing.T) {
+	t.Parallel()
+	e, c := startEmulator(t, Config{})
+	base := e.URL()
+	s := c.activeServer("order", 1)
+	osVol := s.Volumes[0].ID
+
+	if code, _ := controlPost(t, base, "volume-order", map[string]any{"os_volume_last": true}); code != 200 {
+		t.Fatal("volume-order refused")
+	}
+	if got, _ := c.getServer(s.ID); got.Volumes[len(got.Volumes)-1].ID != osVol || got.Volumes[0].ID == osVol {
+		t.Fatalf("OS volume not last: %+v", got.Volumes)
+	}
+	if code, _ := controlPost(t, base, "volume-order", map[string]any{}); code != 400 {
+		t.Fatal("volume-order without a value accepted")
+	}
+	e.SetOSVolumeLast(false)
+	if got, _ := c.getServer(s.ID); got.Volumes[0].ID != osVol {
+		t.Fatalf("OS volume not first again: %+v", got.Volumes)
+	}
+
+	r := c.expect("GET", "/v1/servers/nope", nil, http.StatusNotFound, CodeNotFound)
+	if r.errDetailIsArray() {
+		t.Fatal("array detail without the switch")
+	}
+	if code, _ := controlPost(t, base, "error-detail", map[string]any{"array": true}); code != 200 {
+		t.Fatal("error-detail refused")
+	}
+	r = c.expect("GET", "/v1/servers/nope", nil, http.StatusNotFound, CodeNotFound)
+	if !r.errDetailIsArray() || r.errDetail() != "server nope not found" {
+		t.Fatalf("detail %s", r.body)
+	}
+	e.SetErrorDetailArray(false)
+
+	// A deliberately broken request is caught and shown by the control API.
+	c.do("POST", "/v1/volumes/"+s.Volumes[1].ID+"/extend", map[string]any{"size": 24})
+	var cv struct {
+		Checked    bool `json:"checked"`
+		Violations []struct {
+			Direction, Method, Path, Message string
+		} `json:"violations"`
+	}
+	eventually(t, "violation recorded", func() bool {
+		controlGet(t, base, "contract-violations", &cv)
+		return len(cv.Violations) > 0
+	})
+	if !cv.Checked || cv.Violations[0].Direction != "request" || cv.Violations[0].Method != "POST" ||
+		!strings.Contains(cv.Violations[0].Message, "undocumented path") {
+		t.Fatalf("contract-violations: %+v", cv)
+	}
+	req, _ := http.NewRequest("DELETE", base+"/_emulator/contract-violations", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("resetting violations: %v", err)
+	}
+	if n := len(e.ContractViolations()); n != 0 {
+		t.Fatalf("%d violations after reset", n)
+	}
 }

@@ -1,17 +1,25 @@
 // Package emulator is a Samsung Cloud Platform (SCP) Virtual Server API emulator:
-// the same paths, JSON and request signing as the real API, servers and volumes
-// with asynchronous state machines and configurable latencies, fault injection,
-// and request and operation logs that tests can assert on.
+// the paths, JSON, statuses and request signing of the contract in internal/contract,
+// servers and volumes with asynchronous state machines and configurable latencies,
+// the Resource Manager tag calls and the IAM endpoint catalog on the same listener,
+// fault injection, and request and operation logs that tests can assert on. With
+// Config.CheckContract it checks its own traffic against the contract.
 //
 // It runs in-process (acceptance tests, benchmarks: New, Start, URL, Close) or as
 // the scp-emulator process (make demo, local experiments).
 //
 // # Request pipeline (api.go)
 //
-// Every /v1 request is recorded (requestlog.go), then: rate limit (ratelimit.go) →
-// injected faults (faults.go) → signature check (auth.go) → Scp-Api-Version →
-// endpoint (servers.go, volumes.go, attachments.go). Each 202 schedules an operation
-// (ops.go) that makes the final transition after its latency.
+// Every API request is recorded (requestlog.go), then: rate limit (ratelimit.go) →
+// injected faults (faults.go) → route (a path that is no SCP endpoint gets a plain
+// 404, not the SCP envelope) → signature check (auth.go) → Scp-Api-Version (Virtual
+// Server calls only; absent means the latest) → endpoint (servers_*.go, volumes_*.go,
+// attachments.go, tags.go, catalog.go). Errors are {"errors":[{"status","detail"}]}
+// with only the statuses the contract lists for the call (statuses.go). Each 202
+// schedules an operation (ops.go) that makes the final transition after its latency.
+//
+// The endpoint catalog is GET /iam/v1/endpoints (AuthURL), listing scp-virtualserver
+// and scp-resourcemanager at the emulator's own base URL.
 //
 // # Choices beyond the wire contract
 //
@@ -19,7 +27,9 @@
 //     progress answers 202 again without a second operation.
 //   - A detach of a volume still attaching answers 409 SERVER_BUSY (INVALID_STATE
 //     when the busy rule is off), never NOT_ATTACHED, so a client cannot mistake it
-//     for "already detached".
+//     for "already detached". Busy 409s send detail as an array of strings.
+//   - Transitional states (BUILD, STOPPING, STARTING, DELETING; creating, reserved,
+//     attaching, detaching, extending, deleting) are the emulator's own names.
 //   - Create-time volumes are listed on the server from the start (state reserved)
 //     but list the server in their "servers" only once it is ACTIVE.
 //   - delete_on_termination defaults to true for the boot volume, false otherwise.
@@ -28,7 +38,7 @@
 //
 // # Control API (control.go), for the process; no authentication
 //
-//	GET    /_emulator/health | requests | operations | faults | state
+//	GET    /_emulator/health | requests | operations | faults | state | contract-violations
 //	POST   /_emulator/latency        {"op":"attach","base":"500ms","jitter":0.2} or {"scale":0.5}
 //	POST   /_emulator/faults         a Fault ({"kind":"status","status":503,"op":"server.delete","count":2,...},
 //	                                 delay as "2s"), or {"kind":"fail_operation","operation":"attach","count":1},
@@ -41,4 +51,8 @@
 //	POST   /_emulator/delete-server  {"server_id":"..."}
 //	POST   /_emulator/delete-volume  {"volume_id":"..."}
 //	POST   /_emulator/clock-skew     {"skew":"10m"}
+//	POST   /_emulator/volume-order   {"os_volume_last":true}: list servers' OS volumes last
+//	POST   /_emulator/error-detail   {"array":true}: every error detail as an array of strings
+//	GET    /_emulator/contract-violations   {"checked":true,"violations":[...]}
+//	DELETE /_emulator/contract-violations
 package emulator

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/contract"
 )
 
 // Default credentials, used when Config.Credentials is empty.
@@ -63,9 +65,42 @@ type Config struct {
 	// DevicePrefix names devices: "/dev/vd" (default, virtio: /dev/vda is the OS disk) or
 	// "/dev/sd" for images on a SCSI bus, whose OS disk is /dev/sda.
 	DevicePrefix string
-	// OnRequest, when set, is called after every /v1 request (the process logs with it).
+	// OnRequest, when set, is called after every API request (the process logs with it).
 	OnRequest func(RequestRecord)
+
+	// Region is the region the endpoint catalog lists and SRNs must name; default
+	// DefaultRegion.
+	Region string
+	// AccountID is the account every object belongs to (account_id of servers, the
+	// account of SRNs); default the first credential's AccountID, else DefaultAccountID.
+	AccountID string
+
+	// CheckContract checks every request and answer of the API (not the control API)
+	// against internal/contract and keeps the violations (ContractViolations).
+	CheckContract bool
+	// OnContractViolation, when set with CheckContract, is called for each violation.
+	OnContractViolation func(contract.Violation)
+
+	// OSVolumeLast lists a server's OS volume last instead of first, in the volumes
+	// of GET /v1/servers/{id} and in GET /v1/servers/{id}/volumes, so a client that
+	// takes the first entry for the OS disk is caught (no source documents the order;
+	// the OS disk is the attachment whose device is /dev/vda or /dev/sda).
+	// SetOSVolumeLast changes it later.
+	OSVolumeLast bool
+	// ErrorDetailArray sends the detail of every error as an array of strings rather
+	// than a string (the real API may send either). Busy 409s always send an array.
+	// SetErrorDetailArray changes it later.
+	ErrorDetailArray bool
 }
+
+// DefaultRegion is the region of the emulator's endpoint catalog.
+const DefaultRegion = "kr-west1"
+
+// DefaultAccountID is the account objects belong to when no credential names one.
+const DefaultAccountID = "e0a5f6c1c8d24f0b9e5e1a2b3c4d5e6f"
+
+// DefaultUserID is the user_id of volumes and created_by of servers.
+const DefaultUserID = "7c1b2d3e4f5a4b6c8d9e0f1a2b3c4d5e"
 
 // Emulator is an SCP Virtual Server API. Methods are safe for concurrent use.
 type Emulator struct {
@@ -86,6 +121,10 @@ type Emulator struct {
 	faults  faultSet
 	limiter rateLimiter
 	reqlog  requestLog
+
+	contract    *contract.Recorder // nil unless Config.CheckContract
+	osLast      atomic.Bool
+	arrayDetail atomic.Bool
 
 	closing   chan struct{} // closed by Close: releases hanging requests
 	closeOnce sync.Once
@@ -120,6 +159,15 @@ func New(cfg Config) *Emulator {
 	if cfg.DevicePrefix == "" {
 		cfg.DevicePrefix = "/dev/vd"
 	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = cfg.Credentials[0].AccountID
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = DefaultAccountID
+	}
 
 	e := &Emulator{
 		cfg:     cfg,
@@ -136,6 +184,15 @@ func New(cfg Config) *Emulator {
 	e.faults.init(cfg.Seed)
 	e.limiter.set(cfg.RateLimit, cfg.RateBurst)
 	e.vpcID = e.newID()
+	e.osLast.Store(cfg.OSVolumeLast)
+	e.arrayDetail.Store(cfg.ErrorDetailArray)
+	if cfg.CheckContract {
+		c, err := contract.Default()
+		if err != nil { // the embedded contract is part of the build: broken means a broken build
+			panic(err)
+		}
+		e.contract = contract.NewRecorder(c, cfg.OnContractViolation)
+	}
 	e.handler = e.routes()
 	return e
 }
@@ -158,9 +215,34 @@ func (e *Emulator) Start() error {
 // URL is the base URL (no trailing slash) after Start; empty before.
 func (e *Emulator) URL() string { return e.url }
 
-// Handler serves the API under /v1/ and the control API under /_emulator/, for
-// callers that run their own server (httptest). Call Close when done so pending
-// operations and hanging requests are released.
+// AuthURL is the IAM auth URL after Start (URL() + "/iam/v1"): GET {AuthURL}/endpoints
+// is the endpoint catalog. Empty before Start.
+func (e *Emulator) AuthURL() string {
+	if e.url == "" {
+		return ""
+	}
+	return e.url + contract.DefaultIAMPrefix
+}
+
+// Region is the region the endpoint catalog lists.
+func (e *Emulator) Region() string { return e.cfg.Region }
+
+// AccountID is the account every object belongs to.
+func (e *Emulator) AccountID() string { return e.cfg.AccountID }
+
+// SetOSVolumeLast lists servers' OS volumes last (true) or first (false); see
+// Config.OSVolumeLast.
+func (e *Emulator) SetOSVolumeLast(last bool) { e.osLast.Store(last) }
+
+// SetErrorDetailArray sends every error detail as an array of strings (true) or as a
+// string (false); busy 409s always send an array.
+func (e *Emulator) SetErrorDetailArray(array bool) { e.arrayDetail.Store(array) }
+
+// Handler serves the API (/v1/, /iam/v1/) and the control API under /_emulator/, for
+// callers that run their own server (httptest); the endpoint catalog then names the
+// request's Host. Call Close when done so pending operations and hanging requests
+// are released (close the caller's server first when checking the contract, so every
+// exchange is checked before ContractViolations is read).
 func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // Credentials returns the first configured credential.

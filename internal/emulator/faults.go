@@ -241,12 +241,12 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) 
 			w.WriteHeader(code)
 			return false
 		}
-		writeError(w, errorf(code, faultCode(code), "injected fault: %s", http.StatusText(code)))
+		writeError(w, errorf(code, faultCode(code), "injected fault: %s", http.StatusText(code)), e.arrayDetail.Load())
 	case FaultRateLimit:
 		if f.RetryAfter <= 0 {
 			w.Header().Set("Retry-After", "1")
 		}
-		writeError(w, errorf(status(http.StatusTooManyRequests), CodeTooManyRequests, "request rate limit exceeded (injected); retry later"))
+		writeError(w, errorf(status(http.StatusTooManyRequests), CodeTooManyRequests, "request rate limit exceeded (injected); retry later"), e.arrayDetail.Load())
 	case FaultReset:
 		dropConnection(w)
 	case FaultHang:

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/contract"
 )
 
 // quick is a latency short enough for fast tests and long enough that intermediate
@@ -23,24 +26,60 @@ func quickLatencies(d time.Duration) map[OpKind]Latency {
 	return m
 }
 
-// startEmulator runs an emulator on a loopback port for the test.
+// startEmulator runs an emulator on a loopback port for the test. It checks every
+// exchange against the contract: a test fails with any violation it did not take
+// (TakeContractViolations) itself.
 func startEmulator(t *testing.T, cfg Config) (*Emulator, *client) {
 	t.Helper()
 	if cfg.Latencies == nil {
 		cfg.Latencies = quickLatencies(quick)
 	}
+	cfg.CheckContract = true
 	e := New(cfg)
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Cleanups run last-in first-out: Close first (it waits for in-flight exchanges,
+	// so each has been checked), then the verdict.
+	t.Cleanup(func() { failOnViolations(t, e) })
 	t.Cleanup(e.Close)
-	return e, newClient(t, e.URL(), e.Credentials())
+	c := newClient(t, e.URL(), e.Credentials())
+	c.e = e
+	return e, c
+}
+
+func failOnViolations(t *testing.T, e *Emulator) {
+	t.Helper()
+	for _, v := range e.ContractViolations() {
+		t.Errorf("contract violation: %s", v)
+	}
+}
+
+// takeViolations returns the violations so far and fails unless there are some and
+// each mentions one of wants (for a test that breaks the contract on purpose).
+func takeViolations(t *testing.T, e *Emulator, wants ...string) []contract.Violation {
+	t.Helper()
+	vs := e.TakeContractViolations()
+	if len(vs) == 0 {
+		t.Fatalf("no contract violation recorded, want one about %q", wants)
+	}
+	for _, v := range vs {
+		ok := false
+		for _, w := range wants {
+			ok = ok || strings.Contains(v.Message, w)
+		}
+		if !ok {
+			t.Errorf("violation %s mentions none of %q", v, wants)
+		}
+	}
+	return vs
 }
 
 // client signs requests the way SCP's Open API expects; a test-only stand-in for the
 // provider's client.
 type client struct {
 	t       *testing.T
+	e       *Emulator // for the error codes in the request log
 	base    string
 	cred    Credential
 	version string
@@ -95,6 +134,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	code   string // the emulator's error code from the request log, for errors
 }
 
 func (r response) decode(t *testing.T, v any) {
@@ -104,21 +144,49 @@ func (r response) decode(t *testing.T, v any) {
 	}
 }
 
-// errCode is the "code" of an SCP error body, or "" when there is none.
-func (r response) errCode() string {
-	var b errorBody
-	if json.Unmarshal(r.body, &b) != nil || len(b.Errors) == 0 {
-		return ""
+// errCode is the emulator's reason for an error answer (the wire has none).
+func (r response) errCode() string { return r.code }
+
+// errEntry is the first entry of an SCP error envelope, strictly decoded: only
+// status and detail exist.
+func (r response) errEntry() (status float64, detail any, ok bool) {
+	var b struct {
+		Errors []map[string]any `json:"errors"`
 	}
-	return b.Errors[0].Code
+	if json.Unmarshal(r.body, &b) != nil || len(b.Errors) == 0 {
+		return 0, nil, false
+	}
+	for k := range b.Errors[0] {
+		if k != "status" && k != "detail" {
+			return 0, nil, false
+		}
+	}
+	status, _ = b.Errors[0]["status"].(float64)
+	return status, b.Errors[0]["detail"], true
 }
 
+// errDetail is the detail text; an array detail is joined with "; ".
 func (r response) errDetail() string {
-	var b errorBody
-	if json.Unmarshal(r.body, &b) != nil || len(b.Errors) == 0 {
-		return ""
+	_, detail, _ := r.errEntry()
+	switch d := detail.(type) {
+	case string:
+		return d
+	case []any:
+		var parts []string
+		for _, p := range d {
+			s, _ := p.(string)
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, "; ")
 	}
-	return b.Errors[0].Detail
+	return ""
+}
+
+// errDetailIsArray reports whether detail came as an array of strings.
+func (r response) errDetailIsArray() bool {
+	_, detail, _ := r.errEntry()
+	_, ok := detail.([]any)
+	return ok
 }
 
 func (c *client) send(req *http.Request) response {
@@ -132,7 +200,29 @@ func (c *client) send(req *http.Request) response {
 	if err != nil {
 		c.t.Fatalf("reading body: %v", err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	out := response{status: resp.StatusCode, header: resp.Header, body: b}
+	if resp.StatusCode >= 400 && c.e != nil {
+		out.code = c.loggedCode(req, resp.StatusCode)
+	}
+	return out
+}
+
+// loggedCode finds the request's record (logged just after the answer is written).
+func (c *client) loggedCode(req *http.Request, status int) string {
+	deadline := time.Now().Add(time.Second)
+	for {
+		recs := c.e.Requests()
+		for i := len(recs) - 1; i >= 0; i-- {
+			r := recs[i]
+			if r.Method == req.Method && r.Path == req.URL.Path && r.RawQuery == req.URL.RawQuery && r.Status == status {
+				return r.ErrorCode
+			}
+		}
+		if time.Now().After(deadline) {
+			return ""
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 func (c *client) do(method, path string, body any) response {
@@ -146,7 +236,12 @@ func (c *client) expect(method, path string, body any, status int, code string) 
 	c.t.Helper()
 	r := c.do(method, path, body)
 	if r.status != status || (code != "" && r.errCode() != code) {
-		c.t.Fatalf("%s %s: got %d %s, want %d %s", method, path, r.status, r.body, status, code)
+		c.t.Fatalf("%s %s: got %d %s (%s), want %d %s", method, path, r.status, r.body, r.errCode(), status, code)
+	}
+	if status >= 400 && len(r.body) > 0 {
+		if got, _, ok := r.errEntry(); !ok || int(got) != status {
+			c.t.Fatalf("%s %s: error body %s is not the SCP envelope with status %d", method, path, r.body, status)
+		}
 	}
 	return r
 }
@@ -166,7 +261,10 @@ type serverJSON struct {
 		ID                  string `json:"id"`
 		DeleteOnTermination bool   `json:"delete_on_termination"`
 	} `json:"volumes"`
-	Tags       []Tag  `json:"tags"`
+	AccountID      string `json:"account_id"`
+	SecurityGroups []struct {
+		Name string `json:"name"`
+	} `json:"security_groups"`
 	CreatedAt  string `json:"created_at"`
 	ModifiedAt string `json:"modified_at"`
 }
@@ -184,7 +282,6 @@ type volumeJSON struct {
 		Device     string `json:"device"`
 		AttachedAt string `json:"attached_at"`
 	} `json:"servers"`
-	Tags      []Tag  `json:"tags"`
 	CreatedAt string `json:"created_at"`
 }
 
@@ -208,11 +305,12 @@ func (c *client) getVolume(id string) (volumeJSON, int) {
 	return v, r.status
 }
 
-// serverRequest is a valid create body; extra data volumes of 16 GiB are appended.
+// serverRequest is a valid create body; extra data volumes of 16 GiB are appended
+// (boot_index -1, as the official provider sends them).
 func serverRequest(name string, dataVolumes int) map[string]any {
 	vols := []map[string]any{{"boot_index": 0, "size": 32, "type": "SSD", "source_type": "image", "delete_on_termination": true}}
 	for i := 0; i < dataVolumes; i++ {
-		vols = append(vols, map[string]any{"boot_index": i + 1, "size": 16, "type": "SSD", "source_type": "blank", "delete_on_termination": false})
+		vols = append(vols, map[string]any{"boot_index": -1, "size": 16, "type": "SSD", "source_type": "blank", "delete_on_termination": false})
 	}
 	return map[string]any{
 		"name": name, "image_id": "img-1", "server_type_id": "s1v2m4", "keypair_name": "kp",
@@ -268,7 +366,11 @@ func (c *client) waitVolume(id, state string) volumeJSON {
 
 func (c *client) waitGone(path string) {
 	c.t.Helper()
-	eventually(c.t, path+" gone", func() bool { return c.do("GET", path, nil).status == http.StatusNotFound })
+	eventually(c.t, path+" gone", func() bool {
+		r := c.do("GET", path, nil)
+		_, _, envelope := r.errEntry()
+		return r.status == http.StatusNotFound && envelope
+	})
 }
 
 func (c *client) availableVolume(name string, size int) volumeJSON {
@@ -289,4 +391,13 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+type catalogJSON struct {
+	Endpoints []struct {
+		Region      string `json:"region"`
+		ServiceType string `json:"service_type"`
+		ServiceName string `json:"service_name"`
+		URL         string `json:"url"`
+	} `json:"endpoints"`
 }

@@ -22,7 +22,12 @@ func TestRequestLog(t *testing.T) {
 	c.expect("DELETE", "/v1/volumes/"+s.Volumes[1].ID+"/servers/"+s.ID, nil, http.StatusAccepted, "")
 	c.version = "virtualserver 1.2"
 	c.expect("GET", "/v1/volumes/"+s.Volumes[1].ID+"?verbose=1", nil, http.StatusOK, "")
-	c.expect("PATCH", "/v1/servers/"+s.ID, nil, http.StatusMethodNotAllowed, CodeMethodNotAllowed)
+	// Not an SCP call: a plain 405 with Allow, no SCP envelope.
+	if r := c.do("PATCH", "/v1/servers/"+s.ID, nil); r.status != http.StatusMethodNotAllowed ||
+		r.header.Get("Allow") != "GET, PUT, DELETE" || r.code != CodeMethodNotAllowed {
+		t.Fatalf("PATCH: %d %q %s", r.status, r.header.Get("Allow"), r.body)
+	}
+	takeViolations(t, e, "Scp-Api-Version", `"verbose"`, "undocumented method")
 
 	reqs := e.Requests()
 	if len(reqs) != 3 {

@@ -29,7 +29,7 @@ func TestServerLifecycle(t *testing.T) {
 	if _, err := time.Parse(time.RFC3339, s.CreatedAt); err != nil {
 		t.Fatalf("created_at %q: %v", s.CreatedAt, err)
 	}
-	if len(s.Volumes) != 3 || len(s.Tags) != 1 {
+	if len(s.Volumes) != 3 {
 		t.Fatalf("volumes/tags: %+v", s)
 	}
 	boot, _ := c.getVolume(s.Volumes[0].ID)
@@ -44,12 +44,15 @@ func TestServerLifecycle(t *testing.T) {
 		}
 	}
 
+	if s.AccountID != e.AccountID() || len(s.SecurityGroups) != 1 || s.SecurityGroups[0].Name == "" {
+		t.Fatalf("account / security groups: %+v", s)
+	}
+
 	var list struct {
 		Servers []serverJSON `json:"servers"`
-		Count   int          `json:"count"`
 	}
 	c.expect("GET", "/v1/servers", nil, http.StatusOK, "").decode(t, &list)
-	if list.Count != 1 || list.Servers[0].ID != id {
+	if len(list.Servers) != 1 || list.Servers[0].ID != id {
 		t.Fatalf("list: %+v", list)
 	}
 
@@ -88,7 +91,7 @@ func TestServerLifecycle(t *testing.T) {
 
 func TestCreateServerValidation(t *testing.T) {
 	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	e, c := startEmulator(t, Config{})
 	cases := []struct {
 		name   string
 		mutate func(m map[string]any)
@@ -96,10 +99,13 @@ func TestCreateServerValidation(t *testing.T) {
 	}{
 		{"empty name", func(m map[string]any) { m["name"] = "" }, "name"},
 		{"bad name", func(m map[string]any) { m["name"] = "web/1" }, "name"},
-		{"long name", func(m map[string]any) { m["name"] = strings.Repeat("a", 256) }, "name"},
+		{"long name", func(m map[string]any) { m["name"] = strings.Repeat("a", 64) }, "name"},
 		{"no image", func(m map[string]any) { delete(m, "image_id") }, "image_id"},
 		{"no type", func(m map[string]any) { m["server_type_id"] = "" }, "server_type_id"},
-		{"no volumes", func(m map[string]any) { m["volumes"] = []any{} }, "boot_index"},
+		{"no keypair", func(m map[string]any) { delete(m, "keypair_name") }, "keypair_name"},
+		{"user_data not base64", func(m map[string]any) { m["user_data"] = "#!/bin/sh\necho hi\n" }, "user_data"},
+		{"volume without size", func(m map[string]any) { m["volumes"] = []map[string]any{{"boot_index": 0}} }, "volumes[0].size"},
+		{"no boot volume", func(m map[string]any) { m["volumes"] = []map[string]any{{"boot_index": -1, "size": 16}} }, "boot_index"},
 		{"two boot volumes", func(m map[string]any) {
 			m["volumes"] = []map[string]any{{"boot_index": 0, "size": 16}, {"boot_index": 0, "size": 16}}
 		}, "boot_index"},
@@ -109,7 +115,7 @@ func TestCreateServerValidation(t *testing.T) {
 		{"27 volumes", func(m map[string]any) {
 			vols := []map[string]any{{"boot_index": 0, "size": 16}}
 			for i := 0; i < 26; i++ {
-				vols = append(vols, map[string]any{"boot_index": i + 1, "size": 8})
+				vols = append(vols, map[string]any{"boot_index": -1, "size": 8})
 			}
 			m["volumes"] = vols
 		}, "volumes"},
@@ -124,6 +130,40 @@ func TestCreateServerValidation(t *testing.T) {
 				t.Fatalf("detail %q does not name %s", r.errDetail(), tc.field)
 			}
 		})
+	}
+	// Most of these break the contract too (the check sees what the emulator refuses);
+	// the emulator's own rules (one boot volume, sizes in 8 GiB steps, base64) go further.
+	takeViolations(t, e, "")
+
+	// networks is optional (unknown for 1.3), volumes too: the OS volume is then made
+	// from the image at a default size. Tags go with the create.
+	body := serverRequest("minimal", 0)
+	delete(body, "networks")
+	delete(body, "volumes")
+	body["user_data"] = "IyEvYmluL3NoCmVjaG8gaGkK"
+	body["metadata"] = map[string]any{"role": "web"}
+	s := c.waitServer(c.createServer(body), ServerActive)
+	if len(s.Volumes) != 1 {
+		t.Fatalf("default volumes: %+v", s.Volumes)
+	}
+	if snap, _ := e.Server(s.ID); snap.UserData != "IyEvYmluL3NoCmVjaG8gaGkK" || len(snap.Tags) != 1 {
+		t.Fatalf("stored: %+v", snap)
+	}
+	var sv serverVolumesJSON
+	c.expect("GET", "/v1/servers/"+s.ID+"/volumes", nil, http.StatusOK, "").decode(t, &sv)
+	if len(sv.Volumes) != 1 || sv.Volumes[0].Device != "/dev/vda" {
+		t.Fatalf("OS attachment: %+v", sv)
+	}
+
+	// max_count creates that many servers.
+	body = serverRequest("pair", 0)
+	body["max_count"] = 2
+	var out struct {
+		Servers []struct{ ID string } `json:"servers"`
+	}
+	c.expect("POST", "/v1/servers", body, http.StatusAccepted, "").decode(t, &out)
+	if len(out.Servers) != 2 || out.Servers[0].ID == out.Servers[1].ID {
+		t.Fatalf("max_count 2: %+v", out)
 	}
 }
 

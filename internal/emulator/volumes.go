@@ -2,14 +2,15 @@ package emulator
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
-	"strings"
 	"time"
 )
 
-// Volume states, exactly as the API reports them (lower case). Failed deletes and
-// extends end in error_deleting / error_extending, which still count as error states.
+// Volume states. available, in-use and error* are the documented final ones; the
+// transitional names (creating, reserved, attaching, detaching, extending, deleting)
+// are the emulator's own choice, as no source gives SCP's. Failed deletes and extends
+// end in error_deleting / error_extending (the docs speak of "error extending" without
+// giving the exact string), which begin with "error" like every failed state.
 const (
 	VolumeCreating       = "creating"
 	VolumeAvailable      = "available"
@@ -24,7 +25,9 @@ const (
 	VolumeErrorExtending = "error_extending"
 )
 
-const defaultVolumeType = "SSD"
+// defaultVolumeTypeName is the type of volumes created without one, and what
+// GET /v1/volume-types/default names.
+const defaultVolumeTypeName = "SSD"
 
 // volume is the live object; guarded by Emulator.mu.
 type volume struct {
@@ -35,15 +38,19 @@ type volume struct {
 	volumeType    string
 	bootable      bool
 	multiattach   bool
-	maxIOPS       int
-	maxThroughput int
-	tags          []Tag
+	maxIOPS       *int
+	maxThroughput *int
+	imageID       string // the image an OS volume was made from
+	tags          []Tag  // served by the Resource Manager calls only
 	state         string
 	osServerID    string        // the server whose OS default volume this is
 	attachments   []*attachment // in attach order
 	op            *operation    // create, extend or delete in flight
 	createdAt     time.Time
+	modifiedAt    time.Time
 }
+
+func (v *volume) touch(now time.Time) { v.modifiedAt = now }
 
 // refreshState derives the state from the attachments, unless the volume is in a state
 // of its own (creating, extending, deleting, error*), which attachments do not change.
@@ -94,7 +101,7 @@ type Volume struct {
 	VolumeType    string       `json:"volume_type"`
 	MaxIOPS       int          `json:"max_iops"`
 	MaxThroughput int          `json:"max_throughput"`
-	Tags          []Tag        `json:"tags"`
+	Tags          []Tag        `json:"tags"`        // as Resource Manager holds them
 	Attachments   []Attachment `json:"attachments"` // every attachment, in-flight ones too
 	OSServerID    string       `json:"os_server_id,omitempty"`
 	CreatedAt     time.Time    `json:"created_at"`
@@ -103,14 +110,21 @@ type Volume struct {
 func snapshotVolume(v *volume) Volume {
 	out := Volume{
 		ID: v.id, Name: v.name, State: v.state, Size: v.size, Bootable: v.bootable,
-		Multiattach: v.multiattach, VolumeType: v.volumeType, MaxIOPS: v.maxIOPS,
-		MaxThroughput: v.maxThroughput, Tags: copyTags(v.tags), OSServerID: v.osServerID,
+		Multiattach: v.multiattach, VolumeType: v.volumeType, MaxIOPS: intOr0(v.maxIOPS),
+		MaxThroughput: intOr0(v.maxThroughput), Tags: copyTags(v.tags), OSServerID: v.osServerID,
 		CreatedAt: v.createdAt, Attachments: []Attachment{},
 	}
 	for _, a := range v.attachments {
 		out.Attachments = append(out.Attachments, a.snapshot())
 	}
 	return out
+}
+
+func intOr0(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // Volumes returns snapshots of all volumes in creation order.
@@ -172,203 +186,4 @@ func (e *Emulator) osServerOf(v *volume) *server {
 		return nil
 	}
 	return e.servers[v.osServerID]
-}
-
-// --- wire format ---
-
-type volumeServerBody struct {
-	ID         string `json:"id"`
-	Device     string `json:"device"`
-	AttachedAt string `json:"attached_at"`
-}
-
-type volumeBody struct {
-	ID            string             `json:"id"`
-	Name          string             `json:"name"`
-	State         string             `json:"state"`
-	Size          int                `json:"size"`
-	Bootable      bool               `json:"bootable"`
-	Multiattach   bool               `json:"multiattach"`
-	VolumeType    string             `json:"volume_type"`
-	MaxIOPS       int                `json:"max_iops"`
-	MaxThroughput int                `json:"max_throughput"`
-	Servers       []volumeServerBody `json:"servers"`
-	Tags          []Tag              `json:"tags"`
-	CreatedAt     string             `json:"created_at"`
-}
-
-func newVolumeBody(v *volume) volumeBody {
-	b := volumeBody{
-		ID: v.id, Name: v.name, State: v.state, Size: v.size, Bootable: v.bootable,
-		Multiattach: v.multiattach, VolumeType: v.volumeType, MaxIOPS: v.maxIOPS,
-		MaxThroughput: v.maxThroughput, Servers: []volumeServerBody{}, Tags: copyTags(v.tags),
-		CreatedAt: formatTime(v.createdAt),
-	}
-	for _, a := range v.listedServers() {
-		b.Servers = append(b.Servers, volumeServerBody{ID: a.serverID, Device: a.device, AttachedAt: formatTime(a.attachedAt)})
-	}
-	return b
-}
-
-type createVolumeRequest struct {
-	Name          string `json:"name"`
-	Size          int    `json:"size"`
-	VolumeType    string `json:"volume_type"`
-	MaxIOPS       int    `json:"max_iops"`
-	MaxThroughput int    `json:"max_throughput"`
-	Multiattach   bool   `json:"multiattach"`
-	Tags          []Tag  `json:"tags"`
-}
-
-// --- handlers ---
-
-func (e *Emulator) createVolume(r *http.Request, _ params) (int, any, *apiError) {
-	var req createVolumeRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	if req.Name == "" {
-		return 0, nil, badRequest("name: required")
-	}
-	if err := validateSize("size", req.Size); err != nil {
-		return 0, nil, err
-	}
-	if req.VolumeType == "" {
-		req.VolumeType = defaultVolumeType
-	}
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.seq++
-	v := &volume{
-		seq: e.seq, id: e.newID(), name: req.Name, size: req.Size, volumeType: req.VolumeType,
-		multiattach: req.Multiattach, maxIOPS: req.MaxIOPS, maxThroughput: req.MaxThroughput,
-		tags: copyTags(req.Tags), state: VolumeCreating, createdAt: e.now(),
-	}
-	e.volumes[v.id] = v
-	v.op = e.schedule(OpVolumeCreate, v.id, "", func(failed bool) {
-		v.state = VolumeAvailable
-		if failed {
-			v.state = VolumeError
-		}
-	})
-	return http.StatusAccepted, newVolumeBody(v), nil
-}
-
-func (e *Emulator) listVolumes(r *http.Request, _ params) (int, any, *apiError) {
-	name := r.URL.Query().Get("name")
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	list := []volumeBody{}
-	for _, v := range e.sortedVolumes() {
-		if name == "" || v.name == name {
-			list = append(list, newVolumeBody(v))
-		}
-	}
-	return http.StatusOK, map[string]any{"volumes": list, "count": len(list)}, nil
-}
-
-func (e *Emulator) getVolume(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	return http.StatusOK, newVolumeBody(v), nil
-}
-
-func (e *Emulator) updateVolume(r *http.Request, p params) (int, any, *apiError) {
-	var req struct {
-		Name string `json:"name"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	if req.Name == "" {
-		return 0, nil, badRequest("name: required")
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	if v.state == VolumeDeleting {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is being deleted", v.id)
-	}
-	v.name = req.Name
-	return http.StatusOK, newVolumeBody(v), nil
-}
-
-func (e *Emulator) extendVolume(r *http.Request, p params) (int, any, *apiError) {
-	var req struct {
-		Size int `json:"size"`
-	}
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	if err := validateSize("size", req.Size); err != nil {
-		return 0, nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	if v.state != VolumeAvailable && v.state != VolumeInUse {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be extended only when available or in-use", v.id, v.state)
-	}
-	if req.Size <= v.size {
-		return 0, nil, badRequest("size: must be larger than the current size %d, got %d", v.size, req.Size)
-	}
-	previous := v.state
-	v.state = VolumeExtending
-	v.op = e.schedule(OpVolumeExtend, v.id, "", func(failed bool) {
-		if failed {
-			v.state = VolumeErrorExtending
-			return
-		}
-		v.size = req.Size
-		v.state = previous
-		v.refreshState()
-	})
-	return http.StatusAccepted, nil, nil
-}
-
-func (e *Emulator) deleteVolume(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	if v.state == VolumeDeleting {
-		return http.StatusAccepted, nil, nil // already accepted once; no second operation
-	}
-	if s := e.osServerOf(v); s != nil && v.bootable {
-		return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
-			"volume %s is the OS default volume of server %s; it is deleted with the server (delete_on_termination) or can be deleted after the server is gone", v.id, s.id)
-	}
-	if len(v.attachments) > 0 {
-		var ids []string
-		for _, a := range v.attachments {
-			ids = append(ids, a.serverID)
-		}
-		return 0, nil, conflict(CodeVolumeInUse,
-			"volume %s is attached to server(s) %s; detach it first", v.id, strings.Join(ids, ", "))
-	}
-	if v.state != VolumeAvailable && !strings.HasPrefix(v.state, VolumeError) {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be deleted only when available or in an error state", v.id, v.state)
-	}
-	v.state = VolumeDeleting
-	v.op = e.schedule(OpVolumeDelete, v.id, "", func(failed bool) {
-		if failed {
-			v.state = VolumeErrorDeleting
-			return
-		}
-		e.removeVolume(v, "volume deleted")
-	})
-	return http.StatusAccepted, nil, nil
 }

@@ -8,11 +8,11 @@ import (
 
 func TestVolumeLifecycle(t *testing.T) {
 	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	e, c := startEmulator(t, Config{})
 	r := c.expect("POST", "/v1/volumes", map[string]any{"name": "data", "size": 16, "volume_type": "HDD", "max_iops": 3000, "tags": []Tag{{Key: "a", Value: "b"}}}, http.StatusAccepted, "")
 	var v volumeJSON
 	r.decode(t, &v)
-	if v.ID == "" || v.State != VolumeCreating || v.Size != 16 || v.VolumeType != "HDD" || v.Bootable || len(v.Tags) != 1 {
+	if v.ID == "" || v.State != VolumeCreating || v.Size != 16 || v.VolumeType != "HDD" || v.Bootable {
 		t.Fatalf("created: %+v", v)
 	}
 	c.waitVolume(v.ID, VolumeAvailable)
@@ -20,6 +20,7 @@ func TestVolumeLifecycle(t *testing.T) {
 	c.expect("POST", "/v1/volumes", map[string]any{"name": "", "size": 16}, http.StatusBadRequest, CodeInvalidRequest)
 	c.expect("POST", "/v1/volumes", map[string]any{"name": "x", "size": 12}, http.StatusBadRequest, CodeInvalidRequest)
 	c.expect("POST", "/v1/volumes", map[string]any{"name": "x", "size": 0}, http.StatusBadRequest, CodeInvalidRequest)
+	takeViolations(t, e, "minimum string length", "number must be at least 8")
 
 	var renamed volumeJSON
 	c.expect("PUT", "/v1/volumes/"+v.ID, map[string]any{"name": "renamed"}, http.StatusOK, "").decode(t, &renamed)
@@ -27,15 +28,29 @@ func TestVolumeLifecycle(t *testing.T) {
 		t.Fatalf("rename: %+v", renamed)
 	}
 
-	c.expect("POST", "/v1/volumes/"+v.ID+"/extend", map[string]any{"size": 16}, http.StatusBadRequest, CodeInvalidRequest)
-	c.expect("POST", "/v1/volumes/"+v.ID+"/extend", map[string]any{"size": 20}, http.StatusBadRequest, CodeInvalidRequest)
-	c.expect("POST", "/v1/volumes/"+v.ID+"/extend", map[string]any{"size": 24}, http.StatusAccepted, "")
+	// Extend: PUT /v1/volumes/{id}/size, grow only, in 8 GiB steps; 202 with the volume.
+	c.expect("PUT", "/v1/volumes/"+v.ID+"/size", map[string]any{"size": 16}, http.StatusBadRequest, CodeInvalidRequest)
+	c.expect("PUT", "/v1/volumes/"+v.ID+"/size", map[string]any{"size": 20}, http.StatusBadRequest, CodeInvalidRequest)
+	c.expect("PUT", "/v1/volumes/nope/size", map[string]any{"size": 24}, http.StatusBadRequest, CodeNotFound)
+	var extending volumeJSON
+	c.expect("PUT", "/v1/volumes/"+v.ID+"/size", map[string]any{"size": 24}, http.StatusAccepted, "").decode(t, &extending)
+	if extending.ID != v.ID || extending.State != VolumeExtending || extending.Size != 16 {
+		t.Fatalf("extend answer: %+v", extending)
+	}
+	c.expect("PUT", "/v1/volumes/"+v.ID+"/size", map[string]any{"size": 32}, http.StatusConflict, CodeInvalidState)
 	if got, _ := c.getVolume(v.ID); got.State != VolumeExtending {
 		t.Fatalf("after extend: %s", got.State)
 	}
 	if got := c.waitVolume(v.ID, VolumeAvailable); got.Size != 24 {
 		t.Fatalf("size after extend: %d", got.Size)
 	}
+	// The call that does not exist is no SCP endpoint: a plain 404, and a violation.
+	if r := c.do("POST", "/v1/volumes/"+v.ID+"/extend", map[string]any{"size": 32}); r.status != http.StatusNotFound {
+		t.Fatalf("POST .../extend: %d", r.status)
+	} else if _, _, envelope := r.errEntry(); envelope {
+		t.Fatalf("POST .../extend answered with the SCP envelope: %s", r.body)
+	}
+	takeViolations(t, e, "undocumented path")
 
 	var list struct {
 		Volumes []volumeJSON `json:"volumes"`
@@ -46,7 +61,9 @@ func TestVolumeLifecycle(t *testing.T) {
 		t.Fatalf("list: %+v", list)
 	}
 
-	c.expect("DELETE", "/v1/volumes/"+v.ID, nil, http.StatusAccepted, "")
+	c.expect("DELETE", "/v1/volumes/"+v.ID+"?cascade=maybe", nil, http.StatusBadRequest, CodeInvalidRequest)
+	takeViolations(t, e, "cascade")
+	c.expect("DELETE", "/v1/volumes/"+v.ID+"?cascade=false", nil, http.StatusAccepted, "")
 	if got, _ := c.getVolume(v.ID); got.State != VolumeDeleting {
 		t.Fatalf("after delete: %s", got.State)
 	}
@@ -78,7 +95,8 @@ func TestVolumeDeleteRules(t *testing.T) {
 	c.waitVolume(failed.ID, VolumeError)
 	c.expect("DELETE", "/v1/volumes/"+failed.ID, nil, http.StatusAccepted, "")
 	c.waitGone("/v1/volumes/" + failed.ID)
-	c.expect("DELETE", "/v1/volumes/"+failed.ID, nil, http.StatusNotFound, CodeNotFound)
+	// DELETE volume documents no 404: a volume that is gone answers 400.
+	c.expect("DELETE", "/v1/volumes/"+failed.ID, nil, http.StatusBadRequest, CodeNotFound)
 }
 
 func TestOutOfBandVolumeDelete(t *testing.T) {
