@@ -26,7 +26,7 @@
 //
 // Without history for a kind of operation ("cold") it doubles the time it has waited at each
 // probe, from a first probe after 250 ms: an operation of any length up to 10 minutes costs at
-// most 12 probes and is noticed less than its own duration late. With intervals ≤ f × elapsed,
+// most 12 probes and is noticed at most about its own duration late. With intervals ≤ f × elapsed,
 // k probes cover durations spanning a factor (1+f)^k, so 0.25 s to 10 minutes in 12 probes needs
 // f ≈ 1; a finer cold schedule buys promptness with requests.
 //

@@ -682,6 +682,58 @@ func TestConcurrentWaitsRealClock(t *testing.T) {
 	}
 }
 
+// TestColdSchedule drives operations of four lengths (each ±20 % uniformly, probes taking 40 ms)
+// through pollers that know nothing, and checks what the package doc promises of the cold
+// schedule: at most 12 probes for an operation that ends within 10 minutes, and its end noticed at
+// most about its own duration late (plus the first delay, jitter and the probe's time). It logs the
+// figures the README quotes.
+func TestColdSchedule(t *testing.T) {
+	const (
+		waits   = 500
+		latency = 40 * ms
+	)
+	first := wait.PackageDefaults().FirstDelay
+	for _, D := range []time.Duration{time.Second, 30 * time.Second, 3 * time.Minute, 10 * time.Minute} {
+		rng := rand.New(rand.NewPCG(uint64(D), 5))
+		var rel []float64
+		most, mostWithin10m := 0, 0
+		for i := range waits {
+			clk := waittest.NewAutoClock(time.Time{})
+			p := wait.New(wait.WithClock(clk), wait.WithSeed(uint64(i)))
+			d := time.Duration(float64(D) * (0.8 + 0.4*rng.Float64()))
+			end := clk.Now().Add(d)
+			var noticed time.Time
+			res, err := p.Wait(context.Background(), "k", func(context.Context) (bool, error) {
+				clk.Advance(latency / 2)
+				done := !clk.Now().Before(end)
+				if done {
+					noticed = clk.Now()
+				}
+				clk.Advance(latency / 2)
+				return done, nil
+			})
+			if err != nil || res.Learned {
+				t.Fatalf("%v: %+v, %v", D, res, err)
+			}
+			// An interval is at most first + elapsed, jittered by up to +10 %, plus the probe's own time.
+			if late, bound := noticed.Sub(end), time.Duration(1.1*float64(d+first))+latency; late > bound {
+				t.Errorf("%v: an operation of %v noticed %v late, more than %v", D, d, late, bound)
+			}
+			rel = append(rel, float64(noticed.Sub(end))/float64(d))
+			most = max(most, res.Probes)
+			if d <= 10*time.Minute {
+				mostWithin10m = max(mostWithin10m, res.Probes)
+			}
+		}
+		if mostWithin10m > 12 {
+			t.Errorf("%v: %d probes for an operation within 10 minutes", D, mostWithin10m)
+		}
+		slices.Sort(rel)
+		t.Logf("%-6v cold: probes max %d (%d within 10 min); late median %.0f %%, p95 %.0f %% of the duration",
+			D, most, mostWithin10m, 100*pct(rel, 0.5), 100*pct(rel, 0.95))
+	}
+}
+
 // TestSimulation drives many simulated operations of three kinds (1 s, 30 s and 10 min, each
 // ±20 % uniformly) through one poller on the fake clock, with probes taking 50 ms each, and checks
 // the project's targets after a warm-up of a few operations per kind:
