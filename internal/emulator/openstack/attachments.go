@@ -133,9 +133,9 @@ func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
 }
 
 // deleteAttachment answers the detach DELETE, checking in Nova's order: server and
-// mapping (404), root device (403 or 400, or OTC's stopped-only rule), lock (409),
-// vm_state and task_state (409), then Cinder's volume status (400: already detached
-// when available, per the api-doc; not in-use otherwise). 202 starts the detach.
+// mapping (404), root device (403 or 400), lock (409), vm_state and task_state
+// (409), OTC's stopped-only rule (400), then Cinder's volume status (400: already
+// detached when available, per the api-doc; not in-use otherwise). 202 starts the detach.
 func (e *Emulator) deleteAttachment(c *call) (*response, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -144,14 +144,25 @@ func (e *Emulator) deleteAttachment(c *call) (*response, *apiError) {
 		return nil, apiErr
 	}
 	now := e.now()
-	if apiErr := e.checkDetachRule(s, b); apiErr != nil {
-		return nil, apiErr
+	// Nova refuses a root device in the API layer, before the instance checks. OTC's
+	// rule depends on the server being stopped, so a server still powering off gets
+	// the task_state 409 (retry later) first.
+	otc := e.cfg.Flavour == FlavourOTC
+	if !otc {
+		if apiErr := e.checkDetachRule(s, b); apiErr != nil {
+			return nil, apiErr
+		}
 	}
 	if s.locked {
 		return nil, conflict("Instance %s is locked", s.id)
 	}
 	if apiErr := checkInstanceState(s, now, "detach_volume", attachDetachStates); apiErr != nil {
 		return nil, apiErr
+	}
+	if otc {
+		if apiErr := e.checkDetachRule(s, b); apiErr != nil {
+			return nil, apiErr
+		}
 	}
 	v, ok := e.volumes[b.volumeID]
 	switch {
