@@ -294,3 +294,56 @@ func TestOutOfBandServerDelete(t *testing.T) {
 		t.Fatal("second out-of-band delete succeeded")
 	}
 }
+
+func TestServerRenameAndVolumeSettings(t *testing.T) {
+	t.Parallel()
+	e, c := startEmulator(t, Config{})
+	s := c.activeServer("before", 1)
+	var renamed serverJSON
+	c.expect("PUT", "/v1/servers/"+s.ID, map[string]any{"name": "after"}, http.StatusOK, "").decode(t, &renamed)
+	if renamed.Name != "after" {
+		t.Fatalf("rename: %+v", renamed)
+	}
+	c.expect("PUT", "/v1/servers/"+s.ID, map[string]any{"name": "a/b"}, http.StatusBadRequest, CodeInvalidRequest)
+	c.expect("PUT", "/v1/servers/nope", map[string]any{"name": "x"}, http.StatusNotFound, CodeNotFound)
+	takeViolations(t, e, "regular expression")
+
+	data := s.Volumes[1].ID
+	c.expect("PUT", "/v1/servers/"+s.ID+"/volumes/"+data, map[string]any{"volume_id": data, "delete_on_termination": true}, http.StatusOK, "")
+	if got, _ := c.getServer(s.ID); !got.Volumes[1].DeleteOnTermination {
+		t.Fatalf("delete_on_termination not set: %+v", got.Volumes)
+	}
+	c.expect("PUT", "/v1/servers/"+s.ID+"/volumes/"+data, map[string]any{"volume_id": "other"}, http.StatusBadRequest, CodeInvalidRequest)
+	other := c.availableVolume("loose", 8)
+	c.expect("PUT", "/v1/servers/"+s.ID+"/volumes/"+other.ID, map[string]any{"volume_id": other.ID}, http.StatusNotFound, CodeNotAttached)
+}
+
+// With the SCSI prefix and OSVolumeLast, the OS disk is /dev/sda and listed last, so
+// only the device name tells it.
+func TestOSVolumeLastOnSCSI(t *testing.T) {
+	t.Parallel()
+	_, c := startEmulator(t, Config{DevicePrefix: "/dev/sd", OSVolumeLast: true})
+	s := c.activeServer("scsi", 2)
+	boot := s.Volumes[len(s.Volumes)-1].ID
+	if v, _ := c.getVolume(boot); !v.Bootable || v.Servers[0].Device != "/dev/sda" {
+		t.Fatalf("last volume is not the OS disk: %+v", v)
+	}
+	if v, _ := c.getVolume(s.Volumes[0].ID); v.Bootable {
+		t.Fatalf("first volume is the OS disk: %+v", v)
+	}
+	var sv serverVolumesJSON
+	c.expect("GET", "/v1/servers/"+s.ID+"/volumes", nil, http.StatusOK, "").decode(t, &sv)
+	last := sv.Volumes[len(sv.Volumes)-1]
+	if len(sv.Volumes) != 3 || last.Device != "/dev/sda" || last.VolumeID != boot || sv.Volumes[0].Device == "/dev/sda" {
+		t.Fatalf("attachments: %+v", sv.Volumes)
+	}
+}
+
+func TestErrorDetailArrayConfig(t *testing.T) {
+	t.Parallel()
+	_, c := startEmulator(t, Config{ErrorDetailArray: true})
+	r := c.expect("POST", "/v1/volumes", map[string]any{"name": "x", "size": 12}, http.StatusBadRequest, CodeInvalidRequest)
+	if !r.errDetailIsArray() || !strings.Contains(r.errDetail(), "multiple of 8") {
+		t.Fatalf("detail %s", r.body)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/contract"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
 
@@ -58,6 +59,10 @@ type options struct {
 	busyRule     bool
 	envFile      string
 	quiet        bool
+	region       string
+	contract     bool
+	osLast       bool
+	arrayDetail  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -75,7 +80,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before 429 (0 = unlimited)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 0, "burst for -rate-limit (default: one second's worth)")
 	fs.BoolVar(&o.busyRule, "busy-rule", true, "answer 409 SERVER_BUSY to an attach/detach while the server has another in progress")
-	fs.StringVar(&o.envFile, "env-file", "", "also write the export lines for SCP_ENDPOINT/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file")
+	fs.StringVar(&o.envFile, "env-file", "", "also write the export lines for SCP_ENDPOINT/SCP_TF_AUTH_URL/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file")
+	fs.StringVar(&o.region, "region", emulator.DefaultRegion, "region the endpoint catalog lists and SRNs must name")
+	fs.BoolVar(&o.contract, "check-contract", true, "check every request and answer against the SCP contract, log violations and list them in the report")
+	fs.BoolVar(&o.osLast, "os-volume-last", false, "list servers' OS volumes last (only the device name tells the OS disk)")
+	fs.BoolVar(&o.arrayDetail, "error-detail-array", false, "send every error detail as an array of strings")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -191,14 +200,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 	cfg := emulator.Config{
-		Listen:          o.listen,
-		Credentials:     []emulator.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
-		Latencies:       o.latencies,
-		LatencyScale:    o.latencyScale,
-		Seed:            o.seed,
-		DisableBusyRule: !o.busyRule,
-		RateLimit:       o.rateLimit,
-		RateBurst:       o.rateBurst,
+		Listen:           o.listen,
+		Credentials:      []emulator.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
+		Latencies:        o.latencies,
+		LatencyScale:     o.latencyScale,
+		Seed:             o.seed,
+		DisableBusyRule:  !o.busyRule,
+		RateLimit:        o.rateLimit,
+		RateBurst:        o.rateBurst,
+		Region:           o.region,
+		CheckContract:    o.contract,
+		OSVolumeLast:     o.osLast,
+		ErrorDetailArray: o.arrayDetail,
+		// Violations are always logged: they mean the emulator or its client is wrong.
+		OnContractViolation: func(v contract.Violation) { logger.Print("contract violation: ", v) },
 	}
 	if !o.quiet {
 		cfg.OnRequest = func(r emulator.RequestRecord) { logger.Print(requestLine(r)) }
@@ -209,7 +224,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer e.Close()
 
-	exports := exportLines(e.URL(), o)
+	exports := exportLines(e.URL(), e.AuthURL(), o)
 	fmt.Fprintf(stdout, "scp-emulator listening on %s (control API: %s/_emulator/state)\n", e.URL(), e.URL())
 	fmt.Fprint(stdout, exports)
 	if o.envFile != "" {
@@ -225,10 +240,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// exportLines are shell lines that point the provider at this emulator.
-func exportLines(url string, o *options) string {
+// exportLines are shell lines that point the provider at this emulator: directly
+// (SCP_ENDPOINT) or, as the official provider finds its services, through the
+// endpoint catalog under the auth URL (SCP_TF_AUTH_URL).
+func exportLines(url, authURL string, o *options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "export SCP_ENDPOINT=%s\n", url)
+	fmt.Fprintf(&b, "export SCP_TF_AUTH_URL=%s\n", authURL)
 	fmt.Fprintf(&b, "export SCP_ACCESS_KEY=%s\n", shellQuote(o.accessKey))
 	fmt.Fprintf(&b, "export SCP_SECRET_KEY=%s\n", shellQuote(o.secretKey))
 	if o.accountID != "" {
@@ -260,6 +278,9 @@ func requestLine(r emulator.RequestRecord) string {
 	line := fmt.Sprintf("%s %s %d %s %s", r.Method, path, r.Status, op, r.Duration.Round(time.Microsecond))
 	if r.Fault != "" {
 		line += " fault=" + string(r.Fault)
+	}
+	if r.ErrorCode != "" {
+		line += " error=" + r.ErrorCode
 	}
 	if r.AuthError != "" {
 		line += fmt.Sprintf(" auth=%q", r.AuthError)

@@ -108,8 +108,35 @@ func TestRunServesAndStops(t *testing.T) {
 		t.Fatalf("unsigned request: %d", resp.StatusCode)
 	}
 	env, err := os.ReadFile(envFile)
-	if err != nil || !strings.Contains(string(env), "export SCP_SECRET_KEY=s3cr3t") {
+	if err != nil || !strings.Contains(string(env), "export SCP_SECRET_KEY=s3cr3t") ||
+		!strings.Contains(string(env), "export SCP_TF_AUTH_URL="+endpoint+"/iam/v1\n") {
 		t.Fatalf("env file: %q %v", env, err)
+	}
+
+	// The report lists contract violations: none for a documented 401, one for a call
+	// that is not in the contract.
+	var out bytes.Buffer
+	if err := report(ctx, []string{"-endpoint", endpoint}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Contract violations: 0") {
+		t.Fatalf("report: %s", out.String())
+	}
+	resp, err = http.Post(endpoint+"/v1/volumes/x/extend", "application/json", strings.NewReader(`{"size":16}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	out.Reset()
+	deadline = time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "Contract violations: 1") && time.Now().Before(deadline) {
+		out.Reset()
+		if err := report(ctx, []string{"-endpoint", endpoint}, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(out.String(), "undocumented path") {
+		t.Fatalf("report: %s", out.String())
 	}
 
 	cancel()
@@ -122,7 +149,8 @@ func TestRunServesAndStops(t *testing.T) {
 		t.Fatal("run did not stop")
 	}
 	logs := stderr.String()
-	if !strings.Contains(logs, "GET /v1/servers 401 server.list") || strings.Contains(logs, "s3cr3t") {
+	if !strings.Contains(logs, "GET /v1/servers 401 server.list") || strings.Contains(logs, "s3cr3t") ||
+		!strings.Contains(logs, "contract violation: request POST /v1/volumes/x/extend") {
 		t.Fatalf("logs: %s", logs)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/contract"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
 
@@ -37,9 +38,29 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := getJSON(ctx, base+"requests", &reqs); err != nil {
 		return err
 	}
+	var cv struct {
+		Checked    bool                 `json:"checked"`
+		Violations []contract.Violation `json:"violations"`
+	}
+	if err := getJSON(ctx, base+"contract-violations", &cv); err != nil {
+		return err
+	}
 	writeOperations(stdout, ops)
 	writeRequestSummary(stdout, reqs)
+	writeViolations(stdout, cv.Checked, cv.Violations)
 	return nil
+}
+
+// writeViolations says whether the traffic followed the contract, and where not.
+func writeViolations(w io.Writer, checked bool, vs []contract.Violation) {
+	if !checked {
+		fmt.Fprintln(w, "\nContract check: off (-check-contract=false)")
+		return
+	}
+	fmt.Fprintf(w, "\nContract violations: %d\n", len(vs))
+	for _, v := range vs {
+		fmt.Fprintf(w, "  %s\n", v)
+	}
 }
 
 func getJSON(ctx context.Context, url string, out any) error {
