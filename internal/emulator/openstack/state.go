@@ -171,8 +171,12 @@ func (e *Emulator) DetachOutOfBand(volumeID, serverID string, cinderOnly bool) e
 	if !ok {
 		return fmt.Errorf("openstack emulator: volume %s not found", volumeID)
 	}
-	if serverID == "" && v.attach != nil {
-		serverID = v.attach.serverID
+	if serverID == "" { // the server that maps it (Cinder may no longer know)
+		for _, s := range e.servers {
+			if s.findBDM(volumeID) != nil {
+				serverID = s.id
+			}
+		}
 	}
 	s, err := e.serverForControl(serverID)
 	if err != nil {
