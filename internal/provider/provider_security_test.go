@@ -329,3 +329,60 @@ func hasDiagnostic(diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticS
 	}
 	return false
 }
+
+// TestAccProviderEndpointsFromTheCatalog configures only auth_url, as a user of Samsung's official
+// provider does: the emulator's catalog gives the Virtual Server and Resource Manager endpoints,
+// the catalog request is signed and carries no Scp-Api-Version, and tags go to Resource Manager.
+func TestAccProviderEndpointsFromTheCatalog(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	emu := emulator.New(emulator.Config{LatencyScale: 0.05, CheckContract: true})
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	cred := emu.Credentials()
+	config := fmt.Sprintf(`provider "scp" {
+  auth_url   = %q
+  account_id = %q
+  access_key = %q
+  secret_key = %q
+}
+
+resource "scp_volume" "x" {
+  name = "from-the-catalog"
+  size = 8
+  tags = { team = "storage" }
+}
+`, emu.URL()+"/iam/v1", emu.AccountID(), cred.AccessKey, cred.SecretKey)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("scp_volume.x", "tags.team", "storage"),
+				func(*terraform.State) error {
+					routes := map[emulator.Route]int{}
+					for _, r := range emu.Requests() {
+						routes[r.Op]++
+						if !r.SignatureValid {
+							return fmt.Errorf("%s %s was not validly signed", r.Method, r.Path)
+						}
+						if r.Op == emulator.RouteEndpoints && r.APIVersion != "" {
+							return fmt.Errorf("the catalog request carries Scp-Api-Version %q", r.APIVersion)
+						}
+					}
+					if routes[emulator.RouteEndpoints] == 0 {
+						return fmt.Errorf("the catalog was never read; requests by route: %v", routes)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+	if v := emu.ContractViolations(); len(v) != 0 {
+		t.Fatalf("contract violations: %v", v)
+	}
+}
