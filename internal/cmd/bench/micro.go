@@ -268,6 +268,7 @@ func (l *microLane) createServer(prefix string) func(context.Context, int) (wait
 		rec := waitRecord{kind: emulator.OpServerCreate}
 		id, err := l.client.CreateServer(ctx, scp.CreateServerRequest{
 			Name: fmt.Sprintf("%s-%d", prefix, i), ImageID: "ubuntu-22.04", ServerTypeID: "s1v2m4",
+			KeypairName: "bench-key", Networks: []scp.ServerNetwork{{SubnetID: "bench-subnet"}},
 			Volumes: []scp.ServerVolumeSpec{{BootIndex: 0, Size: 16, DeleteOnTermination: true}},
 		})
 		if err != nil {

@@ -185,6 +185,8 @@ resource "scp_virtual_server" "s%[1]d" {
   name           = "%[2]s-%[1]d"
   image_id       = "ubuntu-22.04"
   server_type_id = "s1v2m4"
+  keypair_name   = "bench-key"
+  networks       = [{ subnet_id = "bench-subnet" }]
   boot_volume = {
     size = 16
   }
