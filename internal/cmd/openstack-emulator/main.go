@@ -1,0 +1,274 @@
+// Command openstack-emulator serves the OpenStack-family personality of the emulator
+// (Keystone v3, Nova with os-volume_attachments, Cinder v3) as a process, for demos
+// and local experiments:
+//
+//	openstack-emulator -listen 127.0.0.1:5000 -flavour otc -env-file os.env
+//
+// It prints (and with -env-file writes) the OS_* export lines that point a client at
+// it. Every flag has an environment fallback OPENSTACK_EMULATOR_<FLAG> (dashes as
+// underscores). The control API is under /_emulator/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+)
+
+const defaultListen = "127.0.0.1:5000"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "openstack-emulator:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// options are the parsed flags.
+type options struct {
+	listen      string
+	allowRemote bool
+	envFile     string
+	quiet       bool
+	latencies   latencyFlag
+	cfg         openstack.Config
+	flavour     string
+	deviceFlag  string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{latencies: latencyFlag{}}
+	c := &o.cfg
+	fs := flag.NewFlagSet("openstack-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", defaultListen, "address to listen on (loopback unless -allow-remote)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -listen address (the control API has no authentication)")
+	fs.StringVar(&o.flavour, "flavour", string(openstack.FlavourNova), "cloud rules: nova, or otc (system disk /dev/sda detaches only from a stopped server)")
+	fs.StringVar(&c.Region, "region", openstack.DefaultRegion, "region of the catalog's endpoints")
+	fs.StringVar(&c.ComputePrefix, "compute-prefix", openstack.DefaultComputePrefix, "compute path the catalog advertises: /v2.1 or /v2 (both are served)")
+	fs.IntVar(&c.RootDetachStatus, "root-detach-status", 403, "answer to a root-device detach on nova: 403 (the api-doc) or 400 (current Nova)")
+	fs.StringVar(&c.Username, "username", openstack.DefaultUsername, "user name")
+	fs.StringVar(&c.Password, "password", openstack.DefaultPassword, "user password")
+	fs.StringVar(&c.ProjectName, "project-name", openstack.DefaultProjectName, "project name")
+	fs.StringVar(&c.ProjectID, "project-id", "", "project id (default: drawn from -seed)")
+	fs.StringVar(&c.DomainName, "domain-name", openstack.DefaultDomainName, "domain of the user and the project")
+	fs.StringVar(&c.AppCredentialSecret, "app-credential-secret", openstack.DefaultAppCredentialSecret, "secret of the application credential")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", openstack.DefaultTokenTTL, "lifetime of issued tokens")
+	fs.StringVar(&c.DeletedStatus, "deleted-status", "", "status a deleted server shows before 404: empty, DELETED or SOFT_DELETED")
+	fs.StringVar(&o.deviceFlag, "device-prefix", "", "device names: /dev/vd (nova default) or /dev/sd (otc default)")
+	fs.Float64Var(&c.LatencyScale, "latency-scale", 1, "factor applied to every operation latency")
+	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+opNames()+")")
+	fs.Uint64Var(&c.Seed, "seed", 1, "seed for jitter, fault probabilities and ids")
+	fs.StringVar(&o.envFile, "env-file", "", "also write the OS_* export lines to this file")
+	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if err := applyEnv(fs); err != nil {
+		return nil, err
+	}
+	if !o.allowRemote && !isLoopback(o.listen) {
+		return nil, fmt.Errorf("-listen %s is not a loopback address; the control API is unauthenticated, pass -allow-remote to expose it anyway", o.listen)
+	}
+	if c.LatencyScale <= 0 {
+		return nil, fmt.Errorf("-latency-scale must be > 0, got %v", c.LatencyScale)
+	}
+	c.Listen, c.Flavour, c.DevicePrefix, c.Latencies = o.listen, openstack.Flavour(o.flavour), o.deviceFlag, o.latencies
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// applyEnv fills every flag not given on the command line from OPENSTACK_EMULATOR_<NAME>.
+func applyEnv(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		key := "OPENSTACK_EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(key); ok && v != "" {
+			if setErr := fs.Set(f.Name, v); setErr != nil {
+				err = fmt.Errorf("%s=%q: %w", key, v, setErr)
+			}
+		}
+	})
+	return err
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// latencyFlag collects -latency op=duration[:jitter] values.
+type latencyFlag map[openstack.OpKind]openstack.Latency
+
+func (l latencyFlag) String() string {
+	var parts []string
+	for k, v := range l {
+		parts = append(parts, fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (l latencyFlag) Set(s string) error {
+	for _, item := range strings.Split(s, ",") {
+		op, spec, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok {
+			return fmt.Errorf("%q: want op=duration[:jitter]", item)
+		}
+		kind := openstack.OpKind(op)
+		lat, known := openstack.DefaultLatencies()[kind]
+		if !known {
+			return fmt.Errorf("%q: unknown operation %q (ops: %s)", item, op, opNames())
+		}
+		durText, jitterText, hasJitter := strings.Cut(spec, ":")
+		d, err := time.ParseDuration(durText)
+		if err != nil || d < 0 {
+			return fmt.Errorf("%q: bad duration %q", item, durText)
+		}
+		lat.Base = d
+		if hasJitter {
+			j, err := strconv.ParseFloat(jitterText, 64)
+			if err != nil || j < 0 || j > 1 {
+				return fmt.Errorf("%q: jitter must be a number in [0,1]", item)
+			}
+			lat.Jitter = j
+		}
+		l[kind] = lat
+	}
+	return nil
+}
+
+func opNames() string {
+	names := make([]string, len(openstack.OpKinds))
+	for i, k := range openstack.OpKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// run starts the emulator and serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+	cfg := o.cfg
+	if !o.quiet {
+		cfg.OnRequest = func(r openstack.RequestRecord) { logger.Print(requestLine(r)) }
+	}
+	e := openstack.New(cfg)
+	if err := e.Start(); err != nil {
+		return err
+	}
+	defer e.Close()
+
+	exports := exportLines(e)
+	fmt.Fprintf(stdout, "openstack-emulator (%s) listening on %s (control API: %s/_emulator/state)\n", e.Config().Flavour, e.URL(), e.URL())
+	fmt.Fprint(stdout, exports)
+	if o.envFile != "" {
+		if err := os.WriteFile(o.envFile, []byte(exports), 0o600); err != nil {
+			return fmt.Errorf("writing -env-file: %w", err)
+		}
+	}
+
+	<-ctx.Done()
+	logger.Print("shutting down")
+	e.Close()
+	logger.Print("stopped")
+	return nil
+}
+
+// exportLines are shell lines that point an OpenStack client at this emulator.
+func exportLines(e *openstack.Emulator) string {
+	env := e.Env()
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(env[k]))
+	}
+	fmt.Fprintf(&b, "export OPENSTACK_EMULATOR_URL=%s\n", e.URL())
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r == '+' || r == '=' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// requestLine is one log line per request. It carries whether a token was sent and
+// valid, never the token; the deprecated Cinder actions are flagged loudly.
+func requestLine(r openstack.RequestRecord) string {
+	path := r.Path
+	if r.RawQuery != "" {
+		path += "?" + r.RawQuery
+	}
+	op := string(r.Op)
+	if op == "" {
+		op = "-"
+	}
+	token := "none"
+	switch {
+	case r.TokenValid:
+		token = "valid"
+	case r.HasToken:
+		token = "invalid"
+	}
+	line := fmt.Sprintf("%s %s %d %s token=%s %s", r.Method, path, r.Status, op, token, r.Duration.Round(time.Microsecond))
+	if r.AuthMethod != "" {
+		line += " method=" + r.AuthMethod
+	}
+	if r.Fault != "" {
+		line += " fault=" + string(r.Fault)
+	}
+	if r.AuthError != "" {
+		line += fmt.Sprintf(" auth=%q", r.AuthError)
+	}
+	if r.Deprecated {
+		line += " DEPRECATED-CINDER-ACTION"
+	}
+	return line
+}
