@@ -35,6 +35,19 @@
 //   - delete_on_termination defaults to true for the boot volume, false otherwise.
 //   - Busy windows (SetServerBusy) also make delete, lock/unlock and stop/start 409.
 //   - A failed volume delete or extend ends in error_deleting / error_extending.
+//   - Where a call does not document an error's natural status, the emulator answers
+//     a documented one (statuses.go): an unknown volume or server on the volume calls
+//     other than GET is 400, a refused lock 403, a refused Resource Manager signature
+//     403.
+//   - A create without volumes gets a 16 GiB OS volume; max_count is at most 10;
+//     metadata values are kept as strings; security groups are reported by a made-up
+//     name ("sg-name-<id>"), as bodies carry names only; server_type numbers are read
+//     from the type id (s1v2m4: 2 vCPUs, 4 GiB).
+//   - Servers list newest first by default (the documented created_at:desc), with no
+//     page limit unless asked; volumes in creation order, 20 per page.
+//   - Names match exactly in list filters (exact vs substring is not documented).
+//   - Resource Manager paging: size defaults to 20, page to 0; a bulk PUT replaces
+//     the whole tag set; the SRN's env label is not checked, account and region are.
 //
 // # Control API (control.go), for the process; no authentication
 //

@@ -8,16 +8,26 @@ import (
 )
 
 // An acceptance test starts an emulator, points the provider at it, spoils some
-// requests and asserts on what the provider sent.
+// requests and asserts on what the provider sent, and that all of it followed the
+// contract.
 func Example() {
-	e := emulator.New(emulator.Config{LatencyScale: 0.1})
+	e := emulator.New(emulator.Config{LatencyScale: 0.1, CheckContract: true})
 	if err := e.Start(); err != nil {
 		panic(err)
 	}
-	defer e.Close()
+	defer func() {
+		e.Close() // every exchange is checked once Close returns
+		for _, v := range e.ContractViolations() {
+			fmt.Println("contract violation:", v)
+		}
+	}()
 
 	cred := e.Credentials()
-	_ = []string{"SCP_ENDPOINT=" + e.URL(), "SCP_ACCESS_KEY=" + cred.AccessKey, "SCP_SECRET_KEY=" + cred.SecretKey}
+	_ = []string{
+		"SCP_ENDPOINT=" + e.URL(),        // the services' base URL, or
+		"SCP_TF_AUTH_URL=" + e.AuthURL(), // the IAM auth URL whose /endpoints lists them
+		"SCP_ACCESS_KEY=" + cred.AccessKey, "SCP_SECRET_KEY=" + cred.SecretKey,
+	}
 
 	// The first DELETE of a server is accepted but its answer is lost.
 	_, _ = e.AddFault(emulator.Fault{
