@@ -1,0 +1,132 @@
+// Package openstack is the OpenStack-family personality of the emulator: Keystone v3
+// tokens with a service catalog, Nova servers and os-volume_attachments, and Cinder v3
+// volumes, on one listener, with the same kind of control API, latencies, fault
+// injection and request log as the SCP personality (package emulator). Its client is
+// gophercloud v2: every answer is in the shape gophercloud's own parsers read, and the
+// tests drive it with gophercloud's request builders.
+//
+// It runs in-process (New, Start, URL, AuthURL, Env, Close, or Handler on an httptest
+// server) or as the openstack-emulator process.
+//
+// # What it serves, and where each fact comes from
+//
+// Sources: [api-doc] is api-docs/openstack-nova-detach-volume-attachment.txt,
+// [otc-ecs] api-docs/otc-ecs-detach-disk.md, [otc-evs] api-docs/otc-evs-os-detach-deprecated.md,
+// [facts] shared/OPENSTACK.md, [gc] the shape gophercloud v2.16 parses.
+//
+// Keystone (keystone.go):
+//   - POST /v3/auth/tokens with password (user name + domain, or user id), token and
+//     application_credential (id, or name + user) methods, scoped to the one project by
+//     id or by name + domain [facts]; 201, the token id in X-Subject-Token, a body
+//     token{expires_at, catalog, project, user, roles, methods} [gc: tokens.CreateResult,
+//     ExtractToken, ExtractServiceCatalog, ExtractProject, ExtractUser].
+//   - The catalog: identity, compute at Config.ComputePrefix + /{project_id} (/v2.1 by
+//     default), volumev3 and block-storage at /v3/{project_id}; public, internal and
+//     admin endpoints with region and region_id [facts, gc: V3Endpoint]. URLs use the
+//     Host of the token request.
+//   - GET, HEAD, DELETE /v3/auth/tokens (validate, check, revoke) [gc: tokens.Get,
+//     Validate, Revoke]; GET / (300) and GET /v3 version documents [gc: ChooseVersion].
+//   - A missing, unknown, revoked or expired X-Auth-Token is 401 with Keystone's error
+//     body and WWW-Authenticate [facts: "401 means expired or invalid"]; gophercloud
+//     with AllowReauth authenticates once more and repeats the call. Tokens live
+//     Config.TokenTTL; ExpireTokens ends them all at once.
+//
+// Nova (servers.go, attachments.go), under both /v2 and /v2.1 [otc-ecs, facts]:
+//   - POST /servers (name, imageRef, flavorRef, networks, key_name, security_groups,
+//     block_device_mapping_v2 with a boot volume from an image or an existing volume,
+//     metadata, base64 user_data) -> 202 {server{id, links, adminPass, ...}} [facts, gc];
+//     BUILD/building/spawning, then ACTIVE after the server_create latency.
+//   - GET /servers/{id} with status, OS-EXT-STS:vm_state, task_state, power_state,
+//     os-extended-volumes:volumes_attached, locked, OS-EXT-SRV-ATTR:root_device_name and
+//     user_data, fault on ERROR [facts, gc: servers.Server]; GET /servers[/detail].
+//   - DELETE /servers/{id} -> 204, task_state deleting, then 404; with
+//     Config.DeletedStatus DELETED or SOFT_DELETED first [facts]. Volumes with
+//     delete_on_termination go with the server, the others become available.
+//   - POST /servers/{id}/action lock, unlock (immediate, as Nova's database update),
+//     os-stop, os-start -> 202 [facts]; the 409s of Nova's check_instance_state and
+//     check_instance_lock ("Cannot 'stop' instance X while it is in vm_state stopped",
+//     "Instance X is locked").
+//   - os-volume_attachments: GET list and one, POST -> 200 with the attachment at once
+//     (the id is the volume id) and Cinder attaching then in-use; DELETE -> 202, Cinder
+//     detaching, then the mapping goes (GET 404) and the volume is available [facts,
+//     gc: volumeattach]. The detach answers [api-doc, facts]: 404 unknown server or
+//     attachment; 403 "Can't detach root device volume" (K5, the default) or 400
+//     "Cannot detach a root device volume" (current Nova, Config.RootDetachStatus 400)
+//     for the boot volume or the root device name; 409 "Instance X is locked"; 409
+//     "Cannot 'detach_volume' instance X while it is in vm_state Y" outside ACTIVE,
+//     PAUSED, STOPPED, RESIZED, SOFT_DELETED (and the shelved states); 409 "... while it
+//     is in task_state Y" while a task runs (building, powering-off/on, deleting, or one
+//     injected with SetServerTask); 400 "already detached" when the volume is available
+//     (the api-doc's rule); 400 "Volume status must be 'in-use'" for a DELETE re-sent
+//     while the detach runs.
+//   - FlavourOTC [otc-ecs]: the system disk (/dev/sda, the default device prefix there)
+//     detaches only from a SHUTOFF server (400 otherwise); a running server gives up data
+//     disks only, and only if its OS can hot-unplug (SetHotplug; 400 otherwise). These
+//     checks come after the 409s, so a server still powering off says "task_state".
+//
+// Cinder (volumes.go), under /v3 (and /v2, where OTC EVS documents its actions [otc-evs]):
+//   - POST /volumes -> 202 creating, then available; GET, GET /volumes[/detail], PUT
+//     (rename), DELETE -> 202 deleting, then 404 (400 while attached or in-use) [facts,
+//     gc: volumes.Volume, with bootable "true"/"false", attachments[{server_id,
+//     attachment_id, device, attached_at}], times without a zone].
+//   - POST /volumes/{id}/action os-extend -> 202 extending, then the new size; from
+//     in-use only at microversion 3.42 or later, as Cinder [facts: statuses].
+//   - The deprecated os-detach (in-use -> available and nothing else: Nova keeps its
+//     mapping, so its DELETE then answers 400 already detached [otc-evs]),
+//     os-begin_detaching (in-use -> detaching) and os-terminate_connection (no change)
+//     are served; every use is marked Deprecated in the request log
+//     (DeprecatedActionUses, GET /_emulator/deprecated-actions) so tests can assert
+//     they are never called [facts: "Never use them to detach"].
+//
+// Microversions: OpenStack-API-Version or X-OpenStack-Nova-API-Version /
+// X-OpenStack-Volume-API-Version are read, echoed, and outside 2.1-2.96 / 3.0-3.70
+// answered 406. Shapes do not change with them except volumeAttachment (tag from 2.70,
+// delete_on_termination from 2.79, attachment_id and bdm_uuid instead of id from 2.89)
+// and the in-use extend. Fields Nova shows only from some microversion (locked,
+// root_device_name) are always shown.
+//
+// Errors are Nova's and Cinder's envelopes ({"itemNotFound":{"code":404,"message":...}},
+// badRequest, forbidden, conflictingRequest, computeFault...) [gc: ErrUnexpectedResponseCode
+// keeps the body]; a project id in the path that is not the token's is the api-doc's
+// 400 "Malformed request URL: URL's project_id ... doesn't match Context's project_id".
+//
+// # Request pipeline (api.go)
+//
+// Every request is recorded (requestlog.go: method, path, status, service, route,
+// server and volume ids, whether a token was sent and was valid, the Keystone method,
+// the fault; never a token, password or secret), then: injected faults (faults.go) →
+// token → project → microversion → endpoint. Each accepted change schedules an
+// operation (ops.go) that makes the final transition after its scaled latency.
+//
+// # Control API (control.go), no authentication
+//
+//	GET    /_emulator/health | requests | deprecated-actions | operations | faults | state
+//	POST   /_emulator/latency        {"op":"detach","base":"5m","jitter":0} or {"scale":0.01}
+//	POST   /_emulator/faults         a Fault ({"kind":"status","status":503,"op":"attachment.delete","count":1}),
+//	                                 {"kind":"fail_operation","operation":"detach","count":1},
+//	                                 or {"kind":"task","server_id":...,"task_state":"rebooting","duration":"5s"}
+//	DELETE /_emulator/faults[/{id}]  clear all (with outcome faults and injected tasks) or one
+//	POST   /_emulator/task           {"server_id":...,"task_state":"rebooting","duration":"5s"}
+//	POST   /_emulator/vm-state       {"server_id":...,"vm_state":"rescued"}
+//	POST   /_emulator/hotplug        {"server_id":...,"supported":false}
+//	POST   /_emulator/detach         {"volume_id":...,"server_id":...,"cinder_only":false}
+//	POST   /_emulator/delete-server  {"server_id":...}
+//	POST   /_emulator/delete-volume  {"volume_id":...}
+//	POST   /_emulator/expire-tokens | reset-requests | reset
+//	POST   /_emulator/token-ttl      {"ttl":"2s"}
+//
+// # Deliberately left out
+//
+//   - Glance, Neutron, flavors and key pairs: imageRef, flavorRef, network uuids, key
+//     and security group names are taken as given, never looked up.
+//   - Cinder's attachments API (v3 /attachments), snapshots, backups, multiattach,
+//     volume types as objects, quotas, pagination (lists are one page).
+//   - Domain-, system- and trust-scoped tokens (400); one domain, project, user and
+//     application credential; TOTP, EC2 and OAuth methods; Keystone v2.
+//   - Server actions other than lock, unlock, os-stop, os-start (400); server update,
+//     rebuild, resize, reboot (their task_states can be injected with SetServerTask).
+//   - Rate limiting (429 is available as a fault), TLS, and what OTC's ECS-native API
+//     (/v1/{project_id}/cloudservers/...) returns: OTC is served through its
+//     Nova-compatible paths only; its exact refusal status for the system-disk rule is
+//     not documented, the emulator answers 400.
+package openstack
