@@ -93,6 +93,10 @@ type Config struct {
 	ErrorDetailArray bool
 }
 
+// AuthPath is the IAM auth URL's path on the emulator's base URL: a client mounted
+// through Handler on a server of its own uses <server URL> + AuthPath as auth URL.
+const AuthPath = contract.DefaultIAMPrefix
+
 // DefaultRegion is the region of the emulator's endpoint catalog.
 const DefaultRegion = "kr-west1"
 
@@ -221,7 +225,7 @@ func (e *Emulator) AuthURL() string {
 	if e.url == "" {
 		return ""
 	}
-	return e.url + contract.DefaultIAMPrefix
+	return e.url + AuthPath
 }
 
 // Region is the region the endpoint catalog lists.

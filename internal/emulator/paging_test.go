@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -58,9 +59,13 @@ func TestVolumeListPaging(t *testing.T) {
 	if len(page.Volumes) != 1 || page.Volumes[0].Name != "v43" {
 		t.Fatalf("sorted: %+v", page.Volumes)
 	}
-	c.expect("GET", "/v1/volumes?name=v07&state=creating&bootable=false", nil, http.StatusOK, "").decode(t, &page)
-	if len(page.Volumes) != 1 && len(page.Volumes) != 0 { // state may already be available
-		t.Fatalf("filtered: %+v", page.Volumes)
+	if err := e.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var filtered volumeListJSON
+	c.expect("GET", "/v1/volumes?name=v07&state=available&bootable=false", nil, http.StatusOK, "").decode(t, &filtered)
+	if len(filtered.Volumes) != 1 || filtered.Volumes[0].ID != ids[7] || *filtered.Count != 1 {
+		t.Fatalf("filtered: %+v", filtered.Volumes)
 	}
 	c.expect("GET", "/v1/volumes?marker=nope", nil, http.StatusBadRequest, CodeInvalidRequest)
 	c.expect("GET", "/v1/volumes?sort=colour", nil, http.StatusBadRequest, CodeInvalidRequest)
