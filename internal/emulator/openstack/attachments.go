@@ -85,6 +85,7 @@ func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
 		return nil, badRequest("Invalid input for field/attribute volumeAttachment. 'volumeId' is a required property")
 	}
 	ra := req.VolumeAttachment
+	c.rec.VolumeID = ra.VolumeID // the attachment id it will have
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s, apiErr := e.lookupServer(c.p.serverID)

@@ -126,6 +126,7 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		s.imageRef = rs.ImageRef
 	}
 	e.servers[s.id] = s
+	c.rec.ServerID = s.id
 	for _, p := range plan {
 		e.addCreateTimeBDM(s, p, now)
 	}

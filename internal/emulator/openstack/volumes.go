@@ -107,6 +107,7 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 		v.az = "nova"
 	}
 	e.volumes[v.id] = v
+	c.rec.VolumeID = v.id
 	v.op = e.schedule(OpVolumeCreate, v.id, "", func(failed bool) {
 		v.op, v.status = nil, volAvailable
 		if failed {
