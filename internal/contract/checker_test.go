@@ -167,3 +167,11 @@ func TestBrokenRequestsAreCaught(t *testing.T) {
 	// A body on a call that takes none.
 	wantViolation(t, check(t, "POST", "/v1/servers/s-1/lock", `{"x":1}`, 202, ""), Request, "not allowed")
 }
+
+func TestCatalogChecked(t *testing.T) {
+	vs := check(t, "GET", "/iam/v1/endpoints", "", 200, `{"endpoints":[{"region":"kr-west1","service_type":"scp-virtualserver","URL":"x"}]}`)
+	wantViolation(t, vs, Response, "service_name")
+	wantViolation(t, vs, Response, "URL")
+	wantViolation(t, check(t, "GET", "/iam/v1/endpoints?service_type=x", "", 401, `{"errors":[{"status":401,"detail":"no"}]}`), Request, "service_type")
+	wantViolation(t, check(t, "GET", "/v1/endpoints", "", 200, `{"endpoints":[]}`), Request, "undocumented path")
+}
