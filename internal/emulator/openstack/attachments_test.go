@@ -234,6 +234,9 @@ func TestOTCSystemDiskRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCode(t, volumeattach.Delete(ctx, ev.compute, s.ID, d2.ID).ExtractErr(), http.StatusBadRequest, "does not support detaching")
+	if st, _ := ev.e.Server(s.ID); st.Hotplug {
+		t.Error("SetHotplug did not take")
+	}
 
 	if err := servers.Stop(ctx, ev.compute, s.ID).ExtractErr(); err != nil {
 		t.Fatal(err)
@@ -247,6 +250,17 @@ func TestOTCSystemDiskRule(t *testing.T) {
 		}
 		ev.waitVolume(id, "available")
 	}
+}
+
+func TestColdplugImages(t *testing.T) {
+	ev := newEnv(t, Config{Flavour: FlavourOTC, ColdplugImages: []string{"img-ubuntu"}})
+	s := ev.createServer("cold") // boot volume made from img-ubuntu
+	if st, _ := ev.e.Server(s.ID); st.Hotplug {
+		t.Error("a server from a coldplug image can hot-unplug")
+	}
+	v := ev.createVolume("d", 1)
+	ev.attach(s.ID, v.ID)
+	wantCode(t, volumeattach.Delete(ctx, ev.compute, s.ID, v.ID).ExtractErr(), http.StatusBadRequest, "does not support detaching")
 }
 
 func TestAttachRefusalsAndRollback(t *testing.T) {

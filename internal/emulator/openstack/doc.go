@@ -61,8 +61,9 @@
 //     while the detach runs.
 //   - FlavourOTC [otc-ecs]: the system disk (/dev/sda, the default device prefix there)
 //     detaches only from a SHUTOFF server (400 otherwise); a running server gives up data
-//     disks only, and only if its OS can hot-unplug (SetHotplug; 400 otherwise). These
-//     checks come after the 409s, so a server still powering off says "task_state".
+//     disks only, and only if its OS can hot-unplug (Config.ColdplugImages, SetHotplug;
+//     400 otherwise). These checks come after the 409s, so a server still powering off
+//     says "task_state".
 //
 // Cinder (volumes.go), under /v3 (and /v2, where OTC EVS documents its actions [otc-evs]):
 //   - POST /volumes -> 202 creating, then available; GET, GET /volumes[/detail], PUT

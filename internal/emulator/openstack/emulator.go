@@ -70,6 +70,11 @@ type Config struct {
 	// TokenTTL is how long an issued token is valid; default DefaultTokenTTL.
 	TokenTTL time.Duration
 
+	// ColdplugImages are image ids whose OS cannot hot-unplug disks: servers booted
+	// from them (directly or through a boot volume made from them) start with
+	// hotplug off, so on FlavourOTC their data disks detach only when stopped.
+	ColdplugImages []string
+
 	// DevicePrefix names devices: "/dev/vd" (default on Nova) or "/dev/sd" (default on
 	// OTC, whose system disk is /dev/sda).
 	DevicePrefix string

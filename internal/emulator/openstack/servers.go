@@ -121,10 +121,16 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		n.mac = fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", e.rng.IntN(256), e.rng.IntN(256), e.rng.IntN(256))
 		s.networks = append(s.networks, n)
 	}
-	bootFromVolume := slices.ContainsFunc(plan, func(p plannedBDM) bool { return p.boot })
-	if !bootFromVolume {
+	bootImage := rs.ImageRef
+	if i := slices.IndexFunc(plan, func(p plannedBDM) bool { return p.boot }); i >= 0 {
+		bootImage = plan[i].fromImg
+		if plan[i].existing != nil {
+			bootImage = plan[i].existing.imageRef
+		}
+	} else {
 		s.imageRef = rs.ImageRef
 	}
+	s.hotplug = !slices.Contains(e.cfg.ColdplugImages, bootImage)
 	e.servers[s.id] = s
 	c.rec.ServerID = s.id
 	for _, p := range plan {
