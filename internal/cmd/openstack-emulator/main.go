@@ -51,6 +51,7 @@ type options struct {
 	cfg         openstack.Config
 	flavour     string
 	deviceFlag  string
+	coldplug    string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -72,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&c.AppCredentialSecret, "app-credential-secret", openstack.DefaultAppCredentialSecret, "secret of the application credential")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", openstack.DefaultTokenTTL, "lifetime of issued tokens")
 	fs.StringVar(&c.DeletedStatus, "deleted-status", "", "status a deleted server shows before 404: empty, DELETED or SOFT_DELETED")
+	fs.StringVar(&o.coldplug, "coldplug-images", "", "comma-separated image ids whose OS cannot hot-unplug disks (otc: data disks then detach only when stopped)")
 	fs.StringVar(&o.deviceFlag, "device-prefix", "", "device names: /dev/vd (nova default) or /dev/sd (otc default)")
 	fs.Float64Var(&c.LatencyScale, "latency-scale", 1, "factor applied to every operation latency")
 	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+opNames()+")")
@@ -94,6 +96,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-latency-scale must be > 0, got %v", c.LatencyScale)
 	}
 	c.Listen, c.Flavour, c.DevicePrefix, c.Latencies = o.listen, openstack.Flavour(o.flavour), o.deviceFlag, o.latencies
+	for _, img := range strings.Split(o.coldplug, ",") {
+		if img = strings.TrimSpace(img); img != "" {
+			c.ColdplugImages = append(c.ColdplugImages, img)
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -200,6 +207,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	exports := exportLines(e)
 	fmt.Fprintf(stdout, "openstack-emulator (%s) listening on %s (control API: %s/_emulator/state)\n", e.Config().Flavour, e.URL(), e.URL())
 	fmt.Fprint(stdout, exports)
+	fmt.Fprintf(stdout, "# or, with the application credential: OS_APPLICATION_CREDENTIAL_ID=%s OS_APPLICATION_CREDENTIAL_SECRET=%s\n",
+		e.Config().AppCredentialID, shellQuote(e.Config().AppCredentialSecret))
 	if o.envFile != "" {
 		if err := os.WriteFile(o.envFile, []byte(exports), 0o600); err != nil {
 			return fmt.Errorf("writing -env-file: %w", err)

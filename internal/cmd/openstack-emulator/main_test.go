@@ -20,12 +20,15 @@ import (
 )
 
 func TestParseFlags(t *testing.T) {
-	o, err := parseFlags([]string{"-flavour", "otc", "-latency", "detach=2s:0.1,attach=1s", "-compute-prefix", "/v2", "-root-detach-status", "400"}, io.Discard)
+	o, err := parseFlags([]string{"-flavour", "otc", "-latency", "detach=2s:0.1,attach=1s", "-compute-prefix", "/v2", "-root-detach-status", "400", "-coldplug-images", "img-a, img-b"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.cfg.Flavour != openstack.FlavourOTC || o.cfg.ComputePrefix != "/v2" || o.cfg.RootDetachStatus != 400 || o.listen != defaultListen {
 		t.Errorf("options %+v", o.cfg)
+	}
+	if len(o.cfg.ColdplugImages) != 2 || o.cfg.ColdplugImages[1] != "img-b" {
+		t.Errorf("coldplug images %q", o.cfg.ColdplugImages)
 	}
 	if got := o.latencies[openstack.OpDetach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
 		t.Errorf("detach latency %+v", got)
