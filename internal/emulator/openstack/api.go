@@ -95,8 +95,8 @@ type route struct {
 
 // Patterns: {compute} is v2 or v2.1 (both occur, see otc-ecs-detach-disk.md),
 // {volume} is v3 or v2 (OTC EVS documents its actions under /v2), {p} the project,
-// {s} a server, {v} a volume or attachment id, {action} a POST .../action whose
-// route is named by the action in the body.
+// {s} a server, {v} a volume or attachment id. A POST .../action is recorded under
+// the route its body's action names (serverActions, volumeActions).
 var apiRoutes = []route{
 	{http.MethodGet, "/", RouteIdentityVersions, serviceIdentity, true, (*Emulator).identityVersions},
 	{http.MethodGet, "/v3", RouteIdentityVersions, serviceIdentity, true, (*Emulator).identityVersions},

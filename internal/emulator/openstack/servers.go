@@ -504,10 +504,7 @@ func (e *Emulator) finishDelete(s *server, immediate bool) {
 			delete(e.volumes, v.id)
 			continue
 		}
-		if v.attach != nil && v.attach.serverID == s.id || v.status == volAttaching || v.status == volDetaching {
-			v.status, v.attach = volAvailable, nil
-			v.touch(now)
-		}
+		e.releaseVolume(v, s, now)
 	}
 	s.bdms = nil
 	if immediate || e.cfg.DeletedStatus == "" {
@@ -520,6 +517,21 @@ func (e *Emulator) finishDelete(s *server, immediate bool) {
 	}
 	s.touch(now)
 	s.op = e.schedule(OpServerPurge, s.id, "", func(bool) { delete(e.servers, s.id) })
+}
+
+// releaseVolume is Cinder's side of a mapping that goes with its server: the volume
+// is available again unless it is attached elsewhere (a stale mapping after
+// os-detach). Call with e.mu held.
+func (e *Emulator) releaseVolume(v *volume, s *server, now time.Time) {
+	if v.attach != nil && v.attach.serverID != s.id {
+		return
+	}
+	switch v.status {
+	case volInUse, volAttaching, volDetaching, volCreating:
+		e.cancel(v.op, "server deleted")
+		v.status, v.attach, v.op = volAvailable, nil, nil
+		v.touch(now)
+	}
 }
 
 // serverAction answers POST /servers/{id}/action for lock, unlock, os-stop and

@@ -200,6 +200,29 @@ func TestServerCreateRefusals(t *testing.T) {
 	}
 }
 
+// TestDeleteDuringBuild: a server deleted while it builds releases the volumes
+// created for it that are not delete_on_termination.
+func TestDeleteDuringBuild(t *testing.T) {
+	ev := newEnv(t, Config{Latencies: map[OpKind]Latency{OpServerCreate: {Base: 10 * time.Second}}})
+	created, err := servers.Create(ctx, ev.compute, servers.CreateOpts{Name: "early", FlavorRef: "f", ImageRef: "i",
+		BlockDevice: []servers.BlockDevice{{SourceType: servers.SourceBlank, DestinationType: servers.DestinationVolume, VolumeSize: 1, BootIndex: -1}},
+	}, nil).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vol := ev.getServer(created.ID).AttachedVolumes[0].ID
+	if v := ev.getVolume(vol); v.Status != "creating" {
+		t.Errorf("volume while building: %s", v.Status)
+	}
+	if err := servers.Delete(ctx, ev.compute, created.ID).ExtractErr(); err != nil {
+		t.Fatal(err)
+	}
+	ev.waitVolume(vol, "available")
+	eventually(t, "server gone", func() bool {
+		return gophercloud.ResponseCodeIs(servers.Get(ctx, ev.compute, created.ID).Err, http.StatusNotFound)
+	})
+}
+
 func TestServerBuildFailure(t *testing.T) {
 	ev := newEnv(t, Config{})
 	if err := ev.e.FailNext(OpServerCreate, 1); err != nil {
