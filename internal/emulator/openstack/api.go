@@ -23,6 +23,7 @@ const (
 	RouteServerCreate     Route = "server.create"
 	RouteServerList       Route = "server.list"
 	RouteServerGet        Route = "server.get"
+	RouteServerUpdate     Route = "server.update"
 	RouteServerDelete     Route = "server.delete"
 	RouteServerLock       Route = "server.lock"
 	RouteServerUnlock     Route = "server.unlock"
@@ -111,6 +112,7 @@ var apiRoutes = []route{
 	{http.MethodGet, "/{compute}/{p}/servers", RouteServerList, serviceCompute, false, (*Emulator).listServers},
 	{http.MethodGet, "/{compute}/{p}/servers/detail", RouteServerList, serviceCompute, false, (*Emulator).listServers},
 	{http.MethodGet, "/{compute}/{p}/servers/{s}", RouteServerGet, serviceCompute, false, (*Emulator).getServer},
+	{http.MethodPut, "/{compute}/{p}/servers/{s}", RouteServerUpdate, serviceCompute, false, (*Emulator).updateServer},
 	{http.MethodDelete, "/{compute}/{p}/servers/{s}", RouteServerDelete, serviceCompute, false, (*Emulator).deleteServer},
 	{http.MethodPost, "/{compute}/{p}/servers/{s}/action", RouteServerAction, serviceCompute, false, (*Emulator).serverAction},
 	{http.MethodGet, "/{compute}/{p}/servers/{s}/os-volume_attachments", RouteAttachmentList, serviceCompute, false, (*Emulator).listAttachments},

@@ -38,7 +38,8 @@
 //     BUILD/building/spawning, then ACTIVE after the server_create latency.
 //   - GET /servers/{id} with status, OS-EXT-STS:vm_state, task_state, power_state,
 //     os-extended-volumes:volumes_attached, locked, OS-EXT-SRV-ATTR:root_device_name and
-//     user_data, fault on ERROR [facts, gc: servers.Server]; GET /servers[/detail].
+//     user_data, fault on ERROR [facts, gc: servers.Server]; GET /servers[/detail];
+//     PUT /servers/{id} renames.
 //   - DELETE /servers/{id} -> 204, task_state deleting, then 404; with
 //     Config.DeletedStatus DELETED or SOFT_DELETED first [facts]. Volumes with
 //     delete_on_termination go with the server, the others become available.
@@ -124,8 +125,9 @@
 //     volume types as objects, quotas, pagination (lists are one page).
 //   - Domain-, system- and trust-scoped tokens (400); one domain, project, user and
 //     application credential; TOTP, EC2 and OAuth methods; Keystone v2.
-//   - Server actions other than lock, unlock, os-stop, os-start (400); server update,
-//     rebuild, resize, reboot (their task_states can be injected with SetServerTask).
+//   - Server actions other than lock, unlock, os-stop, os-start (400); server update
+//     fields other than the name, rebuild, resize, reboot (their task_states can be
+//     injected with SetServerTask).
 //   - Rate limiting (429 is available as a fault), TLS, and what OTC's ECS-native API
 //     (/v1/{project_id}/cloudservers/...) returns: OTC is served through its
 //     Nova-compatible paths only; its exact refusal status for the system-disk rule is

@@ -456,6 +456,35 @@ func short(id string) string {
 	return id
 }
 
+// updateServer answers PUT /servers/{id}: a rename (name; other fields are ignored).
+func (e *Emulator) updateServer(c *call) (*response, *apiError) {
+	var req struct {
+		Server *struct {
+			Name *string `json:"name"`
+		} `json:"server"`
+	}
+	if err := decodeJSON(c.body, &req); err != nil {
+		return nil, err
+	}
+	if req.Server == nil {
+		return nil, badRequest("Invalid input for field/attribute server. 'server' is a required property")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, apiErr := e.lookupServer(c.p.serverID)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if n := req.Server.Name; n != nil {
+		if strings.TrimSpace(*n) == "" {
+			return nil, badRequest("Invalid input for field/attribute name. The name must be a non-empty string.")
+		}
+		s.name = *n
+		s.touch(e.now())
+	}
+	return reply(http.StatusOK, map[string]any{"server": e.serverJSON(c, s)})
+}
+
 // deleteServer answers 204 and deletes asynchronously: task_state deleting, then
 // gone (or DELETED / SOFT_DELETED for a while first). A repeated delete while one
 // runs answers 204 again without a second operation.

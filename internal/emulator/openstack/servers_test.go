@@ -59,6 +59,9 @@ func TestServerLifecycle(t *testing.T) {
 		t.Errorf("data volume %+v", d)
 	}
 
+	if u, err := servers.Update(ctx, ev.compute, s.ID, servers.UpdateOpts{Name: "web-01"}).Extract(); err != nil || u.Name != "web-01" {
+		t.Errorf("rename %+v, %v", u, err)
+	}
 	if err := servers.Lock(ctx, ev.compute, s.ID).ExtractErr(); err != nil {
 		t.Fatal(err)
 	}
