@@ -47,9 +47,11 @@ func serverDeleteConflictDetail(c cloud.Cloud, serverID string, err error, locke
 	return b.String()
 }
 
-// volumeDeleteConflictDetail explains a conflict answer to a volume delete. The volume's own
-// description says whether it is attached; the cloud's other documented reasons are listed.
-func volumeDeleteConflictDetail(ctx context.Context, c cloud.Cloud, volumeID string, err error) string {
+// volumeDeleteConflict explains a conflict answer to a volume delete, as a summary and a detail.
+// The volume's own description says whether it is attached; the cloud's other documented reasons
+// are listed.
+func volumeDeleteConflict(ctx context.Context, c cloud.Cloud, volumeID string, err error) (summary, detail string) {
+	summary = "Cannot delete the volume"
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s refused to delete volume %s: %v\n\n", c.Name(), volumeID, err)
 	if volume, readErr := c.Volume(ctx, volumeID); readErr == nil && len(volume.Servers) > 0 {
@@ -57,11 +59,12 @@ func volumeDeleteConflictDetail(ctx context.Context, c cloud.Cloud, volumeID str
 		for _, s := range volume.Servers {
 			servers = append(servers, s.ServerID)
 		}
+		summary = "Cannot delete an attached volume"
 		fmt.Fprintf(&b, "It is attached to server %s. Detach it first: remove its scp_volume_attachment "+
 			"(or destroy the server it is attached to), then destroy the volume.", strings.Join(servers, ", "))
 	} else {
 		b.WriteString(c.RefusalReasons(cloud.OpDeleteVolume) + " Resolve the one that applies and run destroy again.")
 	}
 	b.WriteString(" Nothing was deleted; the volume stays in the Terraform state.")
-	return b.String()
+	return summary, b.String()
 }

@@ -42,12 +42,18 @@ func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, dia
 	}
 }
 
-// readTags returns the object's tags as Resource Manager has them. Without Resource Manager, tags
-// the state does not manage stay unmanaged, and tags it does manage are an error: the provider
-// would otherwise report them unchanged without knowing.
-func (d *providerData) readTags(ctx context.Context, kind cloud.ObjectKind, id string, prior types.Map) (types.Map, error) {
+// readTags returns the object's tags as the cloud has them, when the state manages tags (or was
+// just imported, when it cannot know yet). Tags the configuration does not set are not read, so a
+// configuration without tags never needs Resource Manager and a refresh costs one read per object.
+// Without Resource Manager, tags the state does manage are an error: the provider would otherwise
+// report them unchanged without knowing.
+func (d *providerData) readTags(ctx context.Context, kind cloud.ObjectKind, id string, prior types.Map, imported bool) (types.Map, error) {
+	managed := !prior.IsNull() && !prior.IsUnknown()
+	if !managed && !imported {
+		return prior, nil
+	}
 	if unavailable := d.cloudAPI().TagsUnavailable(); unavailable != nil {
-		if prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) == 0 {
+		if !managed {
 			return prior, nil
 		}
 		return prior, unavailable

@@ -274,13 +274,15 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		addError(&resp.Diagnostics, "Cannot read the server", err)
 		return
 	}
+	// Only an import leaves the name unknown before the first read.
+	imported := state.Name.IsNull()
 	osVolumeID, err := r.data.osVolumeID(ctx, server, state.knownOSVolume(server))
 	if err != nil {
 		addError(&resp.Diagnostics, "Cannot read the server's volumes", err)
 		return
 	}
 	state.applyServer(server, osVolumeID)
-	if state.Tags, err = r.data.readTags(ctx, cloud.KindServer, server.ID, state.Tags); err != nil {
+	if state.Tags, err = r.data.readTags(ctx, cloud.KindServer, server.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
 		return
 	}

@@ -170,8 +170,10 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addError(&resp.Diagnostics, "Cannot read the volume", err)
 		return
 	}
+	// Only an import leaves the name unknown before the first read.
+	imported := state.Name.IsNull()
 	state.applyVolume(volume)
-	if state.Tags, err = r.data.readTags(ctx, cloud.KindVolume, volume.ID, state.Tags); err != nil {
+	if state.Tags, err = r.data.readTags(ctx, cloud.KindVolume, volume.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the volume's tags", err)
 		return
 	}
@@ -253,7 +255,7 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	case cloud.IsGone(err):
 		return
 	case cloud.IsConflict(err):
-		resp.Diagnostics.AddError("Cannot delete the volume", volumeDeleteConflictDetail(ctx, r.data.cloudAPI(), id, err))
+		resp.Diagnostics.AddError(volumeDeleteConflict(ctx, r.data.cloudAPI(), id, err))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the volume", err)

@@ -147,7 +147,7 @@ resource "scp_volume_attachment" "test" {
 			{
 				// The attachment is forgotten, not detached; deleting the volume is then refused.
 				Config:      acc.config(server),
-				ExpectError: regexp.MustCompile(`(?s)Cannot delete an attached volume.*Detach it first`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot delete an attached volume.*Detach\s+it\s+first`),
 			},
 			{
 				PreConfig: func() {
