@@ -8,8 +8,8 @@
 // list-scheduled on Terraform's parallelism. From the emulator's logs it reports, per operation
 // kind, how late the provider noticed each operation's end (overshoot) and how many reads it
 // took. A run under a 20 req/s rate limit checks that throttling fails nothing, and a
-// micro-benchmark compares the provider's learning poller with fixed schedules, without Terraform.
-// See `-h` for the flags.
+// micro-benchmark compares the provider's learning poller with fixed schedules, without Terraform,
+// and draws the comparison as an SVG chart (-svg). See `-h` for the flags.
 package main
 
 import (

@@ -27,17 +27,18 @@ var chartSeries = []struct{ schedule, phase, label, color string }{
 	{"linear 3s..10s", "all", "3 s growing to 10 s", "#5c677d"},
 }
 
-// chartPanel is one sub-chart: a log axis from lo to hi, and what it plots of a row.
+// chartPanel is one sub-chart: a log axis from lo to hi with ticks, and what it plots of a row.
 type chartPanel struct {
 	title  string
 	lo, hi float64
+	ticks  []float64
 	unit   string
 	value  func(microRow) (bar, whisker float64, ok bool)
 }
 
 var chartPanels = []chartPanel{
 	{
-		title: "overshoot median, % of the duration (whisker: p95)", lo: 0.1, hi: 1000, unit: "%",
+		title: "overshoot median, % of the duration (whisker: p95)", lo: 0.1, hi: 1000, ticks: []float64{0.1, 1, 10, 100, 1000}, unit: "%",
 		value: func(r microRow) (float64, float64, bool) {
 			if r.Ops == 0 || r.DurationMedian <= 0 {
 				return 0, 0, false
@@ -47,7 +48,8 @@ var chartPanels = []chartPanel{
 		},
 	},
 	{
-		title: "probes per operation, median (whisker: max)", lo: 1, hi: 1000, unit: "",
+		title: "probes per operation, median (whisker: max)", // From below 1, so that a single probe still shows as a bar.
+		lo:    0.5, hi: 1000, ticks: []float64{1, 10, 100, 1000}, unit: "",
 		value: func(r microRow) (float64, float64, bool) {
 			if r.Ops == 0 {
 				return 0, 0, false
@@ -92,7 +94,7 @@ func renderChart(title string, sections []chartSection) []byte {
 		for pi, p := range chartPanels {
 			x0 := float64(labelWidth) + float64(pi)*(panelWidth+panelGap)
 			fmt.Fprintf(&body, `<text x="%.1f" y="%.0f" class="panel">%s</text>`+"\n", x0, top-6, esc(p.title))
-			for v := p.lo; v <= p.hi*1.0001; v *= 10 {
+			for _, v := range p.ticks {
 				x := x0 + p.pos(v)*panelWidth
 				fmt.Fprintf(&body, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="grid"/>`+"\n", x, top, x, top+height)
 				fmt.Fprintf(&body, `<text x="%.1f" y="%.1f" class="tick">%s%s</text>`+"\n", x, top+height+14, tickLabel(v), p.unit)
@@ -106,11 +108,15 @@ func renderChart(title string, sections []chartSection) []byte {
 				i := slices.IndexFunc(sec.rows, func(r microRow) bool {
 					return r.Kind == kind && r.Schedule == s.schedule && r.Phase == s.phase
 				})
+				by := gy + float64(si*(barHeight+barGap))
 				if i < 0 {
+					for pi := range chartPanels {
+						x0 := float64(labelWidth) + float64(pi)*(panelWidth+panelGap)
+						fmt.Fprintf(&body, `<text x="%.1f" y="%.1f" class="none">no %s waits</text>`+"\n", x0+2, by+barHeight-1, esc(s.label))
+					}
 					continue
 				}
 				r := sec.rows[i]
-				by := gy + float64(si*(barHeight+barGap))
 				for pi, p := range chartPanels {
 					bar, whisker, ok := p.value(r)
 					if !ok {
@@ -142,6 +148,7 @@ text { fill: #222; font-size: 11px; }
 .panel { font-size: 11px; font-style: italic; }
 .kind { text-anchor: end; }
 .tick { text-anchor: middle; fill: #666; font-size: 10px; }
+.none { fill: #999; font-size: 9px; }
 .grid { stroke: #ddd; stroke-width: 1; }
 .whisker { stroke-width: 1.5; }
 </style>

@@ -11,8 +11,8 @@ import (
 )
 
 func TestChartPositions(t *testing.T) {
-	p := chartPanels[1] // probes, 1 to 1000
-	for _, c := range []struct{ v, want float64 }{{0, 0}, {1, 0}, {10, 1.0 / 3}, {100, 2.0 / 3}, {1000, 1}, {5000, 1}} {
+	p := chartPanels[0] // overshoot, 0.1 % to 1000 %
+	for _, c := range []struct{ v, want float64 }{{0, 0}, {0.1, 0}, {1, 0.25}, {10, 0.5}, {1000, 1}, {5000, 1}} {
 		if got := p.pos(c.v); math.Abs(got-c.want) > 1e-9 {
 			t.Errorf("pos(%g) = %g, want %g", c.v, got, c.want)
 		}
@@ -63,6 +63,12 @@ func TestRenderChart(t *testing.T) {
 	}
 	if !strings.Contains(string(svg), "attach &amp; &lt;detach&gt;") {
 		t.Error("kind names are not escaped")
+	}
+	if !strings.Contains(string(svg), "no learning, learned waits") {
+		t.Error("a schedule without waits is not said so")
+	}
+	if p := chartPanels[1]; p.pos(1) <= 0 {
+		t.Error("one probe draws no bar")
 	}
 	if strings.Contains(string(svg), ">empty<") {
 		t.Error("a section without rows is drawn")
