@@ -102,11 +102,19 @@ func newAccTarget(t *testing.T, cfg emulator.Config) *accTarget {
 	if cfg.AccountID == "" {
 		cfg.AccountID = accAccountID
 	}
+	// Every request the provider sends and every answer the emulator gives is held to the
+	// contract; any violation fails the test.
+	cfg.CheckContract = true
 	emu := emulator.New(cfg)
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(emu.Close)
+	t.Cleanup(func() {
+		emu.Close() // exchanges are checked as they end: read the violations after Close
+		for _, v := range emu.ContractViolations() {
+			t.Errorf("contract violation: %s", v)
+		}
+	})
 	cred := emu.Credentials()
 	client, err := scp.New(scp.Config{Endpoint: emu.URL(), AccessKey: cred.AccessKey, SecretKey: cred.SecretKey})
 	if err != nil {
