@@ -147,7 +147,7 @@ func countNoun(n int, noun string) string {
 // serversNamed lists the servers a lost create may have made, for recoverCreate.
 func (d *providerData) serversNamed(name string) func(context.Context) ([]createdObject, error) {
 	return func(ctx context.Context) ([]createdObject, error) {
-		servers, err := d.cloudAPI().ServersNamed(ctx, name)
+		servers, err := d.cloud.ServersNamed(ctx, name)
 		out := make([]createdObject, 0, len(servers))
 		for _, s := range servers {
 			out = append(out, createdObject{ID: s.ID, CreatedAt: s.CreatedAt, State: s.State})
@@ -159,7 +159,7 @@ func (d *providerData) serversNamed(name string) func(context.Context) ([]create
 // volumesNamed lists the volumes a lost create may have made, for recoverCreate.
 func (d *providerData) volumesNamed(name string) func(context.Context) ([]createdObject, error) {
 	return func(ctx context.Context) ([]createdObject, error) {
-		volumes, err := d.cloudAPI().VolumesNamed(ctx, name)
+		volumes, err := d.cloud.VolumesNamed(ctx, name)
 		out := make([]createdObject, 0, len(volumes))
 		for _, v := range volumes {
 			out = append(out, createdObject{ID: v.ID, CreatedAt: v.CreatedAt, State: v.State})
@@ -191,7 +191,7 @@ func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volu
 	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
 	lookupCtx, cancel := lookupContext(ctx)
 	defer cancel()
-	volume, err := r.data.cloudAPI().Volume(lookupCtx, volumeID)
+	volume, err := r.data.cloud.Volume(lookupCtx, volumeID)
 	if err != nil {
 		if ambiguous {
 			return adoptUnknown, err

@@ -14,7 +14,7 @@ func (d *providerData) osVolumeID(ctx context.Context, server *cloud.Server, kno
 	if known != "" {
 		return known, nil
 	}
-	attachments, err := d.cloudAPI().ServerAttachments(ctx, server.ID)
+	attachments, err := d.cloud.ServerAttachments(ctx, server.ID)
 	if err != nil {
 		return "", err
 	}
@@ -25,7 +25,7 @@ func (d *providerData) osVolumeID(ctx context.Context, server *cloud.Server, kno
 // serverAttachment returns how the server lists volumeID: whether it is the system disk, and the
 // attachment's delete_on_termination.
 func (d *providerData) serverAttachment(ctx context.Context, serverID, volumeID string) (cloud.Attachment, error) {
-	attachments, err := d.cloudAPI().ServerAttachments(ctx, serverID)
+	attachments, err := d.cloud.ServerAttachments(ctx, serverID)
 	if err != nil {
 		return cloud.Attachment{}, err
 	}
@@ -48,7 +48,7 @@ func (d *providerData) systemDiskDevice(device string) bool {
 		}
 		return false
 	}
-	return d.cloudAPI().IsSystemDiskDevice(device)
+	return d.cloud.IsSystemDiskDevice(device)
 }
 
 // systemDiskRule words why the system disk is never detached, for the refusal.
@@ -56,5 +56,5 @@ func (d *providerData) systemDiskRule() string {
 	if d == nil {
 		return "A server's system disk cannot be detached from it"
 	}
-	return d.cloudAPI().SystemDiskRule()
+	return d.cloud.SystemDiskRule()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
@@ -89,7 +90,8 @@ func (m providerModel) settings() providerSettings {
 
 // providerData is what resources receive from Configure.
 type providerData struct {
-	client *scp.Client
+	// cloud is the API the resources speak to (internal/cloud); SCP today.
+	cloud  cloud.Cloud
 	poller *wait.Poller
 	// locks serialises volume attach/detach per server: SCP, like most clouds, handles one volume
 	// operation per server at a time and answers "busy" to the others.
@@ -316,8 +318,9 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"region": resolved.region, "environment": resolved.environment, "api_version": resolved.apiVersion,
 		"access_key": scp.MaskKey(resolved.accessKey), "credential_source": resolved.credentialSource,
 	})
-	timings := newTimingsCache(p.sources.getenv, client.Endpoint())
-	data := &providerData{client: client, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
+	api := client.AsCloud()
+	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
+	data := &providerData{cloud: api, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

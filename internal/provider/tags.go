@@ -36,7 +36,7 @@ func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, dia
 	if tags.IsNull() || tags.IsUnknown() || len(tags.Elements()) == 0 {
 		return
 	}
-	if err := d.cloudAPI().TagsUnavailable(); err != nil {
+	if err := d.cloud.TagsUnavailable(); err != nil {
 		diags.AddAttributeError(path.Root("tags"), "Tags cannot be managed with this provider configuration",
 			err.Error()+". Nothing was sent to the API.")
 	}
@@ -52,13 +52,13 @@ func (d *providerData) readTags(ctx context.Context, kind cloud.ObjectKind, id s
 	if !managed && !imported {
 		return prior, nil
 	}
-	if unavailable := d.cloudAPI().TagsUnavailable(); unavailable != nil {
+	if unavailable := d.cloud.TagsUnavailable(); unavailable != nil {
 		if !managed {
 			return prior, nil
 		}
 		return prior, unavailable
 	}
-	tags, err := d.cloudAPI().Tags(ctx, kind, id)
+	tags, err := d.cloud.Tags(ctx, kind, id)
 	if err != nil {
 		return prior, err
 	}
@@ -74,5 +74,5 @@ func (d *providerData) updateTags(ctx context.Context, kind cloud.ObjectKind, id
 	if diags.HasError() {
 		return errors.New("the tags are not a map of strings")
 	}
-	return d.cloudAPI().SetTags(ctx, kind, id, tags)
+	return d.cloud.SetTags(ctx, kind, id, tags)
 }

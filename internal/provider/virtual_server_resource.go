@@ -218,12 +218,12 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.cloudAPI().ValidateServer(spec); err != nil {
+	if err := r.data.cloud.ValidateServer(spec); err != nil {
 		resp.Diagnostics.AddError("The server cannot be created on this cloud", err.Error()+" Nothing was sent to the API.")
 		return
 	}
 	sent := time.Now()
-	id, err := r.data.cloudAPI().CreateServer(ctx, spec)
+	id, err := r.data.cloud.CreateServer(ctx, spec)
 	if err != nil {
 		// The create is never re-sent (that could make a second server), but it may have worked.
 		found := recoverCreate(ctx, "server", spec.Name, "scp_virtual_server.<name>", sent, err, r.data.serversNamed(spec.Name))
@@ -264,7 +264,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	server, err := r.data.cloudAPI().Server(ctx, state.ID.ValueString())
+	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		tflog.Warn(ctx, "server no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -317,7 +317,7 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 	// Everything else in an update is either replaced (not here) or adopted into the state after an import.
 	server := (*cloud.Server)(nil)
 	if want := plan.Lock.ValueBool(); want != state.Lock.ValueBool() {
-		if err := r.data.cloudAPI().SetServerLocked(ctx, id, want); err != nil {
+		if err := r.data.cloud.SetServerLocked(ctx, id, want); err != nil {
 			addError(&resp.Diagnostics, "Cannot change the server's lock", err)
 			return
 		}
@@ -329,7 +329,7 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	if server == nil {
 		var err error
-		if server, err = r.data.cloudAPI().Server(ctx, id); err != nil {
+		if server, err = r.data.cloud.Server(ctx, id); err != nil {
 			addError(&resp.Diagnostics, "Cannot read the server after the update", err)
 			return
 		}
@@ -359,17 +359,17 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.cloudAPI().DeleteServer(ctx, id)
+	err := r.data.cloud.DeleteServer(ctx, id)
 	switch {
 	case cloud.IsGone(err):
 		tflog.Info(ctx, "server was already gone", map[string]any{"id": id})
 		return
 	case cloud.IsConflict(err):
 		locked := false
-		if server, readErr := r.data.cloudAPI().Server(ctx, id); readErr == nil {
+		if server, readErr := r.data.cloud.Server(ctx, id); readErr == nil {
 			locked = server.Locked
 		}
-		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(r.data.cloudAPI(), id, err, locked))
+		resp.Diagnostics.AddError("Cannot delete the server", serverDeleteConflictDetail(r.data.cloud, id, err, locked))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the server", err)
@@ -400,7 +400,7 @@ func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtu
 		diags.AddError("Cannot read the server's volumes", errorDetail(err))
 		return diags
 	}
-	volume, err := r.data.cloudAPI().Volume(ctx, osVolumeID)
+	volume, err := r.data.cloud.Volume(ctx, osVolumeID)
 	if err != nil {
 		diags.AddError("Cannot read the server's OS volume", errorDetail(err))
 		return diags

@@ -176,7 +176,7 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 		plan.DeleteOnTermination = types.BoolValue(false)
 	}
 	device, err := r.data.whileVolumeBusy(ctx, volumeID, func() (string, error) {
-		return r.data.cloudAPI().Attach(ctx, serverID, volumeID, plan.DeleteOnTermination.ValueBool())
+		return r.data.cloud.Attach(ctx, serverID, volumeID, plan.DeleteOnTermination.ValueBool())
 	})
 	if err != nil {
 		// The volume may be attached to this server anyway (the OS volume declared in configuration,
@@ -200,7 +200,7 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 				"The attachment stays in the Terraform state (tainted); the next plan reads whether the volume is attached.",
 				errorDetail(waitErr), err, how))
 		default:
-			detail := attachErrorDetail(r.data.cloudAPI(), volumeID, serverID, err)
+			detail := attachErrorDetail(r.data.cloud, volumeID, serverID, err)
 			if cloud.MayHaveTakenEffect(err) {
 				detail += "\n\nThe provider read the volume afterwards: it is not attached to the server, so nothing was " +
 					"recorded in the state and applying again is safe."
@@ -244,7 +244,7 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
-	volume, err := r.data.cloudAPI().Volume(ctx, volumeID)
+	volume, err := r.data.cloud.Volume(ctx, volumeID)
 	if cloud.IsGone(err) {
 		tflog.Warn(ctx, "volume no longer exists; removing the attachment from the state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -323,7 +323,7 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 	defer unlock()
 
 	_, err := r.data.whileVolumeBusy(ctx, volumeID, func() (string, error) {
-		return "", r.data.cloudAPI().Detach(ctx, serverID, volumeID)
+		return "", r.data.cloud.Detach(ctx, serverID, volumeID)
 	})
 	switch {
 	case cloud.IsGone(err):
@@ -331,14 +331,14 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 		return
 	case cloud.IsRejected(err):
 		// "Not attached" is success once a read confirms it; any other refusal is reported with the API's reason.
-		if volume, readErr := r.data.cloudAPI().Volume(ctx, volumeID); readErr == nil {
+		if volume, readErr := r.data.cloud.Volume(ctx, volumeID); readErr == nil {
 			if _, attached := volume.AttachedTo(serverID); !attached {
 				return
 			}
 		} else if cloud.IsGone(readErr) {
 			return
 		}
-		addError(&resp.Diagnostics, r.data.cloudAPI().Name()+" refused to detach the volume", err)
+		addError(&resp.Diagnostics, r.data.cloud.Name()+" refused to detach the volume", err)
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot detach the volume", err)

@@ -128,7 +128,7 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	sent := time.Now()
-	id, err := r.data.cloudAPI().CreateVolume(ctx, spec)
+	id, err := r.data.cloud.CreateVolume(ctx, spec)
 	if err != nil {
 		// Never re-sent (that could make a second volume), but it may have worked: look for it.
 		found := recoverCreate(ctx, "volume", spec.Name, "scp_volume.<name>", sent, err, r.data.volumesNamed(spec.Name))
@@ -160,7 +160,7 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	volume, err := r.data.cloudAPI().Volume(ctx, state.ID.ValueString())
+	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		tflog.Warn(ctx, "volume no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -202,14 +202,14 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	if !plan.Name.Equal(state.Name) {
-		if err := r.data.cloudAPI().RenameVolume(ctx, id, plan.Name.ValueString()); err != nil {
+		if err := r.data.cloud.RenameVolume(ctx, id, plan.Name.ValueString()); err != nil {
 			addError(&resp.Diagnostics, "Cannot rename the volume", err)
 			return
 		}
 	}
 	var volume *cloud.Volume
 	if size := plan.Size.ValueInt64(); size > state.Size.ValueInt64() {
-		if err := r.data.cloudAPI().ExtendVolume(ctx, id, size); err != nil {
+		if err := r.data.cloud.ExtendVolume(ctx, id, size); err != nil {
 			addError(&resp.Diagnostics, "Cannot extend the volume", err)
 			return
 		}
@@ -225,7 +225,7 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if volume == nil {
 		// Only a rename: read once for the state; an extension's last probe already did.
 		var err error
-		if volume, err = r.data.cloudAPI().Volume(ctx, id); err != nil {
+		if volume, err = r.data.cloud.Volume(ctx, id); err != nil {
 			addError(&resp.Diagnostics, "Cannot read the volume after the update", err)
 			return
 		}
@@ -250,12 +250,12 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.cloudAPI().DeleteVolume(ctx, id)
+	err := r.data.cloud.DeleteVolume(ctx, id)
 	switch {
 	case cloud.IsGone(err):
 		return
 	case cloud.IsConflict(err):
-		resp.Diagnostics.AddError(volumeDeleteConflict(ctx, r.data.cloudAPI(), id, err))
+		resp.Diagnostics.AddError(volumeDeleteConflict(ctx, r.data.cloud, id, err))
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot delete the volume", err)

@@ -46,7 +46,7 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.
 	var last *cloud.Server
 	missing := 0
 	err := d.await(ctx, kindServerCreate, id, func(ctx context.Context) (bool, error) {
-		server, err := d.cloudAPI().Server(ctx, id)
+		server, err := d.cloud.Server(ctx, id)
 		if cloud.IsGone(err) {
 			if missing++; missing >= missingReadsOfNewServer {
 				return false, wait.Permanent(fmt.Errorf("server %s disappeared while it was being created (the API answers 404)", id))
@@ -71,13 +71,13 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindServerDelete, id, d.cloudAPI().Server, func(server *cloud.Server) error {
+	return awaitGone(ctx, d, kindServerDelete, id, d.cloud.Server, func(server *cloud.Server) error {
 		if server.Phase != cloud.PhaseFailed {
 			return nil
 		}
 		return fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
 			"it still exists and stays in the Terraform state. Check it in the %s console before retrying",
-			id, server.Name, server.State, server.Locked, d.cloudAPI().Name())
+			id, server.Name, server.State, server.Locked, d.cloud.Name())
 	})
 }
 
@@ -85,7 +85,7 @@ func (d *providerData) waitServerGone(ctx context.Context, id string) error {
 func (d *providerData) waitServerLocked(ctx context.Context, id string, want bool) (*cloud.Server, error) {
 	var last *cloud.Server
 	err := d.await(ctx, kindServerLock, id, func(ctx context.Context) (bool, error) {
-		server, err := d.cloudAPI().Server(ctx, id)
+		server, err := d.cloud.Server(ctx, id)
 		if err != nil {
 			return false, probeError(err)
 		}
@@ -99,7 +99,7 @@ func (d *providerData) waitServerLocked(ctx context.Context, id string, want boo
 func (d *providerData) waitVolume(ctx context.Context, kind, id string, done func(*cloud.Volume) bool) (*cloud.Volume, error) {
 	var last *cloud.Volume
 	err := d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
-		volume, err := d.cloudAPI().Volume(ctx, id)
+		volume, err := d.cloud.Volume(ctx, id)
 		if err != nil {
 			return false, probeError(err)
 		}
@@ -117,12 +117,12 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindVolumeDelete, id, d.cloudAPI().Volume, func(volume *cloud.Volume) error {
+	return awaitGone(ctx, d, kindVolumeDelete, id, d.cloud.Volume, func(volume *cloud.Volume) error {
 		if volume.Phase != cloud.PhaseFailed {
 			return nil
 		}
 		return fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
-			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloudAPI().Name())
+			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloud.Name())
 	})
 }
 
@@ -159,7 +159,7 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 	var last *cloud.Volume
 	sawAttaching, settled := false, 0
 	err := d.await(ctx, kindAttach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
-		volume, err := d.cloudAPI().Volume(ctx, volumeID)
+		volume, err := d.cloud.Volume(ctx, volumeID)
 		if cloud.IsGone(err) {
 			return false, wait.Permanent(fmt.Errorf("volume %s disappeared while being attached to server %s", volumeID, serverID))
 		}
@@ -194,7 +194,7 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 // waitDetached waits until the volume no longer lists the server. A volume that is gone is detached too.
 func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID string) error {
 	return d.await(ctx, kindDetach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
-		volume, err := d.cloudAPI().Volume(ctx, volumeID)
+		volume, err := d.cloud.Volume(ctx, volumeID)
 		if cloud.IsGone(err) {
 			return true, nil
 		}
@@ -234,7 +234,7 @@ func (d *providerData) whileVolumeBusy(ctx context.Context, volumeID string, sen
 		if !cloud.IsConflict(err) || round == busyRounds {
 			return out, err
 		}
-		volume, readErr := d.cloudAPI().Volume(ctx, volumeID)
+		volume, readErr := d.cloud.Volume(ctx, volumeID)
 		if readErr != nil || volume.Phase.Final() {
 			return out, err
 		}
