@@ -224,7 +224,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer e.Close()
 
-	exports := exportLines(e.URL(), e.AuthURL(), o)
+	exports := exportLines(e, o)
 	fmt.Fprintf(stdout, "scp-emulator listening on %s (control API: %s/_emulator/state)\n", e.URL(), e.URL())
 	fmt.Fprint(stdout, exports)
 	if o.envFile != "" {
@@ -242,16 +242,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // exportLines are shell lines that point the provider at this emulator: directly
 // (SCP_ENDPOINT) or, as the official provider finds its services, through the
-// endpoint catalog under the auth URL (SCP_TF_AUTH_URL).
-func exportLines(url, authURL string, o *options) string {
+// endpoint catalog under the auth URL (SCP_TF_AUTH_URL). The account and region are
+// what Resource Manager addresses tags with.
+func exportLines(e *emulator.Emulator, o *options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "export SCP_ENDPOINT=%s\n", url)
-	fmt.Fprintf(&b, "export SCP_TF_AUTH_URL=%s\n", authURL)
+	fmt.Fprintf(&b, "export SCP_ENDPOINT=%s\n", e.URL())
+	fmt.Fprintf(&b, "export SCP_TF_AUTH_URL=%s\n", e.AuthURL())
 	fmt.Fprintf(&b, "export SCP_ACCESS_KEY=%s\n", shellQuote(o.accessKey))
 	fmt.Fprintf(&b, "export SCP_SECRET_KEY=%s\n", shellQuote(o.secretKey))
-	if o.accountID != "" {
-		fmt.Fprintf(&b, "export SCP_ACCOUNT_ID=%s\n", shellQuote(o.accountID))
-	}
+	fmt.Fprintf(&b, "export SCP_ACCOUNT_ID=%s\n", shellQuote(e.AccountID()))
+	fmt.Fprintf(&b, "export SCP_TF_DEFAULT_REGION=%s\n", shellQuote(e.Region()))
 	return b.String()
 }
 
