@@ -34,10 +34,35 @@ func (d *providerData) ready(diags *diag.Diagnostics) bool {
 	return true
 }
 
+// getModel reads a request's plan or state into a T, once the provider is configured; false means
+// the diagnostics say why not.
+func getModel[T any](ctx context.Context, d *providerData, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) (T, bool) {
+	var m T
+	if !d.ready(diags) {
+		return m, false
+	}
+	diags.Append(get(ctx, &m)...)
+	return m, !diags.HasError()
+}
+
+// timeoutFunc is one of a timeouts block's values (Create, Update, Delete).
+type timeoutFunc func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)
+
+// begin is how a Create, Update or Delete starts: the request's model, once the provider is
+// configured, and ctx bounded by the operation's timeout (its configured value or def).
+func begin[T any](ctx context.Context, d *providerData, get func(context.Context, any) diag.Diagnostics,
+	timeout func(T) timeoutFunc, def time.Duration, diags *diag.Diagnostics) (T, context.Context, context.CancelFunc, bool) {
+	m, ok := getModel[T](ctx, d, get, diags)
+	if !ok {
+		return m, ctx, func() {}, false
+	}
+	bounded, cancel, ok := withTimeout(ctx, timeout(m), def, diags)
+	return m, bounded, cancel, ok
+}
+
 // withTimeout bounds ctx by one of the resource's timeouts (its configured value or def).
 // It reports false, with the diagnostics added, when the timeouts block cannot be read.
-func withTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+func withTimeout(ctx context.Context, timeout timeoutFunc, def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
 	d, readDiags := timeout(ctx, def)
 	diags.Append(readDiags...)
 	if diags.HasError() {

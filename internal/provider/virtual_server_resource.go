@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -199,15 +200,8 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 }
 
 func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var plan virtualServerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultServerCreateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
+		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Create }, defaultServerCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -246,22 +240,12 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 		addError(&resp.Diagnostics, "Server did not become ACTIVE", err)
 		return
 	}
-	osVolumeID, err := r.data.osVolumeID(ctx, server, "")
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the new server's volumes", err)
-		return
-	}
-	plan.applyServer(server, osVolumeID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.record(ctx, &plan, server, "", &resp.State, &resp.Diagnostics)
 }
 
 func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state virtualServerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := getModel[virtualServerModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
@@ -294,20 +278,16 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 }
 
 func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var plan, state virtualServerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultServerUpdateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
+		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Update }, defaultServerUpdateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
+	var state virtualServerModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
 
 	id := state.ID.ValueString()
 	if err := r.data.updateTags(ctx, cloud.KindServer, id, plan.Tags, state.Tags); err != nil {
@@ -334,25 +314,25 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 	}
-	osVolumeID, err := r.data.osVolumeID(ctx, server, state.knownOSVolume(server))
+	r.record(ctx, &plan, server, state.knownOSVolume(server), &resp.State, &resp.Diagnostics)
+}
+
+// record writes what the cloud reports of server into m and the state, with its system disk
+// (knownOSVolume when the state already has it).
+func (r *virtualServerResource) record(ctx context.Context, m *virtualServerModel, server *cloud.Server, knownOSVolume string,
+	state *tfsdk.State, diags *diag.Diagnostics) {
+	osVolumeID, err := r.data.osVolumeID(ctx, server, knownOSVolume)
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the server's volumes after the update", err)
+		addError(diags, "Cannot read the server's volumes", err)
 		return
 	}
-	plan.applyServer(server, osVolumeID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	m.applyServer(server, osVolumeID)
+	diags.Append(state.Set(ctx, m)...)
 }
 
 func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state virtualServerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultServerDeleteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, ok := begin(ctx, r.data, req.State.Get,
+		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Delete }, defaultServerDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}

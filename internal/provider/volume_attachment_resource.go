@@ -149,15 +149,8 @@ func osDiskMessage(m volumeAttachmentModel, reason, action, rule string) string 
 }
 
 func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var plan volumeAttachmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultAttachTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
+		func(m volumeAttachmentModel) timeoutFunc { return m.Timeouts.Create }, defaultAttachTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -235,12 +228,8 @@ func attachErrorDetail(c cloud.Cloud, volumeID, serverID string, err error) stri
 }
 
 func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state volumeAttachmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := getModel[volumeAttachmentModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
@@ -291,14 +280,12 @@ func (r *volumeAttachmentResource) Update(ctx context.Context, req resource.Upda
 }
 
 func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
+	state, ctx, cancel, ok := begin(ctx, r.data, req.State.Get,
+		func(m volumeAttachmentModel) timeoutFunc { return m.Timeouts.Delete }, defaultDetachTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	var state volumeAttachmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	defer cancel()
 	if state.SkipDestroy.ValueBool() {
 		tflog.Info(ctx, "skip_destroy is set; forgetting the attachment without detaching", map[string]any{"id": state.ID.ValueString()})
 		return
@@ -309,11 +296,6 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 		resp.Diagnostics.AddError("Cannot detach the server's OS disk", osDiskMessage(state, reason, "destroy", r.data.systemDiskRule()))
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDetachTimeout, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
 
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
 	unlock, ok := r.data.lockServer(ctx, serverID, &resp.Diagnostics)

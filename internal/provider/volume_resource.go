@@ -108,15 +108,8 @@ func (r *volumeResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var plan volumeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultVolumeCreateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
+		func(m volumeModel) timeoutFunc { return m.Timeouts.Create }, defaultVolumeCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -152,12 +145,8 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state volumeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := getModel[volumeModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
@@ -181,20 +170,16 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var plan, state volumeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultVolumeUpdateTimeout, &resp.Diagnostics)
+	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
+		func(m volumeModel) timeoutFunc { return m.Timeouts.Update }, defaultVolumeUpdateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
+	var state volumeModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
 
 	id := state.ID.ValueString()
 	if err := r.data.updateTags(ctx, cloud.KindVolume, id, plan.Tags, state.Tags); err != nil {
@@ -235,15 +220,8 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state volumeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultVolumeDeleteTimeout, &resp.Diagnostics)
+	state, ctx, cancel, ok := begin(ctx, r.data, req.State.Get,
+		func(m volumeModel) timeoutFunc { return m.Timeouts.Delete }, defaultVolumeDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
