@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Build a Terraform or OpenTofu CLI of a given version from its Go module and cache it,
+# so that the acceptance tests can run against it:
+#
+#   tools/terraform-versions.sh terraform@1.5.7 tofu@1.10.10
+#   make test TERRAFORM="$(tools/terraform-versions.sh terraform@1.5.7)"
+#
+# Prints the path of each binary, one a line, in the order asked. Without arguments it builds
+# the versions the README's "Supported Terraform versions" section was measured with.
+#
+# Only the Go module proxy is used (no release downloads): the module is fetched with
+# `go mod download`, copied out of the read-only module cache and built there with
+# `go build`, at the lowest CPU priority. A cold build takes several minutes on 2 cores.
+#
+# Binaries live in ${TF_CLI_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/terraform-provider-scp/cli}/<name>-<version>/.
+# Remove that directory to rebuild.
+set -euo pipefail
+
+export CHECKPOINT_DISABLE=1
+export TF_CLI_CONFIG_FILE=/dev/null
+
+cache_root=${TF_CLI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-scp/cli}
+default_versions=(terraform@1.5.7 terraform@1.11.4 tofu@1.10.10)
+
+usage() {
+	echo "usage: $0 [terraform@VERSION | tofu@VERSION]..." >&2
+	exit 2
+}
+
+# build NAME VERSION: prints the cached binary's path, building it first when it is missing.
+# A subshell, so that its EXIT trap removes its own copy of the sources.
+build() (
+	local name=$1 version=$2 module pkg ldflags
+	case $name in
+	terraform)
+		module=github.com/hashicorp/terraform
+		pkg=.
+		ldflags="-s -w"
+		;;
+	tofu | opentofu)
+		name=tofu
+		module=github.com/opentofu/opentofu
+		pkg=./cmd/tofu
+		# Without this the binary calls itself <version>-dev.
+		ldflags="-s -w -X github.com/opentofu/opentofu/version.dev=no"
+		;;
+	*) usage ;;
+	esac
+
+	local dir=$cache_root/$name-$version
+	local bin=$dir/$name
+	if [ -x "$bin" ] && "$bin" version >/dev/null 2>&1; then
+		echo "$bin"
+		return
+	fi
+
+	echo "building $name $version from $module@v$version (cached in $dir) ..." >&2
+	local info src
+	# On failure go prints the reason into the JSON's "Error" field and exits non-zero.
+	info=$(go mod download -json "$module@v$version") || true
+	src=$(printf '%s\n' "$info" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+	if [ -z "$src" ] || [ ! -d "$src" ]; then
+		echo "error: could not download $module@v$version:" >&2
+		printf '%s\n' "$info" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/  \1/p' >&2
+		exit 1
+	fi
+
+	local work
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	cp -R "$src/." "$work/"
+	chmod -R u+w "$work"
+
+	mkdir -p "$dir"
+	local start=$SECONDS
+	(
+		cd "$work"
+		# -mod=mod: the module's go.sum may lack entries for platforms it was not released on.
+		CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local nice -n 19 \
+			go build -trimpath -ldflags "$ldflags" -o "$bin.tmp" "$pkg"
+	)
+	mv "$bin.tmp" "$bin"
+	echo "built $name $version in $((SECONDS - start))s: $("$bin" version | head -n 1)" >&2
+	echo "$bin"
+)
+
+if [ $# -eq 0 ]; then
+	set -- "${default_versions[@]}"
+fi
+for arg in "$@"; do
+	case $arg in
+	-h | --help) usage ;;
+	*@*) build "${arg%%@*}" "${arg#*@}" ;;
+	*) usage ;;
+	esac
+done
