@@ -46,6 +46,7 @@ type Fake struct {
 	reads    map[string]int
 	failures map[string][]failure
 	delays   map[string]int
+	endings  map[string][]ending
 
 	// CloudName is what Name returns ("Fake" unless set).
 	CloudName string
@@ -67,6 +68,9 @@ type volume struct {
 	pending *pending
 }
 
+func (s *server) setPhase(p cloud.Phase, state string) { s.s.Phase, s.s.State = p, state }
+func (v *volume) setPhase(p cloud.Phase, state string) { v.v.Phase, v.v.State = p, state }
+
 type attachment struct {
 	serverID string
 	a        cloud.Attachment
@@ -76,6 +80,12 @@ type attachment struct {
 type pending struct {
 	reads  int
 	finish func()
+}
+
+// ending is how the next operation of a method ends instead of finishing.
+type ending struct {
+	phase cloud.Phase
+	state string
 }
 
 type failure struct {
@@ -90,7 +100,7 @@ func New() *Fake {
 	return &Fake{
 		servers: map[string]*server{}, volumes: map[string]*volume{},
 		tags: map[string]map[string]string{}, reads: map[string]int{},
-		failures: map[string][]failure{}, delays: map[string]int{},
+		failures: map[string][]failure{}, delays: map[string]int{}, endings: map[string][]ending{},
 		CloudName: "Fake", Now: time.Now,
 	}
 }
@@ -133,6 +143,14 @@ func (f *Fake) Delay(method string, reads int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.delays[method] = reads
+}
+
+// EndIn makes the next operation method starts end, when it would finish, with its object in
+// phase and state instead (an error state, say): the object stays, and nothing else changes.
+func (f *Fake) EndIn(method string, phase cloud.Phase, state string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.endings[method] = append(f.endings[method], ending{phase: phase, state: state})
 }
 
 // Calls returns every mutation sent so far, in order, failed ones included.
@@ -190,8 +208,13 @@ func (f *Fake) takeFailure(method string) (failure, bool) {
 	return queue[0], true
 }
 
-// start begins an operation of method: finish runs now, or at the delayed read.
-func (f *Fake) start(method string, finish func()) *pending {
+// start begins an operation of method: finish runs now, or at the delayed read. A scripted
+// ending (EndIn) replaces finish with setting the object's phase and state.
+func (f *Fake) start(method string, setPhase func(cloud.Phase, string), finish func()) *pending {
+	if queue := f.endings[method]; len(queue) > 0 {
+		f.endings[method] = queue[1:]
+		finish = func() { setPhase(queue[0].phase, queue[0].state) }
+	}
 	if n := f.delays[method]; n > 0 {
 		return &pending{reads: n, finish: finish}
 	}
@@ -372,7 +395,7 @@ func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, e
 	if len(spec.Tags) > 0 {
 		f.tags[tagKey(cloud.KindServer, id)] = copyTags(spec.Tags)
 	}
-	s.pending = f.start("CreateServer", func() { s.s.State, s.s.Phase = "ACTIVE", cloud.PhaseActive })
+	s.pending = f.start("CreateServer", s.setPhase, func() { s.s.State, s.s.Phase = "ACTIVE", cloud.PhaseActive })
 	return id, err
 }
 
@@ -435,7 +458,7 @@ func (f *Fake) DeleteServer(_ context.Context, id string) error {
 		return Err(cloud.OutcomeConflict, fmt.Sprintf("server %s is locked", id))
 	}
 	s.s.State, s.s.Phase = "DELETING", cloud.PhaseInProgress
-	s.pending = f.start("DeleteServer", func() {
+	s.pending = f.start("DeleteServer", s.setPhase, func() {
 		delete(f.servers, id)
 		var released []*volume
 		for _, a := range f.attached {
@@ -471,7 +494,7 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 	case s == nil:
 		return gone("server", id)
 	}
-	s.pending = f.start(method, func() { s.s.Locked = locked })
+	s.pending = f.start(method, s.setPhase, func() { s.s.Locked = locked })
 	return err
 }
 
@@ -498,7 +521,7 @@ func (f *Fake) CreateVolume(_ context.Context, spec cloud.VolumeSpec) (string, e
 	if len(spec.Tags) > 0 {
 		f.tags[tagKey(cloud.KindVolume, id)] = copyTags(spec.Tags)
 	}
-	v.pending = f.start("CreateVolume", func() { v.v.State, v.v.Phase = "available", cloud.PhaseAvailable })
+	v.pending = f.start("CreateVolume", v.setPhase, func() { v.v.State, v.v.Phase = "available", cloud.PhaseAvailable })
 	return id, err
 }
 
@@ -586,7 +609,7 @@ func (f *Fake) ExtendVolume(_ context.Context, id string, size int64) error {
 	v := f.volumes[id]
 	final, state := v.v.Phase, v.v.State
 	v.v.State, v.v.Phase = "extending", cloud.PhaseInProgress
-	v.pending = f.start("ExtendVolume", func() { v.v.Size, v.v.State, v.v.Phase = size, state, final })
+	v.pending = f.start("ExtendVolume", v.setPhase, func() { v.v.Size, v.v.State, v.v.Phase = size, state, final })
 	return err
 }
 
@@ -607,7 +630,7 @@ func (f *Fake) DeleteVolume(_ context.Context, id string) error {
 	}
 	v := f.volumes[id]
 	v.v.State, v.v.Phase = "deleting", cloud.PhaseInProgress
-	v.pending = f.start("DeleteVolume", func() { delete(f.volumes, id) })
+	v.pending = f.start("DeleteVolume", v.setPhase, func() { delete(f.volumes, id) })
 	return err
 }
 
@@ -632,7 +655,7 @@ func (f *Fake) Attach(_ context.Context, serverID, volumeID string, deleteOnTerm
 	}
 	device := f.nextDevice(serverID)
 	v.v.State, v.v.Phase = "attaching", cloud.PhaseInProgress
-	v.pending = f.start("Attach", func() {
+	v.pending = f.start("Attach", v.setPhase, func() {
 		f.attached = append(f.attached, &attachment{serverID: serverID, a: cloud.Attachment{
 			VolumeID: volumeID, Device: device, DeleteOnTermination: deleteOnTermination,
 		}})
@@ -675,7 +698,7 @@ func (f *Fake) Detach(_ context.Context, serverID, volumeID string) error {
 	}
 	v := f.volumes[volumeID]
 	v.v.State, v.v.Phase = "detaching", cloud.PhaseInProgress
-	v.pending = f.start("Detach", func() {
+	v.pending = f.start("Detach", v.setPhase, func() {
 		f.dropAttachments(func(x *attachment) bool { return x == a })
 		f.settle(v)
 	})

@@ -248,3 +248,33 @@ func TestServerLockFinishesAtTheDelayedRead(t *testing.T) {
 		t.Fatalf("calls = %v", got)
 	}
 }
+
+func TestEndInReplacesTheOperationsResult(t *testing.T) {
+	f := New()
+	f.Delay("DeleteServer", 2)
+	f.EndIn("DeleteServer", cloud.PhaseFailed, "ERROR")
+	id := f.PutServer(cloud.Server{Name: "s", Phase: cloud.PhaseActive})
+	if err := f.DeleteServer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for range 3 {
+		s, err := f.Server(ctx, id)
+		if err != nil {
+			t.Fatalf("the server went away: %v", err)
+		}
+		states = append(states, s.State)
+	}
+	if want := []string{"DELETING", "ERROR", "ERROR"}; !reflect.DeepEqual(states, want) {
+		t.Fatalf("states = %v, want %v", states, want)
+	}
+	// The ending was used up: the next delete finishes.
+	f.SetServerPhase(id, cloud.PhaseActive, "ACTIVE")
+	if err := f.DeleteServer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	f.Server(ctx, id)
+	if _, err := f.Server(ctx, id); !cloud.IsGone(err) {
+		t.Fatalf("second delete: %v, want gone", err)
+	}
+}

@@ -1,0 +1,244 @@
+package provider
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The plan-time rules: what would destroy a locked server or detach an OS disk fails the plan,
+// before anything is sent.
+
+func TestPlanRefusesToDestroyALockedServer(t *testing.T) {
+	h := newServerHarness(t)
+	state := h.existing(t, "web")
+	state.Lock = types.BoolValue(true)
+	before := len(h.fake.Calls())
+
+	resp := h.modifyPlan(t, nil, &state)
+	wantError(t, resp.Diagnostics, "Cannot destroy a locked server",
+		"web ("+state.ID.ValueString()+")", "Nothing was sent to the API", "Set lock = false")
+	if len(h.fake.Calls()) != before {
+		t.Fatalf("the plan sent %v", h.fake.Calls()[before:])
+	}
+
+	state.Lock = types.BoolValue(false)
+	wantNoError(t, h.modifyPlan(t, nil, &state).Diagnostics)
+}
+
+func TestPlanRefusesToReplaceALockedServerButNotToUnlockIt(t *testing.T) {
+	h := newServerHarness(t)
+	state := h.existing(t, "web")
+	state.Lock = types.BoolValue(true)
+
+	replacing := state
+	replacing.ImageID = str("image-2")
+	replacing.ServerTypeID = str("s2v2m4")
+	wantError(t, h.modifyPlan(t, &replacing, &state).Diagnostics, "Cannot replace a locked server",
+		"image_id, server_type_id", "Apply lock = false first")
+
+	unlocking := state
+	unlocking.Lock = types.BoolValue(false)
+	wantNoError(t, h.modifyPlan(t, &unlocking, &state).Diagnostics)
+
+	// Replacing an unlocked server is the plan modifiers' business, not a refusal.
+	state.Lock = types.BoolValue(false)
+	replacing.Lock = types.BoolValue(false)
+	wantNoError(t, h.modifyPlan(t, &replacing, &state).Diagnostics)
+}
+
+func TestPlanOfANewServerChecksOnlyTags(t *testing.T) {
+	h := newServerHarness(t)
+	plan := h.plannedServer(t, "web")
+	plan.Lock = types.BoolValue(true)
+	wantNoError(t, h.modifyPlan(t, &plan, nil).Diagnostics)
+}
+
+func TestReplacingChanges(t *testing.T) {
+	h := newServerHarness(t)
+	prior := h.plannedServer(t, "web")
+	prior.UserData = str("#!/bin/sh")
+	prior.ServerGroupID = str("group-1")
+	prior.SecurityGroupIDs = []types.String{str("sg-1")}
+	prior.FileStorageIDs = []types.String{str("fs-1")}
+
+	cases := []struct {
+		name   string
+		change func(m *virtualServerModel)
+		want   []string
+	}{
+		{"nothing", func(*virtualServerModel) {}, nil},
+		{"lock and tags are in place", func(m *virtualServerModel) {
+			m.Lock = types.BoolValue(true)
+			m.Tags = tagsValue(t, map[string]string{"a": "b"})
+		}, nil},
+		{"name", func(m *virtualServerModel) { m.Name = str("web2") }, []string{"name"}},
+		{"keypair", func(m *virtualServerModel) { m.KeypairName = str("key-2") }, []string{"keypair_name"}},
+		{"boot volume size", func(m *virtualServerModel) {
+			m.BootVolume = &bootVolumeModel{Size: types.Int64Value(32), Type: str("SSD"), DeleteOnTermination: types.BoolValue(true)}
+		}, []string{"boot_volume"}},
+		{"network", func(m *virtualServerModel) {
+			m.Networks = []networkModel{{SubnetID: str("subnet-2"), PortID: types.StringNull(), FixedIP: types.StringNull(), PublicIPID: types.StringNull()}}
+		}, []string{"networks"}},
+		{"security groups", func(m *virtualServerModel) { m.SecurityGroupIDs = nil }, []string{"security_group_ids"}},
+		{"user data", func(m *virtualServerModel) { m.UserData = str("#!/bin/bash") }, []string{"user_data"}},
+		{"server group", func(m *virtualServerModel) { m.ServerGroupID = types.StringNull() }, []string{"server_group_id"}},
+		{"file storage", func(m *virtualServerModel) { m.FileStorageIDs = []types.String{str("fs-2")} }, []string{"file_storage_ids"}},
+		{"several, in schema order", func(m *virtualServerModel) {
+			m.FileStorageIDs = nil
+			m.Name = str("other")
+			m.ImageID = str("image-9")
+		}, []string{"name", "image_id", "file_storage_ids"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			plan := prior
+			c.change(&plan)
+			if got := plan.replacingChanges(&prior); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("replacingChanges = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestReplacingChangesAdoptsCreateOnlyArgumentsAfterAnImport(t *testing.T) {
+	// An imported server's state lacks what the API does not report; configuring it is no replacement.
+	imported := virtualServerModel{
+		ID: str(serverA), Name: str("web"), ImageID: str("image-1"), ServerTypeID: str("s1v1m2"), KeypairName: str("key-1"),
+		UserData: types.StringNull(), ServerGroupID: types.StringNull(),
+	}
+	plan := imported
+	plan.UserData = str("#!/bin/sh")
+	plan.ServerGroupID = str("group-1")
+	plan.Networks = []networkModel{{SubnetID: str("subnet-1")}}
+	plan.SecurityGroupIDs = []types.String{str("sg-1")}
+	plan.FileStorageIDs = []types.String{str("fs-1")}
+	plan.BootVolume = &bootVolumeModel{Size: types.Int64Value(16)}
+	if got := plan.replacingChanges(&imported); len(got) != 0 {
+		t.Fatalf("replacingChanges after import = %v, want none", got)
+	}
+}
+
+func TestPlanRefusesToDetachTheOSDisk(t *testing.T) {
+	cases := []struct {
+		name     string
+		device   string
+		osVolume bool
+		reason   string
+	}{
+		{"by os_volume", "/dev/vdb", true, "it is the server's OS default volume"},
+		{"by device /dev/vda", "/dev/vda", false, "it is attached as /dev/vda, the system disk"},
+		{"by device /dev/sda", "/dev/sda", false, "it is attached as /dev/sda, the system disk"},
+		{"by device in capitals", "/dev/SDA", false, "it is attached as /dev/sda, the system disk"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newAttachmentHarness(t)
+			state := h.recorded(t, h.server, h.volume, c.device, c.osVolume)
+			resp := h.modifyPlan(t, nil, &state)
+			wantError(t, resp.Diagnostics, "Cannot detach the server's OS disk",
+				"This destroy would detach volume "+h.volume+" from server "+h.server, c.reason,
+				"Fake never detaches a system disk", "nothing was sent to the API",
+				"skip_destroy = true", "removed {", "destroy = false")
+			if len(h.fake.Calls()) != 0 {
+				t.Fatalf("the plan sent %v", h.fake.Calls())
+			}
+
+			// A replacement detaches too.
+			replaced := state
+			replaced.ServerID = str(serverA)
+			wantError(t, h.modifyPlan(t, &replaced, &state).Diagnostics, "Cannot detach the server's OS disk", "This replacement would detach")
+
+			// skip_destroy lets the attachment go without a detach.
+			state.SkipDestroy = types.BoolValue(true)
+			wantNoError(t, h.modifyPlan(t, nil, &state).Diagnostics)
+		})
+	}
+}
+
+func TestPlanLetsADataVolumeGoAndChangesThatDoNotReplace(t *testing.T) {
+	h := newAttachmentHarness(t)
+	data := h.recorded(t, h.server, h.volume, "/dev/vdb", false)
+	wantNoError(t, h.modifyPlan(t, nil, &data).Diagnostics)
+
+	osDisk := h.recorded(t, h.server, h.volume, "/dev/vda", true)
+	for name, change := range map[string]func(m *volumeAttachmentModel){
+		"skip_destroy":                  func(m *volumeAttachmentModel) { m.SkipDestroy = types.BoolValue(true) },
+		"delete_on_termination unknown": func(m *volumeAttachmentModel) { m.DeleteOnTermination = types.BoolUnknown() },
+		"nothing":                       func(*volumeAttachmentModel) {},
+	} {
+		plan := osDisk
+		change(&plan)
+		if diags := h.modifyPlan(t, &plan, &osDisk).Diagnostics; diags.HasError() {
+			t.Errorf("%s: %s", name, errorText(diags))
+		}
+	}
+	changed := osDisk
+	changed.DeleteOnTermination = types.BoolValue(true)
+	wantError(t, h.modifyPlan(t, &changed, &osDisk).Diagnostics, "Cannot detach the server's OS disk", "This replacement")
+
+	// A new attachment has nothing to detach.
+	planned := h.planned(t, h.server, h.volume)
+	wantNoError(t, h.modifyPlan(t, &planned, nil).Diagnostics)
+}
+
+func TestOSDiskRuleBeforeTheProviderIsConfigured(t *testing.T) {
+	// With the provider's settings unknown at plan time there is no cloud to ask: every system
+	// disk name of every supported cloud counts.
+	h := newAttachmentHarness(t)
+	h.r.data = nil
+	for _, device := range []string{"/dev/vda", "/dev/sda", "/dev/xvda"} {
+		state := h.recorded(t, h.server, h.volume, device, false)
+		wantError(t, h.modifyPlan(t, nil, &state).Diagnostics, "Cannot detach the server's OS disk",
+			"attached as "+device, "A server's system disk cannot be detached from it")
+	}
+	state := h.recorded(t, h.server, h.volume, "/dev/vdb", false)
+	wantNoError(t, h.modifyPlan(t, nil, &state).Diagnostics)
+}
+
+func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
+	unavailable := errors.New("tags need Resource Manager, whose endpoint is not configured")
+
+	sh := newServerHarness(t)
+	sh.fake.TagsError = unavailable
+	server := sh.plannedServer(t, "web")
+	server.Tags = tagsValue(t, map[string]string{"env": "prod"})
+	resp := sh.modifyPlan(t, &server, nil)
+	wantError(t, resp.Diagnostics, "Tags cannot be managed with this provider configuration",
+		unavailable.Error(), "Nothing was sent to the API")
+	if !resp.Diagnostics.Errors()[0].(interface{ Path() path.Path }).Path().Equal(path.Root("tags")) {
+		t.Errorf("the error is not on the tags attribute")
+	}
+
+	vh := newVolumeHarness(t)
+	vh.fake.TagsError = unavailable
+	volume := vh.plannedVolume(t, "data", 8)
+	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
+	vresp := vh.modifyPlan(t, &volume).Diagnostics
+	wantError(t, vresp, "Tags cannot be managed with this provider configuration", unavailable.Error())
+
+	// No tags, or an empty map, need nothing from the cloud.
+	for _, tags := range []types.Map{nullTags, tagsValue(t, map[string]string{})} {
+		volume.Tags = tags
+		wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
+	}
+	// With tags manageable, tags plan.
+	vh.fake.TagsError = nil
+	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
+	wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
+	if len(vh.fake.Calls())+len(sh.fake.Calls()) != 0 {
+		t.Fatal("a plan sent a call")
+	}
+}
+
+func TestVolumeAndServerPlansBeforeTheProviderIsConfigured(t *testing.T) {
+	// A plan whose provider settings are not known yet has no cloud to ask about tags.
+	vh := newVolumeHarness(t)
+	vh.r.data = nil
+	volume := vh.plannedVolume(t, "data", 8)
+	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
+	wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
+}
