@@ -133,7 +133,7 @@ func (c *Cloud) CreateServer(ctx context.Context, spec cloud.ServerSpec) (string
 	}
 	created, err := servers.Create(ctx, c.compute, builder, hints).Extract()
 	if err != nil {
-		return "", classify(err, true)
+		return "", c.classify(err, true)
 	}
 	if created.ID == "" {
 		return "", cloud.NewError(cloud.OutcomeFailed, true, errors.New("POST /servers: the 202 answer names no server id"))
@@ -169,7 +169,7 @@ func goneStatus(status string) bool { return status == statusDeleted || status =
 func (c *Cloud) getServer(ctx context.Context, id string) (*servers.Server, error) {
 	s, err := servers.Get(ctx, c.compute, id).Extract()
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	if goneStatus(strings.ToUpper(s.Status)) {
 		return nil, cloud.NewError(cloud.OutcomeGone, false, fmt.Errorf("server %s is %s", id, s.Status))
@@ -246,11 +246,11 @@ func (c *Cloud) bootImage(ctx context.Context, s *servers.Server) string {
 func (c *Cloud) ServersNamed(ctx context.Context, name string) ([]cloud.Server, error) {
 	pages, err := servers.List(c.compute, servers.ListOpts{Name: "^" + regexp.QuoteMeta(name) + "$"}).AllPages(ctx)
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	all, err := servers.ExtractServers(pages)
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	var out []cloud.Server
 	for i := range all {
@@ -310,7 +310,7 @@ func (c *Cloud) CreateVolume(ctx context.Context, spec cloud.VolumeSpec) (string
 	}
 	v, err := volumes.Create(ctx, c.block, volumes.CreateOpts{Name: spec.Name, Size: int(spec.Size), VolumeType: spec.Type}, nil).Extract()
 	if err != nil {
-		return "", classify(err, true)
+		return "", c.classify(err, true)
 	}
 	if v.ID == "" {
 		return "", cloud.NewError(cloud.OutcomeFailed, true, errors.New("POST /volumes: the 202 answer names no volume id"))
@@ -335,7 +335,7 @@ func toVolume(v *volumes.Volume) *cloud.Volume {
 func (c *Cloud) Volume(ctx context.Context, id string) (*cloud.Volume, error) {
 	v, err := volumes.Get(ctx, c.block, id).Extract()
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	return toVolume(v), nil
 }
@@ -343,11 +343,11 @@ func (c *Cloud) Volume(ctx context.Context, id string) (*cloud.Volume, error) {
 func (c *Cloud) VolumesNamed(ctx context.Context, name string) ([]cloud.Volume, error) {
 	pages, err := volumes.List(c.block, volumes.ListOpts{Name: name}).AllPages(ctx)
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	all, err := volumes.ExtractVolumes(pages)
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	var out []cloud.Volume
 	for i := range all {
@@ -360,28 +360,28 @@ func (c *Cloud) VolumesNamed(ctx context.Context, name string) ([]cloud.Volume, 
 
 func (c *Cloud) RenameVolume(ctx context.Context, id, name string) error {
 	_, err := volumes.Update(ctx, c.block, id, volumes.UpdateOpts{Name: &name}).Extract()
-	return volumeError(err)
+	return c.volumeError(err)
 }
 
 // ExtendVolume sends os-extend (at microversion 3.42, so an in-use volume can grow).
 func (c *Cloud) ExtendVolume(ctx context.Context, id string, size int64) error {
-	return volumeError(volumes.ExtendSize(ctx, c.block, id, volumes.ExtendSizeOpts{NewSize: int(size)}).ExtractErr())
+	return c.volumeError(volumes.ExtendSize(ctx, c.block, id, volumes.ExtendSizeOpts{NewSize: int(size)}).ExtractErr())
 }
 
 func (c *Cloud) DeleteVolume(ctx context.Context, id string) error {
-	return volumeError(volumes.Delete(ctx, c.block, id, nil).ExtractErr())
+	return c.volumeError(volumes.Delete(ctx, c.block, id, nil).ExtractErr())
 }
 
 // volumeError: Cinder refuses an action on a volume in the wrong state with 400 "Invalid volume:
 // ...", a refusal because of the object's condition (a conflict, not an invalid request).
-func volumeError(err error) error {
+func (c *Cloud) volumeError(err error) error {
 	if err == nil {
 		return nil
 	}
 	if apiErr := apiErrorOf(err); apiErr != nil && apiErr.Status == http.StatusBadRequest && strings.HasPrefix(apiErr.Message, "Invalid volume") {
 		return cloud.NewError(cloud.OutcomeConflict, false, apiErr)
 	}
-	return classify(err, true)
+	return c.classify(err, true)
 }
 
 // ---- attachments ----
@@ -421,7 +421,7 @@ func (c *Cloud) Detach(ctx context.Context, serverID, volumeID string) error {
 	}
 	apiErr := apiErrorOf(err)
 	if apiErr == nil {
-		return classify(err, true)
+		return c.classify(err, true)
 	}
 	lower := strings.ToLower(apiErr.Message)
 	switch {
@@ -456,11 +456,11 @@ func (c *Cloud) ServerAttachments(ctx context.Context, serverID string) ([]cloud
 	}
 	pages, err := volumeattach.List(c.compute, serverID).AllPages(ctx)
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	list, err := volumeattach.ExtractVolumeAttachments(pages)
 	if err != nil {
-		return nil, classify(err, false)
+		return nil, c.classify(err, false)
 	}
 	out := make([]cloud.Attachment, 0, len(list))
 	for _, a := range list {
@@ -540,11 +540,20 @@ func (c *Cloud) untilNotBusy(ctx context.Context, serverID string, send func() e
 		if !busy {
 			return err
 		}
-		if sleep(ctx, backoff(attempt, time.Second, c.cfg.BusyRetryMax)) != nil {
+		pause := backoff(attempt, time.Second, c.cfg.BusyRetryMax)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < pause+sendMargin {
+			// Sending again so close to the end could leave the answer unheard: stop at a
+			// refusal, which says for certain that nothing was done.
+			return err
+		}
+		if sleep(ctx, pause) != nil {
 			return err
 		}
 	}
 }
+
+// sendMargin is the time left a resend needs to be worth it.
+const sendMargin = time.Second
 
 // inTransition reports a server on which a task runs, or that is still being built.
 func (c *Cloud) inTransition(ctx context.Context, serverID string) bool {
@@ -556,7 +565,7 @@ func (c *Cloud) inTransition(ctx context.Context, serverID string) bool {
 func (c *Cloud) conflictError(ctx context.Context, serverID, what string, err error) error {
 	apiErr := apiErrorOf(err)
 	if apiErr == nil || apiErr.Status != http.StatusConflict {
-		return classify(err, true)
+		return c.classify(err, true)
 	}
 	lower := strings.ToLower(apiErr.Message)
 	switch {
@@ -593,4 +602,20 @@ func (ic *imageCache) put(id, image string) {
 	ic.mu.Lock()
 	defer ic.mu.Unlock()
 	ic.m[id] = image
+}
+
+// classify is the package's classify, with a refused or expired token explained: which
+// credentials from where, and whether they can be renewed.
+func (c *Cloud) classify(err error, mutation bool) error {
+	out := classify(err, mutation)
+	if !cloud.IsDenied(out) || statusOf(err) == http.StatusForbidden {
+		return out
+	}
+	how := "the provider authenticated again once, and Keystone refused that too"
+	if c.cfg.Method() == "token" {
+		how = "an existing token (token / OS_TOKEN) cannot be renewed: configure a password or an application credential " +
+			"so that the provider can get a new token when one expires"
+	}
+	return cloud.NewError(cloud.OutcomeDenied, false, fmt.Errorf("%v. The Keystone token was refused (expired or revoked); %s "+
+		"(%s credentials from %s)", cleanError(err), how, coalesce(c.cfg.Method(), "clouds.yaml"), c.cfg.source()))
 }

@@ -266,7 +266,8 @@ func (c Config) authOptions() (gophercloud.AuthOptions, gophercloud.EndpointOpts
 	if ao.ApplicationCredentialID != "" || ao.ApplicationCredentialName != "" {
 		ao.Scope = nil // an application credential carries its project; Keystone refuses a scope with it
 	}
-	ao.AllowReauth = true
+	// A token cannot be renewed beyond its own life; every other method can get a new one.
+	ao.AllowReauth = ao.TokenID == ""
 	if ao.IdentityEndpoint == "" {
 		return ao, eo, nil, fmt.Errorf("no auth_url: set it in the provider, OS_AUTH_URL, or auth.auth_url of the clouds.yaml entry")
 	}

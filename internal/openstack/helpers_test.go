@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"net"
 	"testing"
 	"time"
 
@@ -137,3 +138,5 @@ func wantOutcome(t *testing.T, err error, want cloud.Outcome, what string) {
 		t.Fatalf("%s: outcome %v, want %v (%v)", what, got, want, err)
 	}
 }
+
+func newLoopbackListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
