@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -122,7 +123,13 @@ func mayHaveTakenEffect(err error) bool {
 		return false
 	}
 	if status := statusOf(err); status != 0 {
-		return status >= 500 || status == http.StatusRequestTimeout
+		// A success status other than the documented one, a 5xx, a 408: the request arrived.
+		return status < 300 || status >= 500 || status == http.StatusRequestTimeout
+	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true // answered, but not readably
 	}
 	var reauth *gophercloud.ErrUnableToReauthenticate
 	if errors.As(err, &reauth) {
