@@ -40,6 +40,9 @@ type RetryPolicy struct {
 	MaxDelay             time.Duration
 	// AttemptTimeout bounds one attempt, so a hung connection is abandoned and retried.
 	AttemptTimeout time.Duration
+	// ReadBudget bounds all attempts of a read (GET) that get no answer, so a plan against an
+	// endpoint that accepts connections but never answers fails in about this long.
+	ReadBudget time.Duration
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -57,6 +60,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	}
 	if p.AttemptTimeout <= 0 {
 		p.AttemptTimeout = 60 * time.Second
+	}
+	if p.ReadBudget <= 0 {
+		p.ReadBudget = 60 * time.Second
 	}
 	return p
 }
@@ -129,12 +135,17 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	u := joinURL(base, req.segments, req.query)
 	path := u.EscapedPath()
 
+	started := time.Now()
 	failures, throttled := 0, 0
 	for attempt := 1; ; attempt++ {
 		if err := c.waitForThrottle(ctx); err != nil {
 			return interrupted(req, err)
 		}
-		status, body, header, err := c.attempt(ctx, req, u, payload, attempt)
+		timeout := c.retry.AttemptTimeout
+		if req.method == http.MethodGet {
+			timeout = min(timeout, max(c.retry.ReadBudget-time.Since(started), time.Second))
+		}
+		status, body, header, err := c.attempt(ctx, req, u, payload, attempt, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				return interrupted(req, ctx.Err())
@@ -144,8 +155,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 				return tlsError(req, u, err)
 			}
 			failures++
-			if !(req.idempotent || neverSent(err)) || failures >= c.retry.MaxAttempts {
-				return connectionError(req, path, attempt, err)
+			outOfBudget := req.method == http.MethodGet && time.Since(started) >= c.retry.ReadBudget
+			if !(req.idempotent || neverSent(err)) || failures >= c.retry.MaxAttempts || outOfBudget {
+				return connectionError(req, base, path, attempt, time.Since(started), err)
 			}
 			c.sleep(ctx, c.backoff(failures))
 			continue
@@ -194,8 +206,8 @@ func (c *Client) apiError(req request, path string, status int, body []byte) *AP
 }
 
 // attempt sends one signed request and reads its answer.
-func (c *Client) attempt(ctx context.Context, req request, u *url.URL, payload []byte, attempt int) (int, []byte, http.Header, error) {
-	attemptCtx, cancel := context.WithTimeout(ctx, c.retry.AttemptTimeout)
+func (c *Client) attempt(ctx context.Context, req request, u *url.URL, payload []byte, attempt int, timeout time.Duration) (int, []byte, http.Header, error) {
+	attemptCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	var body io.Reader
@@ -399,10 +411,20 @@ func interrupted(req request, err error) error {
 	return fmt.Errorf("%s request interrupted before an answer arrived: %w", req.op, err)
 }
 
-func connectionError(req request, path string, attempts int, err error) error {
-	msg := fmt.Sprintf("%s %s: no answer from the API after %d attempt(s): %v", req.method, path, attempts, err)
-	if !req.idempotent {
-		msg += ". The request may or may not have reached SCP"
+// connectionError says what is known after no answer came: whether the request left this machine,
+// and whether anything can have changed.
+func connectionError(req request, base *url.URL, path string, attempts int, elapsed time.Duration, err error) error {
+	msg := fmt.Sprintf("%s %s: no answer from %s after %d attempt(s) in %s: %v",
+		req.method, path, base.Host, attempts, elapsed.Round(time.Second), err)
+	switch {
+	case neverSent(err):
+		msg += ". No connection could be made, so the request was never sent and nothing was changed; " +
+			"check the endpoint and that the API is reachable from this machine"
+	case req.method == http.MethodGet:
+		msg += ". This was a read: nothing was changed. The endpoint accepts connections but does not answer; " +
+			"check that it is the API's base URL and that no proxy holds the requests"
+	case !req.idempotent:
+		msg += ". The request was sent, so it may or may not have reached the API"
 	}
 	return &TransportError{Op: req.op, Message: msg, Err: err}
 }
