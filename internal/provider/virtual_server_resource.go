@@ -237,7 +237,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 
 	server, err := r.data.waitServerActive(ctx, id)
 	if err != nil {
-		addError(&resp.Diagnostics, "Server did not become ACTIVE", err)
+		resp.Diagnostics.AddError("Server did not become ACTIVE", createWaitDetail("server", id, "scp_virtual_server.<name>", err))
 		return
 	}
 	r.record(ctx, &plan, server, "", &resp.State, &resp.Diagnostics)

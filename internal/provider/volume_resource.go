@@ -137,7 +137,7 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, id, func(v *cloud.Volume) bool { return v.Phase == cloud.PhaseAvailable })
 	if err != nil {
-		addError(&resp.Diagnostics, "Volume did not become available", err)
+		resp.Diagnostics.AddError("Volume did not become available", createWaitDetail("volume", id, "scp_volume.<name>", err))
 		return
 	}
 	plan.applyVolume(volume)
