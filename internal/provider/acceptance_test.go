@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -31,6 +33,7 @@ func TestMain(m *testing.M) {
 			_ = os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull)
 		}
 	}
+	setAccProviderAddress()
 	// Keep the timings the tests teach the provider out of the user's cache directory.
 	cleanup := func() {}
 	if os.Getenv(envTimingsCache) == "" {
@@ -43,6 +46,34 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	cleanup()
 	os.Exit(code)
+}
+
+// setAccProviderAddress chooses the address the in-process provider is served under, which
+// terraform-plugin-testing reads from TF_ACC_PROVIDER_HOST and TF_ACC_PROVIDER_NAMESPACE. By default
+// it registers registry.terraform.io/-/scp (for Terraform 0.12) and registry.terraform.io/hashicorp/scp.
+// OpenTofu refuses to start on the first ("Invalid provider namespace": "-" is allowed only with
+// registry.opentofu.org), and reads a bare `provider "scp"` as registry.opentofu.org/hashicorp/scp,
+// so steps whose configuration lacks the harness's required_providers (imports, the interrupt
+// tests) would look for the provider in a registry. Under OpenTofu, serve it where OpenTofu looks.
+func setAccProviderAddress() {
+	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
+		_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")
+	}
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "" && os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
+		out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").Output()
+		if err == nil && bytes.HasPrefix(bytes.TrimSpace(out), []byte("OpenTofu")) {
+			_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+		}
+	}
+}
+
+// accProviderAddress is the provider address the CLI under test implies for `provider "scp"`.
+func accProviderAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/" + os.Getenv("TF_ACC_PROVIDER_NAMESPACE") + "/scp"
 }
 
 // accTarget is where one acceptance test sends its requests.

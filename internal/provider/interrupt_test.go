@@ -36,7 +36,7 @@ func serveProviderForCLI(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
-	const address = "registry.terraform.io/hashicorp/scp"
+	address := accProviderAddress()
 	go func() {
 		err := tf6server.Serve(address, providerserver.NewProtocol6(New("acctest")()), tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithLoggingSink(t))
