@@ -70,6 +70,8 @@ type providerModel struct {
 	APIVersion              types.String `tfsdk:"api_version"`
 	CAFile                  types.String `tfsdk:"ca_file"`
 	AllowInsecureHTTP       types.Bool   `tfsdk:"allow_insecure_http"`
+	// OpenStack, when present, selects an OpenStack-family cloud instead of SCP.
+	OpenStack *openstackModel `tfsdk:"openstack"`
 }
 
 // settings unwraps the block's values (null and unset become empty).
@@ -182,6 +184,7 @@ func (p *scpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional: true,
 			},
 		},
+		Blocks: map[string]schema.Block{"openstack": openstackBlock()},
 	}
 }
 
@@ -190,6 +193,10 @@ func (p *scpProvider) ValidateConfig(ctx context.Context, req provider.ValidateC
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.OpenStack != nil {
+		p.validateOpenStack(cfg, resp)
 		return
 	}
 	// Plain http is judged with the opt-in from the block or the environment; an unknown opt-in
@@ -235,6 +242,10 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.OpenStack != nil {
+		p.configureOpenStack(ctx, cfg, resp)
 		return
 	}
 	if anyUnknown(cfg.Endpoint, cfg.AuthURL, cfg.Region, cfg.DefaultRegion, cfg.Environment, cfg.ResourceManagerEndpoint,

@@ -1,0 +1,608 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+)
+
+// The OpenStack-family acceptance tests: the same resources through the real Terraform CLI,
+// against the OpenStack personality of the emulator (Keystone v3, Nova, Cinder v3), configured
+// with the provider's openstack block.
+
+const (
+	osAccImage   = "5b0a8d4e-6c1f-4e2a-9d3b-7f8e9a0b1c2d"
+	osAccNetwork = "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+)
+
+// osAcc is one test's emulator and provider configuration.
+type osAcc struct {
+	emu *osemu.Emulator
+	// onRequest, when set, sees every API request after its answer (the emulator's OnRequest).
+	onRequest atomic.Pointer[func(osemu.RequestRecord)]
+	provider  string
+}
+
+func newOSAcc(t *testing.T, cfg osemu.Config) *osAcc {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	a := &osAcc{}
+	if cfg.LatencyScale == 0 {
+		cfg.LatencyScale = 0.1
+	}
+	cfg.OnRequest = func(r osemu.RequestRecord) {
+		if f := a.onRequest.Load(); f != nil {
+			(*f)(r)
+		}
+	}
+	a.emu = osemu.New(cfg)
+	if err := a.emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.emu.Close)
+	ec := a.emu.Config()
+	flavour := ""
+	if ec.Flavour == osemu.FlavourOTC {
+		flavour = "\n    flavour             = \"otc\""
+	}
+	a.provider = fmt.Sprintf(`provider "scp" {
+  openstack {
+    auth_url            = %q
+    region              = %q
+    user_name           = %q
+    password            = %q
+    user_domain_name    = %q
+    project_name        = %q
+    project_domain_name = %q%s
+  }
+}
+`, a.emu.AuthURL(), ec.Region, ec.Username, ec.Password, ec.DomainName, ec.ProjectName, ec.DomainName, flavour)
+	return a
+}
+
+func (a *osAcc) config(body string) string { return a.provider + body }
+
+func (a *osAcc) setOnRequest(f func(osemu.RequestRecord)) { a.onRequest.Store(&f) }
+
+func (a *osAcc) serverHCL(name, image string, lock bool) string {
+	return fmt.Sprintf(`
+resource "scp_virtual_server" "test" {
+  name           = %q
+  image_id       = %q
+  server_type_id = "m1.small"
+  keypair_name   = "acc-key"
+  networks       = [{ subnet_id = %q }]
+  boot_volume    = { size = 16 }
+  lock           = %t
+}
+`, name, image, osAccNetwork, lock)
+}
+
+// attachments is a server with one volume and attachment per name in attached, plus unattached
+// volumes for the names in detached.
+func (a *osAcc) attachments(attached, detached []string, extra string) string {
+	var b strings.Builder
+	b.WriteString(a.serverHCL("acc-os", osAccImage, false))
+	for _, name := range append(append([]string{}, attached...), detached...) {
+		fmt.Fprintf(&b, "\nresource \"scp_volume\" %q {\n  name = \"acc-%s\"\n  size = 8\n}\n", name, name)
+	}
+	for _, name := range attached {
+		fmt.Fprintf(&b, "\nresource \"scp_volume_attachment\" %q {\n  server_id = scp_virtual_server.test.id\n  volume_id = scp_volume.%s.id\n%s}\n",
+			name, name, extra)
+	}
+	return a.config(b.String())
+}
+
+// deletesOf lists the statuses of the detach DELETEs for one volume.
+func (a *osAcc) deletesOf(volumeID string) []int {
+	var out []int
+	for _, r := range a.emu.RequestsFor(osemu.RouteAttachmentDelete) {
+		if r.VolumeID == volumeID {
+			out = append(out, r.Status)
+		}
+	}
+	return out
+}
+
+// checkDestroyed is every test's CheckDestroy: every destroyed attachment got exactly one
+// accepted DELETE (and none after it), no server is left, and no deprecated Cinder action was used.
+func (a *osAcc) checkDestroyed(s *terraform.State) error {
+	if err := a.noDeprecated(); err != nil {
+		return err
+	}
+	for _, id := range destroyedIDs(s, "scp_volume_attachment") {
+		_, volumeID, _ := strings.Cut(id, "/")
+		statuses := a.deletesOf(volumeID)
+		accepted := 0
+		for i, st := range statuses {
+			if st == http.StatusAccepted {
+				accepted++
+				if i != len(statuses)-1 {
+					return fmt.Errorf("attachment %s: a DELETE was sent after the accepted one: %v", id, statuses)
+				}
+			}
+		}
+		if accepted != 1 {
+			return fmt.Errorf("attachment %s: DELETE statuses %v, want exactly one 202", id, statuses)
+		}
+	}
+	for _, srv := range a.emu.Servers() {
+		return fmt.Errorf("server %s (%s) is still there: %s", srv.ID, srv.Name, srv.Status)
+	}
+	return nil
+}
+
+func (a *osAcc) noDeprecated() error {
+	if uses := a.emu.DeprecatedActionUses(); len(uses) > 0 {
+		return fmt.Errorf("the deprecated Cinder actions were called: %+v", uses)
+	}
+	return nil
+}
+
+func TestAccOpenStack_lifecycleAndImport(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	var serverID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.attachments([]string{"data"}, nil, ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("scp_virtual_server.test", "state", "ACTIVE"),
+					resource.TestCheckResourceAttr("scp_virtual_server.test", "image_id", osAccImage),
+					resource.TestCheckResourceAttr("scp_virtual_server.test", "lock", "false"),
+					resource.TestCheckResourceAttrSet("scp_virtual_server.test", "os_volume_id"),
+					func(s *terraform.State) error {
+						id, err := resourceAttr(s, "scp_volume.data", "id")
+						if v, _ := acc.emu.Volume(id); err != nil || v.Status != "in-use" {
+							return fmt.Errorf("the volume is %+v (%v)", v, err)
+						}
+						return nil
+					},
+					resource.TestCheckResourceAttr("scp_volume_attachment.data", "device", "/dev/vdb"),
+					resource.TestCheckResourceAttr("scp_volume_attachment.data", "os_volume", "false"),
+					func(s *terraform.State) (err error) {
+						serverID, err = resourceAttr(s, "scp_virtual_server.test", "id")
+						return err
+					},
+				),
+			},
+			{
+				// The lock changes in place.
+				Config: strings.Replace(acc.attachments([]string{"data"}, nil, ""), "lock           = false", "lock           = true", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("scp_virtual_server.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if s, _ := acc.emu.Server(serverID); !s.Locked {
+						return fmt.Errorf("the server is not locked: %+v", s)
+					}
+					return nil
+				},
+			},
+			{
+				Config: acc.attachments([]string{"data"}, nil, ""),
+				Check: func(*terraform.State) error {
+					if s, _ := acc.emu.Server(serverID); s.Locked {
+						return fmt.Errorf("the server is still locked")
+					}
+					return nil
+				},
+			},
+			{ResourceName: "scp_virtual_server.test", ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts", "networks"}},
+			{ResourceName: "scp_volume.data", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{ResourceName: "scp_volume_attachment.data", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{
+				// A change of size extends the volume in place (os-extend, in use: microversion 3.42).
+				Config: strings.Replace(acc.attachments([]string{"data"}, nil, ""), "size = 8", "size = 16", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("scp_volume.data", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.TestCheckResourceAttr("scp_volume.data", "size", "16"),
+			},
+		},
+	})
+}
+
+func TestAccOpenStack_removeOneOfThree(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	ids := map[string]string{}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.attachments([]string{"a", "b", "c"}, nil, ""),
+				Check: func(s *terraform.State) error {
+					for _, name := range []string{"a", "b", "c"} {
+						id, err := resourceAttr(s, "scp_volume."+name, "id")
+						if err != nil {
+							return err
+						}
+						ids[name] = id
+					}
+					return nil
+				},
+			},
+			{
+				Config: acc.attachments([]string{"a", "c"}, []string{"b"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("scp_volume_attachment.b", plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction("scp_volume_attachment.a", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("scp_volume_attachment.c", plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error {
+					if got := acc.deletesOf(ids["b"]); len(got) != 1 || got[0] != http.StatusAccepted {
+						return fmt.Errorf("volume b: DELETE statuses %v, want one 202", got)
+					}
+					if v, _ := acc.emu.Volume(ids["b"]); v.Status != "available" || v.ServerID != "" {
+						return fmt.Errorf("volume b right after the apply: %+v", v)
+					}
+					for _, name := range []string{"a", "c"} {
+						if got := acc.deletesOf(ids[name]); len(got) != 0 {
+							return fmt.Errorf("volume %s received DELETEs %v", name, got)
+						}
+						if v, _ := acc.emu.Volume(ids[name]); v.Status != "in-use" {
+							return fmt.Errorf("volume %s is %s", name, v.Status)
+						}
+					}
+					return acc.noDeprecated()
+				},
+			},
+		},
+	})
+}
+
+// osDiskSteps imports the server's boot volume attachment, then shows that removing it, and
+// destroying everything, are refused at plan with nothing sent; skip_destroy lets it go.
+func osDiskSteps(t *testing.T, acc *osAcc, wantDevice, wantMessage string) {
+	var serverID, bootID string
+	attachmentHCL := func(present, skip bool) string {
+		cfg := acc.serverHCL("acc-os", osAccImage, false)
+		if present {
+			cfg += fmt.Sprintf("\nresource \"scp_volume_attachment\" \"os\" {\n  server_id = scp_virtual_server.test.id\n  volume_id = scp_virtual_server.test.os_volume_id\n  skip_destroy = %t\n}\n", skip)
+		}
+		return acc.config(cfg)
+	}
+	noDeleteSent := func() error {
+		if n := len(acc.emu.RequestsFor(osemu.RouteAttachmentDelete)); n != 0 {
+			return fmt.Errorf("%d detach DELETEs reached the API; the system disk must never be detached", n)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := noDeleteSent(); err != nil {
+				return err
+			}
+			return acc.noDeprecated()
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: attachmentHCL(false, false),
+				Check: func(s *terraform.State) (err error) {
+					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
+						return err
+					}
+					bootID, err = resourceAttr(s, "scp_virtual_server.test", "os_volume_id")
+					return err
+				},
+			},
+			{
+				Config:             attachmentHCL(true, false),
+				ResourceName:       "scp_volume_attachment.os",
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return serverID + "/" + bootID, nil },
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					for _, s := range states {
+						if s.ID == serverID+"/"+bootID {
+							if s.Attributes["os_volume"] != "true" || s.Attributes["device"] != wantDevice {
+								return fmt.Errorf("imported system disk: os_volume %q device %q", s.Attributes["os_volume"], s.Attributes["device"])
+							}
+							return nil
+						}
+					}
+					return fmt.Errorf("the attachment was not imported")
+				},
+			},
+			{
+				Config:      attachmentHCL(false, false),
+				ExpectError: regexp.MustCompile(`(?s)Cannot detach the server's OS disk.*` + wantMessage),
+			},
+			{
+				Config:      attachmentHCL(true, false),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`Cannot detach the server's OS disk`),
+			},
+			{Config: attachmentHCL(true, true)},
+			{
+				Config: attachmentHCL(false, false),
+				Check: func(*terraform.State) error {
+					if err := noDeleteSent(); err != nil {
+						return err
+					}
+					if v, _ := acc.emu.Volume(bootID); v.ServerID != serverID {
+						return fmt.Errorf("the boot volume left its server: %+v", v)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccOpenStack_bootVolumeRefusedAtPlan(t *testing.T) {
+	osDiskSteps(t, newOSAcc(t, osemu.Config{}), "/dev/vda", "root device")
+}
+
+// The root device name the server reports (/dev/xvda on Xen) is the system disk too.
+func TestAccOpenStack_rootDeviceRefusedAtPlan(t *testing.T) {
+	osDiskSteps(t, newOSAcc(t, osemu.Config{DevicePrefix: "/dev/xvd", RootDetachStatus: http.StatusBadRequest}), "/dev/xvda", "root device")
+}
+
+func TestAccOpenStack_otcSystemDiskRule(t *testing.T) {
+	osDiskSteps(t, newOSAcc(t, osemu.Config{Flavour: osemu.FlavourOTC}), "/dev/sda", "only be detached from a stopped server")
+}
+
+// On OTC a data disk leaves a running server whose OS can hot-unplug; from one that cannot, the
+// API's refusal is reported clearly and the attachment stays.
+func TestAccOpenStack_otcDataDiskHotUnplug(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{Flavour: osemu.FlavourOTC, ColdplugImages: []string{"cold-image"}})
+	cold := func(attached bool) string {
+		cfg := acc.serverHCL("acc-cold", "cold-image", false) + "\nresource \"scp_volume\" \"data\" {\n  name = \"acc-data\"\n  size = 8\n}\n"
+		if attached {
+			cfg += "\nresource \"scp_volume_attachment\" \"data\" {\n  server_id = scp_virtual_server.test.id\n  volume_id = scp_volume.data.id\n}\n"
+		}
+		return acc.config(cfg)
+	}
+	var serverID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cold(true),
+				Check: func(s *terraform.State) (err error) {
+					serverID, err = resourceAttr(s, "scp_virtual_server.test", "id")
+					return err
+				},
+			},
+			{
+				Config:      cold(false),
+				ExpectError: regexp.MustCompile(`(?s)refused to detach.*hot-unplug`),
+			},
+			{
+				// The user can hot-unplug after all (or stopped the server): the same plan now works.
+				PreConfig: func() {
+					if err := acc.emu.SetHotplug(serverID, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cold(false),
+			},
+		},
+		CheckDestroy: acc.checkDestroyed,
+	})
+}
+
+func TestAccOpenStack_taskStateThenSuccess(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	var serverID, volumeID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.attachments([]string{"data"}, nil, ""),
+				Check: func(s *terraform.State) (err error) {
+					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
+						return err
+					}
+					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
+					return err
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := acc.emu.SetServerTask(serverID, "rebooting", 3*time.Second); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acc.attachments(nil, []string{"data"}, ""),
+				Check: func(*terraform.State) error {
+					got := acc.deletesOf(volumeID)
+					if len(got) < 2 || got[len(got)-1] != http.StatusAccepted {
+						return fmt.Errorf("DELETE statuses %v: want 409s, then one 202", got)
+					}
+					for _, st := range got[:len(got)-1] {
+						if st != http.StatusConflict {
+							return fmt.Errorf("DELETE statuses %v: only 409s may come before the 202", got)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A detach that takes 4.5 minutes of emulated time (the common provider gives up after about
+// 190 s, whatever its timeout) finishes within the delete timeout, with one DELETE.
+func TestAccOpenStack_longDetachWithinTimeout(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{
+		LatencyScale: 0.02,
+		Latencies:    map[osemu.OpKind]osemu.Latency{osemu.OpDetach: {Base: 270 * time.Second}},
+	})
+	var volumeID string
+	timeouts := "  timeouts = { delete = \"10m\" }\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.attachments([]string{"data"}, nil, timeouts),
+				Check: func(s *terraform.State) (err error) {
+					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
+					return err
+				},
+			},
+			{
+				Config: acc.attachments(nil, []string{"data"}, ""),
+				Check: func(*terraform.State) error {
+					if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusAccepted {
+						return fmt.Errorf("DELETE statuses %v, want one 202", got)
+					}
+					for _, op := range acc.emu.Operations() {
+						if op.Kind == osemu.OpDetach && op.ObjectID == volumeID && op.Outcome != osemu.OutcomeSucceeded {
+							return fmt.Errorf("the detach did not succeed: %+v", op)
+						}
+					}
+					if v, _ := acc.emu.Volume(volumeID); v.Status != "available" {
+						return fmt.Errorf("volume %+v", v)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A volume detached behind Terraform's back in Cinder alone (as os-detach does), with a plan that
+// does not refresh (-refresh=false), so the destroy still sends the DELETE: Nova answers 400
+// "already detached", the provider reads Cinder, sees the server no longer listed, and succeeds.
+func TestAccOpenStack_alreadyDetached(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	var serverID, volumeID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		Steps: []resource.TestStep{
+			{
+				Config: acc.attachments([]string{"data"}, nil, ""),
+				Check: func(s *terraform.State) (err error) {
+					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
+						return err
+					}
+					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
+					return err
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := acc.emu.DetachOutOfBand(volumeID, serverID, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acc.attachments(nil, []string{"data"}, ""),
+				Check: func(*terraform.State) error {
+					if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusBadRequest {
+						return fmt.Errorf("DELETE statuses %v, want one 400 (already detached)", got)
+					}
+					return acc.noDeprecated()
+				},
+			},
+		},
+	})
+}
+
+// The Keystone token expires while the provider waits for a detach: the next poll gets a new one,
+// the wait goes on, and the DELETE is not sent again.
+func TestAccOpenStack_tokenExpiryDuringWait(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{Latencies: map[osemu.OpKind]osemu.Latency{osemu.OpDetach: {Base: 30 * time.Second}}})
+	var volumeID string
+	var tokensBefore int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.attachments([]string{"data"}, nil, ""),
+				Check: func(s *terraform.State) (err error) {
+					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
+					return err
+				},
+			},
+			{
+				PreConfig: func() {
+					acc.setOnRequest(func(r osemu.RequestRecord) {
+						if r.Op == osemu.RouteAttachmentDelete && r.Status == http.StatusAccepted {
+							tokensBefore = len(acc.emu.RequestsFor(osemu.RouteTokenCreate))
+							go func() { time.Sleep(time.Second); acc.emu.ExpireTokens() }()
+						}
+					})
+				},
+				Config: acc.attachments(nil, []string{"data"}, ""),
+				Check: func(*terraform.State) error {
+					acc.setOnRequest(nil)
+					if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusAccepted {
+						return fmt.Errorf("DELETE statuses %v, want one 202", got)
+					}
+					if after := len(acc.emu.RequestsFor(osemu.RouteTokenCreate)); after <= tokensBefore {
+						return fmt.Errorf("no new token was issued during the wait (%d before, %d after)", tokensBefore, after)
+					}
+					var refused int
+					for _, r := range acc.emu.RequestsFor(osemu.RouteVolumeGet) {
+						if r.Status == http.StatusUnauthorized {
+							refused++
+						}
+					}
+					if refused == 0 {
+						return fmt.Errorf("no poll met the expired token")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccOpenStack_configurationErrors(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	for _, name := range []string{"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_CLOUD", "OS_TOKEN", "OS_PROJECT_NAME", "OS_APPLICATION_CREDENTIAL_SECRET"} {
+		t.Setenv(name, "")
+	}
+	t.Setenv("OS_USERNAME", "from-env")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: "provider \"scp\" {\n  endpoint = \"http://127.0.0.1:1\"\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + `resource "scp_volume" "v" { name = "v"
+  size = 8 }`,
+				ExpectError: regexp.MustCompile(`(?s)SCP and OpenStack settings.*endpoint`),
+			},
+			{
+				Config: "provider \"scp\" {\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + `resource "scp_volume" "v" { name = "v"
+  size = 8 }`,
+				ExpectError: regexp.MustCompile(`(?s)Incomplete OpenStack provider configuration.*password.*openstack block: auth_url.*environment: user_name \(OS_USERNAME\)`),
+			},
+			{
+				// Tags cannot be managed on OpenStack: refused at plan, nothing sent.
+				Config: acc.config(`resource "scp_volume" "v" {
+  name = "v"
+  size = 8
+  tags = { env = "test" }
+}`),
+				ExpectError: regexp.MustCompile(`(?s)Tags cannot be managed.*OpenStack`),
+			},
+		},
+	})
+	if n := len(acc.emu.RequestsFor(osemu.RouteVolumeCreate)); n != 0 {
+		t.Fatalf("%d volume creates were sent", n)
+	}
+}
