@@ -176,6 +176,7 @@ const (
 	adoptAttached                     // it is: the plan now describes the attachment
 	adoptPending                      // an attach is under way but was not seen to finish
 	adoptUnknown                      // the attach may have taken effect, and reading failed to tell
+	adoptOSDisk                       // the volume is the server's OS disk: never adopted, refused
 )
 
 // adoptExisting runs after a failed attach request: a refusal that may mean "already attached"
@@ -222,6 +223,9 @@ func (r *volumeAttachmentResource) adoptExisting(ctx context.Context, plan *volu
 			return adoptUnknown, err
 		}
 		return adoptNone, nil
+	}
+	if attachment.SystemDisk {
+		return adoptOSDisk, nil
 	}
 	tflog.Info(ctx, "volume is attached to the server; adopting the attachment", map[string]any{
 		"id": plan.ID.ValueString(), "attach_error": attachErr.Error(),

@@ -164,20 +164,35 @@ func TestAttachSendsOneAttachAndWaits(t *testing.T) {
 }
 
 func TestAttachRefusedBecauseAlreadyAttachedAdoptsIt(t *testing.T) {
-	// The OS volume declared in configuration: the cloud refuses the attach, the volume is the
-	// server's system disk already.
+	// A data volume attached to this server already (an earlier run whose answer was lost): the
+	// cloud refuses the attach, and the attachment is adopted.
 	h := newAttachmentHarness(t)
-	h.fake.PutAttachment(h.server, cloud.Attachment{VolumeID: h.volume, Device: "/dev/vda", SystemDisk: true})
+	h.fake.PutAttachment(h.server, cloud.Attachment{VolumeID: h.volume, Device: "/dev/vdc"})
 	h.fake.SetVolumePhase(h.volume, cloud.PhaseInUse, "in-use")
 
 	resp := h.create(t, context.Background(), h.planned(t, h.server, h.volume))
 	wantNoError(t, resp.Diagnostics)
 	got, _ := stateModel[volumeAttachmentModel](t, resp.State)
-	if got.Device.ValueString() != "/dev/vda" || !got.OSVolume.ValueBool() {
-		t.Fatalf("adopted state = %+v; want /dev/vda marked as the OS volume", got)
+	if got.Device.ValueString() != "/dev/vdc" || got.OSVolume.ValueBool() {
+		t.Fatalf("adopted state = %+v; want /dev/vdc, not the OS volume", got)
 	}
 	if h.fake.Sent("Attach") != 1 {
 		t.Fatalf("Attach sent %d times", h.fake.Sent("Attach"))
+	}
+}
+
+func TestAttachOfTheServersOwnOSDiskIsRefusedBeforeSending(t *testing.T) {
+	h := newAttachmentHarness(t)
+	h.fake.PutAttachment(h.server, cloud.Attachment{VolumeID: h.volume, Device: "/dev/vda", SystemDisk: true})
+	h.fake.SetVolumePhase(h.volume, cloud.PhaseInUse, "in-use")
+
+	resp := h.create(t, context.Background(), h.planned(t, h.server, h.volume))
+	wantError(t, resp.Diagnostics, "Cannot attach a server's own OS disk", "skip_destroy = true", "terraform import")
+	if h.fake.Sent("Attach") != 0 {
+		t.Fatalf("Attach sent %d times; the OS disk must be refused before anything is sent", h.fake.Sent("Attach"))
+	}
+	if !resp.State.Raw.IsNull() {
+		t.Fatal("the refused attachment was recorded in the state")
 	}
 }
 
@@ -245,7 +260,8 @@ func TestAttachAnswerLostAndNeverFinishingKeepsItTainted(t *testing.T) {
 func TestAttachAnswerLostAndTheServerListingFails(t *testing.T) {
 	h := newAttachmentHarness(t)
 	h.fake.FailAfter("Attach", cloudtest.Ambiguous("connection reset"))
-	h.fake.Fail("ServerAttachments", errors.New("server volumes unavailable"))
+	// Both listings fail: the check before the attach (which does not stop it) and the adoption's.
+	h.fake.Fail("ServerAttachments", errors.New("server volumes unavailable"), errors.New("server volumes unavailable"))
 	resp := h.create(t, context.Background(), h.planned(t, h.server, h.volume))
 	wantError(t, resp.Diagnostics, "Attach did not finish", "server volumes unavailable", "could not read whether it took effect")
 }

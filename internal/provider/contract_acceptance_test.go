@@ -118,6 +118,19 @@ func TestAccContract_tagsChangeInPlaceThroughResourceManager(t *testing.T) {
 	}
 }
 
+// dataVolume is a data volume attached to scp_virtual_server.test.
+const dataVolume = `
+resource "scp_volume" "data" {
+  name = "acc-data"
+  size = 8
+}
+
+resource "scp_volume_attachment" "data" {
+  server_id = scp_virtual_server.test.id
+  volume_id = scp_volume.data.id
+}
+`
+
 func TestAccContract_osVolumeFoundByDeviceNotPosition(t *testing.T) {
 	acc := newAccTarget(t, emulator.Config{OSVolumeLast: true})
 	if !acc.needEmulator(t) {
@@ -129,18 +142,8 @@ func TestAccContract_osVolumeFoundByDeviceNotPosition(t *testing.T) {
 		CheckDestroy:             acc.checkEmulatorEmpty,
 		Steps: []resource.TestStep{
 			{
-				// A data volume attached first, so that the server lists two volumes.
-				Config: acc.osAttachmentConfig("acc-os-last", false, true, true) + `
-resource "scp_volume" "data" {
-  name = "acc-os-last-data"
-  size = 8
-}
-
-resource "scp_volume_attachment" "data" {
-  server_id = scp_virtual_server.test.id
-  volume_id = scp_volume.data.id
-}
-`,
+				// A data volume attached, so that the server lists two volumes.
+				Config: acc.osAttachmentConfig("acc-os-last", false, false, false) + dataVolume,
 				Check: func(s *terraform.State) error {
 					serverID, err := resourceAttr(s, address, "id")
 					if err != nil {
@@ -161,14 +164,28 @@ resource "scp_volume_attachment" "data" {
 					if len(snapshot.Volumes) == 0 || snapshot.Volumes[0].VolumeID != osVolumeID { // the snapshot lists the boot volume first
 						return fmt.Errorf("os_volume_id = %s, want the OS disk of %+v", osVolumeID, snapshot.Volumes)
 					}
-					if os, _ := resourceAttr(s, "scp_volume_attachment.os", "os_volume"); os != "true" {
-						return fmt.Errorf("the OS attachment has os_volume = %q", os)
-					}
 					if data, _ := resourceAttr(s, "scp_volume_attachment.data", "os_volume"); data != "false" {
 						return fmt.Errorf("the data attachment has os_volume = %q", data)
 					}
 					return nil
 				},
+			},
+			func() resource.TestStep {
+				// Imported, the OS attachment is known as such although it is listed last.
+				step := acc.importOSAttachment(acc.osAttachmentConfig("acc-os-last", false, true, true) + dataVolume)
+				step.ImportStateCheck = func(states []*terraform.InstanceState) error {
+					for _, s := range states {
+						if s.Attributes["os_volume"] == "true" && s.Attributes["device"] == "/dev/vda" {
+							return nil
+						}
+					}
+					return fmt.Errorf("no imported attachment is the OS volume on /dev/vda")
+				}
+				return step
+			}(),
+			{
+				// skip_destroy = true reaches the state, so the destroy forgets the OS attachment.
+				Config: acc.osAttachmentConfig("acc-os-last", false, true, true) + dataVolume,
 			},
 		},
 	})

@@ -12,8 +12,8 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
 
-// osAttachmentConfig is a server and, when withAttachment, an attachment of its own OS volume
-// (declared in configuration, its create adopts the existing attachment; or imported by a test).
+// osAttachmentConfig is a server and, when withAttachment, an attachment of its own OS volume. Such
+// an attachment is never created (the plan or the apply refuses it): tests import it, as users do.
 func (a *accTarget) osAttachmentConfig(name string, lock, withAttachment, skipDestroy bool) string {
 	body := fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
@@ -33,6 +33,25 @@ resource "scp_volume_attachment" "os" {
 `, skipDestroy)
 	}
 	return a.config(body)
+}
+
+// importOSAttachment is the step that brings the OS-volume attachment of scp_virtual_server.test
+// under management, as the refusal of its create tells users to.
+func (a *accTarget) importOSAttachment(config string) resource.TestStep {
+	return resource.TestStep{
+		Config:             config,
+		ResourceName:       "scp_volume_attachment.os",
+		ImportState:        true,
+		ImportStatePersist: true,
+		ImportStateIdFunc: func(s *terraform.State) (string, error) {
+			serverID, err := resourceAttr(s, "scp_virtual_server.test", "id")
+			if err != nil {
+				return "", err
+			}
+			osVolumeID, err := resourceAttr(s, "scp_virtual_server.test", "os_volume_id")
+			return serverID + "/" + osVolumeID, err
+		},
+	}
 }
 
 // readFaults spoils the reads a refresh makes: bursts of 503s, a reset and a hang past the client's
@@ -90,6 +109,8 @@ func TestAccFaultPlanTimeRulesHold(t *testing.T) {
 		ProtoV6ProviderFactories: faultProviderFactories,
 		CheckDestroy:             acc.checkEmulatorEmpty,
 		Steps: []resource.TestStep{
+			{Config: withoutOS},
+			acc.importOSAttachment(withOS),
 			{
 				Config: withOS,
 				Check: resource.ComposeAggregateTestCheckFunc(

@@ -95,9 +95,11 @@ func (r *volumeAttachmentResource) Configure(_ context.Context, req resource.Con
 }
 
 // ModifyPlan is the OS-disk rule: a plan that would detach the OS default volume or /dev/sda fails
-// here, whether the detach comes from destroy, a removed block or a replacement.
+// here, whether the detach comes from destroy, a removed block or a replacement; and so does a new
+// attachment of a server's own OS disk, when both ids are known.
 func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
+		r.refuseOSDiskAttachAtPlan(ctx, req, resp)
 		return
 	}
 	var state volumeAttachmentModel
@@ -148,6 +150,35 @@ func osDiskMessage(m volumeAttachmentModel, reason, action, rule string) string 
 		action, m.VolumeID.ValueString(), m.ServerID.ValueString(), reason, rule)
 }
 
+// refuseOSDiskAttachAtPlan refuses a new attachment of a volume that is already its server's OS
+// disk. The ids are known when both objects exist already; otherwise Create checks.
+func (r *volumeAttachmentResource) refuseOSDiskAttachAtPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan volumeAttachmentModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.ServerID.IsUnknown() || plan.VolumeID.IsUnknown() {
+		return
+	}
+	serverID, volumeID := plan.ServerID.ValueString(), plan.VolumeID.ValueString()
+	// A read that fails here is not the plan's to report: Create checks again before it sends.
+	if attachment, err := r.data.serverAttachment(ctx, serverID, volumeID); err == nil && attachment.SystemDisk {
+		resp.Diagnostics.AddError("Cannot attach a server's own OS disk", osDiskAttachMessage(serverID, volumeID, "the plan stops here"))
+	}
+}
+
+// osDiskAttachMessage explains why an attachment of a server's OS disk is refused, and how to track it.
+func osDiskAttachMessage(serverID, volumeID, when string) string {
+	return fmt.Sprintf("Volume %s is the OS disk of server %s: it comes with the server, is attached already, and can "+
+		"never be detached, so there is nothing to attach; %s, and nothing was attached or recorded.\n\n"+
+		"To have Terraform track that attachment anyway, import it and keep it from being detached: set skip_destroy = true "+
+		"in the block and run\n\n  terraform import scp_volume_attachment.<name> %s/%s",
+		volumeID, serverID, when, serverID, volumeID)
+}
+
 func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
 		func(m volumeAttachmentModel) timeoutFunc { return m.Timeouts.Create }, defaultAttachTimeout, &resp.Diagnostics)
@@ -163,6 +194,13 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 	}
 	defer unlock()
 
+	// The plan could not check this when the ids were not known yet (the server made in the same
+	// run). A read that fails here does not stop the attach: the cloud refuses an OS disk anyway,
+	// and adoptExisting then refuses to adopt it.
+	if existing, err := r.data.serverAttachment(ctx, serverID, volumeID); err == nil && existing.SystemDisk {
+		resp.Diagnostics.AddError("Cannot attach a server's own OS disk", osDiskAttachMessage(serverID, volumeID, "the apply stops here"))
+		return
+	}
 	plan.ID = types.StringValue(attachmentID(serverID, volumeID))
 	plan.OSVolume = types.BoolValue(false)
 	if plan.DeleteOnTermination.IsUnknown() {
@@ -175,6 +213,9 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 		// The volume may be attached to this server anyway (the OS volume declared in configuration,
 		// an earlier attempt, or this attach whose answer was lost): adopt it instead of failing.
 		switch outcome, waitErr := r.adoptExisting(ctx, &plan, err); outcome {
+		case adoptOSDisk:
+			resp.Diagnostics.AddError("Cannot attach a server's own OS disk", osDiskAttachMessage(serverID, volumeID, "the apply stops here")+
+				fmt.Sprintf("\n\n(The attach request was refused: %v.)", err))
 		case adoptAttached:
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		case adoptPending, adoptUnknown:

@@ -383,3 +383,37 @@ func TestOSDiskReason(t *testing.T) {
 		}
 	}
 }
+
+// TestAccVolumeAttachment_ownOSDiskRefused: an attachment of a server's own OS volume is refused, at
+// apply when the ids are not known at plan (the server is made in the same run), and at plan when
+// they are; no attach is ever sent, and destroy is not blocked afterwards.
+func TestAccVolumeAttachment_ownOSDiskRefused(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{})
+	if !acc.needEmulator(t) {
+		t.Skip("needs the emulator's request log to prove no attach was sent")
+	}
+	withOS := acc.osAttachmentConfig("acc-own-os", false, true, false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkEmulatorEmpty,
+		Steps: []resource.TestStep{
+			{
+				Config:      withOS,
+				ExpectError: regexp.MustCompile(`(?s)Cannot attach a server's own OS disk.*(plan|apply)\s+stops\s+here.*skip_destroy\s+=\s+true.*terraform\s+import`),
+			},
+			{
+				// Now the server exists and its OS volume id is known: the plan refuses.
+				Config:      withOS,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot attach a server's own OS disk.*plan\s+stops\s+here`),
+			},
+			{
+				// The server alone destroys normally.
+				Config: acc.osAttachmentConfig("acc-own-os", false, false, false),
+			},
+		},
+	})
+	if n := len(acc.requests(emulator.RouteVolumeAttach)); n != 0 {
+		t.Errorf("%d attach requests reached the API; the OS disk must be refused before anything is sent", n)
+	}
+}
