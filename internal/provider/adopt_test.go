@@ -355,3 +355,22 @@ func (s *settlingCloud) Volume(ctx context.Context, id string) (*cloud.Volume, e
 	}
 	return v, nil
 }
+
+func TestAttachRecordsTheDeviceTheVolumeListsWhenTheAnswerNamesNone(t *testing.T) {
+	h := newAttachmentHarness(t)
+	h.r.data = newTestData(quietAttach{h.fake})
+	resp := h.create(t, context.Background(), h.planned(t, h.server, h.volume))
+	wantNoError(t, resp.Diagnostics)
+	got, _ := stateModel[volumeAttachmentModel](t, resp.State)
+	if got.Device.ValueString() != "/dev/vdb" {
+		t.Fatalf("device = %v, want the /dev/vdb the volume lists", got.Device)
+	}
+}
+
+// quietAttach is a cloud whose attach answer does not name the device.
+type quietAttach struct{ *cloudtest.Fake }
+
+func (q quietAttach) Attach(ctx context.Context, serverID, volumeID string, deleteOnTermination bool) (string, error) {
+	_, err := q.Fake.Attach(ctx, serverID, volumeID, deleteOnTermination)
+	return "", err
+}

@@ -34,6 +34,11 @@ func TestPlanRefusesToReplaceALockedServerButNotToUnlockIt(t *testing.T) {
 	state := h.existing(t, "web")
 	state.Lock = types.BoolValue(true)
 
+	oneChange := state
+	oneChange.KeypairName = str("key-2")
+	wantError(t, h.modifyPlan(t, &oneChange, &state).Diagnostics, "Cannot replace a locked server",
+		"The change to keypair_name requires replacing server web ("+state.ID.ValueString()+")", "Nothing was sent to the API")
+
 	replacing := state
 	replacing.ImageID = str("image-2")
 	replacing.ServerTypeID = str("s2v2m4")

@@ -495,6 +495,21 @@ func TestVolumeReadAfterImport(t *testing.T) {
 		t.Errorf("tags = %v", got.Tags)
 	}
 
+	// An imported volume without tags reads as null, as a configuration without tags has it: no change planned.
+	_ = h.fake.SetTags(context.Background(), cloud.KindVolume, id, map[string]string{})
+	resp = h.read(t, state)
+	wantNoError(t, resp.Diagnostics)
+	if got, _ = stateModel[volumeModel](t, resp.State); !got.Tags.IsNull() {
+		t.Errorf("tags of an imported volume without tags = %v, want null", got.Tags)
+	}
+	// tags = {} in the configuration stays {} when the cloud has none.
+	state.Name = str("legacy")
+	state.Tags = tagsValue(t, map[string]string{})
+	resp = h.read(t, state)
+	if got, _ = stateModel[volumeModel](t, resp.State); got.Tags.IsNull() || len(got.Tags.Elements()) != 0 {
+		t.Errorf("configured empty tags read back as %v, want {}", got.Tags)
+	}
+
 	bad := resource.ImportStateResponse{State: emptyState(h.schema)}
 	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: "vol-1"}, &bad)
 	wantError(t, bad.Diagnostics, "Invalid volume id", "terraform import scp_volume.example "+idExample)
