@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
@@ -99,6 +101,9 @@ func TestAccContract_tagsChangeInPlaceThroughResourceManager(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("scp_virtual_server.test", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("scp_volume.test", plancheck.ResourceActionUpdate),
+					// An in-place update shows the state it keeps, not "(known after apply)".
+					plancheck.ExpectKnownValue("scp_virtual_server.test", tfjsonpath.New("state"), knownvalue.StringExact("ACTIVE")),
+					plancheck.ExpectKnownValue("scp_volume.test", tfjsonpath.New("state"), knownvalue.StringExact("available")),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("scp_virtual_server.test", "tags.tier", "gold"),
@@ -227,7 +232,11 @@ resource "scp_volume_attachment" "data" {
 					}
 				},
 				Config: server + attachment,
-				Check:  resource.TestCheckResourceAttr("scp_volume_attachment.data", "os_volume", "false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Its default, not "(known after apply)".
+					plancheck.ExpectKnownValue("scp_volume_attachment.data", tfjsonpath.New("delete_on_termination"), knownvalue.Bool(false)),
+				}},
+				Check: resource.TestCheckResourceAttr("scp_volume_attachment.data", "os_volume", "false"),
 			},
 		},
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // replaceUnlessImported forces replacement when a create-only argument changes, except when the prior
@@ -37,4 +38,23 @@ func (replaceUnlessImportedModifier) PlanModifyMap(_ context.Context, req planmo
 
 func needsReplace(creating, priorNull, unchanged bool) bool {
 	return !creating && !priorNull && !unchanged
+}
+
+// falseOnCreate plans false for an unset boolean of a resource being created, where the API's
+// default is false, so the plan shows the value instead of "(known after apply)". An imported
+// resource keeps what the API reports (its plan starts from state).
+func falseOnCreate() planmodifier.Bool { return falseOnCreateModifier{} }
+
+type falseOnCreateModifier struct{}
+
+func (falseOnCreateModifier) Description(context.Context) string {
+	return "Unset on a new resource, the value is false."
+}
+
+func (m falseOnCreateModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (falseOnCreateModifier) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if req.State.Raw.IsNull() && req.ConfigValue.IsNull() {
+		resp.PlanValue = types.BoolValue(false)
+	}
 }

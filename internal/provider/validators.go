@@ -38,6 +38,16 @@ func (sizeMultipleOf8) ValidateInt64(_ context.Context, req validator.Int64Reque
 	}
 	if size := req.ConfigValue.ValueInt64(); size <= 0 || size%8 != 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid volume size",
-			fmt.Sprintf("SCP volume sizes are positive multiples of 8 GiB; %d is not. Use %d or %d.", size, max(8, size/8*8), max(8, (size/8+1)*8)))
+			fmt.Sprintf("SCP volume sizes are positive multiples of 8 GiB; %d is not. %s", size, nearestSizes(size)))
 	}
+}
+
+// nearestSizes names the valid sizes next to size: one when only one is near (below 8, there is
+// no smaller one).
+func nearestSizes(size int64) string {
+	below, above := size/8*8, (size/8+1)*8
+	if below < 8 {
+		return fmt.Sprintf("Use %d.", max(8, above))
+	}
+	return fmt.Sprintf("Use %d or %d.", below, above)
 }

@@ -143,6 +143,8 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 			"state": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Server state as SCP reports it (`ACTIVE`, `SHUTOFF`, ...).",
+				// An in-place update (lock, tags) ends with the server idle in the state it had.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"os_volume_id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Id of the server's OS default volume, which can never be detached from it.",

@@ -69,7 +69,7 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 				Optional: true, Computed: true,
 				MarkdownDescription: "Delete the volume when the server is deleted. When unset, a new attachment uses `false` " +
 					"and an imported one keeps what SCP reports. Changing it re-attaches the volume.",
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers: []planmodifier.Bool{falseOnCreate(), boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplaceIfConfigured()},
 			},
 			"skip_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),

@@ -86,6 +86,8 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"tags": tagsAttribute("volume"),
 			"state": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Volume state (`available`, `in-use`, ...).",
+				// An in-place update (rename, grow, tags) ends with the volume idle in the state it had.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"bootable": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the volume holds an OS image."},
 			"multiattach": schema.BoolAttribute{

@@ -97,7 +97,7 @@ func (d *providerData) waitServerLocked(ctx context.Context, id string, want boo
 			return false, probeError(err)
 		}
 		last = server
-		return server.Locked == want, nil
+		return server.Locked == want && server.Phase.Final(), nil
 	})
 	return last, err
 }
