@@ -374,3 +374,22 @@ func (q quietAttach) Attach(ctx context.Context, serverID, volumeID string, dele
 	_, err := q.Fake.Attach(ctx, serverID, volumeID, deleteOnTermination)
 	return "", err
 }
+
+func TestAttachRefusedAndFoundToBeTheOSDiskIsNeverAdopted(t *testing.T) {
+	// The listing before the attach failed, so the attach was sent; the cloud refused it, and the
+	// adoption finds the volume is the server's OS disk: refused, not recorded.
+	h := newAttachmentHarness(t)
+	h.fake.PutAttachment(h.server, cloud.Attachment{VolumeID: h.volume, Device: "/dev/vda", SystemDisk: true})
+	h.fake.SetVolumePhase(h.volume, cloud.PhaseInUse, "in-use")
+	h.fake.Fail("ServerAttachments", errors.New("server volumes unavailable"))
+
+	resp := h.create(t, context.Background(), h.planned(t, h.server, h.volume))
+	wantError(t, resp.Diagnostics, "Cannot attach a server's own OS disk", "the apply stops here",
+		"The attach request was refused", "skip_destroy = true")
+	if !resp.State.Raw.IsNull() {
+		t.Fatal("the OS disk was adopted into the state")
+	}
+	if h.fake.Sent("Attach") != 1 {
+		t.Fatalf("Attach sent %d times", h.fake.Sent("Attach"))
+	}
+}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 // The plan-time rules: what would destroy a locked server or detach an OS disk fails the plan,
@@ -246,4 +248,28 @@ func TestVolumeAndServerPlansBeforeTheProviderIsConfigured(t *testing.T) {
 	volume := vh.plannedVolume(t, "data", 8)
 	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
+}
+
+func TestPlanRefusesANewAttachmentOfTheServersOwnOSDisk(t *testing.T) {
+	h := newAttachmentHarness(t)
+	h.fake.PutAttachment(h.server, cloud.Attachment{VolumeID: h.volume, Device: "/dev/vda", SystemDisk: true})
+	planned := h.planned(t, h.server, h.volume)
+	wantError(t, h.modifyPlan(t, &planned, nil).Diagnostics, "Cannot attach a server's own OS disk",
+		"Volume "+h.volume+" is the OS disk of server "+h.server, "the plan stops here", "skip_destroy = true",
+		"terraform import scp_volume_attachment.<name> "+h.server+"/"+h.volume)
+
+	// Ids not known yet (the server is made in the same run): Create checks instead.
+	unknown := planned
+	unknown.ServerID = types.StringUnknown()
+	wantNoError(t, h.modifyPlan(t, &unknown, nil).Diagnostics)
+
+	// A listing that fails is not the plan's to report.
+	h.fake.Fail("ServerAttachments", errors.New("server volumes unavailable"))
+	wantNoError(t, h.modifyPlan(t, &planned, nil).Diagnostics)
+
+	// A data volume plans.
+	data := h.fake.PutVolume(cloud.Volume{Name: "data2", Phase: cloud.PhaseAvailable})
+	other := h.planned(t, h.server, data)
+	wantNoError(t, h.modifyPlan(t, &other, nil).Diagnostics)
+	wantCalls(t, h.fake)
 }

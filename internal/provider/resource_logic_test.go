@@ -602,3 +602,27 @@ func TestResourcesRefuseToWorkUnconfigured(t *testing.T) {
 	h.r.Configure(context.Background(), resource.ConfigureRequest{ProviderData: "not provider data"}, &resp)
 	wantError(t, resp.Diagnostics, "Unexpected provider data", "this is a bug in the provider")
 }
+
+func TestServerCreateWhoseVolumesCannotBeReadKeepsTheID(t *testing.T) {
+	h := newServerHarness(t)
+	h.fake.Fail("ServerAttachments", errors.New("volumes unavailable"))
+	resp := h.create(t, context.Background(), h.plannedServer(t, "web"))
+	wantError(t, resp.Diagnostics, "Cannot read the server's volumes", "volumes unavailable")
+	if got, ok := stateModel[virtualServerModel](t, resp.State); !ok || !h.fake.HasServer(got.ID.ValueString()) {
+		t.Fatal("the new server is not in the state")
+	}
+}
+
+func TestServerImportWhoseOSVolumeCannotBeRead(t *testing.T) {
+	h := newServerHarness(t)
+	created := h.existing(t, "web")
+	imported := importedServer(t, h, created.ID.ValueString())
+
+	// The first listing finds the OS disk, the second (its delete_on_termination) fails.
+	h.fake.Fail("ServerAttachments", nil)
+	h.fake.Fail("ServerAttachments", errors.New("listing failed"))
+	wantError(t, h.read(t, imported).Diagnostics, "Cannot read the server's volumes", "listing failed")
+
+	h.fake.Fail("Volume", errors.New("volume read failed"))
+	wantError(t, h.read(t, imported).Diagnostics, "Cannot read the server's OS volume", "volume read failed")
+}

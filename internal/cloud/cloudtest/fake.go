@@ -117,7 +117,8 @@ func Ambiguous(message string) error {
 }
 
 // Fail queues errors for the next calls of method (a name of a Cloud method: "DeleteServer",
-// "Volume", ...): each call takes the first one, and the mutation is not carried out.
+// "Volume", ...): each call takes the first one, and the mutation is not carried out. A nil in
+// the queue lets its call through as normal, so a later call can be made to fail.
 func (f *Fake) Fail(method string, errs ...error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -184,7 +185,7 @@ func (f *Fake) Reads(method string) int {
 // mutation is to be carried out, and the error to return.
 func (f *Fake) mutate(method string, ids ...string) (carryOut bool, err error) {
 	f.calls = append(f.calls, Call{Method: method, IDs: ids})
-	if fail, ok := f.takeFailure(method); ok {
+	if fail, ok := f.takeFailure(method); ok && fail.err != nil {
 		return fail.tookEffect, fail.err
 	}
 	return true, nil

@@ -278,3 +278,17 @@ func TestEndInReplacesTheOperationsResult(t *testing.T) {
 		t.Fatalf("second delete: %v, want gone", err)
 	}
 }
+
+func TestANilFailureLetsItsCallThrough(t *testing.T) {
+	f := New()
+	f.Fail("CreateVolume", nil, Err(cloud.OutcomeRejected, "second refused"))
+	if _, err := f.CreateVolume(ctx, cloud.VolumeSpec{Name: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.CreateVolume(ctx, cloud.VolumeSpec{Name: "b"}); !cloud.IsRejected(err) {
+		t.Fatalf("second create: %v", err)
+	}
+	if named, _ := f.VolumesNamed(ctx, "a"); len(named) != 1 {
+		t.Fatal("the first create was not carried out")
+	}
+}
