@@ -58,3 +58,22 @@ func (falseOnCreateModifier) PlanModifyBool(_ context.Context, req planmodifier.
 		resp.PlanValue = types.BoolValue(false)
 	}
 }
+
+// keepWhenRemoved keeps a create-only list's recorded value when the configuration no longer sets
+// it: removing such an argument cannot undo what it did at creation, so it must not replace the
+// resource either.
+func keepWhenRemoved() planmodifier.List { return keepWhenRemovedModifier{} }
+
+type keepWhenRemovedModifier struct{}
+
+func (keepWhenRemovedModifier) Description(context.Context) string {
+	return "Removing the argument keeps the value recorded at creation."
+}
+
+func (m keepWhenRemovedModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (keepWhenRemovedModifier) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if req.ConfigValue.IsNull() {
+		resp.PlanValue = req.StateValue
+	}
+}

@@ -136,9 +136,11 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers: createOnly,
 			},
 			"file_storage_ids": schema.ListAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "File Storage to connect at creation. SCP refuses to delete a server while File Storage is connected.",
-				PlanModifiers:       []planmodifier.List{replaceUnlessImported()},
+				Optional: true, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "File Storage to connect at creation. SCP refuses to delete a server while File Storage is " +
+					"connected, so a plan that deletes the server warns; disconnect it first. Removing the argument later only " +
+					"stops tracking it (the API cannot disconnect it here): it does not replace the server.",
+				PlanModifiers: []planmodifier.List{keepWhenRemoved(), replaceUnlessImported()},
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 			},
 			"state": schema.StringAttribute{
@@ -177,28 +179,41 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	var state virtualServerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !state.Lock.ValueBool() {
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
+	var changed []string
+	destroying := req.Plan.Raw.IsNull()
+	if !destroying {
+		var plan virtualServerModel
+		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+			return
+		}
+		if changed = plan.replacingChanges(&state); len(changed) == 0 {
+			return
+		}
+	}
 	name := fmt.Sprintf("%s (%s)", state.Name.ValueString(), state.ID.ValueString())
-	if req.Plan.Raw.IsNull() {
+	if len(state.FileStorageIDs) > 0 {
+		// Only a warning: File Storage may have been disconnected since, which the API does not show.
+		resp.Diagnostics.AddWarning("The server was created with File Storage connected",
+			fmt.Sprintf("This plan deletes server %s, which was created with file_storage_ids %v. SCP refuses to delete a server "+
+				"while File Storage is connected: disconnect it first (in the SCP console), or the delete is refused and the "+
+				"server stays in the Terraform state.", name, stringValues(state.FileStorageIDs)))
+	}
+	if !state.Lock.ValueBool() {
+		return
+	}
+	if destroying {
 		resp.Diagnostics.AddError("Cannot destroy a locked server",
 			fmt.Sprintf("Server %s has lock = true, and SCP refuses to delete a locked server. Nothing was sent to the API.\n\n"+
 				"Set lock = false on the resource and apply, then destroy it.", name))
 		return
 	}
-	var plan virtualServerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if changed := plan.replacingChanges(&state); len(changed) > 0 {
-		resp.Diagnostics.AddError("Cannot replace a locked server",
-			fmt.Sprintf("The change to %s requires replacing server %s, which deletes it, but it has lock = true. "+
-				"Nothing was sent to the API.\n\nApply lock = false first (without the other change), then apply the change.",
-				strings.Join(changed, ", "), name))
-	}
+	resp.Diagnostics.AddError("Cannot replace a locked server",
+		fmt.Sprintf("The change to %s requires replacing server %s, which deletes it, but it has lock = true. "+
+			"Nothing was sent to the API.\n\nApply lock = false first (without the other change), then apply the change.",
+			strings.Join(changed, ", "), name))
 }
 
 func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -186,6 +186,14 @@ func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
 				},
 			},
+			{
+				// Removing file_storage_ids only stops tracking it: no replacement (which would need
+				// the very delete SCP refuses while File Storage is connected).
+				Config: acc.serverConfig("acc-fs", false, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
+				},
+			},
 		},
 	})
 }

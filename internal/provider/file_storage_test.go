@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func warningText(diags diag.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range diags.Warnings() {
+		b.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+	}
+	return b.String()
+}
+
+func TestPlanThatDeletesAServerWithFileStorageWarns(t *testing.T) {
+	h := newServerHarness(t)
+	state := h.existing(t, "web")
+	state.FileStorageIDs = []types.String{types.StringValue("fs-0001")}
+
+	resp := h.modifyPlan(t, nil, &state)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("a destroy of an unlocked server was refused: %v", resp.Diagnostics)
+	}
+	got := warningText(resp.Diagnostics)
+	for _, want := range []string{"File Storage", "fs-0001", "disconnect it first"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warning %q does not say %q", got, want)
+		}
+	}
+
+	// A plan that keeps the server says nothing.
+	plan := state
+	if resp := h.modifyPlan(t, &plan, &state); len(resp.Diagnostics) != 0 {
+		t.Errorf("a plan that keeps the server warned: %v", resp.Diagnostics)
+	}
+	// Without File Storage a destroy says nothing either.
+	state.FileStorageIDs = nil
+	if resp := h.modifyPlan(t, nil, &state); len(resp.Diagnostics) != 0 {
+		t.Errorf("a destroy without File Storage warned: %v", resp.Diagnostics)
+	}
+}
