@@ -626,3 +626,19 @@ func TestServerImportWhoseOSVolumeCannotBeRead(t *testing.T) {
 	h.fake.Fail("Volume", errors.New("volume read failed"))
 	wantError(t, h.read(t, imported).Diagnostics, "Cannot read the server's OS volume", "volume read failed")
 }
+
+func TestVolumeCreateWhoseWaitTimesOutSaysItIsTainted(t *testing.T) {
+	h := newVolumeHarness(t)
+	h.fake.Delay("CreateVolume", 1_000_000)
+	resp := h.create(t, context.Background(), h.plannedVolume(t, "data", 8))
+	got, ok := stateModel[volumeModel](t, resp.State)
+	if !ok || !h.fake.HasVolume(got.ID.ValueString()) {
+		t.Fatal("the volume whose wait timed out is not in the state")
+	}
+	wantError(t, resp.Diagnostics, "Volume did not become available",
+		"gave up waiting for volume.create", "The volume "+got.ID.ValueString()+" was created", "marked tainted",
+		"terraform untaint scp_volume.<name>")
+	if h.fake.Sent("CreateVolume") != 1 {
+		t.Fatal("the create was re-sent")
+	}
+}

@@ -342,7 +342,11 @@ func TestSizeAndUserDataChecks(t *testing.T) {
 	var resp validator.Int64Response
 	sizeMultipleOf8{}.ValidateInt64(context.Background(), validator.Int64Request{ConfigValue: types.Int64Value(12)}, &resp)
 	wantError(t, resp.Diagnostics, "Invalid volume size", "12 is not. Use 8 or 16.")
-	sizeMultipleOf8{}.ValidateInt64(context.Background(), validator.Int64Request{ConfigValue: types.Int64Unknown()}, &resp)
+	for _, v := range []types.Int64{types.Int64Unknown(), types.Int64Null()} {
+		var later validator.Int64Response // a value known only at apply is checked then
+		sizeMultipleOf8{}.ValidateInt64(context.Background(), validator.Int64Request{ConfigValue: v}, &later)
+		wantNoError(t, later.Diagnostics)
+	}
 
 	limit := maxUserDataBytes / 4 * 3
 	for n, ok := range map[int]bool{limit: true, limit + 1: false} {
