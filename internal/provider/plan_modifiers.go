@@ -51,7 +51,9 @@ func (falseOnCreateModifier) Description(context.Context) string {
 	return "Unset on a new resource, the value is false."
 }
 
-func (m falseOnCreateModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m falseOnCreateModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (falseOnCreateModifier) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
 	if req.State.Raw.IsNull() && req.ConfigValue.IsNull() {
@@ -70,7 +72,9 @@ func (keepWhenRemovedModifier) Description(context.Context) string {
 	return "Removing the argument keeps the value recorded at creation."
 }
 
-func (m keepWhenRemovedModifier) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m keepWhenRemovedModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (keepWhenRemovedModifier) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
 	if req.ConfigValue.IsNull() {

@@ -52,7 +52,11 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An SCP Virtual Server. Creating it waits until the server is `ACTIVE`; destroying it sends the documented " +
 			"`DELETE /v1/servers/{server_id}` once and waits until the server is gone. A server with `lock = true` cannot be destroyed: " +
-			"the plan fails before anything is sent, so set `lock = false` and apply first.",
+			"the plan fails before anything is sent, so set `lock = false` and apply first.\n\n" +
+			"After `terraform import`, the first plan shows an in-place update: the API does not show the arguments a server was " +
+			"created with (`networks`, `security_group_ids`, `user_data`, `server_group_id`, `file_storage_ids`) nor the `timeouts` " +
+			"block, so that apply records them in the state as configured. It sends nothing that changes the server, and the plan " +
+			"after it is empty.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Server id.",
@@ -141,7 +145,7 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"connected, so a plan that deletes the server warns; disconnect it first. Removing the argument later only " +
 					"stops tracking it (the API cannot disconnect it here): it does not replace the server.",
 				PlanModifiers: []planmodifier.List{keepWhenRemoved(), replaceUnlessImported()},
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
 			},
 			"state": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Server state as SCP reports it (`ACTIVE`, `SHUTOFF`, ...).",

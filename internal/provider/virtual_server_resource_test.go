@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
@@ -342,4 +344,69 @@ func emuURL(a *accTarget) string {
 		return "https://unused.invalid"
 	}
 	return a.emu.URL()
+}
+
+// TestAccVirtualServer_firstApplyAfterImportSendsNothing: the API does not show the arguments a
+// server was created with (networks, security groups, user_data) nor the timeouts block, so the
+// first plan after an import records them with an in-place update; applying it changes nothing in
+// the cloud, and the plan after it is empty.
+func TestAccVirtualServer_firstApplyAfterImportSendsNothing(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{})
+	if !acc.needEmulator(t) {
+		t.Skip("needs the emulator's request log")
+	}
+	const address = "scp_virtual_server.test"
+	config := acc.serverConfig("acc-import", false, `  user_data = "#!/bin/sh\necho hello\n"`)
+	var serverID string
+	mutations := func() int {
+		n := 0
+		for _, r := range acc.emu.Requests() {
+			if r.Method != http.MethodGet {
+				n++
+			}
+		}
+		return n
+	}
+	var before int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		// removed blocks, which forget the server without destroying it, came with Terraform 1.7.
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		CheckDestroy:           acc.checkServersGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) (err error) {
+					serverID, err = resourceAttr(s, address, "id")
+					return err
+				},
+			},
+			{
+				// Forget the server without destroying it (a removed block, Terraform >= 1.7) ...
+				Config: acc.config("removed {\n  from = scp_virtual_server.test\n  lifecycle {\n    destroy = false\n  }\n}\n"),
+			},
+			{
+				// ... then import it as a user would.
+				Config:             config,
+				PreConfig:          func() { before = mutations() },
+				ResourceName:       address,
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return serverID, nil },
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := mutations() - before; n != 0 {
+						return fmt.Errorf("the first apply after the import sent %d requests that change something, want none", n)
+					}
+					return nil
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
 }
