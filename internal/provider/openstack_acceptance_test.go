@@ -75,7 +75,13 @@ func newOSAcc(t *testing.T, cfg osemu.Config) *osAcc {
 
 func (a *osAcc) config(body string) string { return a.provider + body }
 
-func (a *osAcc) setOnRequest(f func(osemu.RequestRecord)) { a.onRequest.Store(&f) }
+func (a *osAcc) setOnRequest(f func(osemu.RequestRecord)) {
+	if f == nil {
+		a.onRequest.Store(nil)
+		return
+	}
+	a.onRequest.Store(&f)
+}
 
 func (a *osAcc) serverHCL(name, image string, lock bool) string {
 	return fmt.Sprintf(`
@@ -349,16 +355,16 @@ func osDiskSteps(t *testing.T, acc *osAcc, wantDevice, wantMessage string) {
 }
 
 func TestAccOpenStack_bootVolumeRefusedAtPlan(t *testing.T) {
-	osDiskSteps(t, newOSAcc(t, osemu.Config{}), "/dev/vda", "root device")
+	osDiskSteps(t, newOSAcc(t, osemu.Config{}), "/dev/vda", `root\s+device`)
 }
 
 // The root device name the server reports (/dev/xvda on Xen) is the system disk too.
 func TestAccOpenStack_rootDeviceRefusedAtPlan(t *testing.T) {
-	osDiskSteps(t, newOSAcc(t, osemu.Config{DevicePrefix: "/dev/xvd", RootDetachStatus: http.StatusBadRequest}), "/dev/xvda", "root device")
+	osDiskSteps(t, newOSAcc(t, osemu.Config{DevicePrefix: "/dev/xvd", RootDetachStatus: http.StatusBadRequest}), "/dev/xvda", `root\s+device`)
 }
 
 func TestAccOpenStack_otcSystemDiskRule(t *testing.T) {
-	osDiskSteps(t, newOSAcc(t, osemu.Config{Flavour: osemu.FlavourOTC}), "/dev/sda", "only be detached from a stopped server")
+	osDiskSteps(t, newOSAcc(t, osemu.Config{Flavour: osemu.FlavourOTC}), "/dev/sda", `only be\s+detached\s+from\s+a\s+stopped\s+server`)
 }
 
 // On OTC a data disk leaves a running server whose OS can hot-unplug; from one that cannot, the
@@ -450,7 +456,7 @@ func TestAccOpenStack_longDetachWithinTimeout(t *testing.T) {
 		Latencies:    map[osemu.OpKind]osemu.Latency{osemu.OpDetach: {Base: 270 * time.Second}},
 	})
 	var volumeID string
-	timeouts := "  timeouts = { delete = \"10m\" }\n"
+	timeouts := "  timeouts {\n    delete = \"10m\"\n  }\n"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             acc.checkDestroyed,
@@ -578,18 +584,17 @@ func TestAccOpenStack_configurationErrors(t *testing.T) {
 		t.Setenv(name, "")
 	}
 	t.Setenv("OS_USERNAME", "from-env")
+	volumeHCL := "resource \"scp_volume\" \"v\" {\n  name = \"v\"\n  size = 8\n}\n"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: "provider \"scp\" {\n  endpoint = \"http://127.0.0.1:1\"\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + `resource "scp_volume" "v" { name = "v"
-  size = 8 }`,
+				Config: "provider \"scp\" {\n  endpoint = \"http://127.0.0.1:1\"\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + volumeHCL,
 				ExpectError: regexp.MustCompile(`(?s)SCP and OpenStack settings.*endpoint`),
 			},
 			{
-				Config: "provider \"scp\" {\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + `resource "scp_volume" "v" { name = "v"
-  size = 8 }`,
-				ExpectError: regexp.MustCompile(`(?s)Incomplete OpenStack provider configuration.*password.*openstack block: auth_url.*environment: user_name \(OS_USERNAME\)`),
+				Config: "provider \"scp\" {\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + volumeHCL,
+				ExpectError: regexp.MustCompile(`(?s)Incomplete OpenStack provider configuration.*password.*openstack\s+block:\s+auth_url.*environment:\s+user_name\s+\(OS_USERNAME\)`),
 			},
 			{
 				// Tags cannot be managed on OpenStack: refused at plan, nothing sent.
