@@ -589,11 +589,11 @@ func TestAccOpenStack_configurationErrors(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: "provider \"scp\" {\n  endpoint = \"http://127.0.0.1:1\"\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + volumeHCL,
+				Config:      "provider \"scp\" {\n  endpoint = \"http://127.0.0.1:1\"\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + volumeHCL,
 				ExpectError: regexp.MustCompile(`(?s)SCP and OpenStack settings.*endpoint`),
 			},
 			{
-				Config: "provider \"scp\" {\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + volumeHCL,
+				Config:      "provider \"scp\" {\n  openstack {\n    auth_url = \"http://127.0.0.1:1/v3\"\n  }\n}\n" + volumeHCL,
 				ExpectError: regexp.MustCompile(`(?s)Incomplete OpenStack provider configuration.*password.*openstack\s+block:\s+auth_url.*environment:\s+user_name\s+\(OS_USERNAME\)`),
 			},
 			{
