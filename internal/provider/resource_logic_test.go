@@ -55,6 +55,9 @@ func TestServerCreateThatFailsInTheCloudKeepsTheID(t *testing.T) {
 
 	resp := h.create(t, context.Background(), h.plannedServer(t, "web"))
 	wantError(t, resp.Diagnostics, "Server did not become ACTIVE", `("web") went to ERROR while being created`)
+	if strings.Contains(errorText(resp.Diagnostics), "untaint") {
+		t.Error("advises keeping a server that went to ERROR")
+	}
 	got, ok := stateModel[virtualServerModel](t, resp.State)
 	if !ok || got.ID.IsNull() || !h.fake.HasServer(got.ID.ValueString()) {
 		t.Fatalf("the failed server is not in the state (it would leak): %+v", got)
@@ -449,6 +452,9 @@ func TestVolumeCreateThatFailsInTheCloudKeepsTheID(t *testing.T) {
 	h.fake.EndIn("CreateVolume", cloud.PhaseFailed, "error")
 	resp := h.create(t, context.Background(), h.plannedVolume(t, "data", 8))
 	wantError(t, resp.Diagnostics, "Volume did not become available", `("data") went to state "error"`)
+	if strings.Contains(errorText(resp.Diagnostics), "untaint") {
+		t.Error("advises keeping a volume that went to error")
+	}
 	if got, ok := stateModel[volumeModel](t, resp.State); !ok || !h.fake.HasVolume(got.ID.ValueString()) {
 		t.Fatal("the failed volume is not in the state")
 	}
