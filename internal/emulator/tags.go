@@ -112,7 +112,7 @@ type rmTag struct {
 func rmTags(tags []Tag) []rmTag {
 	out := make([]rmTag, 0, len(tags))
 	for _, t := range tags {
-		out = append(out, rmTag{Key: t.Key, Value: t.Value})
+		out = append(out, rmTag(t))
 	}
 	return out
 }
