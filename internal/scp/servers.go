@@ -167,13 +167,45 @@ func (r *listServersResponse) validate() error {
 
 // ListServers lists every server, only those named name when name is not empty
 // (GET /v1/servers?name=<name>), following the marker pages to the end. The provider uses it to
-// find a server whose create answer was lost, and the data sources to look servers up.
+// find a server whose create answer was lost.
 func (c *Client) ListServers(ctx context.Context, name string) ([]Server, error) {
+	return c.ListServersFiltered(ctx, ServerListFilter{Name: name})
+}
+
+// ServerListFilter holds the filters of GET /v1/servers; empty fields are not sent.
+type ServerListFilter struct {
+	Name         string
+	IP           string
+	State        string
+	VpcID        string
+	ServerTypeID string
+	// ProductCategory is compute or container.
+	ProductCategory string
+	// ProductOfferings (virtual_server, gpu_server, k8s_vm, k8s_gpu_vm) are sent as repeated keys,
+	// the SDK's explode form; the documents do not say how an array is serialised.
+	ProductOfferings []string
+}
+
+func (f ServerListFilter) query() url.Values {
 	query := url.Values{}
-	if name != "" {
-		query.Set("name", name)
+	for key, value := range map[string]string{
+		"name": f.Name, "ip": f.IP, "state": f.State, "vpc_id": f.VpcID,
+		"server_type_id": f.ServerTypeID, "product_category": f.ProductCategory,
+	} {
+		if value != "" {
+			query.Set(key, value)
+		}
 	}
-	return listAll(ctx, c, []string{"v1", "servers"}, query, "server.list",
+	for _, offering := range f.ProductOfferings {
+		query.Add("product_offering", offering)
+	}
+	return query
+}
+
+// ListServersFiltered lists every server that matches the filter, as the API applies it,
+// following the marker pages to the end.
+func (c *Client) ListServersFiltered(ctx context.Context, filter ServerListFilter) ([]Server, error) {
+	return listAll(ctx, c, []string{"v1", "servers"}, filter.query(), "server.list",
 		func(r *listServersResponse) []Server { return r.Servers },
 		func(s Server) string { return s.ID })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -115,11 +116,34 @@ func (r *listVolumesResponse) validate() error {
 // (GET /v1/volumes?name=<name>), following the marker pages to the end (the API pages at 20 when
 // not told otherwise). The provider uses it to find a volume whose create answer was lost.
 func (c *Client) ListVolumes(ctx context.Context, name string) ([]Volume, error) {
+	return c.ListVolumesFiltered(ctx, VolumeListFilter{Name: name})
+}
+
+// VolumeListFilter holds the filters of GET /v1/volumes; empty fields (and a nil Bootable) are not sent.
+type VolumeListFilter struct {
+	Name     string
+	State    string
+	Bootable *bool
+}
+
+func (f VolumeListFilter) query() url.Values {
 	query := url.Values{}
-	if name != "" {
-		query.Set("name", name)
+	if f.Name != "" {
+		query.Set("name", f.Name)
 	}
-	return listAll(ctx, c, []string{"v1", "volumes"}, query, "volume.list",
+	if f.State != "" {
+		query.Set("state", f.State)
+	}
+	if f.Bootable != nil {
+		query.Set("bootable", strconv.FormatBool(*f.Bootable))
+	}
+	return query
+}
+
+// ListVolumesFiltered lists every volume that matches the filter, as the API applies it,
+// following the marker pages to the end.
+func (c *Client) ListVolumesFiltered(ctx context.Context, filter VolumeListFilter) ([]Volume, error) {
+	return listAll(ctx, c, []string{"v1", "volumes"}, filter.query(), "volume.list",
 		func(r *listVolumesResponse) []Volume { return r.Volumes },
 		func(v Volume) string { return v.ID })
 }

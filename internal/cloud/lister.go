@@ -1,0 +1,67 @@
+package cloud
+
+import "context"
+
+// Lister is what the list data sources (scp_virtual_servers, scp_volumes) need beyond Cloud: servers
+// and volumes by filter, every page. It is optional, so that a cloud can be added without it; the
+// data sources type-assert it and say that listing is not supported on a cloud that lacks it. The
+// single-object data sources need only Cloud (Server, ServersNamed, Volume, VolumesNamed).
+//
+// An implementation applies the filters server-side, through its API's query parameters, and
+// returns only objects that match every field set: where the API's matching is not documented
+// (exact or partial names), it checks what the answer shows. A filter field it cannot apply is
+// refused with an error classified OutcomeRejected that names the field, never silently ignored.
+type Lister interface {
+	ListServers(ctx context.Context, filter ServerFilter) ([]Server, error)
+	ListVolumes(ctx context.Context, filter VolumeFilter) ([]Volume, error)
+}
+
+// ServerFilter selects servers; empty fields select everything. Name and State are filters SCP's
+// and Nova's list calls both have; the fields marked SCP-only are filters of SCP's
+// GET /v1/servers that other clouds need not offer.
+type ServerFilter struct {
+	// Name: exactly this name.
+	Name string
+	// State: the cloud's own state word (SCP: ACTIVE, SHUTOFF, ...; Nova: the same status names).
+	State string
+
+	// IP: a server with this IP address. SCP-only.
+	IP string
+	// VpcID: servers in this VPC. SCP-only.
+	VpcID string
+	// ServerTypeID: servers of this type (flavour). SCP-only.
+	ServerTypeID string
+	// ProductCategory: compute or container. SCP-only.
+	ProductCategory string
+	// ProductOfferings: any of virtual_server, gpu_server, k8s_vm, k8s_gpu_vm. SCP-only.
+	ProductOfferings []string
+}
+
+// SCPOnly names the SCP-only fields that are set, as the data sources call them, so that another
+// cloud's implementation can refuse them by name.
+func (f ServerFilter) SCPOnly() []string {
+	var set []string
+	for _, field := range []struct {
+		name string
+		set  bool
+	}{
+		{"ip", f.IP != ""}, {"vpc_id", f.VpcID != ""}, {"server_type_id", f.ServerTypeID != ""},
+		{"product_category", f.ProductCategory != ""}, {"product_offering", len(f.ProductOfferings) > 0},
+	} {
+		if field.set {
+			set = append(set, field.name)
+		}
+	}
+	return set
+}
+
+// VolumeFilter selects volumes; empty fields (a nil Bootable) select everything. SCP's
+// GET /v1/volumes and Cinder's list both take all three.
+type VolumeFilter struct {
+	// Name: exactly this name.
+	Name string
+	// State: the cloud's own state word (available, in-use, ...).
+	State string
+	// Bootable: only volumes that hold an OS image (true) or only those that do not (false).
+	Bootable *bool
+}
