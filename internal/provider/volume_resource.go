@@ -230,7 +230,8 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.cloud.DeleteVolume(ctx, id)
+	// Right after a detach the volume may still be settling: a conflict then is waited out.
+	_, err := r.data.whileVolumeBusy(ctx, id, func() (string, error) { return "", r.data.cloud.DeleteVolume(ctx, id) })
 	switch {
 	case cloud.IsGone(err):
 		return

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -41,5 +42,22 @@ func TestPlanThatDeletesAServerWithFileStorageWarns(t *testing.T) {
 	state.FileStorageIDs = nil
 	if resp := h.modifyPlan(t, nil, &state); len(resp.Diagnostics) != 0 {
 		t.Errorf("a destroy without File Storage warned: %v", resp.Diagnostics)
+	}
+}
+
+func TestVolumeDeleteWhileTheVolumeIsStillSettlingWaitsAndSendsAgain(t *testing.T) {
+	// A volume whose detach (here: an extension) is still settling refuses a delete with a conflict;
+	// the provider waits for it to be idle and sends the delete again.
+	h := newVolumeHarness(t)
+	state := h.existing(t, "data", 8)
+	id := state.ID.ValueString()
+	h.fake.Delay("ExtendVolume", 3)
+	if err := h.fake.ExtendVolume(context.Background(), id, 16); err != nil {
+		t.Fatal(err)
+	}
+	h.fake.Delay("ExtendVolume", 0)
+	wantNoError(t, h.delete(t, state).Diagnostics)
+	if n := h.fake.Sent("DeleteVolume"); n != 2 {
+		t.Fatalf("DeleteVolume sent %d times, want 2 (refused while busy, then accepted)", n)
 	}
 }
