@@ -3,9 +3,12 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -609,5 +612,88 @@ func TestAccOpenStack_configurationErrors(t *testing.T) {
 	})
 	if n := len(acc.emu.RequestsFor(osemu.RouteVolumeCreate)); n != 0 {
 		t.Fatalf("%d volume creates were sent", n)
+	}
+}
+
+// tokenRecorder keeps every X-Auth-Token sent and X-Subject-Token issued, to look for them in the log.
+type tokenRecorder struct {
+	next   http.Handler
+	mu     sync.Mutex
+	tokens map[string]bool
+}
+
+func (tr *tokenRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	tr.mu.Lock()
+	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
+		tr.tokens[tok] = true
+	}
+	tr.mu.Unlock()
+	tr.next.ServeHTTP(w, r)
+	tr.mu.Lock()
+	if tok := w.Header().Get("X-Subject-Token"); tok != "" {
+		tr.tokens[tok] = true
+	}
+	tr.mu.Unlock()
+}
+
+// The password and every Keystone token stay out of Terraform's and the provider's log at TRACE,
+// through a lifecycle and a run with a wrong password.
+func TestAccOpenStack_secretsNeverLogged(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	const password = "os-never-log-me-7e2b94"
+	e := osemu.New(osemu.Config{LatencyScale: 0.1, Password: password})
+	t.Cleanup(e.Close)
+	rec := &tokenRecorder{next: e.Handler(), tokens: map[string]bool{}}
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_LOG_PATH_MASK", "")
+	ec := e.Config()
+	t.Setenv("OS_AUTH_URL", srv.URL+"/v3")
+	t.Setenv("OS_USERNAME", ec.Username)
+	t.Setenv("OS_PASSWORD", password)
+	t.Setenv("OS_USER_DOMAIN_NAME", ec.DomainName)
+	t.Setenv("OS_PROJECT_NAME", ec.ProjectName)
+	t.Setenv("OS_PROJECT_DOMAIN_NAME", ec.DomainName)
+	t.Setenv("OS_REGION_NAME", ec.Region)
+	acc := &osAcc{emu: e, provider: "provider \"scp\" {\n  openstack {}\n}\n"}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
+		Steps:                    []resource.TestStep{{Config: acc.attachments([]string{"data"}, nil, "")}},
+	})
+	t.Setenv("OS_PASSWORD", "wrong-"+password)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acc.config("resource \"scp_volume\" \"x\" {\n  name = \"x\"\n  size = 8\n}\n"),
+			ExpectError: regexp.MustCompile(`(?s)Cannot connect to the OpenStack cloud.*Keystone`),
+		}},
+	})
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(raw)
+	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "configured the provider for an OpenStack-family cloud") {
+		t.Fatal("the log does not show the provider at TRACE")
+	}
+	if strings.Contains(log, password) {
+		t.Error("the password is in the log")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.tokens) == 0 {
+		t.Fatal("no token was seen")
+	}
+	for tok := range rec.tokens {
+		if strings.Contains(log, tok) {
+			t.Errorf("a Keystone token is in the log")
+		}
 	}
 }
