@@ -557,3 +557,26 @@ func TestRootDeviceNameMarksSystemDisk(t *testing.T) {
 		}
 	}
 }
+
+// A vm_state 409 from a server that is still building is waited out like a task_state one.
+func TestDetachVMStateBuildingRetried(t *testing.T) {
+	f := newFixture(t, emu.Config{})
+	srv := f.server("s")
+	vol := f.volume("v", 1)
+	f.attach(srv, vol)
+	if err := f.e.SetServerVMState(srv, "building"); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		_ = f.e.SetServerVMState(srv, "active")
+	}()
+	f.e.ResetRequests()
+	if err := f.c.Detach(f.ctx(), srv, vol); err != nil {
+		t.Fatal(err)
+	}
+	dels := f.e.RequestsFor(emu.RouteAttachmentDelete)
+	if len(dels) < 2 || dels[0].Status != http.StatusConflict || dels[len(dels)-1].Status != http.StatusAccepted {
+		t.Fatalf("DELETEs %+v", dels)
+	}
+}

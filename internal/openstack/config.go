@@ -363,6 +363,11 @@ func New(ctx context.Context, cfg Config) (*Cloud, error) {
 		return nil, fmt.Errorf("auth_url %q: %w", ao.IdentityEndpoint, err)
 	}
 	pc.HTTPClient = *hc
+	next := pc.HTTPClient.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	pc.HTTPClient.Transport = loggingTransport{next: next}
 	pc.UserAgent.Prepend("terraform-provider-scp")
 	pc.MaxBackoffRetries = 20
 	pc.RetryBackoffFunc = rateLimitBackoff

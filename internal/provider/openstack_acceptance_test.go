@@ -680,7 +680,8 @@ func TestAccOpenStack_secretsNeverLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := string(raw)
-	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "configured the provider for an OpenStack-family cloud") {
+	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "configured the provider for an OpenStack-family cloud") ||
+		!strings.Contains(log, "OpenStack API request") || !strings.Contains(log, "os-volume_attachments") {
 		t.Fatal("the log does not show the provider at TRACE")
 	}
 	if strings.Contains(log, password) {
