@@ -261,3 +261,22 @@ func TestNoRedirectFollowed(t *testing.T) {
 		t.Fatalf("the redirect was followed: %d requests reached the emulator", n)
 	}
 }
+
+func TestMicroversionNegotiated(t *testing.T) {
+	f := newFixture(t, emu.Config{}, func(c *Config) { c.ComputeMicroversion = "2.99"; c.VolumeMicroversion = "3.42" })
+	if f.c.compute.Microversion != "2.96" || f.c.block.Microversion != "3.42" {
+		t.Fatalf("compute %s, volume %s", f.c.compute.Microversion, f.c.block.Microversion)
+	}
+	if _, err := f.c.VolumesNamed(f.ctx(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	srv := f.server("s")
+	if s, err := f.c.Server(f.ctx(), srv); err != nil || s.Phase != cloud.PhaseActive {
+		t.Fatalf("%+v %v", s, err)
+	}
+	// A legacy /v2 endpoint publishes no microversions: the wanted one is sent (and ignored there).
+	g := newFixture(t, emu.Config{ComputePrefix: "/v2"})
+	if g.c.compute.Microversion != DefaultComputeMicroversion {
+		t.Fatalf("/v2: %s", g.c.compute.Microversion)
+	}
+}

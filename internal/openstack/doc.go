@@ -20,7 +20,9 @@
 //
 // Microversions: compute 2.79 (locked from 2.9, root_device_name from 2.3, the attachment's
 // delete_on_termination from 2.79; 2.89 would drop the attachment "id" gophercloud reads) and
-// block storage 3.42 (an in-use volume can be extended). Both can be overridden in Config.
+// block storage 3.42 (an in-use volume can be extended). Both can be overridden in Config. At
+// configuration the endpoints' version documents are read: a cloud whose highest microversion is
+// lower gets that one (with fewer fields), instead of a 406 on every call.
 //
 // # Calls and outcomes
 //
