@@ -46,7 +46,7 @@ func (f ServerFilter) SCPOnly() []string {
 		set  bool
 	}{
 		{"ip", f.IP != ""}, {"vpc_id", f.VpcID != ""}, {"server_type_id", f.ServerTypeID != ""},
-		{"product_category", f.ProductCategory != ""}, {"product_offering", len(f.ProductOfferings) > 0},
+		{"product_category", f.ProductCategory != ""}, {"product_offerings", len(f.ProductOfferings) > 0},
 	} {
 		if field.set {
 			set = append(set, field.name)

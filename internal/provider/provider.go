@@ -383,7 +383,7 @@ func (p *scpProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *scpProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewVirtualServerDataSource, NewVolumeDataSource, NewVirtualServersDataSource, NewVolumesDataSource}
 }
 
 func anyUnknown(values ...types.String) bool {

@@ -127,7 +127,7 @@ func TestServerFilterNamesItsSCPOnlyFields(t *testing.T) {
 		t.Fatalf("SCPOnly %v for portable filters", got)
 	}
 	got := cloud.ServerFilter{IP: "10.0.0.1", ProductOfferings: []string{"k8s_vm"}}.SCPOnly()
-	if fmt.Sprint(got) != "[ip product_offering]" {
+	if fmt.Sprint(got) != "[ip product_offerings]" {
 		t.Fatalf("SCPOnly %v", got)
 	}
 }
