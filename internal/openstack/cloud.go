@@ -87,7 +87,7 @@ func (c *Cloud) ValidateServer(spec cloud.ServerSpec) error {
 		problems = append(problems, "boot_volume.size must be positive")
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%s cannot create this server: %s.", c.Name(), strings.Join(problems, "; "))
+		return fmt.Errorf("%s cannot create this server: %s", c.Name(), strings.Join(problems, "; "))
 	}
 	return nil
 }
@@ -141,11 +141,7 @@ func (c *Cloud) CreateServer(ctx context.Context, spec cloud.ServerSpec) (string
 	if spec.ImageID != "" && spec.BootVolume.Size > 0 {
 		c.images.put(created.ID, spec.ImageID)
 	}
-	if spec.Lock {
-		if err := c.SetServerLocked(ctx, created.ID, true); err != nil {
-			return created.ID, nil // the server exists; its read shows the lock unset, and the next apply sets it
-		}
-	}
+	// Nova cannot lock in the create itself; the resource locks the server once it is ACTIVE.
 	return created.ID, nil
 }
 

@@ -87,7 +87,9 @@ func TestServerLifecycle(t *testing.T) {
 	f.noDeprecated()
 }
 
-func TestServerLockAtCreateAndImageBoot(t *testing.T) {
+func TestServerLockAfterCreateAndImageBoot(t *testing.T) {
+	// Nova cannot lock in the create: the server comes up unlocked, and the resource locks it once
+	// it is ACTIVE (one lock action, as here).
 	f := newFixture(t, emu.Config{})
 	ctx := f.ctx()
 	id, err := f.c.CreateServer(ctx, cloud.ServerSpec{
@@ -99,8 +101,15 @@ func TestServerLockAtCreateAndImageBoot(t *testing.T) {
 	}
 	f.idle()
 	s, err := f.c.Server(ctx, id)
-	if err != nil || !s.Locked || s.ImageID != testImage || len(s.VolumeIDs) != 0 {
+	if err != nil || s.Locked || s.Phase != cloud.PhaseActive || s.ImageID != testImage || len(s.VolumeIDs) != 0 {
 		t.Fatalf("server %+v %v", s, err)
+	}
+	if err := f.c.SetServerLocked(ctx, id, true); err != nil {
+		t.Fatal(err)
+	}
+	f.idle()
+	if s, err = f.c.Server(ctx, id); err != nil || !s.Locked {
+		t.Fatalf("server %+v %v after the lock", s, err)
 	}
 }
 

@@ -398,7 +398,7 @@ func TestServerImportStateRefusesWhatIsNotAnID(t *testing.T) {
 	h := newServerHarness(t)
 	resp := resource.ImportStateResponse{State: emptyState(h.schema)}
 	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: "web-1"}, &resp)
-	wantError(t, resp.Diagnostics, "Invalid server id", `"web-1" is not an SCP server id`, "terraform import scp_virtual_server.example "+idExample)
+	wantError(t, resp.Diagnostics, "Invalid server id", `"web-1" is not a server id`, "terraform import scp_virtual_server.example "+idExample)
 }
 
 func TestVolumeLifecycle(t *testing.T) {

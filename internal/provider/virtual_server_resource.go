@@ -210,7 +210,7 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if destroying {
 		resp.Diagnostics.AddError("Cannot destroy a locked server",
-			fmt.Sprintf("Server %s has lock = true, and SCP refuses to delete a locked server. Nothing was sent to the API.\n\n"+
+			fmt.Sprintf("Server %s has lock = true, and a locked server cannot be deleted. Nothing was sent to the API.\n\n"+
 				"Set lock = false on the resource and apply, then destroy it.", name))
 		return
 	}
@@ -260,6 +260,17 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	if err != nil {
 		resp.Diagnostics.AddError("Server did not become ACTIVE", createWaitDetail("server", id, "scp_virtual_server.<name>", err))
 		return
+	}
+	if want := plan.Lock.ValueBool(); server.Locked != want {
+		// A cloud that cannot lock in the create itself (Nova) is locked once the server is ready.
+		if err := r.data.cloud.SetServerLocked(ctx, id, want); err != nil {
+			addError(&resp.Diagnostics, "The server was created but its lock could not be set", err)
+			return
+		}
+		if server, err = r.data.waitServerLocked(ctx, id, want); err != nil {
+			addError(&resp.Diagnostics, "The server was created but its lock did not change", err)
+			return
+		}
 	}
 	r.record(ctx, &plan, server, "", &resp.State, &resp.Diagnostics)
 }
@@ -385,7 +396,7 @@ func (r *virtualServerResource) ImportState(ctx context.Context, req resource.Im
 	id := strings.TrimSpace(req.ID)
 	if !idPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid server id",
-			fmt.Sprintf("%q is not an SCP server id. Import a server with its id, a UUID such as %s:\n\n  terraform import scp_virtual_server.example %s", req.ID, idExample, idExample))
+			fmt.Sprintf("%q is not a server id. Import a server with its id, a UUID such as %s:\n\n  terraform import scp_virtual_server.example %s", req.ID, idExample, idExample))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -319,7 +319,7 @@ resource "scp_virtual_server" "test" {
 				ResourceName:  "scp_virtual_server.test",
 				ImportState:   true,
 				ImportStateId: "web-1",
-				ExpectError:   rx("Invalid server id", "is not an SCP server id"),
+				ExpectError:   rx("Invalid server id", "is not a server id"),
 			},
 			{
 				PreConfig:     requireNoRequests,
@@ -327,7 +327,7 @@ resource "scp_virtual_server" "test" {
 				ResourceName:  "scp_volume.test",
 				ImportState:   true,
 				ImportStateId: " ",
-				ExpectError:   rx("Invalid volume id", "is not an SCP volume id"),
+				ExpectError:   rx("Invalid volume id", "is not a volume id"),
 			},
 			{
 				PreConfig:   requireNoRequests,

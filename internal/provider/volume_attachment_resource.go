@@ -43,10 +43,11 @@ func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Attaches an SCP volume to a virtual server. Destroying it sends the documented " +
-			"`DELETE /v1/volumes/{volume_id}/servers/{server_id}` once and waits until the volume no longer lists the server.\n\n" +
+		MarkdownDescription: "Attaches a volume to a virtual server. Destroying it sends the documented " +
+			"detach once (SCP: `DELETE /v1/volumes/{volume_id}/servers/{server_id}`; OpenStack: `DELETE .../os-volume_attachments/{volume_id}`, " +
+			"never Cinder's `os-detach`) and waits until the volume no longer lists the server.\n\n" +
 			"A plan that would detach a server's OS default volume, or the device `/dev/sda`, fails before anything is sent: " +
-			"the OS disk cannot be detached from its server. Set `skip_destroy = true`, or use a `removed` block with " +
+			"the OS disk cannot be detached from its server. Set `skip_destroy = true`, or (Terraform >= 1.7) use a `removed` block with " +
 			"`destroy = false`, to stop managing such an attachment without detaching it.\n\n" +
 			"Unmount the file system in the guest before detaching a data volume; SCP warns that a server detached " +
 			"without that may hang.\n\n" +

@@ -251,7 +251,7 @@ func (r *volumeResource) ImportState(ctx context.Context, req resource.ImportSta
 	id := strings.TrimSpace(req.ID)
 	if !idPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid volume id",
-			fmt.Sprintf("%q is not an SCP volume id. Import a volume with its id, a UUID such as %s:\n\n  terraform import scp_volume.example %s", req.ID, idExample, idExample))
+			fmt.Sprintf("%q is not a volume id. Import a volume with its id, a UUID such as %s:\n\n  terraform import scp_volume.example %s", req.ID, idExample, idExample))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -71,7 +71,7 @@ func TestAccVolume_lifecycle(t *testing.T) {
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: "vol-123",
-				ExpectError:   regexp.MustCompile(`is not an SCP volume id`),
+				ExpectError:   regexp.MustCompile(`is not a volume id`),
 			},
 			{
 				// Rename and grow in place.

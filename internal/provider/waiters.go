@@ -40,10 +40,10 @@ func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Pr
 	fields = map[string]any{"kind": kind, "id": id, "probes": res.Probes, "elapsed_ms": res.Elapsed.Milliseconds()}
 	if err != nil {
 		fields["error"] = err.Error()
-		tflog.Warn(ctx, "wait for SCP operation ended without success", fields)
+		tflog.Warn(ctx, "wait for the operation ended without success", fields)
 		return err
 	}
-	tflog.Info(ctx, "SCP operation finished", fields)
+	tflog.Info(ctx, "operation finished", fields)
 	d.timings.save(kind, d.poller.History(kind))
 	return nil
 }
