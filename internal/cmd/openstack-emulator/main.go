@@ -3,10 +3,13 @@
 // and local experiments:
 //
 //	openstack-emulator -listen 127.0.0.1:5000 -flavour otc -env-file os.env
+//	openstack-emulator report -endpoint http://127.0.0.1:5000
 //
 // It prints (and with -env-file writes) the OS_* export lines that point a client at
 // it. Every flag has an environment fallback OPENSTACK_EMULATOR_<FLAG> (dashes as
-// underscores). The control API is under /_emulator/.
+// underscores). The control API is under /_emulator/. The report subcommand prints what a
+// running emulator did (operations, requests by route, detach DELETEs per attachment, deprecated
+// Cinder actions; it fails if one was called).
 package main
 
 import (
@@ -33,7 +36,12 @@ const defaultListen = "127.0.0.1:5000"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	runner := run
+	if len(os.Args) > 1 && os.Args[1] == "report" {
+		runner = report
+		os.Args = append(os.Args[:1], os.Args[2:]...)
+	}
+	if err := runner(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "openstack-emulator:", err)
 		}
