@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -69,9 +68,10 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"Shrinking a volume replaces it.", "Shrinking a volume replaces it.")},
 			},
 			"volume_type": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString("SSD"),
-				MarkdownDescription: "Volume type. Default `SSD`. Changing it replaces the volume.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Optional: true, Computed: true,
+				MarkdownDescription: "Volume type, e.g. `SSD` on SCP. Unset, the cloud's default type is used (on SCP its default " +
+					"volume type; on OpenStack, Cinder's) and read back. Changing it replaces the volume.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
 			},
 			"max_iops": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Provisioned IOPS, for types that take it. Changing it replaces the volume.",
