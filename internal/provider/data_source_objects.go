@@ -96,7 +96,7 @@ func serverDataAttributes() map[string]dsschema.Attribute {
 			Computed: true, MarkdownDescription: "Whether the server's lock is set (SCP refuses to delete a locked server).",
 		},
 		"state": computed("Server state as the cloud reports it (`ACTIVE`, `SHUTOFF`, ...)."),
-		"os_volume_id": computed("Id of the server's OS default volume, found as `scp_virtual_server` finds it (on SCP, " +
+		"os_volume_id": computed("Id of the server's OS default volume, found as the `scp_virtual_server` resource finds it (on SCP, " +
 			"the attachment on `/dev/vda` or `/dev/sda`); null when the server lists none. An `scp_volume_attachment` " +
 			"of this volume is refused at plan time, and so is a plan that would detach it. Its size and type: the " +
 			"`scp_volume` data source with `id = <this>`."),
