@@ -152,7 +152,8 @@ func withAttributes(attributes map[string]dsschema.Attribute, more map[string]ds
 
 // dataTags reads an object's tags when this configuration can, and is null otherwise.
 func (d *providerData) dataTags(ctx context.Context, kind cloud.ObjectKind, id string) (types.Map, error) {
-	if d.cloud.TagsUnavailable() != nil {
+	// Why tags cannot be read is the attribute description's to say: they are left null.
+	if readable := d.cloud.TagsUnavailable() == nil; !readable {
 		return types.MapNull(types.StringType), nil
 	}
 	tags, err := d.cloud.Tags(ctx, kind, id)
