@@ -17,28 +17,29 @@ type Lister interface {
 }
 
 // ServerFilter selects servers; empty fields select everything. Name and State are filters SCP's
-// and Nova's list calls both have; the fields marked SCP-only are filters of SCP's
-// GET /v1/servers that other clouds need not offer.
+// and Nova's list calls both have; the others are filters of SCP's GET /v1/servers that other
+// clouds need not offer (Nova has ip, and flavor for ServerTypeID; the rest are SCP's alone).
 type ServerFilter struct {
 	// Name: exactly this name.
 	Name string
 	// State: the cloud's own state word (SCP: ACTIVE, SHUTOFF, ...; Nova: the same status names).
 	State string
 
-	// IP: a server with this IP address. SCP-only.
+	// IP: a server with this IP address. SCP's; Nova has it too.
 	IP string
-	// VpcID: servers in this VPC. SCP-only.
+	// VpcID: servers in this VPC. SCP's alone.
 	VpcID string
-	// ServerTypeID: servers of this type (flavour). SCP-only.
+	// ServerTypeID: servers of this type (flavour). SCP's; Nova's flavor filter.
 	ServerTypeID string
-	// ProductCategory: compute or container. SCP-only.
+	// ProductCategory: compute or container. SCP's alone.
 	ProductCategory string
-	// ProductOfferings: any of virtual_server, gpu_server, k8s_vm, k8s_gpu_vm. SCP-only.
+	// ProductOfferings: any of virtual_server, gpu_server, k8s_vm, k8s_gpu_vm. SCP's alone.
 	ProductOfferings []string
 }
 
-// SCPOnly names the SCP-only fields that are set, as the data sources call them, so that another
-// cloud's implementation can refuse them by name.
+// SCPOnly names the fields beyond Name and State that are set (those SCP's list call has and
+// other clouds may not), as the data sources call them, so that another cloud's implementation can
+// refuse by name those it cannot apply.
 func (f ServerFilter) SCPOnly() []string {
 	var set []string
 	for _, field := range []struct {

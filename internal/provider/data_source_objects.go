@@ -268,6 +268,15 @@ func (d *providerData) lister(dataSource, single string, diags *diag.Diagnostics
 	return l, true
 }
 
+// listErrorDetail explains a failed listing; a refusal of the call as invalid is about the filters.
+func listErrorDetail(c cloud.Cloud, err error) string {
+	if cloud.IsRejected(err) {
+		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck this data source's filters: remove those the "+
+			"message names, or correct their values. Nothing was changed.", c.Name(), err)
+	}
+	return errorDetail(err)
+}
+
 // goneDetail says that an object looked up by id does not exist.
 func goneDetail(cloudName, kind, id, dataSource string, err error) string {
 	return fmt.Sprintf("%s says %s %s does not exist: %v\n\nCheck the id (an object deleted since the id was copied "+

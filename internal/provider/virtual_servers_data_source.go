@@ -57,22 +57,23 @@ func (d *virtualServersDataSource) Schema(_ context.Context, _ datasource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The virtual servers that match every filter given (all of them without filters), read page by page " +
 			"to the end. The filters are the API's own (`GET /v1/servers`): `name` and `state` are offered by every cloud that " +
-			"lists servers; the others are SCP's. Each server has the attributes of the `scp_virtual_server` data source, " +
+			"lists servers; the others are SCP's, and a cloud that cannot apply one refuses it by name. Each server has the attributes of the `scp_virtual_server` data source, " +
 			"which costs one read of its volumes (and one of its tags, when tags can be read) per server.",
 		Attributes: map[string]schema.Attribute{
-			"name":           filter("Only servers with exactly this name."),
-			"state":          filter("Only servers in this state, such as `ACTIVE` or `SHUTOFF`."),
-			"ip":             filter("Only the server with this IP address. SCP only."),
-			"vpc_id":         filter("Only servers in this VPC. SCP only."),
-			"server_type_id": filter("Only servers of this server type, such as `s1v2m4`. SCP only."),
+			"name":   filter("Only servers with exactly this name."),
+			"state":  filter("Only servers in this state, such as `ACTIVE` or `SHUTOFF`."),
+			"ip":     filter("Only the server with this IP address. SCP's filter; OpenStack clouds apply Nova's."),
+			"vpc_id": filter("Only servers in this VPC. SCP only: other clouds refuse it."),
+			"server_type_id": filter("Only servers of this server type, such as `s1v2m4` (on OpenStack clouds, the flavor id). " +
+				"SCP's filter; OpenStack clouds apply Nova's."),
 			"product_category": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only servers of this product category: `compute` or `container`. SCP only.",
+				Optional: true, MarkdownDescription: "Only servers of this product category: `compute` or `container`. SCP only: other clouds refuse it.",
 				Validators: []validator.String{stringvalidator.OneOf("compute", "container")},
 			},
 			"product_offerings": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Only servers of one of these product offerings: `virtual_server`, `gpu_server`, `k8s_vm`, " +
-					"`k8s_gpu_vm`. SCP only.",
+					"`k8s_gpu_vm`. SCP only: other clouds refuse it.",
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(),
 					listvalidator.ValueStringsAre(stringvalidator.OneOf("virtual_server", "gpu_server", "k8s_vm", "k8s_gpu_vm")),
@@ -105,7 +106,7 @@ func (d *virtualServersDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	servers, err := lister.ListServers(ctx, config.filter())
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot list the servers", err)
+		resp.Diagnostics.AddError("Cannot list the servers", listErrorDetail(d.data.cloud, err))
 		return
 	}
 	models, err := describeAll(ctx, servers, func(ctx context.Context, s *cloud.Server) (serverDataModel, error) {

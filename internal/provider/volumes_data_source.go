@@ -89,7 +89,7 @@ func (d *volumesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	volumes, err := lister.ListVolumes(ctx, config.filter())
 	if err != nil {
-		addError(&resp.Diagnostics, "Cannot list the volumes", err)
+		resp.Diagnostics.AddError("Cannot list the volumes", listErrorDetail(d.data.cloud, err))
 		return
 	}
 	models, err := describeAll(ctx, volumes, func(ctx context.Context, v *cloud.Volume) (volumeDataModel, error) {
