@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -444,7 +445,33 @@ func TestProviderHandsItsDataToEveryResource(t *testing.T) {
 		r.(resource.ResourceWithConfigure).Configure(context.Background(), resource.ConfigureRequest{}, &early)
 		wantNoError(t, early.Diagnostics)
 	}
-	if len(p.DataSources(context.Background())) != 0 {
-		t.Error("data sources appeared: add tests for them")
+	names := map[string]bool{}
+	for _, factory := range p.DataSources(context.Background()) {
+		d := factory()
+		var meta datasource.MetadataResponse
+		d.Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "scp"}, &meta)
+		names[meta.TypeName] = true
+		var resp datasource.ConfigureResponse
+		d.(datasource.DataSourceWithConfigure).Configure(context.Background(), datasource.ConfigureRequest{ProviderData: data}, &resp)
+		wantNoError(t, resp.Diagnostics)
+		var got *providerData
+		switch d := d.(type) {
+		case *virtualServerDataSource:
+			got = d.data
+		case *virtualServersDataSource:
+			got = d.data
+		case *volumeDataSource:
+			got = d.data
+		case *volumesDataSource:
+			got = d.data
+		}
+		if got != data {
+			t.Errorf("data source %s was not configured with the provider's data", meta.TypeName)
+		}
+	}
+	for _, want := range []string{"scp_virtual_server", "scp_virtual_servers", "scp_volume", "scp_volumes"} {
+		if !names[want] {
+			t.Errorf("data source %s is not registered (have %v)", want, names)
+		}
 	}
 }
