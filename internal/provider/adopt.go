@@ -146,23 +146,25 @@ func countNoun(n int, noun string) string {
 
 // serversNamed lists the servers a lost create may have made, for recoverCreate.
 func (d *providerData) serversNamed(name string) func(context.Context) ([]createdObject, error) {
-	return func(ctx context.Context) ([]createdObject, error) {
-		servers, err := d.cloud.ServersNamed(ctx, name)
-		out := make([]createdObject, 0, len(servers))
-		for _, s := range servers {
-			out = append(out, createdObject{ID: s.ID, CreatedAt: s.CreatedAt, State: s.State})
-		}
-		return out, err
-	}
+	return namedObjects(d.cloud.ServersNamed, name, func(s cloud.Server) createdObject {
+		return createdObject{ID: s.ID, CreatedAt: s.CreatedAt, State: s.State}
+	})
 }
 
 // volumesNamed lists the volumes a lost create may have made, for recoverCreate.
 func (d *providerData) volumesNamed(name string) func(context.Context) ([]createdObject, error) {
+	return namedObjects(d.cloud.VolumesNamed, name, func(v cloud.Volume) createdObject {
+		return createdObject{ID: v.ID, CreatedAt: v.CreatedAt, State: v.State}
+	})
+}
+
+// namedObjects adapts a cloud listing by name to recoverCreate's lookup.
+func namedObjects[T any](list func(context.Context, string) ([]T, error), name string, describe func(T) createdObject) func(context.Context) ([]createdObject, error) {
 	return func(ctx context.Context) ([]createdObject, error) {
-		volumes, err := d.cloud.VolumesNamed(ctx, name)
-		out := make([]createdObject, 0, len(volumes))
-		for _, v := range volumes {
-			out = append(out, createdObject{ID: v.ID, CreatedAt: v.CreatedAt, State: v.State})
+		objects, err := list(ctx, name)
+		out := make([]createdObject, 0, len(objects))
+		for _, o := range objects {
+			out = append(out, describe(o))
 		}
 		return out, err
 	}

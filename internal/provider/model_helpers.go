@@ -3,9 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -128,4 +131,16 @@ func tagsToMap(tags map[string]string, prior types.Map) types.Map {
 	}
 	m, _ := types.MapValueFrom(context.Background(), types.StringType, tags)
 	return m
+}
+
+// importByID is the import of a resource whose import id is the object's own id (a UUID).
+func importByID(ctx context.Context, kind, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if !idPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid "+kind+" id",
+			fmt.Sprintf("%q is not a %s id. Import a %s with its id, a UUID such as %s:\n\n  terraform import %s.example %s",
+				req.ID, kind, kind, idExample, typeName, idExample))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

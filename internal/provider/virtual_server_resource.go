@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -393,13 +392,7 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *virtualServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !idPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid server id",
-			fmt.Sprintf("%q is not a server id. Import a server with its id, a UUID such as %s:\n\n  terraform import scp_virtual_server.example %s", req.ID, idExample, idExample))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	importByID(ctx, "server", "scp_virtual_server", req, resp)
 }
 
 // readBootVolume fills boot_volume from the system disk, for imported servers.
