@@ -77,11 +77,14 @@ func TestResetFault(t *testing.T) {
 		t.Fatal("request survived a connection reset")
 	}
 	c.expect("GET", "/v1/servers", nil, http.StatusOK, "")
-	// The reset request's record may be written after the next request's: find it by its fault.
+	// The reset request's record is written when its handler returns, which may be after the next
+	// request's answer: find it by its fault, waiting a moment for it.
 	var reset []RequestRecord
-	for _, r := range e.Requests() {
-		if r.Fault == FaultReset {
-			reset = append(reset, r)
+	for deadline := time.Now().Add(2 * time.Second); len(reset) == 0 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		for _, r := range e.Requests() {
+			if r.Fault == FaultReset {
+				reset = append(reset, r)
+			}
 		}
 	}
 	if len(reset) != 1 || reset[0].Status != 0 {
