@@ -295,3 +295,47 @@ func ambiguousDetail(kind, name string, found []string, listForm string) string 
 		"Give id = \"<one of them>\" instead of name, rename the others, or read them all with the %s data source (name = %q).",
 		kind, len(found), name, strings.Join(found, "\n  "), listForm, name)
 }
+
+// lookup is how a single-object data source finds its object on the cloud.
+type lookup[T any] struct {
+	kind, dataSource, listForm string
+	byID                       func(context.Context, string) (*T, error)
+	byName                     func(context.Context, string) ([]T, error)
+	// describe names one match for the error that lists several.
+	describe func(T) string
+}
+
+// findOne is the object the configuration names: by id, or the only one with the name. None, or
+// several, is an error that says what was found and what to do.
+func findOne[T any](ctx context.Context, c cloud.Cloud, l lookup[T], id, name types.String, diags *diag.Diagnostics) (*T, bool) {
+	if !id.IsNull() {
+		object, err := l.byID(ctx, id.ValueString())
+		switch {
+		case cloud.IsGone(err):
+			diags.AddError("The "+l.kind+" does not exist", goneDetail(c.Name(), l.kind, id.ValueString(), l.dataSource, err))
+			return nil, false
+		case err != nil:
+			addError(diags, "Cannot read the "+l.kind, err)
+			return nil, false
+		}
+		return object, true
+	}
+	objects, err := l.byName(ctx, name.ValueString())
+	if err != nil {
+		addError(diags, fmt.Sprintf("Cannot list the %ss named %q", l.kind, name.ValueString()), err)
+		return nil, false
+	}
+	switch len(objects) {
+	case 0:
+		diags.AddError("No "+l.kind+" has this name", noMatchDetail(c.Name(), l.kind, name.ValueString(), l.listForm))
+		return nil, false
+	case 1:
+		return &objects[0], true
+	}
+	found := make([]string, 0, len(objects))
+	for _, o := range objects {
+		found = append(found, l.describe(o))
+	}
+	diags.AddError(fmt.Sprintf("%d %ss have this name", len(objects), l.kind), ambiguousDetail(l.kind, name.ValueString(), found, l.listForm))
+	return nil, false
+}

@@ -61,38 +61,9 @@ func (d *virtualServerDataSource) Read(ctx context.Context, req datasource.ReadR
 
 // find is the server the configuration names: by id, or the only one with the name.
 func (d *virtualServerDataSource) find(ctx context.Context, config serverDataModel, resp *datasource.ReadResponse) (*cloud.Server, bool) {
-	c := d.data.cloud
-	if !config.ID.IsNull() {
-		id := config.ID.ValueString()
-		server, err := c.Server(ctx, id)
-		switch {
-		case cloud.IsGone(err):
-			resp.Diagnostics.AddError("The server does not exist", goneDetail(c.Name(), "server", id, "scp_virtual_server", err))
-			return nil, false
-		case err != nil:
-			addError(&resp.Diagnostics, "Cannot read the server", err)
-			return nil, false
-		}
-		return server, true
-	}
-	name := config.Name.ValueString()
-	servers, err := c.ServersNamed(ctx, name)
-	if err != nil {
-		addError(&resp.Diagnostics, fmt.Sprintf("Cannot list the servers named %q", name), err)
-		return nil, false
-	}
-	switch len(servers) {
-	case 0:
-		resp.Diagnostics.AddError("No server has this name", noMatchDetail(c.Name(), "server", name, "scp_virtual_servers"))
-		return nil, false
-	case 1:
-		return &servers[0], true
-	}
-	found := make([]string, 0, len(servers))
-	for _, s := range servers {
-		found = append(found, fmt.Sprintf("%s (%s, created %s)", s.ID, s.State, s.CreatedAt))
-	}
-	resp.Diagnostics.AddError(fmt.Sprintf("%d servers have this name", len(servers)),
-		ambiguousDetail("server", name, found, "scp_virtual_servers"))
-	return nil, false
+	return findOne(ctx, d.data.cloud, lookup[cloud.Server]{
+		kind: "server", dataSource: "scp_virtual_server", listForm: "scp_virtual_servers",
+		byID: d.data.cloud.Server, byName: d.data.cloud.ServersNamed,
+		describe: func(s cloud.Server) string { return fmt.Sprintf("%s (%s, created %s)", s.ID, s.State, s.CreatedAt) },
+	}, config.ID, config.Name, &resp.Diagnostics)
 }

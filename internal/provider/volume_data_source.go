@@ -60,38 +60,11 @@ func (d *volumeDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 // find is the volume the configuration names: by id, or the only one with the name.
 func (d *volumeDataSource) find(ctx context.Context, config volumeDataModel, resp *datasource.ReadResponse) (*cloud.Volume, bool) {
-	c := d.data.cloud
-	if !config.ID.IsNull() {
-		id := config.ID.ValueString()
-		volume, err := c.Volume(ctx, id)
-		switch {
-		case cloud.IsGone(err):
-			resp.Diagnostics.AddError("The volume does not exist", goneDetail(c.Name(), "volume", id, "scp_volume", err))
-			return nil, false
-		case err != nil:
-			addError(&resp.Diagnostics, "Cannot read the volume", err)
-			return nil, false
-		}
-		return volume, true
-	}
-	name := config.Name.ValueString()
-	volumes, err := c.VolumesNamed(ctx, name)
-	if err != nil {
-		addError(&resp.Diagnostics, fmt.Sprintf("Cannot list the volumes named %q", name), err)
-		return nil, false
-	}
-	switch len(volumes) {
-	case 0:
-		resp.Diagnostics.AddError("No volume has this name", noMatchDetail(c.Name(), "volume", name, "scp_volumes"))
-		return nil, false
-	case 1:
-		return &volumes[0], true
-	}
-	found := make([]string, 0, len(volumes))
-	for _, v := range volumes {
-		found = append(found, fmt.Sprintf("%s (%s, %d GiB, created %s)", v.ID, v.State, v.Size, v.CreatedAt))
-	}
-	resp.Diagnostics.AddError(fmt.Sprintf("%d volumes have this name", len(volumes)),
-		ambiguousDetail("volume", name, found, "scp_volumes"))
-	return nil, false
+	return findOne(ctx, d.data.cloud, lookup[cloud.Volume]{
+		kind: "volume", dataSource: "scp_volume", listForm: "scp_volumes",
+		byID: d.data.cloud.Volume, byName: d.data.cloud.VolumesNamed,
+		describe: func(v cloud.Volume) string {
+			return fmt.Sprintf("%s (%s, %d GiB, created %s)", v.ID, v.State, v.Size, v.CreatedAt)
+		},
+	}, config.ID, config.Name, &resp.Diagnostics)
 }
