@@ -44,26 +44,28 @@ const defaultLatencyScale = 0.05
 
 // config is everything the flags decide.
 type config struct {
-	ns           []int   // server counts of the timed runs
-	parallelism  int     // terraform -parallelism
-	chain        bool    // each server's second attachment depends_on its first
-	scale        float64 // emulator latency = real-world latency × scale
-	latencies    latencyFlag
-	seed         uint64
-	warmup       int     // N of the untimed warm-up apply+destroy; 0 = none
-	rateLimit    float64 // requests/s for the rate-limited run
-	rateN        int     // N of the rate-limited run; 0 = none
-	timingsCache bool    // give the provider SCP_TIMINGS_CACHE in the work dir
-	micro        bool
-	microOps     int // operations per kind and schedule
-	microWave    int // waits started together
-	jsonPath     string
-	svgPath      string // the micro-benchmark's chart; empty = the default place (see the flag)
-	terraform    string
-	providerBin  string // prebuilt provider; empty = go build
-	workDir      string // empty = a new temp dir
-	keep         bool
-	verbose      bool
+	ns              []int   // server counts of the timed runs
+	parallelism     int     // terraform -parallelism
+	chain           bool    // each server's second attachment depends_on its first
+	scale           float64 // emulator latency = real-world latency × scale
+	latencies       latencyFlag
+	seed            uint64
+	warmup          int     // N of the untimed warm-up apply+destroy; 0 = none
+	rateLimit       float64 // requests/s for the rate-limited run
+	rateN           int     // N of the rate-limited run; 0 = none
+	timingsCache    bool    // give the provider SCP_TIMINGS_CACHE in the work dir
+	micro           bool
+	openstackN      int // servers of the OpenStack run; 0 = none
+	openstackSimOps int // fake-clock detaches per duration class of the OpenStack comparison
+	microOps        int // operations per kind and schedule
+	microWave       int // waits started together
+	jsonPath        string
+	svgPath         string // the micro-benchmark's chart; empty = the default place (see the flag)
+	terraform       string
+	providerBin     string // prebuilt provider; empty = go build
+	workDir         string // empty = a new temp dir
+	keep            bool
+	verbose         bool
 }
 
 func parseConfig(args []string, stderr io.Writer) (*config, error) {
@@ -83,6 +85,8 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.micro, "micro", true, "run the poller micro-benchmark")
 	fs.IntVar(&c.microOps, "micro-ops", 30, "micro-benchmark operations per kind and schedule")
 	fs.IntVar(&c.microWave, "micro-wave", 10, "micro-benchmark waits started together (like count = 10)")
+	fs.IntVar(&c.openstackN, "openstack-n", 5, "servers (2 attachments each) of the OpenStack run: apply, destroy, the common provider's detach loop beside the provider's (0 = skip)")
+	fs.IntVar(&c.openstackSimOps, "openstack-sim-ops", 200, "fake-clock detaches per duration class in the OpenStack detach comparison")
 	fs.StringVar(&c.jsonPath, "json", "", "also write the figures as JSON to this path")
 	fs.StringVar(&c.svgPath, "svg", "", "write the micro-benchmark's chart (SVG) to this path (default: micro.svg in the work directory when it is kept, else "+defaultChartName+" in the temporary directory)")
 	fs.StringVar(&c.terraform, "terraform", "", "Terraform CLI (default: terraform on PATH)")
@@ -109,6 +113,8 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("-warmup and -rate-n must be >= 0")
 	case c.rateN > 0 && c.rateLimit <= 0:
 		return nil, fmt.Errorf("-rate-limit must be > 0 when -rate-n is set")
+	case c.openstackN < 0 || c.openstackSimOps < 1:
+		return nil, fmt.Errorf("-openstack-n must be >= 0 and -openstack-sim-ops >= 1")
 	case c.microOps < 1 || c.microWave < 1:
 		return nil, fmt.Errorf("-micro-ops and -micro-wave must be >= 1")
 	}

@@ -9,7 +9,9 @@
 // kind, how late the provider noticed each operation's end (overshoot) and how many reads it
 // took. A run under a 20 req/s rate limit checks that throttling fails nothing, and a
 // micro-benchmark compares the provider's learning poller with fixed schedules, without Terraform,
-// and draws the comparison as an SVG chart (-svg). See `-h` for the flags.
+// and draws the comparison as an SVG chart (-svg). An OpenStack run (-openstack-n) destroys N
+// servers with attachments on the emulator's OpenStack personality, beside the detach loop of
+// terraform-provider-openstack, on the emulator and on a fake clock. See `-h` for the flags.
 package main
 
 import (
@@ -163,6 +165,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.MicroSim = runMicroSim(cfg.latencies, cfg.microOps, cfg.seed)
 	}
 
+	if cfg.openstackN > 0 {
+		fmt.Fprintf(stdout, "OpenStack personality, N=%d:\n", cfg.openstackN)
+		if rep.OpenStack, err = runOpenStack(ctx, cfg, workDir, providerBin, stdout); err != nil {
+			return fmt.Errorf("OpenStack run: %w", err)
+		}
+	}
+
 	if cfg.timingsCache {
 		if fi, err := os.Stat(cachePath); err == nil {
 			rep.TimingsCache += fmt.Sprintf(" (written by the provider, %d bytes)", fi.Size())
@@ -179,6 +188,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.microOps, cfg.microWave), rep.Micro)
 	printMicro(stdout, fmt.Sprintf("Micro-benchmark on a fake clock, real-world latencies plus a 6-10 minute kind (%d per kind in sequence, probe RTT %s)",
 		cfg.microOps, probeRTT), rep.MicroSim)
+	printOpenStack(stdout, rep.OpenStack)
 	printTargets(stdout, rep.Targets)
 	fmt.Fprintf(stdout, "\ntimings cache: %s\ntotal bench time: %s\n", rep.TimingsCache, rep.Total.Round(time.Second))
 	if keepDir {
@@ -208,6 +218,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if r.Errors > 0 {
 			return errors.New("some runs had errors (see above)")
 		}
+	}
+	if err := rep.OpenStack.failed(); err != nil {
+		return err
 	}
 	failed = false
 	return nil

@@ -29,6 +29,7 @@ type report struct {
 	Micro        []microRow             `json:"micro_emulator,omitempty"`
 	MicroSim     []microRow             `json:"micro_fake_clock,omitempty"`
 	Targets      []target               `json:"targets"`
+	OpenStack    *openstackReport       `json:"openstack,omitempty"`
 }
 
 type latencyJSON struct {
