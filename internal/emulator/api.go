@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Route names one API endpoint. It appears in the request log and fault rules match on it.
@@ -159,11 +160,11 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if rt != nil {
 		rec.Op = rt.name
 	}
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &engine.StatusWriter{ResponseWriter: w}
 	defer func() {
-		rec.Status = sw.status
+		rec.Status = sw.Status
 		rec.Duration = time.Since(started)
-		e.reqlog.add(rec, e.cfg.OnRequest)
+		e.logRequest(rec)
 	}()
 
 	auth := e.authenticate(r)
@@ -191,7 +192,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// happens); an AfterHandler fault lets the endpoint act, then spoils its answer.
 	// Either way the answer is deliberately not SCP's, so it is not checked (a slow
 	// fault delays a genuine answer, which is).
-	fault := e.faults.match(r.Method, r.URL.Path, rec.Op)
+	fault := e.faults.Match(r.Method, r.URL.Path, rec.Op)
 	if fault != nil {
 		rec.Fault = fault.Kind
 		switch fault.Kind {
@@ -250,29 +251,6 @@ func (e *Emulator) dispatch(r *http.Request, rt *route, p params, auth authResul
 	}
 	return rt.handle(e, r, p)
 }
-
-// statusWriter remembers the status for the request log. Unwrap lets
-// http.ResponseController reach the connection (the reset fault hijacks it).
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // routes is the top-level handler: the control API beside the SCP API. It does not
 // use a ServeMux for the API, which would redirect paths it considers unclean (an

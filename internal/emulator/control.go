@@ -1,11 +1,11 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // controlHandler serves the control API under /_emulator/. It needs no signature:
@@ -33,17 +33,17 @@ func (e *Emulator) controlHandler() http.Handler {
 	}
 
 	get("health", func() any { return map[string]string{"status": "ok"} })
-	get("requests", func() any { return map[string]any{"requests": nonNil(e.Requests())} })
-	get("operations", func() any { return map[string]any{"operations": nonNil(e.Operations())} })
-	get("faults", func() any { return map[string]any{"faults": faultViews(e.Faults())} })
+	get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
+	get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
+	get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
 	get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
-			"servers":            nonNil(e.Servers()),
-			"volumes":            nonNil(e.Volumes()),
-			"latencies":          latencyViews(lat),
+			"servers":            engine.NonNil(e.Servers()),
+			"volumes":            engine.NonNil(e.Volumes()),
+			"latencies":          engine.LatencyViews(lat),
 			"latency_scale":      scale,
-			"faults":             faultViews(e.Faults()),
+			"faults":             engine.FaultViews(e.Faults()),
 			"account_id":         e.AccountID(),
 			"region":             e.Region(),
 			"os_volume_last":     e.osLast.Load(),
@@ -51,7 +51,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 	})
 	get("contract-violations", func() any {
-		return map[string]any{"checked": e.ContractChecked(), "violations": nonNil(e.ContractViolations())}
+		return map[string]any{"checked": e.ContractChecked(), "violations": engine.NonNil(e.ContractViolations())}
 	})
 	mux.HandleFunc("DELETE /_emulator/contract-violations", func(w http.ResponseWriter, _ *http.Request) {
 		e.ResetContractViolations()
@@ -87,7 +87,7 @@ func (e *Emulator) controlHandler() http.Handler {
 	post("latency", func(r *http.Request) (any, error) {
 		var req struct {
 			Op     OpKind       `json:"op"`
-			Base   jsonDuration `json:"base"`
+			Base   engine.Duration `json:"base"`
 			Jitter float64      `json:"jitter"`
 			Scale  float64      `json:"scale"`
 		}
@@ -173,7 +173,7 @@ func (e *Emulator) controlHandler() http.Handler {
 	})
 	post("clock-skew", func(r *http.Request) (any, error) {
 		var req struct {
-			Skew jsonDuration `json:"skew"`
+			Skew engine.Duration `json:"skew"`
 		}
 		if err := decodeControl(r, &req); err != nil {
 			return nil, err
@@ -189,10 +189,10 @@ func (e *Emulator) controlHandler() http.Handler {
 func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
 	var req struct {
 		Fault
-		Delay     jsonDuration `json:"delay"`
+		Delay     engine.Duration `json:"delay"`
 		Operation OpKind       `json:"operation"`
 		ServerID  string       `json:"server_id"`
-		Duration  jsonDuration `json:"duration"`
+		Duration  engine.Duration `json:"duration"`
 	}
 	if err := decodeControl(r, &req); err != nil {
 		return nil, err
@@ -221,63 +221,4 @@ func decodeControl(r *http.Request, v any) error {
 		return fmt.Errorf("%s", apiErr.Detail)
 	}
 	return nil
-}
-
-// jsonDuration reads "1.5s"-style strings, or a number of seconds.
-type jsonDuration time.Duration
-
-func (d *jsonDuration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		parsed, err := time.ParseDuration(s)
-		if err != nil {
-			return err
-		}
-		*d = jsonDuration(parsed)
-		return nil
-	}
-	secs, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("duration must be a string like \"500ms\" or a number of seconds, got %s", b)
-	}
-	*d = jsonDuration(secs * float64(time.Second))
-	return nil
-}
-
-type latencyView struct {
-	Base   string  `json:"base"`
-	Jitter float64 `json:"jitter"`
-}
-
-func latencyViews(in map[OpKind]Latency) map[OpKind]latencyView {
-	out := make(map[OpKind]latencyView, len(in))
-	for k, l := range in {
-		out[k] = latencyView{Base: l.Base.String(), Jitter: l.Jitter}
-	}
-	return out
-}
-
-// faultView shows Delay as a string, the way the control API takes it.
-type faultView struct {
-	Fault
-	Delay string `json:"delay,omitempty"`
-}
-
-func faultViews(in []Fault) []faultView {
-	out := make([]faultView, 0, len(in))
-	for _, f := range in {
-		v := faultView{Fault: f}
-		if f.Delay > 0 {
-			v.Delay = f.Delay.String()
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Default credentials, used when Config.Credentials is empty.
@@ -120,9 +121,9 @@ type Emulator struct {
 	vpcID   string
 	servers map[string]*server
 	volumes map[string]*volume
-	sched   scheduler
+	sched   engine.Scheduler
 
-	faults  faultSet
+	faults  engine.FaultSet[Route]
 	limiter rateLimiter
 	reqlog  requestLog
 
@@ -184,8 +185,15 @@ func New(cfg Config) *Emulator {
 	for _, c := range cfg.Credentials {
 		e.creds[c.AccessKey] = c
 	}
-	e.sched.init(cfg.Latencies, cfg.LatencyScale)
-	e.faults.init(cfg.Seed)
+	latencies := DefaultLatencies()
+	for k, l := range cfg.Latencies {
+		latencies[k] = l
+	}
+	e.sched.Init(engine.SchedulerConfig{
+		Name: "emulator", Lock: &e.mu, Rand: e.rng, Now: e.now,
+		Kinds: OpKinds, Latencies: latencies, Scale: cfg.LatencyScale,
+	})
+	e.faults.Init("emulator", cfg.Seed)
 	e.limiter.set(cfg.RateLimit, cfg.RateBurst)
 	e.vpcID = e.newID()
 	e.osLast.Store(cfg.OSVolumeLast)
@@ -262,7 +270,7 @@ func (e *Emulator) Close() {
 	e.closeOnce.Do(func() {
 		close(e.closing)
 		e.mu.Lock()
-		e.stopOperations()
+		e.sched.Stop()
 		e.mu.Unlock()
 		if e.srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
