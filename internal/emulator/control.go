@@ -86,10 +86,10 @@ func (e *Emulator) controlHandler() http.Handler {
 
 	post("latency", func(r *http.Request) (any, error) {
 		var req struct {
-			Op     OpKind       `json:"op"`
+			Op     OpKind          `json:"op"`
 			Base   engine.Duration `json:"base"`
-			Jitter float64      `json:"jitter"`
-			Scale  float64      `json:"scale"`
+			Jitter float64         `json:"jitter"`
+			Scale  float64         `json:"scale"`
 		}
 		if err := decodeControl(r, &req); err != nil {
 			return nil, err
@@ -190,8 +190,8 @@ func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
 	var req struct {
 		Fault
 		Delay     engine.Duration `json:"delay"`
-		Operation OpKind       `json:"operation"`
-		ServerID  string       `json:"server_id"`
+		Operation OpKind          `json:"operation"`
+		ServerID  string          `json:"server_id"`
 		Duration  engine.Duration `json:"duration"`
 	}
 	if err := decodeControl(r, &req); err != nil {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Route names one endpoint. It appears in the request log, and fault rules match on it.
@@ -243,15 +245,15 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		rec.Deprecated = rec.Op == RouteVolumeDetach || rec.Op == RouteVolumeBeginDetaching || rec.Op == RouteVolumeTerminateConnection
 	}
-	sw := &statusWriter{ResponseWriter: w, authURL: baseURL(r) + "/v3"}
+	sw := &statusWriter{StatusWriter: engine.StatusWriter{ResponseWriter: w}, authURL: baseURL(r) + "/v3"}
 	defer func() {
-		rec.Status = sw.status
+		rec.Status = sw.Status
 		rec.Duration = time.Since(started)
-		e.reqlog.add(rec, e.cfg.OnRequest)
+		e.logRequest(rec)
 	}()
 	_, rec.TokenValid = e.tokens.valid(r.Header.Get("X-Auth-Token"), e.now())
 
-	fault := e.faults.match(r.Method, r.URL.Path, rec.Op)
+	fault := e.faults.Match(r.Method, r.URL.Path, rec.Op)
 	if fault != nil {
 		rec.Fault = fault.Kind
 		if !fault.AfterHandler && !e.serveFault(sw, r, fault) {
@@ -318,29 +320,11 @@ func (e *Emulator) dispatch(c *call, rt *route, allowed []string) (*response, *a
 	return rt.handle(e, c)
 }
 
-// statusWriter remembers the status for the request log. Unwrap lets
-// http.ResponseController reach the connection (the reset fault hijacks it).
+// statusWriter is the engine's, with the Keystone URL the 401 header names.
 type statusWriter struct {
-	http.ResponseWriter
-	status  int
+	engine.StatusWriter
 	authURL string
 }
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // routes is the top-level handler: the control API beside the cloud's APIs.
 func (e *Emulator) routes() http.Handler {

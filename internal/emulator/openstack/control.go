@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // controlHandler serves the control API under /_emulator/, the same shape as the SCP
@@ -34,15 +35,15 @@ func (e *Emulator) controlHandler() http.Handler {
 	}
 
 	get("health", func() any { return map[string]string{"status": "ok"} })
-	get("requests", func() any { return map[string]any{"requests": nonNil(e.Requests())} })
-	get("deprecated-actions", func() any { return map[string]any{"requests": nonNil(e.DeprecatedActionUses())} })
-	get("operations", func() any { return map[string]any{"operations": nonNil(e.Operations())} })
-	get("faults", func() any { return map[string]any{"faults": faultViews(e.Faults())} })
+	get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
+	get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })
+	get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
+	get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
 	get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
-			"servers": nonNil(e.Servers()), "volumes": nonNil(e.Volumes()),
-			"latencies": latencyViews(lat), "latency_scale": scale, "faults": faultViews(e.Faults()),
+			"servers": engine.NonNil(e.Servers()), "volumes": engine.NonNil(e.Volumes()),
+			"latencies": engine.LatencyViews(lat), "latency_scale": scale, "faults": engine.FaultViews(e.Faults()),
 			"flavour": e.cfg.Flavour, "region": e.cfg.Region, "project_id": e.cfg.ProjectID,
 			"compute_prefix": e.cfg.ComputePrefix, "root_detach_status": e.cfg.RootDetachStatus,
 			"live_tokens": e.LiveTokens(),
@@ -51,10 +52,10 @@ func (e *Emulator) controlHandler() http.Handler {
 
 	post("latency", func(r *http.Request) (any, error) {
 		var req struct {
-			Op     OpKind       `json:"op"`
-			Base   jsonDuration `json:"base"`
-			Jitter float64      `json:"jitter"`
-			Scale  float64      `json:"scale"`
+			Op     OpKind          `json:"op"`
+			Base   engine.Duration `json:"base"`
+			Jitter float64         `json:"jitter"`
+			Scale  float64         `json:"scale"`
 		}
 		if err := decodeControl(r, &req); err != nil {
 			return nil, err
@@ -89,7 +90,7 @@ func (e *Emulator) controlHandler() http.Handler {
 	post("expire-tokens", func(*http.Request) (any, error) { e.ExpireTokens(); return nil, nil })
 	post("token-ttl", func(r *http.Request) (any, error) {
 		var req struct {
-			TTL jsonDuration `json:"ttl"`
+			TTL engine.Duration `json:"ttl"`
 		}
 		if err := decodeControl(r, &req); err != nil {
 			return nil, err
@@ -102,9 +103,9 @@ func (e *Emulator) controlHandler() http.Handler {
 	})
 	post("task", func(r *http.Request) (any, error) {
 		var req struct {
-			ServerID  string       `json:"server_id"`
-			TaskState string       `json:"task_state"`
-			Duration  jsonDuration `json:"duration"`
+			ServerID  string          `json:"server_id"`
+			TaskState string          `json:"task_state"`
+			Duration  engine.Duration `json:"duration"`
 		}
 		if err := decodeControl(r, &req); err != nil {
 			return nil, err
@@ -169,11 +170,11 @@ func (e *Emulator) controlHandler() http.Handler {
 func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
 	var req struct {
 		Fault
-		Delay     jsonDuration `json:"delay"`
-		Operation OpKind       `json:"operation"`
-		ServerID  string       `json:"server_id"`
-		TaskState string       `json:"task_state"`
-		Duration  jsonDuration `json:"duration"`
+		Delay     engine.Duration `json:"delay"`
+		Operation OpKind          `json:"operation"`
+		ServerID  string          `json:"server_id"`
+		TaskState string          `json:"task_state"`
+		Duration  engine.Duration `json:"duration"`
 	}
 	if err := decodeControl(r, &req); err != nil {
 		return nil, err
@@ -202,63 +203,4 @@ func decodeControl(r *http.Request, v any) error {
 		return fmt.Errorf("a JSON body is required")
 	}
 	return json.Unmarshal(b, v)
-}
-
-// jsonDuration reads "1.5s"-style strings, or a number of seconds.
-type jsonDuration time.Duration
-
-func (d *jsonDuration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		parsed, err := time.ParseDuration(s)
-		if err != nil {
-			return err
-		}
-		*d = jsonDuration(parsed)
-		return nil
-	}
-	secs, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("duration must be a string like \"500ms\" or a number of seconds, got %s", b)
-	}
-	*d = jsonDuration(secs * float64(time.Second))
-	return nil
-}
-
-type latencyView struct {
-	Base   string  `json:"base"`
-	Jitter float64 `json:"jitter"`
-}
-
-func latencyViews(in map[OpKind]Latency) map[OpKind]latencyView {
-	out := make(map[OpKind]latencyView, len(in))
-	for k, l := range in {
-		out[k] = latencyView{Base: l.Base.String(), Jitter: l.Jitter}
-	}
-	return out
-}
-
-// faultView shows Delay as a string, the way the control API takes it.
-type faultView struct {
-	Fault
-	Delay string `json:"delay,omitempty"`
-}
-
-func faultViews(in []Fault) []faultView {
-	out := make([]faultView, 0, len(in))
-	for _, f := range in {
-		v := faultView{Fault: f}
-		if f.Delay > 0 {
-			v.Delay = f.Delay.String()
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

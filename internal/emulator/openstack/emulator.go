@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Flavour selects the cloud's rules.
@@ -106,10 +108,10 @@ type Emulator struct {
 	seq     int64
 	servers map[string]*server
 	volumes map[string]*volume
-	sched   scheduler
+	sched   engine.Scheduler
 
 	tokens tokenStore
-	faults faultSet
+	faults engine.FaultSet[Route]
 	reqlog requestLog
 
 	closing   chan struct{}
@@ -131,8 +133,15 @@ func New(cfg Config) *Emulator {
 		closing: make(chan struct{}),
 	}
 	e.cfg = e.withDefaults(cfg)
-	e.sched.init(e.cfg.Latencies, e.cfg.LatencyScale)
-	e.faults.init(e.cfg.Seed)
+	latencies := DefaultLatencies()
+	for k, l := range e.cfg.Latencies {
+		latencies[k] = l
+	}
+	e.sched.Init(engine.SchedulerConfig{
+		Name: "openstack emulator", Lock: &e.mu, Rand: e.rng, Now: e.now,
+		Kinds: OpKinds, Latencies: latencies, Scale: e.cfg.LatencyScale,
+	})
+	e.faults.Init("openstack emulator", e.cfg.Seed)
 	e.tokens.init(e.cfg.TokenTTL)
 	e.handler = e.routes()
 	return e
@@ -234,7 +243,7 @@ func (e *Emulator) Close() {
 	e.closeOnce.Do(func() {
 		close(e.closing)
 		e.mu.Lock()
-		e.stopOperations()
+		e.sched.Stop()
 		e.mu.Unlock()
 		if e.srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -1,8 +1,9 @@
 package openstack
 
 import (
-	"sync"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // RequestRecord is one API request as the emulator saw it. It never holds a token,
@@ -37,29 +38,20 @@ type RequestRecord struct {
 }
 
 // requestLog keeps every record until reset; its own lock keeps logging off e.mu.
-type requestLog struct {
-	mu      sync.Mutex
-	nextSeq int64
-	records []RequestRecord
-}
+type requestLog = engine.Log[RequestRecord]
 
-func (l *requestLog) add(rec RequestRecord, hook func(RequestRecord)) {
-	l.mu.Lock()
-	l.nextSeq++
-	rec.Seq = l.nextSeq
-	l.records = append(l.records, rec)
-	l.mu.Unlock()
-	if hook != nil {
-		hook(rec)
+func numberRequest(r *RequestRecord, seq int64) { r.Seq = seq }
+
+// logRequest keeps rec and hands it, numbered, to the OnRequest hook.
+func (e *Emulator) logRequest(rec RequestRecord) {
+	rec = e.reqlog.Add(rec, numberRequest)
+	if e.cfg.OnRequest != nil {
+		e.cfg.OnRequest(rec)
 	}
 }
 
 // Requests returns a copy of the request log, oldest first.
-func (e *Emulator) Requests() []RequestRecord {
-	e.reqlog.mu.Lock()
-	defer e.reqlog.mu.Unlock()
-	return append([]RequestRecord(nil), e.reqlog.records...)
-}
+func (e *Emulator) Requests() []RequestRecord { return e.reqlog.All() }
 
 // RequestsFor returns the records of one endpoint (for example RouteAttachmentDelete).
 func (e *Emulator) RequestsFor(op Route) []RequestRecord {
@@ -85,8 +77,4 @@ func (e *Emulator) DeprecatedActionUses() []RequestRecord {
 }
 
 // ResetRequests empties the request log; sequence numbers keep counting.
-func (e *Emulator) ResetRequests() {
-	e.reqlog.mu.Lock()
-	defer e.reqlog.mu.Unlock()
-	e.reqlog.records = nil
-}
+func (e *Emulator) ResetRequests() { e.reqlog.Reset() }

@@ -60,14 +60,3 @@ const (
 	FaultHTML          = emulator.FaultHTML
 	FaultEmptyBody     = emulator.FaultEmptyBody
 )
-
-var faultKinds = []FaultKind{FaultStatus, FaultRateLimit, FaultReset, FaultHang, FaultSlow, FaultMalformedJSON, FaultHTML, FaultEmptyBody}
-
-func validOp(k OpKind) bool {
-	for _, known := range OpKinds {
-		if k == known {
-			return true
-		}
-	}
-	return false
-}

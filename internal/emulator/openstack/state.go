@@ -236,10 +236,8 @@ func (e *Emulator) Reset() {
 	e.ResetRequests()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for op := range e.sched.pending {
-		e.cancel(op, "reset")
-	}
-	e.sched.records = nil
+	e.sched.CancelAll("reset")
+	e.sched.ForgetRecords()
 	e.servers = make(map[string]*server)
 	e.volumes = make(map[string]*volume)
 }
