@@ -19,15 +19,14 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"os"
 	"os/signal"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
@@ -84,7 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.coldplug, "coldplug-images", "", "comma-separated image ids whose OS cannot hot-unplug disks (otc: data disks then detach only when stopped)")
 	fs.StringVar(&o.deviceFlag, "device-prefix", "", "device names: /dev/vd (nova default) or /dev/sd (otc default)")
 	fs.Float64Var(&c.LatencyScale, "latency-scale", 1, "factor applied to every operation latency")
-	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+opNames()+")")
+	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+emucli.OpNames(openstack.OpKinds)+")")
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed for jitter, fault probabilities and ids")
 	fs.StringVar(&o.envFile, "env-file", "", "also write the OS_* export lines to this file")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
@@ -94,10 +93,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if err := applyEnv(fs); err != nil {
+	if err := emucli.ApplyEnv(fs, "OPENSTACK_EMULATOR_"); err != nil {
 		return nil, err
 	}
-	if !o.allowRemote && !isLoopback(o.listen) {
+	if !o.allowRemote && !emucli.IsLoopback(o.listen) {
 		return nil, fmt.Errorf("-listen %s is not a loopback address; the control API is unauthenticated, pass -allow-remote to expose it anyway", o.listen)
 	}
 	if c.LatencyScale <= 0 {
@@ -115,84 +114,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// applyEnv fills every flag not given on the command line from OPENSTACK_EMULATOR_<NAME>.
-func applyEnv(fs *flag.FlagSet) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] || err != nil {
-			return
-		}
-		key := "OPENSTACK_EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := os.LookupEnv(key); ok && v != "" {
-			if setErr := fs.Set(f.Name, v); setErr != nil {
-				err = fmt.Errorf("%s=%q: %w", key, v, setErr)
-			}
-		}
-	})
-	return err
-}
-
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // latencyFlag collects -latency op=duration[:jitter] values.
 type latencyFlag map[openstack.OpKind]openstack.Latency
 
-func (l latencyFlag) String() string {
-	var parts []string
-	for k, v := range l {
-		parts = append(parts, fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter))
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ",")
-}
+func (l latencyFlag) String() string { return emucli.FormatLatencies(l) }
 
 func (l latencyFlag) Set(s string) error {
-	for _, item := range strings.Split(s, ",") {
-		op, spec, ok := strings.Cut(strings.TrimSpace(item), "=")
-		if !ok {
-			return fmt.Errorf("%q: want op=duration[:jitter]", item)
-		}
-		kind := openstack.OpKind(op)
-		lat, known := openstack.DefaultLatencies()[kind]
-		if !known {
-			return fmt.Errorf("%q: unknown operation %q (ops: %s)", item, op, opNames())
-		}
-		durText, jitterText, hasJitter := strings.Cut(spec, ":")
-		d, err := time.ParseDuration(durText)
-		if err != nil || d < 0 {
-			return fmt.Errorf("%q: bad duration %q", item, durText)
-		}
-		lat.Base = d
-		if hasJitter {
-			j, err := strconv.ParseFloat(jitterText, 64)
-			if err != nil || j < 0 || j > 1 {
-				return fmt.Errorf("%q: jitter must be a number in [0,1]", item)
-			}
-			lat.Jitter = j
-		}
-		l[kind] = lat
-	}
-	return nil
-}
-
-func opNames() string {
-	names := make([]string, len(openstack.OpKinds))
-	for i, k := range openstack.OpKinds {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
+	return emucli.ParseLatencies(s, openstack.OpKinds, openstack.DefaultLatencies(), l)
 }
 
 // run starts the emulator and serves until ctx ends.
@@ -216,7 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "openstack-emulator (%s) listening on %s (control API: %s/_emulator/state)\n", e.Config().Flavour, e.URL(), e.URL())
 	fmt.Fprint(stdout, exports)
 	fmt.Fprintf(stdout, "# or, with the application credential: OS_APPLICATION_CREDENTIAL_ID=%s OS_APPLICATION_CREDENTIAL_SECRET=%s\n",
-		e.Config().AppCredentialID, shellQuote(e.Config().AppCredentialSecret))
+		e.Config().AppCredentialID, emucli.ShellQuote(e.Config().AppCredentialSecret))
 	if o.envFile != "" {
 		if err := os.WriteFile(o.envFile, []byte(exports), 0o600); err != nil {
 			return fmt.Errorf("writing -env-file: %w", err)
@@ -240,20 +168,10 @@ func exportLines(e *openstack.Emulator) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(env[k]))
+		fmt.Fprintf(&b, "export %s=%s\n", k, emucli.ShellQuote(env[k]))
 	}
 	fmt.Fprintf(&b, "export OPENSTACK_EMULATOR_URL=%s\n", e.URL())
 	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r == '+' || r == '=' ||
-			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // requestLine is one log line per request. It carries whether a token was sent and

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
@@ -52,7 +53,7 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	writeOperations(stdout, ops.Operations)
+	emucli.WriteOperations(stdout, ops.Operations)
 	writeRequestSummary(stdout, reqs.Requests)
 	writeDetaches(stdout, reqs.Requests)
 	fmt.Fprintf(stdout, "\nDeprecated Cinder actions (os-detach, os-begin_detaching, os-terminate_connection): %d\n", len(deprecated.Requests))
@@ -84,20 +85,6 @@ func getJSON(ctx context.Context, url string, out any) error {
 		return fmt.Errorf("GET %s: %w", url, err)
 	}
 	return nil
-}
-
-func writeOperations(w io.Writer, ops []openstack.OperationRecord) {
-	fmt.Fprintf(w, "\nOperations the emulator carried out (%d):\n", len(ops))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\tOPERATION\tOBJECT\tSERVER\tDURATION\tOUTCOME")
-	for _, op := range ops {
-		duration := "-"
-		if !op.FinishedAt.IsZero() {
-			duration = op.FinishedAt.Sub(op.AcceptedAt).Round(10 * time.Millisecond).String()
-		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\n", op.Seq, op.Kind, shortID(op.ObjectID), shortID(op.RelatedID), duration, op.Outcome)
-	}
-	_ = tw.Flush()
 }
 
 // writeRequestSummary counts the requests by route and status, with the token figures: how
@@ -138,7 +125,7 @@ func writeDetaches(w io.Writer, reqs []openstack.RequestRecord) {
 		if r.Op != openstack.RouteAttachmentDelete {
 			continue
 		}
-		key := shortID(r.ServerID) + "/" + shortID(r.VolumeID)
+		key := emucli.ShortID(r.ServerID) + "/" + emucli.ShortID(r.VolumeID)
 		if _, seen := statuses[key]; !seen {
 			order = append(order, key)
 		}
@@ -148,14 +135,4 @@ func writeDetaches(w io.Writer, reqs []openstack.RequestRecord) {
 	for _, k := range order {
 		fmt.Fprintf(w, "  %s: %s\n", k, strings.Join(statuses[k], ", "))
 	}
-}
-
-func shortID(id string) string {
-	if id == "" {
-		return "-"
-	}
-	if len(id) > 8 {
-		return id[:8]
-	}
-	return id
 }

@@ -14,14 +14,13 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
@@ -75,7 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.secretKey, "secret-key", emulator.DefaultSecretKey, "secret key clients sign with")
 	fs.StringVar(&o.accountID, "account-id", "", "account id clients must send in Scp-AccountId (optional)")
 	fs.Float64Var(&o.latencyScale, "latency-scale", 1, "factor applied to every operation latency")
-	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+opNames()+")")
+	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+emucli.OpNames(emulator.OpKinds)+")")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for jitter, fault probabilities and ids")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before 429 (0 = unlimited)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 0, "burst for -rate-limit (default: one second's worth)")
@@ -92,10 +91,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if err := applyEnv(fs); err != nil {
+	if err := emucli.ApplyEnv(fs, "SCP_EMULATOR_"); err != nil {
 		return nil, err
 	}
-	if !o.allowRemote && !isLoopback(o.listen) {
+	if !o.allowRemote && !emucli.IsLoopback(o.listen) {
 		return nil, fmt.Errorf("-listen %s is not a loopback address; the control API is unauthenticated, pass -allow-remote to expose it anyway", o.listen)
 	}
 	if o.latencyScale <= 0 {
@@ -104,92 +103,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// applyEnv fills every flag not given on the command line from SCP_EMULATOR_<NAME>.
-func applyEnv(fs *flag.FlagSet) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] || err != nil {
-			return
-		}
-		key := "SCP_EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := os.LookupEnv(key); ok && v != "" {
-			if setErr := fs.Set(f.Name, v); setErr != nil {
-				err = fmt.Errorf("%s=%q: %w", key, v, setErr)
-			}
-		}
-	})
-	return err
-}
-
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // latencyFlag collects -latency op=duration[:jitter] values.
 type latencyFlag map[emulator.OpKind]emulator.Latency
 
-func (l latencyFlag) String() string {
-	var parts []string
-	for k, v := range l {
-		parts = append(parts, fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter))
-	}
-	return strings.Join(parts, ",")
-}
+func (l latencyFlag) String() string { return emucli.FormatLatencies(l) }
 
 func (l latencyFlag) Set(s string) error {
-	for _, item := range strings.Split(s, ",") {
-		op, spec, ok := strings.Cut(strings.TrimSpace(item), "=")
-		if !ok {
-			return fmt.Errorf("%q: want op=duration[:jitter]", item)
-		}
-		kind := emulator.OpKind(op)
-		if !validOp(kind) {
-			return fmt.Errorf("%q: unknown operation %q (ops: %s)", item, op, opNames())
-		}
-		durText, jitterText, hasJitter := strings.Cut(spec, ":")
-		d, err := time.ParseDuration(durText)
-		if err != nil || d < 0 {
-			return fmt.Errorf("%q: bad duration %q", item, durText)
-		}
-		lat := emulator.DefaultLatencies()[kind]
-		lat.Base = d
-		if hasJitter {
-			j, err := strconv.ParseFloat(jitterText, 64)
-			if err != nil || j < 0 || j > 1 {
-				return fmt.Errorf("%q: jitter must be a number in [0,1]", item)
-			}
-			lat.Jitter = j
-		}
-		l[kind] = lat
-	}
-	return nil
-}
-
-func validOp(k emulator.OpKind) bool {
-	for _, known := range emulator.OpKinds {
-		if k == known {
-			return true
-		}
-	}
-	return false
-}
-
-func opNames() string {
-	names := make([]string, len(emulator.OpKinds))
-	for i, k := range emulator.OpKinds {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
+	return emucli.ParseLatencies(s, emulator.OpKinds, emulator.DefaultLatencies(), l)
 }
 
 // run starts the emulator and serves until ctx ends.
@@ -248,21 +168,11 @@ func exportLines(e *emulator.Emulator, o *options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "export SCP_ENDPOINT=%s\n", e.URL())
 	fmt.Fprintf(&b, "export SCP_TF_AUTH_URL=%s\n", e.AuthURL())
-	fmt.Fprintf(&b, "export SCP_ACCESS_KEY=%s\n", shellQuote(o.accessKey))
-	fmt.Fprintf(&b, "export SCP_SECRET_KEY=%s\n", shellQuote(o.secretKey))
-	fmt.Fprintf(&b, "export SCP_ACCOUNT_ID=%s\n", shellQuote(e.AccountID()))
-	fmt.Fprintf(&b, "export SCP_TF_DEFAULT_REGION=%s\n", shellQuote(e.Region()))
+	fmt.Fprintf(&b, "export SCP_ACCESS_KEY=%s\n", emucli.ShellQuote(o.accessKey))
+	fmt.Fprintf(&b, "export SCP_SECRET_KEY=%s\n", emucli.ShellQuote(o.secretKey))
+	fmt.Fprintf(&b, "export SCP_ACCOUNT_ID=%s\n", emucli.ShellQuote(e.AccountID()))
+	fmt.Fprintf(&b, "export SCP_TF_DEFAULT_REGION=%s\n", emucli.ShellQuote(e.Region()))
 	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r == '/' || r == ':' || r == '+' || r == '=' ||
-			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // requestLine is one log line per request; it carries no signature or secret.

@@ -10,9 +10,9 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 )
@@ -45,7 +45,7 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := getJSON(ctx, base+"contract-violations", &cv); err != nil {
 		return err
 	}
-	writeOperations(stdout, ops)
+	emucli.WriteOperations(stdout, ops)
 	writeRequestSummary(stdout, reqs)
 	writeViolations(stdout, cv.Checked, cv.Violations)
 	return nil
@@ -98,20 +98,6 @@ func getJSON(ctx context.Context, url string, out any) error {
 	return fmt.Errorf("GET %s: no list in the answer", url)
 }
 
-func writeOperations(w io.Writer, ops []emulator.OperationRecord) {
-	fmt.Fprintf(w, "\nOperations the emulator carried out (%d):\n", len(ops))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\tOPERATION\tOBJECT\tSERVER\tDURATION\tOUTCOME")
-	for _, op := range ops {
-		duration := "-"
-		if !op.FinishedAt.IsZero() {
-			duration = op.FinishedAt.Sub(op.AcceptedAt).Round(10 * time.Millisecond).String()
-		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\n", op.Seq, op.Kind, shortID(op.ObjectID), shortID(op.RelatedID), duration, op.Outcome)
-	}
-	_ = tw.Flush()
-}
-
 func writeRequestSummary(w io.Writer, reqs []emulator.RequestRecord) {
 	byOp := map[string]int{}
 	invalid := 0
@@ -131,14 +117,4 @@ func writeRequestSummary(w io.Writer, reqs []emulator.RequestRecord) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %-22s %d\n", k, byOp[k])
 	}
-}
-
-func shortID(id string) string {
-	if len(id) > 8 {
-		return id[:8]
-	}
-	if id == "" {
-		return "-"
-	}
-	return id
 }
