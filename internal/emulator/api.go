@@ -164,7 +164,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		rec.Status = sw.Status
 		rec.Duration = time.Since(started)
-		e.logRequest(rec)
+		e.reqlog.Add(rec)
 	}()
 
 	auth := e.authenticate(r)

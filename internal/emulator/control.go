@@ -12,31 +12,13 @@ import (
 // the process binds loopback unless told otherwise. Bodies mirror the Go API;
 // durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
-	mux := http.NewServeMux()
-	get := func(path string, f func() any) {
-		mux.HandleFunc("GET /_emulator/"+path, func(w http.ResponseWriter, _ *http.Request) {
-			writeJSON(w, http.StatusOK, f())
-		})
-	}
-	post := func(path string, f func(r *http.Request) (any, error)) {
-		mux.HandleFunc("POST /_emulator/"+path, func(w http.ResponseWriter, r *http.Request) {
-			out, err := f(r)
-			if err != nil {
-				writeError(w, badRequest("%v", err), false)
-				return
-			}
-			if out == nil {
-				out = map[string]string{"status": "ok"}
-			}
-			writeJSON(w, http.StatusOK, out)
-		})
-	}
+	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
 
-	get("health", func() any { return map[string]string{"status": "ok"} })
-	get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
-	get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
-	get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
-	get("state", func() any {
+	c.Get("health", func() any { return map[string]string{"status": "ok"} })
+	c.Get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
+	c.Get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
+	c.Get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
+	c.Get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
 			"servers":            engine.NonNil(e.Servers()),
@@ -50,14 +32,11 @@ func (e *Emulator) controlHandler() http.Handler {
 			"error_detail_array": e.arrayDetail.Load(),
 		}
 	})
-	get("contract-violations", func() any {
+	c.Get("contract-violations", func() any {
 		return map[string]any{"checked": e.ContractChecked(), "violations": engine.NonNil(e.ContractViolations())}
 	})
-	mux.HandleFunc("DELETE /_emulator/contract-violations", func(w http.ResponseWriter, _ *http.Request) {
-		e.ResetContractViolations()
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	post("volume-order", func(r *http.Request) (any, error) {
+	c.Delete("contract-violations", e.ResetContractViolations)
+	c.Post("volume-order", func(r *http.Request) (any, error) {
 		var req struct {
 			OSVolumeLast *bool `json:"os_volume_last"`
 		}
@@ -70,7 +49,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		e.SetOSVolumeLast(*req.OSVolumeLast)
 		return nil, nil
 	})
-	post("error-detail", func(r *http.Request) (any, error) {
+	c.Post("error-detail", func(r *http.Request) (any, error) {
 		var req struct {
 			Array *bool `json:"array"`
 		}
@@ -84,42 +63,10 @@ func (e *Emulator) controlHandler() http.Handler {
 		return nil, nil
 	})
 
-	post("latency", func(r *http.Request) (any, error) {
-		var req struct {
-			Op     OpKind          `json:"op"`
-			Base   engine.Duration `json:"base"`
-			Jitter float64         `json:"jitter"`
-			Scale  float64         `json:"scale"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		if req.Op == "" && req.Scale == 0 {
-			return nil, fmt.Errorf(`give "op" with "base" (and "jitter"), or "scale"`)
-		}
-		if req.Scale != 0 {
-			if err := e.SetLatencyScale(req.Scale); err != nil {
-				return nil, err
-			}
-		}
-		if req.Op != "" {
-			return nil, e.SetLatency(req.Op, time.Duration(req.Base), req.Jitter)
-		}
-		return nil, nil
-	})
-	post("faults", e.controlAddFault)
-	mux.HandleFunc("DELETE /_emulator/faults", func(w http.ResponseWriter, _ *http.Request) {
-		e.ClearFaults()
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("DELETE /_emulator/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if !e.RemoveFault(r.PathValue("id")) {
-			writeError(w, notFound("fault", r.PathValue("id")), false)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	post("ratelimit", func(r *http.Request) (any, error) {
+	c.Latency(&e.sched)
+	c.Post("faults", e.controlAddFault)
+	c.FaultRemoval(e.ClearFaults, e.RemoveFault)
+	c.Post("ratelimit", func(r *http.Request) (any, error) {
 		var req struct {
 			RPS   float64 `json:"rps"`
 			Burst int     `json:"burst"`
@@ -129,7 +76,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.SetRateLimit(req.RPS, req.Burst)
 	})
-	post("connections", func(r *http.Request) (any, error) {
+	c.Post("connections", func(r *http.Request) (any, error) {
 		var req struct {
 			ServerID string `json:"server_id"`
 			Connections
@@ -139,11 +86,11 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.SetServerAttachments(req.ServerID, req.Connections)
 	})
-	post("reset-requests", func(*http.Request) (any, error) {
+	c.Post("reset-requests", func(*http.Request) (any, error) {
 		e.ResetRequests()
 		return nil, nil
 	})
-	post("detach", func(r *http.Request) (any, error) {
+	c.Post("detach", func(r *http.Request) (any, error) {
 		var req struct {
 			VolumeID string `json:"volume_id"`
 			ServerID string `json:"server_id"`
@@ -153,7 +100,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID)
 	})
-	post("delete-server", func(r *http.Request) (any, error) {
+	c.Post("delete-server", func(r *http.Request) (any, error) {
 		var req struct {
 			ServerID string `json:"server_id"`
 		}
@@ -162,7 +109,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.DeleteServerOutOfBand(req.ServerID)
 	})
-	post("delete-volume", func(r *http.Request) (any, error) {
+	c.Post("delete-volume", func(r *http.Request) (any, error) {
 		var req struct {
 			VolumeID string `json:"volume_id"`
 		}
@@ -171,7 +118,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.DeleteVolumeOutOfBand(req.VolumeID)
 	})
-	post("clock-skew", func(r *http.Request) (any, error) {
+	c.Post("clock-skew", func(r *http.Request) (any, error) {
 		var req struct {
 			Skew engine.Duration `json:"skew"`
 		}
@@ -181,7 +128,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		e.SetClockSkew(time.Duration(req.Skew))
 		return nil, nil
 	})
-	return mux
+	return c.Mux
 }
 
 // controlAddFault takes a request fault (a Fault, delay as a string), or one of two
@@ -214,6 +161,15 @@ func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return map[string]string{"id": id}, nil
+}
+
+// refuseControl answers a refused control request in SCP's error shape.
+func refuseControl(w http.ResponseWriter, status int, err error) {
+	code := CodeInvalidRequest
+	if status == http.StatusNotFound {
+		code = CodeNotFound
+	}
+	writeError(w, errorf(status, code, "%v", err), false)
 }
 
 func decodeControl(r *http.Request, v any) error {

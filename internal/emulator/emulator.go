@@ -1,11 +1,7 @@
 package emulator
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -131,10 +127,7 @@ type Emulator struct {
 	osLast      atomic.Bool
 	arrayDetail atomic.Bool
 
-	closing   chan struct{} // closed by Close: releases hanging requests
-	closeOnce sync.Once
-	srv       *http.Server
-	url       string
+	server engine.Server // listener; its Closing releases held requests
 }
 
 // New builds an Emulator from cfg, filling in defaults. It serves nothing until
@@ -180,7 +173,6 @@ func New(cfg Config) *Emulator {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		servers: make(map[string]*server),
 		volumes: make(map[string]*volume),
-		closing: make(chan struct{}),
 	}
 	for _, c := range cfg.Credentials {
 		e.creds[c.AccessKey] = c
@@ -189,6 +181,8 @@ func New(cfg Config) *Emulator {
 	for k, l := range cfg.Latencies {
 		latencies[k] = l
 	}
+	e.reqlog.Init(numberRequest, cfg.OnRequest)
+	e.server.Init("emulator")
 	e.sched.Init(engine.SchedulerConfig{
 		Name: "emulator", Lock: &e.mu, Rand: e.rng, Now: e.now,
 		Kinds: OpKinds, Latencies: latencies, Scale: cfg.LatencyScale,
@@ -211,29 +205,19 @@ func New(cfg Config) *Emulator {
 
 // Start listens on Config.Listen and serves in the background until Close.
 func (e *Emulator) Start() error {
-	if e.srv != nil {
-		return errors.New("emulator: already started")
-	}
-	ln, err := net.Listen("tcp", e.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("emulator: listen on %s: %w", e.cfg.Listen, err)
-	}
-	e.srv = &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
-	e.url = "http://" + ln.Addr().String()
-	go func() { _ = e.srv.Serve(ln) }()
-	return nil
+	return e.server.Start(e.cfg.Listen, e.handler)
 }
 
 // URL is the base URL (no trailing slash) after Start; empty before.
-func (e *Emulator) URL() string { return e.url }
+func (e *Emulator) URL() string { return e.server.URL() }
 
 // AuthURL is the IAM auth URL after Start (URL() + "/iam/v1"): GET {AuthURL}/endpoints
 // is the endpoint catalog. Empty before Start.
 func (e *Emulator) AuthURL() string {
-	if e.url == "" {
+	if e.URL() == "" {
 		return ""
 	}
-	return e.url + AuthPath
+	return e.URL() + AuthPath
 }
 
 // Region is the region the endpoint catalog lists.
@@ -267,18 +251,10 @@ func (e *Emulator) SetClockSkew(d time.Duration) { e.skew.Store(int64(d)) }
 // Close stops pending operations (their records end as cancelled), releases hanging
 // requests and shuts the listener down. It is safe to call more than once.
 func (e *Emulator) Close() {
-	e.closeOnce.Do(func() {
-		close(e.closing)
+	e.server.Close(func() {
 		e.mu.Lock()
+		defer e.mu.Unlock()
 		e.sched.Stop()
-		e.mu.Unlock()
-		if e.srv != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			if err := e.srv.Shutdown(ctx); err != nil {
-				_ = e.srv.Close()
-			}
-		}
 	})
 }
 

@@ -77,7 +77,7 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) 
 			writeError(w, err, e.arrayDetail.Load())
 		},
 		TruncatedJSON: `{"id":"5f0c2a1e-8b7d-4c`,
-		Closing:       e.closing,
+		Closing:       e.server.Closing(),
 	})
 }
 

@@ -33,15 +33,8 @@ type RequestRecord struct {
 // waits on the object model.
 type requestLog = engine.Log[RequestRecord]
 
+// numberRequest gives a record its place in the log.
 func numberRequest(r *RequestRecord, seq int64) { r.Seq = seq }
-
-// logRequest keeps rec and hands it, numbered, to the OnRequest hook.
-func (e *Emulator) logRequest(rec RequestRecord) {
-	rec = e.reqlog.Add(rec, numberRequest)
-	if e.cfg.OnRequest != nil {
-		e.cfg.OnRequest(rec)
-	}
-}
 
 // Requests returns a copy of the request log, oldest first.
 func (e *Emulator) Requests() []RequestRecord { return e.reqlog.All() }

@@ -18,16 +18,25 @@ type Log[T any] struct {
 	mu      sync.Mutex
 	nextSeq int64
 	records []T
+	number  func(*T, int64)
+	onAdd   func(T)
 }
 
-// Add numbers rec (number sets its sequence field), keeps it and returns it as kept.
-func (l *Log[T]) Add(rec T, number func(*T, int64)) T {
+// Init sets how a record gets its number and who hears of each (onAdd may be nil).
+func (l *Log[T]) Init(number func(*T, int64), onAdd func(T)) {
+	l.number, l.onAdd = number, onAdd
+}
+
+// Add numbers rec, keeps it and hands it to onAdd, outside the lock.
+func (l *Log[T]) Add(rec T) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	l.nextSeq++
-	number(&rec, l.nextSeq)
+	l.number(&rec, l.nextSeq)
 	l.records = append(l.records, rec)
-	return rec
+	l.mu.Unlock()
+	if l.onAdd != nil {
+		l.onAdd(rec)
+	}
 }
 
 // All returns a copy of the records, oldest first.

@@ -249,7 +249,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		rec.Status = sw.Status
 		rec.Duration = time.Since(started)
-		e.logRequest(rec)
+		e.reqlog.Add(rec)
 	}()
 	_, rec.TokenValid = e.tokens.valid(r.Header.Get("X-Auth-Token"), e.now())
 

@@ -14,32 +14,14 @@ import (
 // personality's. It needs no token: the process binds loopback unless told
 // otherwise. Durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
-	mux := http.NewServeMux()
-	get := func(path string, f func() any) {
-		mux.HandleFunc("GET /_emulator/"+path, func(w http.ResponseWriter, _ *http.Request) {
-			writeJSON(w, http.StatusOK, f())
-		})
-	}
-	post := func(path string, f func(r *http.Request) (any, error)) {
-		mux.HandleFunc("POST /_emulator/"+path, func(w http.ResponseWriter, r *http.Request) {
-			out, err := f(r)
-			if err != nil {
-				writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-				return
-			}
-			if out == nil {
-				out = map[string]string{"status": "ok"}
-			}
-			writeJSON(w, http.StatusOK, out)
-		})
-	}
+	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
 
-	get("health", func() any { return map[string]string{"status": "ok"} })
-	get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
-	get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })
-	get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
-	get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
-	get("state", func() any {
+	c.Get("health", func() any { return map[string]string{"status": "ok"} })
+	c.Get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
+	c.Get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })
+	c.Get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
+	c.Get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
+	c.Get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
 			"servers": engine.NonNil(e.Servers()), "volumes": engine.NonNil(e.Volumes()),
@@ -50,45 +32,13 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 	})
 
-	post("latency", func(r *http.Request) (any, error) {
-		var req struct {
-			Op     OpKind          `json:"op"`
-			Base   engine.Duration `json:"base"`
-			Jitter float64         `json:"jitter"`
-			Scale  float64         `json:"scale"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		if req.Op == "" && req.Scale == 0 {
-			return nil, fmt.Errorf(`give "op" with "base" (and "jitter"), or "scale"`)
-		}
-		if req.Scale != 0 {
-			if err := e.SetLatencyScale(req.Scale); err != nil {
-				return nil, err
-			}
-		}
-		if req.Op != "" {
-			return nil, e.SetLatency(req.Op, time.Duration(req.Base), req.Jitter)
-		}
-		return nil, nil
-	})
-	post("faults", e.controlAddFault)
-	mux.HandleFunc("DELETE /_emulator/faults", func(w http.ResponseWriter, _ *http.Request) {
-		e.ClearFaults()
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("DELETE /_emulator/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if !e.RemoveFault(r.PathValue("id")) {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "fault " + r.PathValue("id") + " not found"})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	post("reset-requests", func(*http.Request) (any, error) { e.ResetRequests(); return nil, nil })
-	post("reset", func(*http.Request) (any, error) { e.Reset(); return nil, nil })
-	post("expire-tokens", func(*http.Request) (any, error) { e.ExpireTokens(); return nil, nil })
-	post("token-ttl", func(r *http.Request) (any, error) {
+	c.Latency(&e.sched)
+	c.Post("faults", e.controlAddFault)
+	c.FaultRemoval(e.ClearFaults, e.RemoveFault)
+	c.Post("reset-requests", func(*http.Request) (any, error) { e.ResetRequests(); return nil, nil })
+	c.Post("reset", func(*http.Request) (any, error) { e.Reset(); return nil, nil })
+	c.Post("expire-tokens", func(*http.Request) (any, error) { e.ExpireTokens(); return nil, nil })
+	c.Post("token-ttl", func(r *http.Request) (any, error) {
 		var req struct {
 			TTL engine.Duration `json:"ttl"`
 		}
@@ -101,7 +51,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		e.SetTokenTTL(time.Duration(req.TTL))
 		return nil, nil
 	})
-	post("task", func(r *http.Request) (any, error) {
+	c.Post("task", func(r *http.Request) (any, error) {
 		var req struct {
 			ServerID  string          `json:"server_id"`
 			TaskState string          `json:"task_state"`
@@ -112,7 +62,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
 	})
-	post("vm-state", func(r *http.Request) (any, error) {
+	c.Post("vm-state", func(r *http.Request) (any, error) {
 		var req struct {
 			ServerID string `json:"server_id"`
 			VMState  string `json:"vm_state"`
@@ -122,7 +72,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.SetServerVMState(req.ServerID, req.VMState)
 	})
-	post("hotplug", func(r *http.Request) (any, error) {
+	c.Post("hotplug", func(r *http.Request) (any, error) {
 		var req struct {
 			ServerID  string `json:"server_id"`
 			Supported bool   `json:"supported"`
@@ -132,7 +82,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.SetHotplug(req.ServerID, req.Supported)
 	})
-	post("detach", func(r *http.Request) (any, error) {
+	c.Post("detach", func(r *http.Request) (any, error) {
 		var req struct {
 			VolumeID   string `json:"volume_id"`
 			ServerID   string `json:"server_id"`
@@ -143,7 +93,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID, req.CinderOnly)
 	})
-	post("delete-server", func(r *http.Request) (any, error) {
+	c.Post("delete-server", func(r *http.Request) (any, error) {
 		var req struct {
 			ServerID string `json:"server_id"`
 		}
@@ -152,7 +102,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.DeleteServerOutOfBand(req.ServerID)
 	})
-	post("delete-volume", func(r *http.Request) (any, error) {
+	c.Post("delete-volume", func(r *http.Request) (any, error) {
 		var req struct {
 			VolumeID string `json:"volume_id"`
 		}
@@ -161,7 +111,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 		return nil, e.DeleteVolumeOutOfBand(req.VolumeID)
 	})
-	return mux
+	return c.Mux
 }
 
 // controlAddFault takes a request fault (a Fault, delay as a string), or the
@@ -192,6 +142,11 @@ func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return map[string]string{"id": id}, nil
+}
+
+// refuseControl answers a refused control request as {"error": "..."}.
+func refuseControl(w http.ResponseWriter, status int, err error) {
+	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
 func decodeControl(r *http.Request, v any) error {

@@ -1,11 +1,8 @@
 package openstack
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -114,10 +111,7 @@ type Emulator struct {
 	faults engine.FaultSet[Route]
 	reqlog requestLog
 
-	closing   chan struct{}
-	closeOnce sync.Once
-	srv       *http.Server
-	url       string
+	server engine.Server // listener; its Closing releases held requests
 }
 
 // New builds an Emulator from cfg, filling in defaults. It serves nothing until
@@ -130,13 +124,14 @@ func New(cfg Config) *Emulator {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		servers: make(map[string]*server),
 		volumes: make(map[string]*volume),
-		closing: make(chan struct{}),
 	}
 	e.cfg = e.withDefaults(cfg)
 	latencies := DefaultLatencies()
 	for k, l := range e.cfg.Latencies {
 		latencies[k] = l
 	}
+	e.reqlog.Init(numberRequest, e.cfg.OnRequest)
+	e.server.Init("openstack emulator")
 	e.sched.Init(engine.SchedulerConfig{
 		Name: "openstack emulator", Lock: &e.mu, Rand: e.rng, Now: e.now,
 		Kinds: OpKinds, Latencies: latencies, Scale: e.cfg.LatencyScale,
@@ -207,27 +202,17 @@ func (c Config) Validate() error {
 
 // Start listens on Config.Listen and serves in the background until Close.
 func (e *Emulator) Start() error {
-	if e.srv != nil {
-		return errors.New("openstack emulator: already started")
-	}
 	if err := e.cfg.Validate(); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", e.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("openstack emulator: listen on %s: %w", e.cfg.Listen, err)
-	}
-	e.srv = &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
-	e.url = "http://" + ln.Addr().String()
-	go func() { _ = e.srv.Serve(ln) }()
-	return nil
+	return e.server.Start(e.cfg.Listen, e.handler)
 }
 
 // URL is the base URL (no trailing slash) after Start; empty before.
-func (e *Emulator) URL() string { return e.url }
+func (e *Emulator) URL() string { return e.server.URL() }
 
 // AuthURL is the Keystone v3 endpoint after Start (URL + "/v3").
-func (e *Emulator) AuthURL() string { return e.url + "/v3" }
+func (e *Emulator) AuthURL() string { return e.URL() + "/v3" }
 
 // Handler serves Keystone, Nova and Cinder and the control API under /_emulator/,
 // for callers that run their own server (httptest). Catalog URLs are built from the
@@ -240,18 +225,10 @@ func (e *Emulator) Config() Config { return e.cfg }
 // Close stops pending operations, releases hanging requests and shuts the listener
 // down. It is safe to call more than once.
 func (e *Emulator) Close() {
-	e.closeOnce.Do(func() {
-		close(e.closing)
+	e.server.Close(func() {
 		e.mu.Lock()
+		defer e.mu.Unlock()
 		e.sched.Stop()
-		e.mu.Unlock()
-		if e.srv != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			if err := e.srv.Shutdown(ctx); err != nil {
-				_ = e.srv.Close()
-			}
-		}
 	})
 }
 

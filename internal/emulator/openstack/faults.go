@@ -47,6 +47,6 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) 
 			writeError(w, errorf(code, "injected fault: %s", http.StatusText(code)))
 		},
 		TruncatedJSON: `{"server": {"id": "5f0c2a1e-8b7d-4c`,
-		Closing:       e.closing,
+		Closing:       e.server.Closing(),
 	})
 }

@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Control routes the control API under /_emulator/. Answers go out through the
+// personality's JSON writer and refusals in its error shape, so each control API
+// sounds like its cloud while the routing and the shared endpoints are one.
+type Control struct {
+	Mux       *http.ServeMux
+	WriteJSON func(w http.ResponseWriter, status int, v any)
+	// Refuse answers a request the control API turns down (400, or 404 for an
+	// unknown fault).
+	Refuse func(w http.ResponseWriter, status int, err error)
+	// Decode reads a request body into v.
+	Decode func(r *http.Request, v any) error
+}
+
+var okBody = map[string]string{"status": "ok"}
+
+// Get serves GET /_emulator/path with f's value.
+func (c *Control) Get(path string, f func() any) {
+	c.Mux.HandleFunc("GET /_emulator/"+path, func(w http.ResponseWriter, _ *http.Request) {
+		c.WriteJSON(w, http.StatusOK, f())
+	})
+}
+
+// Post serves POST /_emulator/path: f's error is a 400, a nil value {"status":"ok"}.
+func (c *Control) Post(path string, f func(r *http.Request) (any, error)) {
+	c.Mux.HandleFunc("POST /_emulator/"+path, func(w http.ResponseWriter, r *http.Request) {
+		out, err := f(r)
+		if err != nil {
+			c.Refuse(w, http.StatusBadRequest, err)
+			return
+		}
+		if out == nil {
+			out = okBody
+		}
+		c.WriteJSON(w, http.StatusOK, out)
+	})
+}
+
+// Delete serves DELETE /_emulator/path by calling f.
+func (c *Control) Delete(path string, f func()) {
+	c.Mux.HandleFunc("DELETE /_emulator/"+path, func(w http.ResponseWriter, _ *http.Request) {
+		f()
+		c.WriteJSON(w, http.StatusOK, okBody)
+	})
+}
+
+// Latency serves POST /_emulator/latency: {"op", "base", "jitter"} and/or {"scale"}.
+func (c *Control) Latency(s *Scheduler) {
+	c.Post("latency", func(r *http.Request) (any, error) {
+		var req struct {
+			Op     OpKind   `json:"op"`
+			Base   Duration `json:"base"`
+			Jitter float64  `json:"jitter"`
+			Scale  float64  `json:"scale"`
+		}
+		if err := c.Decode(r, &req); err != nil {
+			return nil, err
+		}
+		if req.Op == "" && req.Scale == 0 {
+			return nil, errors.New(`give "op" with "base" (and "jitter"), or "scale"`)
+		}
+		if req.Scale != 0 {
+			if err := s.SetLatencyScale(req.Scale); err != nil {
+				return nil, err
+			}
+		}
+		if req.Op != "" {
+			return nil, s.SetLatency(req.Op, time.Duration(req.Base), req.Jitter)
+		}
+		return nil, nil
+	})
+}
+
+// FaultRemoval serves DELETE /_emulator/faults (clear) and DELETE
+// /_emulator/faults/{id} (remove; 404 when the rule is gone).
+func (c *Control) FaultRemoval(clear func(), remove func(id string) bool) {
+	c.Delete("faults", clear)
+	c.Mux.HandleFunc("DELETE /_emulator/faults/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !remove(r.PathValue("id")) {
+			c.Refuse(w, http.StatusNotFound, fmt.Errorf("fault %s not found", r.PathValue("id")))
+			return
+		}
+		c.WriteJSON(w, http.StatusOK, okBody)
+	})
+}
