@@ -4,14 +4,18 @@
 package emucli
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -38,8 +42,34 @@ func ApplyEnv(fs *flag.FlagSet, prefix string) error {
 	return err
 }
 
-// IsLoopback reports whether the listen address host:port stays on this machine.
-func IsLoopback(addr string) bool {
+// Main runs the command: `name report ...` runs report, anything else run, until
+// SIGINT or SIGTERM. An error exits 2 (after printing it, unless it is -help's).
+func Main(name string, run, report func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	runner, args := run, os.Args[1:]
+	if len(args) > 0 && args[0] == "report" {
+		runner, args = report, args[1:]
+	}
+	if err := runner(ctx, args, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, name+":", err)
+		}
+		stop()
+		os.Exit(2)
+	}
+}
+
+// CheckListen refuses a non-loopback listen address unless allowRemote: the
+// control API has no authentication.
+func CheckListen(addr string, allowRemote bool) error {
+	if !allowRemote && !isLoopback(addr) {
+		return fmt.Errorf("-listen %s is not a loopback address; the control API is unauthenticated, pass -allow-remote to expose it anyway", addr)
+	}
+	return nil
+}
+
+func isLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false

@@ -9,15 +9,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
@@ -27,21 +24,7 @@ import (
 
 const defaultListen = "127.0.0.1:8443"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	runner := run
-	if len(os.Args) > 1 && os.Args[1] == "report" {
-		runner = report
-		os.Args = append(os.Args[:1], os.Args[2:]...)
-	}
-	if err := runner(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "scp-emulator:", err)
-		}
-		os.Exit(2)
-	}
-}
+func main() { emucli.Main("scp-emulator", run, report) }
 
 // options are the parsed flags.
 type options struct {
@@ -94,8 +77,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := emucli.ApplyEnv(fs, "SCP_EMULATOR_"); err != nil {
 		return nil, err
 	}
-	if !o.allowRemote && !emucli.IsLoopback(o.listen) {
-		return nil, fmt.Errorf("-listen %s is not a loopback address; the control API is unauthenticated, pass -allow-remote to expose it anyway", o.listen)
+	if err := emucli.CheckListen(o.listen, o.allowRemote); err != nil {
+		return nil, err
 	}
 	if o.latencyScale <= 0 {
 		return nil, fmt.Errorf("-latency-scale must be > 0, got %v", o.latencyScale)
