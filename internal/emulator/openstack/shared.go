@@ -1,22 +1,24 @@
 package openstack
 
-import "github.com/scp-community/terraform-provider-scp/internal/emulator"
+import (
+	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
+)
 
-// The types below are the SCP emulator's, so tools that read one personality's
-// operation log, latencies or fault kinds (the bench, the fault matrix, the
-// report) read the other's the same way. They are aliases: if the SCP package
-// renames one, this file is the only place to change.
+// The types below are the engine's, which the SCP emulator uses too, so tools that
+// read one personality's operation log, latencies or fault kinds (the bench, the
+// fault matrix, the report) read the other's the same way.
 type (
 	// OpKind names an asynchronous operation (latency, outcome faults, operation log).
-	OpKind = emulator.OpKind
+	OpKind = engine.OpKind
 	// Latency is Base varied uniformly by ±Jitter×Base.
-	Latency = emulator.Latency
+	Latency = engine.Latency
 	// Outcome is how an operation ended.
-	Outcome = emulator.Outcome
+	Outcome = engine.Outcome
 	// OperationRecord is one accepted asynchronous operation.
-	OperationRecord = emulator.OperationRecord
+	OperationRecord = engine.OperationRecord
 	// FaultKind is what an injected fault does to a matching request.
-	FaultKind = emulator.FaultKind
+	FaultKind = engine.FaultKind
 )
 
 // Operation kinds. The names match the SCP personality's where the meaning is the same.
@@ -42,21 +44,21 @@ var OpKinds = []OpKind{
 
 // Outcomes.
 const (
-	OutcomePending   = emulator.OutcomePending
-	OutcomeSucceeded = emulator.OutcomeSucceeded
-	OutcomeFailed    = emulator.OutcomeFailed
-	OutcomeCancelled = emulator.OutcomeCancelled
+	OutcomePending   = engine.OutcomePending
+	OutcomeSucceeded = engine.OutcomeSucceeded
+	OutcomeFailed    = engine.OutcomeFailed
+	OutcomeCancelled = engine.OutcomeCancelled
 )
 
 // Fault kinds, with the same meaning as in the SCP personality; error bodies are
 // in the OpenStack shape.
 const (
-	FaultStatus        = emulator.FaultStatus
-	FaultRateLimit     = emulator.FaultRateLimit
-	FaultReset         = emulator.FaultReset
-	FaultHang          = emulator.FaultHang
-	FaultSlow          = emulator.FaultSlow
-	FaultMalformedJSON = emulator.FaultMalformedJSON
-	FaultHTML          = emulator.FaultHTML
-	FaultEmptyBody     = emulator.FaultEmptyBody
+	FaultStatus        = engine.FaultStatus
+	FaultRateLimit     = engine.FaultRateLimit
+	FaultReset         = engine.FaultReset
+	FaultHang          = engine.FaultHang
+	FaultSlow          = engine.FaultSlow
+	FaultMalformedJSON = engine.FaultMalformedJSON
+	FaultHTML          = engine.FaultHTML
+	FaultEmptyBody     = engine.FaultEmptyBody
 )
