@@ -512,8 +512,12 @@ func printOpenStack(w io.Writer, rep *openstackReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "setting\tstrategy\tdetaches\trequests/detach p50\tmax\tDELETEs/detach p50\tmax\tovershoot p50\tp95\tgave up\t")
 	for _, r := range rep.Detaches {
+		p50, p95 := round(r.OvershootMedian).String(), round(r.OvershootP95).String()
+		if r.GaveUp == r.Detaches { // none noticed: no overshoot to speak of
+			p50, p95 = "-", "-"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%g\t%d\t%g\t%d\t%s\t%s\t%d\t\n", r.Setting, r.Strategy, r.Detaches, r.ReqMedian, r.ReqMax,
-			r.DelMedian, r.DelMax, round(r.OvershootMedian), round(r.OvershootP95), r.GaveUp)
+			r.DelMedian, r.DelMax, p50, p95, r.GaveUp)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "deprecated Cinder actions (os-detach, os-begin_detaching, os-terminate_connection) called: %d\n", rep.Deprecate)
