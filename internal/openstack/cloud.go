@@ -531,7 +531,7 @@ func (c *Cloud) untilNotBusy(ctx context.Context, serverID string, send func() e
 		}
 		busy := isTaskStateConflict(err)
 		if !busy && isVMStateConflict(err) {
-			busy = c.inTransition(ctx, serverID)
+			busy = c.inTransition(ctx, serverID, refusedVMState(err))
 		}
 		if !busy {
 			return err
@@ -551,10 +551,25 @@ func (c *Cloud) untilNotBusy(ctx context.Context, serverID string, send func() e
 // sendMargin is the time left a resend needs to be worth it.
 const sendMargin = time.Second
 
-// inTransition reports a server on which a task runs, or that is still being built.
-func (c *Cloud) inTransition(ctx context.Context, serverID string) bool {
+// inTransition reports a server on which a task runs, that is still being built, or whose vm_state
+// is no longer the one the refusal named (it moved on since: sending again may now succeed).
+func (c *Cloud) inTransition(ctx context.Context, serverID, refused string) bool {
 	s, err := servers.Get(ctx, c.compute, serverID).Extract()
-	return err == nil && (s.TaskState != "" || s.VmState == vmBuilding)
+	return err == nil && (s.TaskState != "" || s.VmState == vmBuilding || (refused != "" && !strings.EqualFold(s.VmState, refused)))
+}
+
+// refusedVMState is the vm_state a Nova 409 names ("... while it is in vm_state building"), or "".
+func refusedVMState(err error) string {
+	apiErr := apiErrorOf(err)
+	if apiErr == nil {
+		return ""
+	}
+	_, rest, ok := strings.Cut(apiErr.Message, "vm_state ")
+	words := strings.Fields(rest)
+	if !ok || len(words) == 0 {
+		return ""
+	}
+	return strings.TrimRight(words[0], ".,;")
 }
 
 // conflictError classifies a refused server call, naming the server's state in a 409.

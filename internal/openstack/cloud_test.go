@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2"
+
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	emu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
@@ -587,5 +589,18 @@ func TestDetachVMStateBuildingRetried(t *testing.T) {
 	dels := f.e.RequestsFor(emu.RouteAttachmentDelete)
 	if len(dels) < 2 || dels[0].Status != http.StatusConflict || dels[len(dels)-1].Status != http.StatusAccepted {
 		t.Fatalf("DELETEs %+v", dels)
+	}
+}
+
+func TestRefusedVMStateReadsTheStateOrNothing(t *testing.T) {
+	for msg, want := range map[string]string{
+		"Cannot 'detach_volume' instance x while it is in vm_state building": "building",
+		"Cannot 'detach_volume' instance x while it is in vm_state stopped.": "stopped",
+		"Cannot 'detach_volume' instance x while it is in vm_state ":         "",
+		"something else": "",
+	} {
+		if got := refusedVMState(gophercloud.ErrUnexpectedResponseCode{Actual: http.StatusConflict, Body: []byte(`{"conflictingRequest":{"message":"` + msg + `","code":409}}`)}); got != want {
+			t.Errorf("%q: got %q, want %q", msg, got, want)
+		}
 	}
 }

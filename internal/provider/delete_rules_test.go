@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 func warningText(diags diag.Diagnostics) string {
@@ -59,5 +61,24 @@ func TestVolumeDeleteWhileTheVolumeIsStillSettlingWaitsAndSendsAgain(t *testing.
 	wantNoError(t, h.delete(t, state).Diagnostics)
 	if n := h.fake.Sent("DeleteVolume"); n != 2 {
 		t.Fatalf("DeleteVolume sent %d times, want 2 (refused while busy, then accepted)", n)
+	}
+}
+
+func TestVolumeWhoseCreateFailsLeavesNoUnknownInTheState(t *testing.T) {
+	// Recorded before the wait, the state must be wholly known even when the wait fails (here the
+	// volume ends in an error state): Terraform refuses an unknown value after apply.
+	h := newVolumeHarness(t)
+	plan := h.plannedVolume(t, "data", 8)
+	plan.VolumeType = types.StringUnknown()
+	h.fake.Delay("CreateVolume", 2)
+	h.fake.EndIn("CreateVolume", cloud.PhaseFailed, "error")
+	resp := h.create(t, context.Background(), plan)
+	wantError(t, resp.Diagnostics, "Volume did not become available")
+	got, ok := stateModel[volumeModel](t, resp.State)
+	if !ok || got.ID.ValueString() == "" {
+		t.Fatal("the volume the create made is not in the state")
+	}
+	if got.VolumeType.IsUnknown() {
+		t.Fatal("volume_type is unknown in the state")
 	}
 }

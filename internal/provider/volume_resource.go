@@ -132,6 +132,10 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	plan.ID = types.StringValue(id)
 	plan.State, plan.Bootable, plan.Multiattach = types.StringNull(), types.BoolNull(), types.BoolNull()
+	if plan.VolumeType.IsUnknown() {
+		// The cloud's default type is known only once the volume can be read.
+		plan.VolumeType = types.StringNull()
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
 	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, id, func(v *cloud.Volume) bool { return v.Phase == cloud.PhaseAvailable })
