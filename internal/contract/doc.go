@@ -2,9 +2,9 @@
 // check of HTTP traffic against it.
 //
 // The contract (scp-virtualserver-1.3.openapi.yaml, PROVENANCE.md) is a copy of
-// ../shared/contract/, kept here so a clone stands alone; a test fails when the two
+// the spec folder beside the repository (its contract/), kept here so a clone stands alone; a test fails when the two
 // differ. iam-endpoints.openapi.yaml describes the IAM endpoint catalog, which the
-// contract does not cover; this project wrote it from ../shared/SCP-API.md.
+// contract does not cover; this project wrote it from SCP-API.md of the spec folder beside the repository.
 //
 // A Checker validates request/answer pairs with kin-openapi: undocumented paths,
 // methods, statuses, query parameters and JSON properties (in either direction)
