@@ -12,44 +12,23 @@ terraform=${TERRAFORM:-terraform}
 flavour=${FLAVOUR:-nova}
 export CHECKPOINT_DISABLE=1
 
-command -v "$terraform" >/dev/null || { echo "demo-openstack: terraform (>= 1.3) must be on PATH" >&2; exit 1; }
-command -v go >/dev/null || { echo "demo-openstack: go must be on PATH" >&2; exit 1; }
-
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# shellcheck source=examples/demo/lib.sh
+source "$root/examples/demo/lib.sh"
+require_tools demo-openstack
 
 step "Building the provider and the OpenStack emulator"
 mkdir -p "$bin"
 (cd "$root" && go build -o "$bin/terraform-provider-scp" . && go build -o "$bin/openstack-emulator" ./internal/cmd/openstack-emulator)
 
-rm -rf "$work"
-mkdir -p "$work"
-cp "$root/examples/demo-openstack/main.tf" "$work/"
+fresh_workdir demo-openstack
 
 step "Starting the OpenStack emulator ($flavour) on loopback"
-"$bin/openstack-emulator" -listen 127.0.0.1:0 -flavour "$flavour" -latency-scale 0.5 \
-  -env-file "$work/emulator.env" >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  [ -s "$work/emulator.env" ] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
-  sleep 0.1
-done
-# shellcheck disable=SC1091
-source "$work/emulator.env"
+start_emulator "$bin/openstack-emulator" -listen 127.0.0.1:0 -flavour "$flavour" -latency-scale 0.5
 if [ "$flavour" = otc ]; then export SCP_OPENSTACK_FLAVOUR=otc; fi
 echo "Keystone $OS_AUTH_URL, user $OS_USERNAME, project $OS_PROJECT_NAME (the emulator's demo credentials)"
 echo "request log: $work/emulator.log"
 
-cat >"$work/terraform.rc" <<RC
-provider_installation {
-  dev_overrides {
-    "scp-community/scp" = "$bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraform.rc"
+use_built_provider
 cd "$work"
 
 step "terraform apply"
