@@ -29,14 +29,14 @@ const (
 const missingReadsOfNewServer = 3
 
 // await runs one wait and logs how it went.
-func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Probe, opts ...wait.WaitOption) error {
+func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Probe) error {
 	// Said at INFO so that a long wait is visible in the log as what it is, not as a hang.
 	fields := map[string]any{"kind": kind, "id": id}
 	if deadline, ok := ctx.Deadline(); ok {
 		fields["gives_up_in"] = time.Until(deadline).Round(time.Second).String()
 	}
 	tflog.Info(ctx, fmt.Sprintf("waiting for the %s of %s to finish", kind, id), fields)
-	res, err := d.poller.Wait(ctx, kind, probe, opts...)
+	res, err := d.poller.Wait(ctx, kind, probe)
 	fields = map[string]any{"kind": kind, "id": id, "probes": res.Probes, "elapsed_ms": res.Elapsed.Milliseconds()}
 	if err != nil {
 		fields["error"] = err.Error()
