@@ -159,18 +159,86 @@ func tagsValue(t *testing.T, tags map[string]string) types.Map {
 	return m
 }
 
+// resourceHarness drives one resource's methods the way Terraform calls them, with plans and
+// states built from the resource's schema; M is the resource's model. Each resource's harness
+// embeds one and adds the plans that resource's tests start from.
+type resourceHarness[M any] struct {
+	fake     *cloudtest.Fake
+	resource resource.ResourceWithModifyPlan
+	schema   schema.Schema
+}
+
+func newResourceHarness[M any](t *testing.T, f *cloudtest.Fake, r resource.ResourceWithModifyPlan) resourceHarness[M] {
+	return resourceHarness[M]{fake: f, resource: r, schema: schemaOf(t, r)}
+}
+
+func (h *resourceHarness[M]) create(t *testing.T, ctx context.Context, plan M) resource.CreateResponse {
+	t.Helper()
+	p := planOf(t, h.schema, &plan)
+	resp := resource.CreateResponse{State: emptyState(h.schema)}
+	h.resource.Create(ctx, resource.CreateRequest{Plan: p, Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}, &resp)
+	return resp
+}
+
+// created creates plan through the resource and returns the state it records.
+func (h *resourceHarness[M]) created(t *testing.T, plan M) M {
+	t.Helper()
+	resp := h.create(t, context.Background(), plan)
+	wantNoError(t, resp.Diagnostics)
+	m, _ := stateModel[M](t, resp.State)
+	return m
+}
+
+func (h *resourceHarness[M]) read(t *testing.T, state M) resource.ReadResponse {
+	t.Helper()
+	st := stateOf(t, h.schema, &state)
+	resp := resource.ReadResponse{State: st}
+	h.resource.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
+	return resp
+}
+
+func (h *resourceHarness[M]) update(t *testing.T, plan, state M) resource.UpdateResponse {
+	t.Helper()
+	st := stateOf(t, h.schema, &state)
+	resp := resource.UpdateResponse{State: st}
+	h.resource.Update(context.Background(), resource.UpdateRequest{Plan: planOf(t, h.schema, &plan), State: st}, &resp)
+	return resp
+}
+
+func (h *resourceHarness[M]) delete(t *testing.T, state M) resource.DeleteResponse {
+	t.Helper()
+	st := stateOf(t, h.schema, &state)
+	resp := resource.DeleteResponse{State: st}
+	h.resource.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
+	return resp
+}
+
+// modifyPlan runs the plan-time rules; plan nil is a destroy plan, state nil a create.
+func (h *resourceHarness[M]) modifyPlan(t *testing.T, plan, state *M) resource.ModifyPlanResponse {
+	t.Helper()
+	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema)}
+	if plan != nil {
+		req.Plan = planOf(t, h.schema, plan)
+	}
+	if state != nil {
+		req.State = stateOf(t, h.schema, state)
+	}
+	resp := resource.ModifyPlanResponse{Plan: req.Plan}
+	h.resource.ModifyPlan(context.Background(), req, &resp)
+	return resp
+}
+
 // ---- scp_virtual_server ----
 
 type serverHarness struct {
-	fake   *cloudtest.Fake
-	r      *virtualServerResource
-	schema schema.Schema
+	resourceHarness[virtualServerModel]
+	r *virtualServerResource
 }
 
 func newServerHarness(t *testing.T) *serverHarness {
 	f := cloudtest.New()
 	r := &virtualServerResource{data: newTestData(f)}
-	return &serverHarness{fake: f, r: r, schema: schemaOf(t, r)}
+	return &serverHarness{resourceHarness: newResourceHarness[virtualServerModel](t, f, r), r: r}
 }
 
 // plannedServer is a new server's plan, as Terraform hands it to Create.
@@ -188,74 +256,23 @@ func (h *serverHarness) plannedServer(t *testing.T, name string) virtualServerMo
 	}
 }
 
-func (h *serverHarness) create(t *testing.T, ctx context.Context, plan virtualServerModel) resource.CreateResponse {
-	t.Helper()
-	p := planOf(t, h.schema, &plan)
-	resp := resource.CreateResponse{State: emptyState(h.schema)}
-	h.r.Create(ctx, resource.CreateRequest{Plan: p, Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}, &resp)
-	return resp
-}
-
 // existing creates a server through the resource and returns its state.
 func (h *serverHarness) existing(t *testing.T, name string) virtualServerModel {
 	t.Helper()
-	resp := h.create(t, context.Background(), h.plannedServer(t, name))
-	wantNoError(t, resp.Diagnostics)
-	m, _ := stateModel[virtualServerModel](t, resp.State)
-	return m
-}
-
-func (h *serverHarness) read(t *testing.T, state virtualServerModel) resource.ReadResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.ReadResponse{State: st}
-	h.r.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
-	return resp
-}
-
-func (h *serverHarness) update(t *testing.T, plan, state virtualServerModel) resource.UpdateResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.UpdateResponse{State: st}
-	h.r.Update(context.Background(), resource.UpdateRequest{Plan: planOf(t, h.schema, &plan), State: st}, &resp)
-	return resp
-}
-
-func (h *serverHarness) delete(t *testing.T, state virtualServerModel) resource.DeleteResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.DeleteResponse{State: st}
-	h.r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
-	return resp
-}
-
-// modifyPlan runs the plan-time rules; plan nil is a destroy plan.
-func (h *serverHarness) modifyPlan(t *testing.T, plan, state *virtualServerModel) resource.ModifyPlanResponse {
-	t.Helper()
-	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema)}
-	if plan != nil {
-		req.Plan = planOf(t, h.schema, plan)
-	}
-	if state != nil {
-		req.State = stateOf(t, h.schema, state)
-	}
-	resp := resource.ModifyPlanResponse{Plan: req.Plan}
-	h.r.ModifyPlan(context.Background(), req, &resp)
-	return resp
+	return h.created(t, h.plannedServer(t, name))
 }
 
 // ---- scp_volume ----
 
 type volumeHarness struct {
-	fake   *cloudtest.Fake
-	r      *volumeResource
-	schema schema.Schema
+	resourceHarness[volumeModel]
+	r *volumeResource
 }
 
 func newVolumeHarness(t *testing.T) *volumeHarness {
 	f := cloudtest.New()
 	r := &volumeResource{data: newTestData(f)}
-	return &volumeHarness{fake: f, r: r, schema: schemaOf(t, r)}
+	return &volumeHarness{resourceHarness: newResourceHarness[volumeModel](t, f, r), r: r}
 }
 
 func (h *volumeHarness) plannedVolume(t *testing.T, name string, size int64) volumeModel {
@@ -267,60 +284,22 @@ func (h *volumeHarness) plannedVolume(t *testing.T, name string, size int64) vol
 	}
 }
 
-func (h *volumeHarness) create(t *testing.T, ctx context.Context, plan volumeModel) resource.CreateResponse {
-	t.Helper()
-	p := planOf(t, h.schema, &plan)
-	resp := resource.CreateResponse{State: emptyState(h.schema)}
-	h.r.Create(ctx, resource.CreateRequest{Plan: p, Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}, &resp)
-	return resp
-}
-
 func (h *volumeHarness) existing(t *testing.T, name string, size int64) volumeModel {
 	t.Helper()
-	resp := h.create(t, context.Background(), h.plannedVolume(t, name, size))
-	wantNoError(t, resp.Diagnostics)
-	m, _ := stateModel[volumeModel](t, resp.State)
-	return m
+	return h.created(t, h.plannedVolume(t, name, size))
 }
 
-func (h *volumeHarness) read(t *testing.T, state volumeModel) resource.ReadResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.ReadResponse{State: st}
-	h.r.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
-	return resp
-}
-
-func (h *volumeHarness) update(t *testing.T, plan, state volumeModel) resource.UpdateResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.UpdateResponse{State: st}
-	h.r.Update(context.Background(), resource.UpdateRequest{Plan: planOf(t, h.schema, &plan), State: st}, &resp)
-	return resp
-}
-
-func (h *volumeHarness) delete(t *testing.T, state volumeModel) resource.DeleteResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.DeleteResponse{State: st}
-	h.r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
-	return resp
-}
-
+// modifyPlan plans a new volume: the volume's plan-time rules only look at creates.
 func (h *volumeHarness) modifyPlan(t *testing.T, plan *volumeModel) resource.ModifyPlanResponse {
 	t.Helper()
-	req := resource.ModifyPlanRequest{Plan: planOf(t, h.schema, plan), State: emptyState(h.schema)}
-	resp := resource.ModifyPlanResponse{Plan: req.Plan}
-	h.r.ModifyPlan(context.Background(), req, &resp)
-	return resp
+	return h.resourceHarness.modifyPlan(t, plan, nil)
 }
 
 // ---- scp_volume_attachment ----
 
 type attachmentHarness struct {
-	fake   *cloudtest.Fake
+	resourceHarness[volumeAttachmentModel]
 	r      *volumeAttachmentResource
-	schema schema.Schema
 	server string // a running server
 	volume string // an available volume
 }
@@ -329,7 +308,7 @@ func newAttachmentHarness(t *testing.T) *attachmentHarness {
 	f := cloudtest.New()
 	r := &volumeAttachmentResource{data: newTestData(f)}
 	return &attachmentHarness{
-		fake: f, r: r, schema: schemaOf(t, r),
+		resourceHarness: newResourceHarness[volumeAttachmentModel](t, f, r), r: r,
 		server: f.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive}),
 		volume: f.PutVolume(cloud.Volume{Name: "data", State: "available", Phase: cloud.PhaseAvailable, Size: 8}),
 	}
@@ -351,42 +330,4 @@ func (h *attachmentHarness) recorded(t *testing.T, serverID, volumeID, device st
 	m.Device = optionalString(device)
 	m.OSVolume = types.BoolValue(osVolume)
 	return m
-}
-
-func (h *attachmentHarness) create(t *testing.T, ctx context.Context, plan volumeAttachmentModel) resource.CreateResponse {
-	t.Helper()
-	p := planOf(t, h.schema, &plan)
-	resp := resource.CreateResponse{State: emptyState(h.schema)}
-	h.r.Create(ctx, resource.CreateRequest{Plan: p, Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}, &resp)
-	return resp
-}
-
-func (h *attachmentHarness) read(t *testing.T, state volumeAttachmentModel) resource.ReadResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.ReadResponse{State: st}
-	h.r.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
-	return resp
-}
-
-func (h *attachmentHarness) delete(t *testing.T, state volumeAttachmentModel) resource.DeleteResponse {
-	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.DeleteResponse{State: st}
-	h.r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
-	return resp
-}
-
-func (h *attachmentHarness) modifyPlan(t *testing.T, plan, state *volumeAttachmentModel) resource.ModifyPlanResponse {
-	t.Helper()
-	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema)}
-	if plan != nil {
-		req.Plan = planOf(t, h.schema, plan)
-	}
-	if state != nil {
-		req.State = stateOf(t, h.schema, state)
-	}
-	resp := resource.ModifyPlanResponse{Plan: req.Plan}
-	h.r.ModifyPlan(context.Background(), req, &resp)
-	return resp
 }
