@@ -64,6 +64,8 @@ type Server struct {
 	ServerTypeID string
 	KeypairName  string
 	VpcID        string
+	// ServerGroupID is the placement group, or "" when the server is in none or the cloud does not show it.
+	ServerGroupID string
 	// CreatedAt is RFC 3339, or "" when the cloud does not say.
 	CreatedAt string
 	// VolumeIDs are the volumes the server's description lists, in no particular order.

@@ -32,6 +32,10 @@ func (replaceUnlessImportedModifier) PlanModifyList(_ context.Context, req planm
 	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
 }
 
+func (replaceUnlessImportedModifier) PlanModifyInt64(_ context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
+}
+
 func (replaceUnlessImportedModifier) PlanModifyMap(_ context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
 	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
 }
@@ -40,24 +44,31 @@ func needsReplace(creating, priorNull, unchanged bool) bool {
 	return !creating && !priorNull && !unchanged
 }
 
-// falseOnCreate plans false for an unset boolean of a resource being created, where the API's
-// default is false, so the plan shows the value instead of "(known after apply)". An imported
-// resource keeps what the API reports (its plan starts from state).
-func falseOnCreate() planmodifier.Bool { return falseOnCreateModifier{} }
+// falseOnCreate and nullOnCreate plan the API's value for an argument left unset on a resource
+// being created (false, or none), so the plan shows it instead of "(known after apply)". An
+// existing resource keeps what the API reports: its plan starts from the state.
+func falseOnCreate() planmodifier.Bool  { return unsetOnCreateModifier{} }
+func nullOnCreate() planmodifier.String { return unsetOnCreateModifier{} }
 
-type falseOnCreateModifier struct{}
+type unsetOnCreateModifier struct{}
 
-func (falseOnCreateModifier) Description(context.Context) string {
-	return "Unset on a new resource, the value is false."
+func (unsetOnCreateModifier) Description(context.Context) string {
+	return "Unset on a new resource, the value is false (or none)."
 }
 
-func (m falseOnCreateModifier) MarkdownDescription(ctx context.Context) string {
+func (m unsetOnCreateModifier) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 
-func (falseOnCreateModifier) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+func (unsetOnCreateModifier) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
 	if req.State.Raw.IsNull() && req.ConfigValue.IsNull() {
 		resp.PlanValue = types.BoolValue(false)
+	}
+}
+
+func (unsetOnCreateModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() && req.ConfigValue.IsNull() {
+		resp.PlanValue = types.StringNull()
 	}
 }
 

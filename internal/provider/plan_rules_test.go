@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -272,4 +273,58 @@ func TestPlanRefusesANewAttachmentOfTheServersOwnOSDisk(t *testing.T) {
 	other := h.planned(t, h.server, data)
 	wantNoError(t, h.modifyPlan(t, &other, nil).Diagnostics)
 	wantCalls(t, h.fake)
+}
+
+// After an import the state lacks what the API does not show; the plan that records the configured
+// values says which ones, and that nothing is sent.
+func TestPlanAfterImportNamesWhatItRecords(t *testing.T) {
+	h := newServerHarness(t)
+	imported := h.existing(t, "web")
+	imported.Networks, imported.ServerGroupID = nil, str("group-1")
+
+	configured := imported
+	configured.Networks = []networkModel{{SubnetID: str("subnet-1"), PortID: types.StringNull(),
+		FixedIP: types.StringNull(), PublicIPID: types.StringNull()}}
+	configured.SecurityGroupIDs = []types.String{str("sg-1")}
+	configured.UserDataWOVersion = types.Int64Value(1)
+	resp := h.modifyPlan(t, &configured, &imported)
+	wantNoError(t, resp.Diagnostics)
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 || warnings[0].Summary() != "Recording configured values the API does not show" {
+		t.Fatalf("want one warning about recorded values, got %v", warnings)
+	}
+	for _, want := range []string{"web (" + imported.ID.ValueString() + ") has no networks, security_group_ids, user_data_wo_version,",
+		"sends nothing to the API"} {
+		if !strings.Contains(warnings[0].Detail(), want) {
+			t.Errorf("warning %q lacks %q", warnings[0].Detail(), want)
+		}
+	}
+	// server_group_id is read back, so it is not among them; a plan with nothing to record warns of nothing.
+	if strings.Contains(warnings[0].Detail(), "server_group_id") {
+		t.Errorf("server_group_id is read from the API, yet the warning names it: %q", warnings[0].Detail())
+	}
+	if again := h.modifyPlan(t, &configured, &configured); again.Diagnostics.WarningsCount() != 0 {
+		t.Fatalf("a plan that records nothing warned: %v", again.Diagnostics)
+	}
+}
+
+// A server's group is read back, so an import shows it and a create that set none records none.
+func TestServerGroupIsReadBack(t *testing.T) {
+	h := newServerHarness(t)
+	plan := h.plannedServer(t, "web")
+	plan.ServerGroupID = str("group-1")
+	created := h.created(t, plan)
+
+	imported := virtualServerModel{ID: created.ID, Name: types.StringNull(), Tags: nullTags, Timeouts: nullTimeouts(t, h.schema)}
+	resp := h.read(t, imported)
+	wantNoError(t, resp.Diagnostics)
+	got, _ := stateModel[virtualServerModel](t, resp.State)
+	if got.ServerGroupID.ValueString() != "group-1" {
+		t.Fatalf("server_group_id after import = %s, want group-1", got.ServerGroupID)
+	}
+
+	ungrouped := h.plannedServer(t, "db")
+	if m := h.created(t, ungrouped); !m.ServerGroupID.IsNull() {
+		t.Fatalf("a server created without a group recorded %s", m.ServerGroupID)
+	}
 }

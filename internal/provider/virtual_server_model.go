@@ -14,24 +14,26 @@ import (
 // The scp_virtual_server model and its mapping to and from the API.
 
 type virtualServerModel struct {
-	ID               types.String     `tfsdk:"id"`
-	Name             types.String     `tfsdk:"name"`
-	ImageID          types.String     `tfsdk:"image_id"`
-	ServerTypeID     types.String     `tfsdk:"server_type_id"`
-	KeypairName      types.String     `tfsdk:"keypair_name"`
-	Networks         []networkModel   `tfsdk:"networks"`
-	SecurityGroupIDs []types.String   `tfsdk:"security_group_ids"`
-	BootVolume       *bootVolumeModel `tfsdk:"boot_volume"`
-	Lock             types.Bool       `tfsdk:"lock"`
-	Tags             types.Map        `tfsdk:"tags"`
-	UserData         types.String     `tfsdk:"user_data"`
-	ServerGroupID    types.String     `tfsdk:"server_group_id"`
-	FileStorageIDs   []types.String   `tfsdk:"file_storage_ids"`
-	State            types.String     `tfsdk:"state"`
-	OSVolumeID       types.String     `tfsdk:"os_volume_id"`
-	VpcID            types.String     `tfsdk:"vpc_id"`
-	CreatedAt        types.String     `tfsdk:"created_at"`
-	Timeouts         timeouts.Value   `tfsdk:"timeouts"`
+	ID                types.String     `tfsdk:"id"`
+	Name              types.String     `tfsdk:"name"`
+	ImageID           types.String     `tfsdk:"image_id"`
+	ServerTypeID      types.String     `tfsdk:"server_type_id"`
+	KeypairName       types.String     `tfsdk:"keypair_name"`
+	Networks          []networkModel   `tfsdk:"networks"`
+	SecurityGroupIDs  []types.String   `tfsdk:"security_group_ids"`
+	BootVolume        *bootVolumeModel `tfsdk:"boot_volume"`
+	Lock              types.Bool       `tfsdk:"lock"`
+	Tags              types.Map        `tfsdk:"tags"`
+	UserData          types.String     `tfsdk:"user_data"`
+	UserDataWO        types.String     `tfsdk:"user_data_wo"`
+	UserDataWOVersion types.Int64      `tfsdk:"user_data_wo_version"`
+	ServerGroupID     types.String     `tfsdk:"server_group_id"`
+	FileStorageIDs    []types.String   `tfsdk:"file_storage_ids"`
+	State             types.String     `tfsdk:"state"`
+	OSVolumeID        types.String     `tfsdk:"os_volume_id"`
+	VpcID             types.String     `tfsdk:"vpc_id"`
+	CreatedAt         types.String     `tfsdk:"created_at"`
+	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
 }
 
 type networkModel struct {
@@ -58,20 +60,44 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 		"keypair_name":   !m.KeypairName.Equal(prior.KeypairName),
 		"boot_volume":    prior.BootVolume != nil && (m.BootVolume == nil || *m.BootVolume != *prior.BootVolume),
 		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
-		"user_data":       !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
-		"server_group_id": !prior.ServerGroupID.IsNull() && !m.ServerGroupID.Equal(prior.ServerGroupID),
-		"networks":        prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
+		"user_data":            !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
+		"user_data_wo_version": !prior.UserDataWOVersion.IsNull() && !m.UserDataWOVersion.Equal(prior.UserDataWOVersion),
+		"server_group_id":      !prior.ServerGroupID.IsNull() && !m.ServerGroupID.Equal(prior.ServerGroupID),
+		"networks":             prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
 		"security_group_ids": prior.SecurityGroupIDs != nil &&
 			fmt.Sprint(m.SecurityGroupIDs) != fmt.Sprint(prior.SecurityGroupIDs),
 		"file_storage_ids": prior.FileStorageIDs != nil && fmt.Sprint(m.FileStorageIDs) != fmt.Sprint(prior.FileStorageIDs),
 	}
 	for _, name := range []string{"name", "image_id", "server_type_id", "keypair_name", "boot_volume", "networks",
-		"security_group_ids", "user_data", "server_group_id", "file_storage_ids"} {
+		"security_group_ids", "user_data", "user_data_wo_version", "server_group_id", "file_storage_ids"} {
 		if always[name] {
 			changed = append(changed, name)
 		}
 	}
 	return changed
+}
+
+// recordedFromConfig lists the arguments this plan records from the configuration because the
+// state has no value for them: after an import, the create-only arguments the API does not show,
+// and the timeouts block. Applying them sends nothing.
+func (m *virtualServerModel) recordedFromConfig(prior *virtualServerModel) []string {
+	recorded := map[string]bool{
+		"networks":             prior.Networks == nil && m.Networks != nil,
+		"security_group_ids":   prior.SecurityGroupIDs == nil && m.SecurityGroupIDs != nil,
+		"user_data":            prior.UserData.IsNull() && !m.UserData.IsNull(),
+		"user_data_wo_version": prior.UserDataWOVersion.IsNull() && !m.UserDataWOVersion.IsNull(),
+		"server_group_id":      prior.ServerGroupID.IsNull() && !m.ServerGroupID.IsNull() && !m.ServerGroupID.IsUnknown(),
+		"file_storage_ids":     prior.FileStorageIDs == nil && m.FileStorageIDs != nil,
+		"timeouts":             prior.Timeouts.IsNull() && !m.Timeouts.IsNull(),
+	}
+	var names []string
+	for _, name := range []string{"networks", "security_group_ids", "user_data", "user_data_wo_version",
+		"server_group_id", "file_storage_ids", "timeouts"} {
+		if recorded[name] {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // spec is the server the plan asks for.
@@ -116,6 +142,10 @@ func (m *virtualServerModel) applyServer(s *cloud.Server, osVolumeID string) {
 	m.Lock = types.BoolValue(s.Locked)
 	m.State = types.StringValue(s.State)
 	m.VpcID = types.StringValue(s.VpcID)
+	// A cloud that does not show the group keeps the configured one; an unset one is known after create.
+	if s.ServerGroupID != "" || m.ServerGroupID.IsUnknown() {
+		m.ServerGroupID = optionalString(s.ServerGroupID)
+	}
 	m.CreatedAt = types.StringValue(s.CreatedAt)
 	m.OSVolumeID = optionalString(osVolumeID)
 }

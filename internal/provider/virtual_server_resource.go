@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -47,15 +49,15 @@ func (r *virtualServerResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	createOnly := []planmodifier.String{replaceUnlessImported()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An SCP Virtual Server. Creating it waits until the server is `ACTIVE`; destroying it sends the documented " +
 			"`DELETE /v1/servers/{server_id}` once and waits until the server is gone. A server with `lock = true` cannot be destroyed: " +
 			"the plan fails before anything is sent, so set `lock = false` and apply first.\n\n" +
-			"After `terraform import`, the first plan shows an in-place update: the API does not show the arguments a server was " +
-			"created with (`networks`, `security_group_ids`, `user_data`, `server_group_id`, `file_storage_ids`) nor the `timeouts` " +
-			"block, so that apply records them in the state as configured. It sends nothing that changes the server, and the plan " +
-			"after it is empty.",
+			"After `terraform import`, the provider reads what the API shows, `server_group_id` included. The API does not show " +
+			"`networks`, `security_group_ids`, `user_data` or `file_storage_ids` as the server was created with them, nor the " +
+			"`timeouts` block, so the first plan records the configured ones with an in-place update and a warning that names " +
+			"them; applying it sends nothing to the API, and the plan after it is empty. `networks` is required, so that first " +
+			"plan is never quite empty; `user_data_wo` (Terraform 1.11 and later) keeps the user data out of it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "Server id.",
@@ -131,12 +133,28 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"user_data": schema.StringAttribute{
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "User data (a cloud-init script) as text; the provider base64-encodes it, as SCP takes it. Create-only.",
-				PlanModifiers:       createOnly,
-				Validators:          []validator.String{userDataSize{}},
+				PlanModifiers:       []planmodifier.String{replaceUnlessImported()},
+				Validators: []validator.String{userDataSize{},
+					stringvalidator.ConflictsWith(path.MatchRoot("user_data_wo"), path.MatchRoot("user_data_wo_version"))},
+			},
+			"user_data_wo": schema.StringAttribute{
+				Optional: true, WriteOnly: true, Sensitive: true,
+				MarkdownDescription: "Write-only form of `user_data` (Terraform 1.11 and later): sent at creation, never stored " +
+					"in the state or the plan, so it needs no reading back after an import. Terraform cannot see a change to it: " +
+					"bump `user_data_wo_version` to rebuild the server with new user data.",
+				Validators: []validator.String{userDataSize{}},
+			},
+			"user_data_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Any number, kept in the state; changing it replaces the server, so that a changed " +
+					"`user_data_wo` is applied.",
+				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("user_data_wo"))},
+				PlanModifiers: []planmodifier.Int64{replaceUnlessImported()},
 			},
 			"server_group_id": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Server group (placement). Create-only.",
-				PlanModifiers: createOnly,
+				Optional: true, Computed: true,
+				MarkdownDescription: "Server group (placement). Create-only; read back where the API shows it (SCP does).",
+				PlanModifiers:       []planmodifier.String{nullOnCreate(), stringplanmodifier.UseStateForUnknown(), replaceUnlessImported()},
 			},
 			"file_storage_ids": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
@@ -185,6 +203,7 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
+	name := fmt.Sprintf("%s (%s)", state.Name.ValueString(), state.ID.ValueString())
 	var changed []string
 	destroying := req.Plan.Raw.IsNull()
 	if !destroying {
@@ -192,11 +211,18 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 			return
 		}
-		if changed = plan.replacingChanges(&state); len(changed) == 0 {
+		changed = plan.replacingChanges(&state)
+		if recorded := plan.recordedFromConfig(&state); len(recorded) > 0 && len(changed) == 0 {
+			resp.Diagnostics.AddWarning("Recording configured values the API does not show",
+				fmt.Sprintf("The state of server %s has no %s, which is what an import leaves: the API does not show them. "+
+					"This plan records the configured values with an in-place update; applying it sends nothing to the API, "+
+					"and the plan after it is empty. If the server was created with other values, Terraform cannot tell.",
+					name, strings.Join(recorded, ", ")))
+		}
+		if len(changed) == 0 {
 			return
 		}
 	}
-	name := fmt.Sprintf("%s (%s)", state.Name.ValueString(), state.ID.ValueString())
 	if len(state.FileStorageIDs) > 0 {
 		// Only a warning: File Storage may have been disconnected since, which the API does not show.
 		resp.Diagnostics.AddWarning("The server was created with File Storage connected",
@@ -229,6 +255,14 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 
 	spec, diags := plan.spec(ctx)
 	resp.Diagnostics.Append(diags...)
+	// A write-only argument is in the configuration alone, never in the plan.
+	if !req.Config.Raw.IsNull() {
+		var userData types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("user_data_wo"), &userData)...)
+		if userData.ValueString() != "" {
+			spec.UserData = userData.ValueString()
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -346,17 +350,19 @@ func emuURL(a *accTarget) string {
 	return a.emu.URL()
 }
 
-// TestAccVirtualServer_firstApplyAfterImportSendsNothing: the API does not show the arguments a
-// server was created with (networks, security groups, user_data) nor the timeouts block, so the
-// first plan after an import records them with an in-place update; applying it changes nothing in
-// the cloud, and the plan after it is empty.
-func TestAccVirtualServer_firstApplyAfterImportSendsNothing(t *testing.T) {
+// TestAccVirtualServer_firstPlanAfterImport: after an import the provider reads what the API shows
+// (server_group_id among it) and user_data_wo is never in the state, so the first plan changes only
+// networks, which the API does not show and which is required; applying it sends nothing, and the
+// plan after it is empty.
+func TestAccVirtualServer_firstPlanAfterImport(t *testing.T) {
 	acc := newAccTarget(t, emulator.Config{})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator's request log")
 	}
 	const address = "scp_virtual_server.test"
-	config := acc.serverConfig("acc-import", false, `  user_data = "#!/bin/sh\necho hello\n"`)
+	const userData = "#!/bin/sh\necho hello\n"
+	config := acc.serverConfig("acc-import", false,
+		"  server_group_id = \"group-1\"\n  user_data_wo    = \""+strings.ReplaceAll(userData, "\n", `\n`)+"\"")
 	var serverID string
 	mutations := func() int {
 		n := 0
@@ -370,19 +376,28 @@ func TestAccVirtualServer_firstApplyAfterImportSendsNothing(t *testing.T) {
 	var before int
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		// removed blocks, which forget the server without destroying it, came with Terraform 1.7.
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		// Write-only arguments came with Terraform 1.11 (removed blocks, used below, with 1.7).
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy:           acc.checkServersGone,
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				Check: func(s *terraform.State) (err error) {
-					serverID, err = resourceAttr(s, address, "id")
-					return err
+					if serverID, err = resourceAttr(s, address, "id"); err != nil {
+						return err
+					}
+					snap, ok := acc.emu.Server(serverID)
+					if want := base64.StdEncoding.EncodeToString([]byte(userData)); !ok || snap.UserData != want {
+						return fmt.Errorf("the server was created with user_data %q, want %q (from user_data_wo)", snap.UserData, want)
+					}
+					if v, _ := resourceAttr(s, address, "user_data_wo"); v != "" {
+						return fmt.Errorf("user_data_wo is in the state: %q", v)
+					}
+					return nil
 				},
 			},
 			{
-				// Forget the server without destroying it (a removed block, Terraform >= 1.7) ...
+				// Forget the server without destroying it ...
 				Config: acc.config("removed {\n  from = scp_virtual_server.test\n  lifecycle {\n    destroy = false\n  }\n}\n"),
 			},
 			{
@@ -397,7 +412,10 @@ func TestAccVirtualServer_firstApplyAfterImportSendsNothing(t *testing.T) {
 			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+						expectChangedAttributes(address, "networks"),
+					},
 				},
 				Check: func(*terraform.State) error {
 					if n := mutations() - before; n != 0 {
@@ -409,4 +427,38 @@ func TestAccVirtualServer_firstApplyAfterImportSendsNothing(t *testing.T) {
 			{Config: config, PlanOnly: true},
 		},
 	})
+}
+
+// expectChangedAttributes passes when the planned change of address alters exactly the named
+// top-level attributes.
+func expectChangedAttributes(address string, want ...string) plancheck.PlanCheck {
+	return changedAttributesCheck{address: address, want: want}
+}
+
+type changedAttributesCheck struct {
+	address string
+	want    []string
+}
+
+func (c changedAttributesCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.address {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		var changed []string
+		for name, value := range after {
+			if isUnknown, _ := unknown[name].(bool); isUnknown || !reflect.DeepEqual(value, before[name]) {
+				changed = append(changed, name)
+			}
+		}
+		sort.Strings(changed)
+		if !reflect.DeepEqual(changed, c.want) {
+			resp.Error = fmt.Errorf("%s: the plan changes %v, want exactly %v", c.address, changed, c.want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.address)
 }

@@ -115,7 +115,7 @@ func toServer(in *Server) *cloud.Server {
 	out := &cloud.Server{
 		ID: in.ID, Name: in.Name, State: in.State, Phase: serverPhase(in.State), Locked: in.Locked,
 		ImageID: in.ImageID, ServerTypeID: in.ServerType.ID, KeypairName: in.KeypairName, VpcID: in.VpcID,
-		CreatedAt: in.CreatedAt,
+		ServerGroupID: in.ServerGroupID, CreatedAt: in.CreatedAt,
 	}
 	for _, v := range in.Volumes {
 		out.VolumeIDs = append(out.VolumeIDs, v.ID)

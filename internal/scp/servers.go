@@ -108,6 +108,7 @@ type Server struct {
 	ServerType     ServerType      `json:"server_type"`
 	KeypairName    string          `json:"keypair_name"`
 	VpcID          string          `json:"vpc_id"`
+	ServerGroupID  string          `json:"server_group_id"`
 	SecurityGroups []SecurityGroup `json:"security_groups"`
 	Volumes        []ServerVolume  `json:"volumes"`
 	CreatedAt      string          `json:"created_at"`

@@ -382,7 +382,7 @@ func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, e
 	s := &server{s: cloud.Server{
 		ID: id, Name: spec.Name, State: "BUILDING", Phase: cloud.PhaseInProgress, Locked: spec.Lock,
 		ImageID: spec.ImageID, ServerTypeID: spec.ServerTypeID, KeypairName: spec.KeypairName,
-		VpcID: "vpc-fake", CreatedAt: f.Now().UTC().Format(time.RFC3339),
+		VpcID: "vpc-fake", ServerGroupID: spec.ServerGroupID, CreatedAt: f.Now().UTC().Format(time.RFC3339),
 	}}
 	f.servers[id] = s
 	bootID := f.newID()
