@@ -3,85 +3,20 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
-	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 // What the four data sources share: the attributes of one server and of one volume (the single
-// forms have them at the top, the list forms once per item), how an object the cloud describes
-// becomes them, and the messages of a look-up that does not find exactly one.
-
-// serverDataModel is one server as scp_virtual_server shows it and as each item of
-// scp_virtual_servers does.
-type serverDataModel struct {
-	ID           types.String `tfsdk:"id"`
-	Name         types.String `tfsdk:"name"`
-	ImageID      types.String `tfsdk:"image_id"`
-	ServerTypeID types.String `tfsdk:"server_type_id"`
-	KeypairName  types.String `tfsdk:"keypair_name"`
-	Lock         types.Bool   `tfsdk:"lock"`
-	State        types.String `tfsdk:"state"`
-	OSVolumeID   types.String `tfsdk:"os_volume_id"`
-	VolumeIDs    []string     `tfsdk:"volume_ids"`
-	VpcID        types.String `tfsdk:"vpc_id"`
-	CreatedAt    types.String `tfsdk:"created_at"`
-	Tags         types.Map    `tfsdk:"tags"`
-}
-
-// volumeDataModel is one volume as scp_volume shows it and as each item of scp_volumes does.
-type volumeDataModel struct {
-	ID            types.String           `tfsdk:"id"`
-	Name          types.String           `tfsdk:"name"`
-	Size          types.Int64            `tfsdk:"size"`
-	VolumeType    types.String           `tfsdk:"volume_type"`
-	MaxIOPS       types.Int64            `tfsdk:"max_iops"`
-	MaxThroughput types.Int64            `tfsdk:"max_throughput"`
-	State         types.String           `tfsdk:"state"`
-	Bootable      types.Bool             `tfsdk:"bootable"`
-	Multiattach   types.Bool             `tfsdk:"multiattach"`
-	CreatedAt     types.String           `tfsdk:"created_at"`
-	Attachments   []volumeDataAttachment `tfsdk:"attachments"`
-	Tags          types.Map              `tfsdk:"tags"`
-}
-
-type volumeDataAttachment struct {
-	ServerID types.String `tfsdk:"server_id"`
-	Device   types.String `tfsdk:"device"`
-}
+// forms have them at the top, the list forms once per item) and how an object the cloud describes
+// becomes them. The single forms are in data_source_single.go, the list forms in data_source_list.go.
 
 const tagsDataDescription = "Tags of the %s, read through SCP Resource Manager. Null when this provider configuration " +
 	"cannot read tags (it needs Resource Manager's endpoint, from the endpoint catalog of `auth_url` or from " +
 	"`resource_manager_endpoint`, and `account_id` and the region); an empty map when the %s has none."
-
-// lookupAttributes are id and name of a single form: exactly one of them is given, the other is read.
-func lookupAttributes(kind, listForm string) (id, name dsschema.StringAttribute) {
-	id = dsschema.StringAttribute{
-		Optional: true, Computed: true,
-		MarkdownDescription: fmt.Sprintf("Id of the %s to read. Exactly one of `id` and `name` is given.", kind),
-		Validators:          []validator.String{validID(kind)},
-	}
-	name = dsschema.StringAttribute{
-		Optional: true, Computed: true,
-		MarkdownDescription: fmt.Sprintf("Name of the %s to read, compared exactly. Exactly one %s must have it: "+
-			"none, or several, is an error that lists the ids found (then give `id`, or list them with `%s`).", kind, kind, listForm),
-	}
-	return id, name
-}
-
-// exactlyOneOfIDAndName is the single forms' configuration rule.
-func exactlyOneOfIDAndName() []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
-}
 
 // serverDataAttributes are a server's attributes; id and name are the caller's.
 func serverDataAttributes() map[string]dsschema.Attribute {
@@ -208,134 +143,4 @@ func (d *providerData) describeVolume(ctx context.Context, volume *cloud.Volume)
 		Bootable: types.BoolValue(volume.Bootable), Multiattach: types.BoolValue(volume.Multiattach),
 		CreatedAt: optionalString(volume.CreatedAt), Attachments: attachments, Tags: tags,
 	}, nil
-}
-
-// describeParallel is how many objects of a list form are described at once: each takes a read or
-// two, and the client already retries what the API throttles.
-const describeParallel = 4
-
-// describeAll describes every item, describeParallel at a time, keeping their order. An item that
-// is gone by the time it is described (deleted since the listing) is left out.
-func describeAll[T any, M any](ctx context.Context, items []T, describe func(context.Context, *T) (M, error)) ([]M, error) {
-	out := make([]M, len(items))
-	keep := make([]bool, len(items))
-	errs := make([]error, len(items))
-	sem := make(chan struct{}, describeParallel)
-	var wg sync.WaitGroup
-	for i := range items {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			m, err := describe(ctx, &items[i])
-			switch {
-			case cloud.IsGone(err):
-			case err != nil:
-				errs[i] = err
-			default:
-				out[i], keep[i] = m, true
-			}
-		}(i)
-	}
-	wg.Wait()
-	kept := make([]M, 0, len(items))
-	for i := range items {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		if keep[i] {
-			kept = append(kept, out[i])
-		}
-	}
-	return kept, nil
-}
-
-// lister is the configured cloud's optional list calls, or an error diagnostic that says listing
-// is not supported there.
-func (d *providerData) lister(dataSource, single string, diags *diag.Diagnostics) (cloud.Lister, bool) {
-	if !d.ready(diags) {
-		return nil, false
-	}
-	l, ok := d.cloud.(cloud.Lister)
-	if !ok {
-		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Name()),
-			fmt.Sprintf("The %s data source lists objects by filter, which this provider cannot do yet on %s. "+
-				"Look objects up one at a time with the %s data source (by id, or by a name only one of them has).",
-				dataSource, d.cloud.Name(), single))
-		return nil, false
-	}
-	return l, true
-}
-
-// listErrorDetail explains a failed listing; a refusal of the call as invalid is about the filters.
-func listErrorDetail(c cloud.Cloud, err error) string {
-	if cloud.IsRejected(err) {
-		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck this data source's filters: remove those the "+
-			"message names, or correct their values. Nothing was changed.", c.Name(), err)
-	}
-	return errorDetail(err)
-}
-
-// goneDetail says that an object looked up by id does not exist.
-func goneDetail(cloudName, kind, id, dataSource string, err error) string {
-	return fmt.Sprintf("%s says %s %s does not exist: %v\n\nCheck the id (an object deleted since the id was copied "+
-		"is gone for good), or look the %s up by name: %s with name = \"...\" instead of id.", cloudName, kind, id, err, kind, dataSource)
-}
-
-// noMatchDetail says that no object has the name.
-func noMatchDetail(cloudName, kind, name, listForm string) string {
-	return fmt.Sprintf("%s lists no %s named %q. Names are compared exactly, case and spaces included: check the name, "+
-		"give the %s's id instead, or find it with the %s data source and its filters.", cloudName, kind, name, kind, listForm)
-}
-
-// ambiguousDetail lists the objects that share the name, so that one can be picked by id.
-func ambiguousDetail(kind, name string, found []string, listForm string) string {
-	return fmt.Sprintf("A look-up by name needs exactly one %s with that name; these %d have %q:\n\n  %s\n\n"+
-		"Give id = \"<one of them>\" instead of name, rename the others, or read them all with the %s data source (name = %q).",
-		kind, len(found), name, strings.Join(found, "\n  "), listForm, name)
-}
-
-// lookup is how a single-object data source finds its object on the cloud.
-type lookup[T any] struct {
-	kind, dataSource, listForm string
-	byID                       func(context.Context, string) (*T, error)
-	byName                     func(context.Context, string) ([]T, error)
-	// describe names one match for the error that lists several.
-	describe func(T) string
-}
-
-// findOne is the object the configuration names: by id, or the only one with the name. None, or
-// several, is an error that says what was found and what to do.
-func findOne[T any](ctx context.Context, c cloud.Cloud, l lookup[T], id, name types.String, diags *diag.Diagnostics) (*T, bool) {
-	if !id.IsNull() {
-		object, err := l.byID(ctx, id.ValueString())
-		switch {
-		case cloud.IsGone(err):
-			diags.AddError("The "+l.kind+" does not exist", goneDetail(c.Name(), l.kind, id.ValueString(), l.dataSource, err))
-			return nil, false
-		case err != nil:
-			addError(diags, "Cannot read the "+l.kind, err)
-			return nil, false
-		}
-		return object, true
-	}
-	objects, err := l.byName(ctx, name.ValueString())
-	if err != nil {
-		addError(diags, fmt.Sprintf("Cannot list the %ss named %q", l.kind, name.ValueString()), err)
-		return nil, false
-	}
-	switch len(objects) {
-	case 0:
-		diags.AddError("No "+l.kind+" has this name", noMatchDetail(c.Name(), l.kind, name.ValueString(), l.listForm))
-		return nil, false
-	case 1:
-		return &objects[0], true
-	}
-	found := make([]string, 0, len(objects))
-	for _, o := range objects {
-		found = append(found, l.describe(o))
-	}
-	diags.AddError(fmt.Sprintf("%d %ss have this name", len(objects), l.kind), ambiguousDetail(l.kind, name.ValueString(), found, l.listForm))
-	return nil, false
 }

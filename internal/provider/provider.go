@@ -23,11 +23,6 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
 
-var (
-	_ provider.Provider                   = (*scpProvider)(nil)
-	_ provider.ProviderWithValidateConfig = (*scpProvider)(nil)
-)
-
 // scpProvider is the provider. One instance lives for one Terraform command; what its poller learns
 // about operation durations lives as long.
 type scpProvider struct {
@@ -54,24 +49,6 @@ func New(version string) func() provider.Provider {
 			sources: defaultSources(),
 		}
 	}
-}
-
-// providerModel is the provider block.
-type providerModel struct {
-	Endpoint                types.String `tfsdk:"endpoint"`
-	AuthURL                 types.String `tfsdk:"auth_url"`
-	Region                  types.String `tfsdk:"region"`
-	DefaultRegion           types.String `tfsdk:"default_region"`
-	Environment             types.String `tfsdk:"environment"`
-	ResourceManagerEndpoint types.String `tfsdk:"resource_manager_endpoint"`
-	AccessKey               types.String `tfsdk:"access_key"`
-	SecretKey               types.String `tfsdk:"secret_key"`
-	AccountID               types.String `tfsdk:"account_id"`
-	APIVersion              types.String `tfsdk:"api_version"`
-	CAFile                  types.String `tfsdk:"ca_file"`
-	AllowInsecureHTTP       types.Bool   `tfsdk:"allow_insecure_http"`
-	// OpenStack, when present, selects an OpenStack-family cloud instead of SCP.
-	OpenStack *openstackModel `tfsdk:"openstack"`
 }
 
 // settings unwraps the block's values (null and unset become empty).
@@ -385,6 +362,28 @@ func (p *scpProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *scpProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewVirtualServerDataSource, NewVolumeDataSource, NewVirtualServersDataSource, NewVolumesDataSource}
 }
+
+// The optional interfaces the provider and each resource and data source implement, checked by the
+// compiler in one list beside the registrations above.
+var (
+	_ provider.Provider                         = (*scpProvider)(nil)
+	_ provider.ProviderWithValidateConfig       = (*scpProvider)(nil)
+	_ resource.ResourceWithConfigure            = (*virtualServerResource)(nil)
+	_ resource.ResourceWithImportState          = (*virtualServerResource)(nil)
+	_ resource.ResourceWithModifyPlan           = (*virtualServerResource)(nil)
+	_ resource.ResourceWithConfigure            = (*volumeResource)(nil)
+	_ resource.ResourceWithImportState          = (*volumeResource)(nil)
+	_ resource.ResourceWithModifyPlan           = (*volumeResource)(nil)
+	_ resource.ResourceWithConfigure            = (*volumeAttachmentResource)(nil)
+	_ resource.ResourceWithImportState          = (*volumeAttachmentResource)(nil)
+	_ resource.ResourceWithModifyPlan           = (*volumeAttachmentResource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*virtualServerDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*virtualServerDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*volumeDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*volumeDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*virtualServersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*volumesDataSource)(nil)
+)
 
 func anyUnknown(values ...types.String) bool {
 	for _, v := range values {

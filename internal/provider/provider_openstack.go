@@ -21,29 +21,6 @@ import (
 // an empty block (openstack {}) takes everything from the environment or from clouds.yaml. Without
 // the block the provider talks to SCP, whatever OS_* variables are set.
 
-// openstackModel is the openstack block.
-type openstackModel struct {
-	AuthURL                     types.String `tfsdk:"auth_url"`
-	Region                      types.String `tfsdk:"region"`
-	Interface                   types.String `tfsdk:"interface"`
-	UserName                    types.String `tfsdk:"user_name"`
-	UserID                      types.String `tfsdk:"user_id"`
-	Password                    types.String `tfsdk:"password"`
-	UserDomainName              types.String `tfsdk:"user_domain_name"`
-	UserDomainID                types.String `tfsdk:"user_domain_id"`
-	ProjectName                 types.String `tfsdk:"project_name"`
-	ProjectID                   types.String `tfsdk:"project_id"`
-	ProjectDomainName           types.String `tfsdk:"project_domain_name"`
-	ProjectDomainID             types.String `tfsdk:"project_domain_id"`
-	Token                       types.String `tfsdk:"token"`
-	ApplicationCredentialID     types.String `tfsdk:"application_credential_id"`
-	ApplicationCredentialName   types.String `tfsdk:"application_credential_name"`
-	ApplicationCredentialSecret types.String `tfsdk:"application_credential_secret"`
-	Cloud                       types.String `tfsdk:"cloud"`
-	CAFile                      types.String `tfsdk:"ca_file"`
-	Flavour                     types.String `tfsdk:"flavour"`
-}
-
 // openstackField is one setting of the block: its HCL name, its OS_* fallbacks, and where it goes.
 type openstackField struct {
 	name   string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -12,42 +11,6 @@ import (
 )
 
 // The scp_virtual_server model and its mapping to and from the API.
-
-type virtualServerModel struct {
-	ID                types.String     `tfsdk:"id"`
-	Name              types.String     `tfsdk:"name"`
-	ImageID           types.String     `tfsdk:"image_id"`
-	ServerTypeID      types.String     `tfsdk:"server_type_id"`
-	KeypairName       types.String     `tfsdk:"keypair_name"`
-	Networks          []networkModel   `tfsdk:"networks"`
-	SecurityGroupIDs  []types.String   `tfsdk:"security_group_ids"`
-	BootVolume        *bootVolumeModel `tfsdk:"boot_volume"`
-	Lock              types.Bool       `tfsdk:"lock"`
-	Tags              types.Map        `tfsdk:"tags"`
-	UserData          types.String     `tfsdk:"user_data"`
-	UserDataWO        types.String     `tfsdk:"user_data_wo"`
-	UserDataWOVersion types.Int64      `tfsdk:"user_data_wo_version"`
-	ServerGroupID     types.String     `tfsdk:"server_group_id"`
-	FileStorageIDs    []types.String   `tfsdk:"file_storage_ids"`
-	State             types.String     `tfsdk:"state"`
-	OSVolumeID        types.String     `tfsdk:"os_volume_id"`
-	VpcID             types.String     `tfsdk:"vpc_id"`
-	CreatedAt         types.String     `tfsdk:"created_at"`
-	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
-}
-
-type networkModel struct {
-	SubnetID   types.String `tfsdk:"subnet_id"`
-	PortID     types.String `tfsdk:"port_id"`
-	FixedIP    types.String `tfsdk:"fixed_ip"`
-	PublicIPID types.String `tfsdk:"public_ip_id"`
-}
-
-type bootVolumeModel struct {
-	Size                types.Int64  `tfsdk:"size"`
-	Type                types.String `tfsdk:"type"`
-	DeleteOnTermination types.Bool   `tfsdk:"delete_on_termination"`
-}
 
 // replacingChanges lists the arguments whose planned change replaces the server. The resource-level
 // ModifyPlan does not see the attribute plan modifiers' verdicts, so this mirrors them.

@@ -27,12 +27,6 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*virtualServerResource)(nil)
-	_ resource.ResourceWithImportState = (*virtualServerResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*virtualServerResource)(nil)
-)
-
 const (
 	defaultServerCreateTimeout = 30 * time.Minute
 	defaultServerUpdateTimeout = 10 * time.Minute

@@ -21,12 +21,6 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*volumeAttachmentResource)(nil)
-	_ resource.ResourceWithImportState = (*volumeAttachmentResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*volumeAttachmentResource)(nil)
-)
-
 const (
 	defaultAttachTimeout = 10 * time.Minute
 	defaultDetachTimeout = 10 * time.Minute
@@ -36,6 +30,10 @@ const (
 func NewVolumeAttachmentResource() resource.Resource { return &volumeAttachmentResource{} }
 
 type volumeAttachmentResource struct{ data *providerData }
+
+// attachmentID is the resource's id, <server_id>/<volume_id>: an attachment has no id of its own
+// on SCP, and on Nova the attachment id is the volume id.
+func attachmentID(serverID, volumeID string) string { return serverID + "/" + volumeID }
 
 func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_volume_attachment"

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -11,20 +10,6 @@ import (
 )
 
 // The scp_volume model and its mapping to and from the cloud.
-
-type volumeModel struct {
-	ID            types.String   `tfsdk:"id"`
-	Name          types.String   `tfsdk:"name"`
-	Size          types.Int64    `tfsdk:"size"`
-	VolumeType    types.String   `tfsdk:"volume_type"`
-	MaxIOPS       types.Int64    `tfsdk:"max_iops"`
-	MaxThroughput types.Int64    `tfsdk:"max_throughput"`
-	Tags          types.Map      `tfsdk:"tags"`
-	State         types.String   `tfsdk:"state"`
-	Bootable      types.Bool     `tfsdk:"bootable"`
-	Multiattach   types.Bool     `tfsdk:"multiattach"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
-}
 
 // spec is the volume the plan asks for.
 func (m *volumeModel) spec(ctx context.Context) (cloud.VolumeSpec, diag.Diagnostics) {

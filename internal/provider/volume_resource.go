@@ -19,12 +19,6 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*volumeResource)(nil)
-	_ resource.ResourceWithImportState = (*volumeResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*volumeResource)(nil)
-)
-
 const (
 	defaultVolumeCreateTimeout = 10 * time.Minute
 	defaultVolumeUpdateTimeout = 10 * time.Minute
