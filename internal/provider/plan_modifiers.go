@@ -7,22 +7,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// description is a plan modifier's text, the same in plain text and Markdown.
+type description string
+
+func (d description) Description(context.Context) string         { return string(d) }
+func (d description) MarkdownDescription(context.Context) string { return string(d) }
+
 // replaceUnlessImported forces replacement when a create-only argument changes, except when the prior
 // value is null: the API does not report these arguments, so after an import the state lacks them and
 // adopting the configured value must not destroy a working server.
-func replaceUnlessImported() replaceUnlessImportedModifier { return replaceUnlessImportedModifier{} }
-
-type replaceUnlessImportedModifier struct{}
-
-const replaceUnlessImportedDescription = "Changing this value replaces the resource (after an import, the first configured value is adopted without replacement)."
-
-func (replaceUnlessImportedModifier) Description(context.Context) string {
-	return replaceUnlessImportedDescription
+func replaceUnlessImported() replaceUnlessImportedModifier {
+	return replaceUnlessImportedModifier{"Changing this value replaces the resource (after an import, the first " +
+		"configured value is adopted without replacement)."}
 }
 
-func (replaceUnlessImportedModifier) MarkdownDescription(context.Context) string {
-	return replaceUnlessImportedDescription
-}
+type replaceUnlessImportedModifier struct{ description }
 
 func (replaceUnlessImportedModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
@@ -47,18 +46,14 @@ func needsReplace(creating, priorNull, unchanged bool) bool {
 // falseOnCreate and nullOnCreate plan the API's value for an argument left unset on a resource
 // being created (false, or none), so the plan shows it instead of "(known after apply)". An
 // existing resource keeps what the API reports: its plan starts from the state.
-func falseOnCreate() planmodifier.Bool  { return unsetOnCreateModifier{} }
-func nullOnCreate() planmodifier.String { return unsetOnCreateModifier{} }
+func falseOnCreate() planmodifier.Bool  { return unsetOnCreate() }
+func nullOnCreate() planmodifier.String { return unsetOnCreate() }
 
-type unsetOnCreateModifier struct{}
-
-func (unsetOnCreateModifier) Description(context.Context) string {
-	return "Unset on a new resource, the value is false (or none)."
+func unsetOnCreate() unsetOnCreateModifier {
+	return unsetOnCreateModifier{"Unset on a new resource, the value is false (or none)."}
 }
 
-func (m unsetOnCreateModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+type unsetOnCreateModifier struct{ description }
 
 func (unsetOnCreateModifier) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
 	if req.State.Raw.IsNull() && req.ConfigValue.IsNull() {
@@ -75,17 +70,11 @@ func (unsetOnCreateModifier) PlanModifyString(_ context.Context, req planmodifie
 // keepWhenRemoved keeps a create-only list's recorded value when the configuration no longer sets
 // it: removing such an argument cannot undo what it did at creation, so it must not replace the
 // resource either.
-func keepWhenRemoved() planmodifier.List { return keepWhenRemovedModifier{} }
-
-type keepWhenRemovedModifier struct{}
-
-func (keepWhenRemovedModifier) Description(context.Context) string {
-	return "Removing the argument keeps the value recorded at creation."
+func keepWhenRemoved() planmodifier.List {
+	return keepWhenRemovedModifier{"Removing the argument keeps the value recorded at creation."}
 }
 
-func (m keepWhenRemovedModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+type keepWhenRemovedModifier struct{ description }
 
 func (keepWhenRemovedModifier) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
 	if req.ConfigValue.IsNull() {

@@ -168,12 +168,11 @@ func (p *scpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 // ValidateConfig rejects at validate time what can be judged from the configuration alone.
 func (p *scpProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if cfg.OpenStack != nil {
-		p.validateOpenStack(cfg, resp)
+		p.checkOpenStack(cfg, &resp.Diagnostics)
 		return
 	}
 	// Plain http is judged with the opt-in from the block or the environment; an unknown opt-in
@@ -217,8 +216,7 @@ func (p *scpProvider) validateURLs(cfg providerModel, resp *provider.ValidateCon
 
 func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if cfg.OpenStack != nil {

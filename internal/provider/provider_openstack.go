@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -164,55 +165,42 @@ func (r openstackResolved) foundText() string {
 	return "Found " + strings.Join(r.found, "; ") + "."
 }
 
-// validateOpenStack is ValidateConfig for a configuration with the openstack block.
-func (p *scpProvider) validateOpenStack(cfg providerModel, resp *provider.ValidateConfigResponse) {
+// checkOpenStack is ValidateConfig for a configuration with the openstack block, and the start of
+// its Configure: it judges the block with its OS_* fallbacks and returns the settings when they are
+// complete and known (values computed by other resources are judged once Terraform knows them).
+func (p *scpProvider) checkOpenStack(cfg providerModel, diags *diag.Diagnostics) (openstackResolved, bool) {
 	if set := cfg.scpSettingsSet(); len(set) > 0 {
-		resp.Diagnostics.AddError("SCP and OpenStack settings in one provider configuration",
+		diags.AddError("SCP and OpenStack settings in one provider configuration",
 			fmt.Sprintf("The provider block sets the SCP argument(s) %s and also has an openstack block. One provider configuration "+
 				"talks to one cloud: remove the SCP arguments, or move the openstack block to a second provider block with an alias "+
 				"(provider \"scp\" { alias = \"openstack\" ... }) and select it with provider = scp.openstack in its resources.",
 				strings.Join(set, ", ")))
-		return
+		return openstackResolved{}, false
 	}
 	if cfg.AllowInsecureHTTP.IsUnknown() {
-		return
+		return openstackResolved{}, false
 	}
 	allow, err := p.sources.allowInsecureHTTP(cfg.settings().AllowInsecureHTTP)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid SCP_ALLOW_INSECURE_HTTP", err.Error())
-		return
+		diags.AddError("Invalid SCP_ALLOW_INSECURE_HTTP", err.Error())
+		return openstackResolved{}, false
 	}
 	r := p.resolveOpenStack(cfg.OpenStack, allow)
 	if r.unknown {
-		return // values computed by other resources: Configure judges them
+		return r, false
 	}
 	if err := r.cfg.Validate(); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("openstack"), "Incomplete OpenStack provider configuration",
+		diags.AddAttributeError(path.Root("openstack"), "Incomplete OpenStack provider configuration",
 			err.Error()+".\n\n"+r.foundText())
+		return r, false
 	}
+	return r, true
 }
 
 // configureOpenStack is Configure for a configuration with the openstack block.
 func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel, resp *provider.ConfigureResponse) {
-	if set := cfg.scpSettingsSet(); len(set) > 0 {
-		resp.Diagnostics.AddError("SCP and OpenStack settings in one provider configuration",
-			"The provider block sets "+strings.Join(set, ", ")+" and has an openstack block; one provider configuration talks to one cloud.")
-		return
-	}
-	if cfg.AllowInsecureHTTP.IsUnknown() {
-		return
-	}
-	allow, err := p.sources.allowInsecureHTTP(cfg.settings().AllowInsecureHTTP)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid SCP_ALLOW_INSECURE_HTTP", err.Error())
-		return
-	}
-	r := p.resolveOpenStack(cfg.OpenStack, allow)
-	if r.unknown {
-		return // Terraform calls Configure again once the values are known
-	}
-	if err := r.cfg.Validate(); err != nil {
-		resp.Diagnostics.AddError("Incomplete OpenStack provider configuration", err.Error()+".\n\n"+r.foundText())
+	r, ok := p.checkOpenStack(cfg, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	c, err := openstack.New(ctx, r.cfg)

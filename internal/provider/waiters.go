@@ -48,23 +48,46 @@ func (d *providerData) await(ctx context.Context, kind, id string, probe wait.Pr
 	return nil
 }
 
+// awaitObject waits, reading the object at each probe, until judge says it is done or can never
+// be. judge sees the object, or nil and the cloud's Gone error when it answers that the object does
+// not exist; any other failed read is probeError's to classify. It returns the last object read.
+func awaitObject[T any](ctx context.Context, d *providerData, kind, id string,
+	read func(context.Context) (*T, error), judge func(object *T, gone error) (bool, error),
+) (*T, error) {
+	var last *T
+	err := d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
+		object, err := read(ctx)
+		switch {
+		case cloud.IsGone(err):
+			return judge(nil, err)
+		case err != nil:
+			return false, probeError(err)
+		}
+		last = object
+		return judge(object, nil)
+	})
+	return last, err
+}
+
+func (d *providerData) readServer(id string) func(context.Context) (*cloud.Server, error) {
+	return func(ctx context.Context) (*cloud.Server, error) { return d.cloud.Server(ctx, id) }
+}
+
+func (d *providerData) readVolume(id string) func(context.Context) (*cloud.Volume, error) {
+	return func(ctx context.Context) (*cloud.Volume, error) { return d.cloud.Volume(ctx, id) }
+}
+
 // waitServerActive waits for a new server to become active (or fail).
 func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.Server, error) {
-	var last *cloud.Server
 	missing := 0
-	err := d.await(ctx, kindServerCreate, id, func(ctx context.Context) (bool, error) {
-		server, err := d.cloud.Server(ctx, id)
-		if cloud.IsGone(err) {
+	return awaitObject(ctx, d, kindServerCreate, id, d.readServer(id), func(server *cloud.Server, gone error) (bool, error) {
+		if gone != nil {
 			if missing++; missing >= missingReadsOfNewServer {
 				return false, wait.Permanent(fmt.Errorf("server %s disappeared while it was being created (the API answers 404)", id))
 			}
-			return false, err
-		}
-		if err != nil {
-			return false, probeError(err)
+			return false, gone
 		}
 		missing = 0
-		last = server
 		switch server.Phase {
 		case cloud.PhaseActive:
 			return true, nil
@@ -73,84 +96,62 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.
 		}
 		return false, nil
 	})
-	return last, err
 }
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindServerDelete, id, d.cloud.Server, func(server *cloud.Server) error {
-		if server.Phase != cloud.PhaseFailed {
-			return nil
+	_, err := awaitObject(ctx, d, kindServerDelete, id, d.readServer(id), func(server *cloud.Server, gone error) (bool, error) {
+		switch {
+		case gone != nil:
+			return true, nil
+		case server.Phase != cloud.PhaseFailed:
+			return false, nil
 		}
-		return fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
+		return false, wait.Permanent(fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
 			"it still exists and stays in the Terraform state. Check it in the %s console before retrying",
-			id, server.Name, server.State, server.Locked, d.cloud.Name())
+			id, server.Name, server.State, server.Locked, d.cloud.Name()))
 	})
+	return err
 }
 
 // waitServerLocked waits until the server's lock reads as want.
 func (d *providerData) waitServerLocked(ctx context.Context, id string, want bool) (*cloud.Server, error) {
-	var last *cloud.Server
-	err := d.await(ctx, kindServerLock, id, func(ctx context.Context) (bool, error) {
-		server, err := d.cloud.Server(ctx, id)
-		if err != nil {
-			return false, probeError(err)
+	return awaitObject(ctx, d, kindServerLock, id, d.readServer(id), func(server *cloud.Server, gone error) (bool, error) {
+		if gone != nil {
+			return false, wait.Permanent(gone)
 		}
-		last = server
 		return server.Locked == want && server.Phase.Final(), nil
 	})
-	return last, err
 }
 
 // waitVolume waits until the volume satisfies done; error states end the wait.
 func (d *providerData) waitVolume(ctx context.Context, kind, id string, done func(*cloud.Volume) bool) (*cloud.Volume, error) {
-	var last *cloud.Volume
-	err := d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
-		volume, err := d.cloud.Volume(ctx, id)
-		if err != nil {
-			return false, probeError(err)
-		}
-		last = volume
-		if done(volume) {
+	return awaitObject(ctx, d, kind, id, d.readVolume(id), func(volume *cloud.Volume, gone error) (bool, error) {
+		switch {
+		case gone != nil:
+			return false, wait.Permanent(gone)
+		case done(volume):
 			return true, nil
-		}
-		if volume.Phase == cloud.PhaseFailed {
+		case volume.Phase == cloud.PhaseFailed:
 			return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q", id, volume.Name, volume.State))
 		}
 		return false, nil
 	})
-	return last, err
 }
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindVolumeDelete, id, d.cloud.Volume, func(volume *cloud.Volume) error {
-		if volume.Phase != cloud.PhaseFailed {
-			return nil
-		}
-		return fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
-			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloud.Name())
-	})
-}
-
-// awaitGone waits until the cloud says id is gone. failed tells, from an object still there, whether
-// its deletion has failed for good (an error state): that ends the wait with its error.
-func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
-	get func(context.Context, string) (T, error), failed func(T) error,
-) error {
-	return d.await(ctx, kind, id, func(ctx context.Context) (bool, error) {
-		object, err := get(ctx, id)
-		if cloud.IsGone(err) {
+	_, err := awaitObject(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(volume *cloud.Volume, gone error) (bool, error) {
+		switch {
+		case gone != nil:
 			return true, nil
+		case volume.Phase != cloud.PhaseFailed:
+			return false, nil
 		}
-		if err != nil {
-			return false, probeError(err)
-		}
-		if err := failed(object); err != nil {
-			return false, wait.Permanent(err)
-		}
-		return false, nil
+		return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
+			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloud.Name()))
 	})
+	return err
 }
 
 // Settled reads after which an attach that the volume does not show is given up: a few once the
@@ -163,17 +164,11 @@ const (
 
 // waitAttached waits until the volume is in-use and lists the server.
 func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID string) (*cloud.Volume, error) {
-	var last *cloud.Volume
 	sawAttaching, settled := false, 0
-	err := d.await(ctx, kindAttach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
-		volume, err := d.cloud.Volume(ctx, volumeID)
-		if cloud.IsGone(err) {
+	return awaitObject(ctx, d, kindAttach, volumeID+"/"+serverID, d.readVolume(volumeID), func(volume *cloud.Volume, gone error) (bool, error) {
+		if gone != nil {
 			return false, wait.Permanent(fmt.Errorf("volume %s disappeared while being attached to server %s", volumeID, serverID))
 		}
-		if err != nil {
-			return false, probeError(err)
-		}
-		last = volume
 		_, listed := volume.AttachedTo(serverID)
 		if listed && volume.Phase == cloud.PhaseInUse {
 			return true, nil
@@ -195,18 +190,13 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 		}
 		return false, nil
 	})
-	return last, err
 }
 
 // waitDetached waits until the volume no longer lists the server. A volume that is gone is detached too.
 func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID string) error {
-	return d.await(ctx, kindDetach, volumeID+"/"+serverID, func(ctx context.Context) (bool, error) {
-		volume, err := d.cloud.Volume(ctx, volumeID)
-		if cloud.IsGone(err) {
+	_, err := awaitObject(ctx, d, kindDetach, volumeID+"/"+serverID, d.readVolume(volumeID), func(volume *cloud.Volume, gone error) (bool, error) {
+		if gone != nil {
 			return true, nil
-		}
-		if err != nil {
-			return false, probeError(err)
 		}
 		if _, ok := volume.AttachedTo(serverID); !ok {
 			return true, nil
@@ -217,6 +207,7 @@ func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID stri
 		}
 		return false, nil
 	})
+	return err
 }
 
 // probeError classifies a failed read during a wait: credentials or a malformed request will not get
