@@ -3,9 +3,26 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// Two attribute shapes every resource has: a computed string that an update leaves as it was
+// (the plan keeps the state's value rather than "(known after apply)"), and a required string
+// whose change replaces the resource.
+
+func computedKept(description string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: description,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
+func requiredReplacing(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, MarkdownDescription: description, Validators: validators,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+}
 
 // description is a plan modifier's text, the same in plain text and Markdown.
 type description string

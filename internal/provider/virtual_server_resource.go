@@ -53,10 +53,7 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"them; applying it sends nothing to the API, and the plan after it is empty. `networks` is required, so that first " +
 			"plan is never quite empty; `user_data_wo` (Terraform 1.11 and later) keeps the user data out of it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Server id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("Server id."),
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Server name: letters, digits, `-`, `_` and spaces. Changing it replaces the server.",
@@ -66,21 +63,9 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"image_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Image to boot from. Changing it replaces the server.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"server_type_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Server type (flavour). Changing it replaces the server.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"keypair_name": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Key pair injected at boot (SCP requires one). Changing it replaces the server.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"image_id":       requiredReplacing("Image to boot from. Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
+			"server_type_id": requiredReplacing("Server type (flavour). Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
+			"keypair_name":   requiredReplacing("Key pair injected at boot (SCP requires one). Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
 			"networks": schema.ListNestedAttribute{
 				Required: true,
 				MarkdownDescription: "Network interfaces, in order, at least one. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. " +
@@ -158,23 +143,11 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers: []planmodifier.List{keepWhenRemoved(), replaceUnlessImported()},
 				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
 			},
-			"state": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Server state as SCP reports it (`ACTIVE`, `SHUTOFF`, ...).",
-				// An in-place update (lock, tags) ends with the server idle in the state it had.
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"os_volume_id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Id of the server's OS default volume, which can never be detached from it.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"vpc_id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "VPC the server is in.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_at": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Creation time (RFC 3339).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			// An in-place update (lock, tags) ends with the server idle in the state it had.
+			"state":        computedKept("Server state as SCP reports it (`ACTIVE`, `SHUTOFF`, ...)."),
+			"os_volume_id": computedKept("Id of the server's OS default volume, which can never be detached from it."),
+			"vpc_id":       computedKept("VPC the server is in."),
+			"created_at":   computedKept("Creation time (RFC 3339)."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),

@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -54,20 +52,9 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 			"them (removing one attachment of 15 detached 27 times and re-attached 12); with `for_each` each " +
 			"attachment keeps its key and only the removed one is detached.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "`<server_id>/<volume_id>`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"server_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Server to attach to. Changing it replaces the attachment (detach, then attach).",
-				Validators:    []validator.String{validID("server")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"volume_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "Volume to attach. Changing it replaces the attachment (detach, then attach).",
-				Validators:    []validator.String{validID("volume")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":        computedKept("`<server_id>/<volume_id>`."),
+			"server_id": requiredReplacing("Server to attach to. Changing it replaces the attachment (detach, then attach).", validID("server")),
+			"volume_id": requiredReplacing("Volume to attach. Changing it replaces the attachment (detach, then attach).", validID("volume")),
 			"delete_on_termination": schema.BoolAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Delete the volume when the server is deleted. When unset, a new attachment uses `false` " +
@@ -78,10 +65,7 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "On destroy, remove the attachment from the Terraform state without detaching the volume. Default `false`.",
 			},
-			"device": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Device name on the server, such as `/dev/vdb`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"device": computedKept("Device name on the server, such as `/dev/vdb`."),
 			"os_volume": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: "Whether the volume is the server's OS default volume (which can never be detached).",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},

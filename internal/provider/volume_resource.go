@@ -39,10 +39,7 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "An SCP block storage volume. Attach it to a server with `scp_volume_attachment`. " +
 			"Destroying it waits until it is gone; SCP refuses to delete a volume that is still attached.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Volume id.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("Volume id."),
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "Volume name. Changed in place.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
@@ -75,11 +72,8 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"tags": tagsAttribute("volume"),
-			"state": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Volume state (`available`, `in-use`, ...).",
-				// An in-place update (rename, grow, tags) ends with the volume idle in the state it had.
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			// An in-place update (rename, grow, tags) ends with the volume idle in the state it had.
+			"state":    computedKept("Volume state (`available`, `in-use`, ...)."),
 			"bootable": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the volume holds an OS image."},
 			"multiattach": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: "Whether the volume can be attached to several servers.",

@@ -100,18 +100,14 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	_, err := awaitObject(ctx, d, kindServerDelete, id, d.readServer(id), func(server *cloud.Server, gone error) (bool, error) {
-		switch {
-		case gone != nil:
-			return true, nil
-		case server.Phase != cloud.PhaseFailed:
-			return false, nil
+	return awaitGone(ctx, d, kindServerDelete, id, d.readServer(id), func(server *cloud.Server) error {
+		if server.Phase != cloud.PhaseFailed {
+			return nil
 		}
-		return false, wait.Permanent(fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
+		return fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
 			"it still exists and stays in the Terraform state. Check it in the %s console before retrying",
-			id, server.Name, server.State, server.Locked, d.cloud.Name()))
+			id, server.Name, server.State, server.Locked, d.cloud.Name())
 	})
-	return err
 }
 
 // waitServerLocked waits until the server's lock reads as want.
@@ -141,15 +137,28 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	_, err := awaitObject(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(volume *cloud.Volume, gone error) (bool, error) {
-		switch {
-		case gone != nil:
-			return true, nil
-		case volume.Phase != cloud.PhaseFailed:
-			return false, nil
+	return awaitGone(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(volume *cloud.Volume) error {
+		if volume.Phase != cloud.PhaseFailed {
+			return nil
 		}
-		return false, wait.Permanent(fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
-			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloud.Name()))
+		return fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
+			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloud.Name())
+	})
+}
+
+// awaitGone waits until the cloud says the object is gone. failed tells, from an object still
+// there, whether its deletion has failed for good (an error state): that ends the wait with its error.
+func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
+	read func(context.Context) (*T, error), failed func(*T) error,
+) error {
+	_, err := awaitObject(ctx, d, kind, id, read, func(object *T, gone error) (bool, error) {
+		if gone != nil {
+			return true, nil
+		}
+		if err := failed(object); err != nil {
+			return false, wait.Permanent(err)
+		}
+		return false, nil
 	})
 	return err
 }
