@@ -28,32 +28,16 @@ type (
 
 // NewVirtualServersDataSource is the scp_virtual_servers data source.
 func NewVirtualServersDataSource() datasource.DataSource {
-	return &virtualServersDataSource{
-		dataSource: "scp_virtual_servers", single: "scp_virtual_server", kind: "server", schema: virtualServersSchema,
-		list: func(l cloud.Lister, ctx context.Context, m virtualServersDataModel) ([]cloud.Server, error) {
-			return l.ListServers(ctx, m.filter())
-		},
-		describe: (*providerData).describeServer,
-		found: func(m *virtualServersDataModel, servers []serverDataModel) {
-			m.Servers = servers
-			m.IDs = idsOf(servers, func(s serverDataModel) types.String { return s.ID })
-		},
-	}
+	return &virtualServersDataSource{dataSource: "scp_virtual_servers", single: "scp_virtual_server", kind: "server",
+		schema: virtualServersSchema, list: virtualServersDataModel.list, describe: (*providerData).describeServer,
+		record: (*virtualServersDataModel).record}
 }
 
 // NewVolumesDataSource is the scp_volumes data source.
 func NewVolumesDataSource() datasource.DataSource {
-	return &volumesDataSource{
-		dataSource: "scp_volumes", single: "scp_volume", kind: "volume", schema: volumesSchema,
-		list: func(l cloud.Lister, ctx context.Context, m volumesDataModel) ([]cloud.Volume, error) {
-			return l.ListVolumes(ctx, m.filter())
-		},
-		describe: (*providerData).describeVolume,
-		found: func(m *volumesDataModel, volumes []volumeDataModel) {
-			m.Volumes = volumes
-			m.IDs = idsOf(volumes, func(v volumeDataModel) types.String { return v.ID })
-		},
-	}
+	return &volumesDataSource{dataSource: "scp_volumes", single: "scp_volume", kind: "volume",
+		schema: volumesSchema, list: volumesDataModel.list, describe: (*providerData).describeVolume,
+		record: (*volumesDataModel).record}
 }
 
 // listDataSource lists objects of type T, describes each as the model M, and records them in the
@@ -63,10 +47,11 @@ type listDataSource[T, M, C any] struct {
 	dataSource, single string
 	kind               string
 	schema             func() schema.Schema
-	list               func(cloud.Lister, context.Context, C) ([]T, error)
-	describe           func(*providerData, context.Context, *T) (M, error)
-	// found records the objects described, in the order listed.
-	found func(*C, []M)
+	// list is the API's listing with the configuration's filters.
+	list     func(C, context.Context, cloud.Lister) ([]T, error)
+	describe func(*providerData, context.Context, *T) (M, error)
+	// record puts the objects described, in the order listed, into the configuration's model.
+	record func(*C, []M)
 }
 
 func (d *listDataSource[T, M, C]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -90,7 +75,7 @@ func (d *listDataSource[T, M, C]) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() {
 		return
 	}
-	objects, err := d.list(lister, ctx, config)
+	objects, err := d.list(config, ctx, lister)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list the "+d.kind+"s", listErrorDetail(d.data.cloud, err))
 		return
@@ -102,7 +87,7 @@ func (d *listDataSource[T, M, C]) Read(ctx context.Context, req datasource.ReadR
 		addError(&resp.Diagnostics, "Cannot read the "+d.kind+"s listed", err)
 		return
 	}
-	d.found(&config, models)
+	d.record(&config, models)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
@@ -123,14 +108,24 @@ func (m volumesDataModel) filter() cloud.VolumeFilter {
 	return f
 }
 
+func (m virtualServersDataModel) list(ctx context.Context, l cloud.Lister) ([]cloud.Server, error) {
+	return l.ListServers(ctx, m.filter())
+}
+
+func (m volumesDataModel) list(ctx context.Context, l cloud.Lister) ([]cloud.Volume, error) {
+	return l.ListVolumes(ctx, m.filter())
+}
+
+func (m *virtualServersDataModel) record(servers []serverDataModel) {
+	m.Servers, m.IDs = servers, idsOf(servers, func(s serverDataModel) types.String { return s.ID })
+}
+
+func (m *volumesDataModel) record(volumes []volumeDataModel) {
+	m.Volumes, m.IDs = volumes, idsOf(volumes, func(v volumeDataModel) types.String { return v.ID })
+}
+
 func virtualServersSchema() schema.Schema {
-	filter := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{
-			Optional: true, MarkdownDescription: description,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		}
-	}
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "The virtual servers that match every filter given (all of them without filters), read page by page " +
 			"to the end. The filters are the API's own (`GET /v1/servers`): `name` and `state` are offered by every cloud that " +
 			"lists servers; the others are SCP's, and a cloud that cannot apply one refuses it by name. Each server has the attributes of the `scp_virtual_server` data source, " +
@@ -155,46 +150,49 @@ func virtualServersSchema() schema.Schema {
 					listvalidator.ValueStringsAre(stringvalidator.OneOf("virtual_server", "gpu_server", "k8s_vm", "k8s_gpu_vm")),
 				},
 			},
-			"ids": schema.ListAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Ids of the servers found, in the order the API lists them (newest first on SCP).",
-			},
-			"servers": schema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The servers found, in the order of `ids`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: listItem("server", serverDataAttributes())},
-			},
 		},
 	}
+	addFoundAttributes("servers", " (newest first on SCP)", listItem("server", serverDataAttributes()), s.Attributes)
+	return s
 }
 
 func volumesSchema() schema.Schema {
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "The block storage volumes that match every filter given (all of them without filters), read " +
 			"page by page to the end. The filters are the API's own (`GET /v1/volumes`), which Cinder-based clouds offer too. " +
 			"Each volume has the attributes of the `scp_volume` data source.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only volumes with exactly this name.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"state": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "Only volumes in this state, such as `available` or `in-use`.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"name":  filter("Only volumes with exactly this name."),
+			"state": filter("Only volumes in this state, such as `available` or `in-use`."),
 			"bootable": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Only volumes that hold an OS image (`true`: servers' OS volumes among them) or only " +
 					"those that do not (`false`). Unset: both.",
 			},
-			"ids": schema.ListAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Ids of the volumes found, in the order the API lists them.",
-			},
-			"volumes": schema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The volumes found, in the order of `ids`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: listItem("volume", volumeDataAttributes())},
-			},
 		},
+	}
+	addFoundAttributes("volumes", "", listItem("volume", volumeDataAttributes()), s.Attributes)
+	return s
+}
+
+// filter is a string filter of a list form.
+func filter(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true, MarkdownDescription: description,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// addFoundAttributes adds what a list form found: the ids, and the objects (each with the
+// attributes item) under plural, both in the order the API lists them (order says more of it).
+func addFoundAttributes(plural, order string, item map[string]schema.Attribute, attributes map[string]schema.Attribute) {
+	attributes["ids"] = schema.ListAttribute{
+		Computed: true, ElementType: types.StringType,
+		MarkdownDescription: fmt.Sprintf("Ids of the %s found, in the order the API lists them%s.", plural, order),
+	}
+	attributes[plural] = schema.ListNestedAttribute{
+		Computed: true, MarkdownDescription: fmt.Sprintf("The %s found, in the order of `ids`.", plural),
+		NestedObject: schema.NestedAttributeObject{Attributes: item},
 	}
 }
 

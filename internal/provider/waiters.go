@@ -100,13 +100,8 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindServerDelete, id, d.readServer(id), func(server *cloud.Server) error {
-		if server.Phase != cloud.PhaseFailed {
-			return nil
-		}
-		return fmt.Errorf("server %s (%q) went to %s while being deleted (locked: %t); "+
-			"it still exists and stays in the Terraform state. Check it in the %s console before retrying",
-			id, server.Name, server.State, server.Locked, d.cloud.Name())
+	return awaitGone(ctx, d, kindServerDelete, id, d.readServer(id), func(s *cloud.Server) (cloud.Phase, string) {
+		return s.Phase, fmt.Sprintf("server %s (%q) went to %s while being deleted (locked: %t)", id, s.Name, s.State, s.Locked)
 	})
 }
 
@@ -137,26 +132,23 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(volume *cloud.Volume) error {
-		if volume.Phase != cloud.PhaseFailed {
-			return nil
-		}
-		return fmt.Errorf("volume %s (%q) went to state %q while being deleted; it still exists and stays in the "+
-			"Terraform state. Check it in the %s console before retrying", id, volume.Name, volume.State, d.cloud.Name())
+	return awaitGone(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(v *cloud.Volume) (cloud.Phase, string) {
+		return v.Phase, fmt.Sprintf("volume %s (%q) went to state %q while being deleted", id, v.Name, v.State)
 	})
 }
 
-// awaitGone waits until the cloud says the object is gone. failed tells, from an object still
-// there, whether its deletion has failed for good (an error state): that ends the wait with its error.
+// awaitGone waits until the cloud says the object is gone. An object in an error state will not
+// go, which ends the wait; describe gives the object's phase and, for that case, what happened.
 func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
-	read func(context.Context) (*T, error), failed func(*T) error,
+	read func(context.Context) (*T, error), describe func(*T) (cloud.Phase, string),
 ) error {
 	_, err := awaitObject(ctx, d, kind, id, read, func(object *T, gone error) (bool, error) {
 		if gone != nil {
 			return true, nil
 		}
-		if err := failed(object); err != nil {
-			return false, wait.Permanent(err)
+		if phase, what := describe(object); phase == cloud.PhaseFailed {
+			return false, wait.Permanent(fmt.Errorf("%s; it still exists and stays in the Terraform state. "+
+				"Check it in the %s console before retrying", what, d.cloud.Name()))
 		}
 		return false, nil
 	})
