@@ -160,7 +160,7 @@ func TestAccFaultPlanTimeRulesHold(t *testing.T) {
 				},
 				Config: withOS,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(), priorStateCheck{emu: acc.emu},
+					plancheck.ExpectEmptyPlan(), priorStateCheck{matches: acc.agreesWithEmulator},
 				}},
 			},
 			{
@@ -222,7 +222,7 @@ func TestAccFaultUndocumentedBodyOnRead(t *testing.T) {
 							PreConfig: acc.emu.ClearFaults,
 							Config:    config,
 							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectEmptyPlan(), priorStateCheck{emu: acc.emu},
+								plancheck.ExpectEmptyPlan(), priorStateCheck{matches: acc.agreesWithEmulator},
 							}},
 							Check: acc.checkStateMatchesEmulator,
 						},
