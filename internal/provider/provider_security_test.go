@@ -291,15 +291,7 @@ func callProvider(t *testing.T, p provider.Provider, attrs map[string]tftypes.Va
 	if !ok {
 		t.Fatal("the provider schema is not an object")
 	}
-	values := map[string]tftypes.Value{}
-	for name, typ := range objType.AttributeTypes {
-		if v, ok := attrs[name]; ok {
-			values[name] = v
-		} else {
-			values[name] = tftypes.NewValue(typ, nil)
-		}
-	}
-	config, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, values))
+	config, err := tfprotov6.NewDynamicValue(objType, configObject(objType, attrs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,19 +122,11 @@ func TestServerReadRemovesTheStateOnlyWhenTheServerIsGone(t *testing.T) {
 		cloudtest.Ambiguous("502 bad gateway"),
 	} {
 		h.fake.Fail("Server", failure)
-		resp := h.read(t, state)
-		wantError(t, resp.Diagnostics, "Cannot read the server", failure.Error())
-		if resp.State.Raw.IsNull() {
-			t.Fatalf("%v removed the server from the state", failure)
-		}
+		h.wantReadKeeps(t, state, "Cannot read the server", failure.Error())
 	}
 
 	h.fake.RemoveServer(id)
-	resp := h.read(t, state)
-	wantNoError(t, resp.Diagnostics)
-	if !resp.State.Raw.IsNull() {
-		t.Fatal("a server the cloud says is gone stays in the state")
-	}
+	h.wantReadRemoves(t, state)
 }
 
 func TestServerReadReflectsTheCloud(t *testing.T) {
@@ -170,7 +162,7 @@ func TestServerReadAfterImportFillsTheBootVolumeAndTags(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	imported := importedServer(t, h, id)
+	imported := h.imported(t, " "+id+" ") // the import trims the id
 	resp := h.read(t, imported)
 	wantNoError(t, resp.Diagnostics)
 	got, _ := stateModel[virtualServerModel](t, resp.State)
@@ -193,16 +185,6 @@ func TestServerReadAfterImportFillsTheBootVolumeAndTags(t *testing.T) {
 	if !got.Tags.IsNull() {
 		t.Errorf("tags = %v without Resource Manager, want null", got.Tags)
 	}
-}
-
-func importedServer(t *testing.T, h *serverHarness, id string) virtualServerModel {
-	var resp resource.ImportStateResponse
-	resp.State = emptyState(h.schema)
-	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: " " + id + " "}, &resp)
-	wantNoError(t, resp.Diagnostics)
-	m, _ := stateModel[virtualServerModel](t, resp.State)
-	m.Timeouts = nullTimeouts(t, h.schema)
-	return m
 }
 
 func TestServerReadOfManagedTags(t *testing.T) {
@@ -238,11 +220,7 @@ func TestServerReadWhenTheVolumesCannotBeListed(t *testing.T) {
 	state := h.existing(t, "web")
 	state.OSVolumeID = types.StringNull() // not known: it must be looked up
 	h.fake.Fail("ServerAttachments", errors.New("volumes unavailable"))
-	resp := h.read(t, state)
-	wantError(t, resp.Diagnostics, "Cannot read the server's volumes", "volumes unavailable")
-	if resp.State.Raw.IsNull() {
-		t.Fatal("an error reading the volumes removed the server")
-	}
+	h.wantReadKeeps(t, state, "Cannot read the server's volumes", "volumes unavailable")
 }
 
 func TestServerUpdateLockWaitsForTheCloudToShowIt(t *testing.T) {
@@ -396,9 +374,7 @@ func TestServerDeleteFailures(t *testing.T) {
 
 func TestServerImportStateRefusesWhatIsNotAnID(t *testing.T) {
 	h := newServerHarness(t)
-	resp := resource.ImportStateResponse{State: emptyState(h.schema)}
-	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: "web-1"}, &resp)
-	wantError(t, resp.Diagnostics, "Invalid server id", `"web-1" is not a server id`, "terraform import scp_virtual_server.example "+idExample)
+	wantError(t, h.importState("web-1").Diagnostics, "Invalid server id", `"web-1" is not a server id`, "terraform import scp_virtual_server.example "+idExample)
 }
 
 func TestVolumeLifecycle(t *testing.T) {
@@ -465,18 +441,10 @@ func TestVolumeReadRemovesTheStateOnlyWhenTheVolumeIsGone(t *testing.T) {
 	state := h.existing(t, "data", 8)
 	h.fake.Fail("Volume", errors.New("EOF"), cloudtest.Err(cloud.OutcomeRejected, "400 bad request"))
 	for range 2 {
-		resp := h.read(t, state)
-		wantError(t, resp.Diagnostics, "Cannot read the volume")
-		if resp.State.Raw.IsNull() {
-			t.Fatal("an error that is not Gone removed the volume from the state")
-		}
+		h.wantReadKeeps(t, state, "Cannot read the volume")
 	}
 	h.fake.RemoveVolume(state.ID.ValueString())
-	resp := h.read(t, state)
-	wantNoError(t, resp.Diagnostics)
-	if !resp.State.Raw.IsNull() {
-		t.Fatal("a volume the cloud says is gone stays in the state")
-	}
+	h.wantReadRemoves(t, state)
 }
 
 func TestVolumeReadAfterImport(t *testing.T) {
@@ -484,11 +452,7 @@ func TestVolumeReadAfterImport(t *testing.T) {
 	id := h.fake.PutVolume(cloud.Volume{Name: "legacy", State: "in-use", Phase: cloud.PhaseInUse, Size: 24, Type: "HDD", MaxIOPS: 3000})
 	_ = h.fake.SetTags(context.Background(), cloud.KindVolume, id, map[string]string{"owner": "ops"})
 
-	imp := resource.ImportStateResponse{State: emptyState(h.schema)}
-	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: id}, &imp)
-	wantNoError(t, imp.Diagnostics)
-	state, _ := stateModel[volumeModel](t, imp.State)
-	state.Timeouts = nullTimeouts(t, h.schema)
+	state := h.imported(t, id)
 
 	resp := h.read(t, state)
 	wantNoError(t, resp.Diagnostics)
@@ -516,9 +480,7 @@ func TestVolumeReadAfterImport(t *testing.T) {
 		t.Errorf("configured empty tags read back as %v, want {}", got.Tags)
 	}
 
-	bad := resource.ImportStateResponse{State: emptyState(h.schema)}
-	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: "vol-1"}, &bad)
-	wantError(t, bad.Diagnostics, "Invalid volume id", "terraform import scp_volume.example "+idExample)
+	wantError(t, h.importState("vol-1").Diagnostics, "Invalid volume id", "terraform import scp_volume.example "+idExample)
 }
 
 func TestVolumeUpdateFailures(t *testing.T) {
@@ -622,7 +584,7 @@ func TestServerCreateWhoseVolumesCannotBeReadKeepsTheID(t *testing.T) {
 func TestServerImportWhoseOSVolumeCannotBeRead(t *testing.T) {
 	h := newServerHarness(t)
 	created := h.existing(t, "web")
-	imported := importedServer(t, h, created.ID.ValueString())
+	imported := h.imported(t, " "+created.ID.ValueString()+" ")
 
 	// The first listing finds the OS disk, the second (its delete_on_termination) fails.
 	h.fake.Fail("ServerAttachments", nil)

@@ -54,6 +54,20 @@ func nullRaw(s schema.Schema) tftypes.Value {
 	return tftypes.NewValue(s.Type().TerraformType(context.Background()), nil)
 }
 
+// configObject is a configuration of type typ that sets values and leaves every other attribute
+// out (null).
+func configObject(typ tftypes.Object, values map[string]tftypes.Value) tftypes.Value {
+	attrs := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, attrType := range typ.AttributeTypes {
+		if v, ok := values[name]; ok {
+			attrs[name] = v
+		} else {
+			attrs[name] = tftypes.NewValue(attrType, nil)
+		}
+	}
+	return tftypes.NewValue(typ, attrs)
+}
+
 // nullTimeouts is a timeouts block left out of the configuration.
 func nullTimeouts(t *testing.T, s schema.Schema) timeouts.Value {
 	t.Helper()
@@ -164,11 +178,18 @@ func tagsValue(t *testing.T, tags map[string]string) types.Map {
 // embeds one and adds the plans that resource's tests start from.
 type resourceHarness[M any] struct {
 	fake     *cloudtest.Fake
-	resource resource.ResourceWithModifyPlan
+	resource harnessedResource
 	schema   schema.Schema
 }
 
-func newResourceHarness[M any](t *testing.T, f *cloudtest.Fake, r resource.ResourceWithModifyPlan) resourceHarness[M] {
+// harnessedResource is what the harness drives: every resource of this provider has plan-time
+// rules and can be imported.
+type harnessedResource interface {
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithImportState
+}
+
+func newResourceHarness[M any](t *testing.T, f *cloudtest.Fake, r harnessedResource) resourceHarness[M] {
 	return resourceHarness[M]{fake: f, resource: r, schema: schemaOf(t, r)}
 }
 
@@ -197,6 +218,28 @@ func (h *resourceHarness[M]) read(t *testing.T, state M) resource.ReadResponse {
 	return resp
 }
 
+// wantReadKeeps fails unless a read of state fails with the error summary (see wantError) and
+// keeps the resource in the state: only a resource the cloud says is gone may leave it.
+func (h *resourceHarness[M]) wantReadKeeps(t *testing.T, state M, summary string, fragments ...string) {
+	t.Helper()
+	resp := h.read(t, state)
+	wantError(t, resp.Diagnostics, summary, fragments...)
+	if resp.State.Raw.IsNull() {
+		t.Fatalf("a read that failed with %q %q removed the resource from the state", summary, fragments)
+	}
+}
+
+// wantReadRemoves fails unless a read of state succeeds and removes the resource from the state,
+// as it must once the cloud says the resource is gone.
+func (h *resourceHarness[M]) wantReadRemoves(t *testing.T, state M) {
+	t.Helper()
+	resp := h.read(t, state)
+	wantNoError(t, resp.Diagnostics)
+	if !resp.State.Raw.IsNull() {
+		t.Fatal("a resource the cloud says is gone stays in the state")
+	}
+}
+
 func (h *resourceHarness[M]) update(t *testing.T, plan, state M) resource.UpdateResponse {
 	t.Helper()
 	st := stateOf(t, h.schema, &state)
@@ -211,6 +254,24 @@ func (h *resourceHarness[M]) delete(t *testing.T, state M) resource.DeleteRespon
 	resp := resource.DeleteResponse{State: st}
 	h.resource.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
 	return resp
+}
+
+// importState imports id as `terraform import` does.
+func (h *resourceHarness[M]) importState(id string) resource.ImportStateResponse {
+	resp := resource.ImportStateResponse{State: emptyState(h.schema)}
+	h.resource.ImportState(context.Background(), resource.ImportStateRequest{ID: id}, &resp)
+	return resp
+}
+
+// imported is the state an import of id leaves, with the timeouts block of a configuration that
+// sets none.
+func (h *resourceHarness[M]) imported(t *testing.T, id string) M {
+	t.Helper()
+	resp := h.importState(id)
+	wantNoError(t, resp.Diagnostics)
+	wantNoError(t, resp.State.SetAttribute(context.Background(), path.Root("timeouts"), nullTimeouts(t, h.schema)))
+	m, _ := stateModel[M](t, resp.State)
+	return m
 }
 
 // modifyPlan runs the plan-time rules; plan nil is a destroy plan, state nil a create.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -183,11 +184,7 @@ func TestAttachmentImportReadsWhatTheServerSays(t *testing.T) {
 	h := newAttachmentHarness(t)
 	h.fake.PutAttachment(h.server, cloud.Attachment{VolumeID: h.volume, Device: "/dev/vda", DeleteOnTermination: true, SystemDisk: true})
 
-	imp := resource.ImportStateResponse{State: emptyState(h.schema)}
-	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: h.server + "/" + h.volume}, &imp)
-	wantNoError(t, imp.Diagnostics)
-	state, _ := stateModel[volumeAttachmentModel](t, imp.State)
-	state.Timeouts = nullTimeouts(t, h.schema)
+	state := h.imported(t, h.server+"/"+h.volume)
 
 	resp := h.read(t, state)
 	wantNoError(t, resp.Diagnostics)
@@ -203,9 +200,7 @@ func TestAttachmentImportReadsWhatTheServerSays(t *testing.T) {
 	wantError(t, h.read(t, state).Diagnostics, "Cannot read the server of the volume attachment", "server unavailable")
 
 	for _, id := range []string{h.server, h.server + "/not-a-uuid", "a/b"} {
-		bad := resource.ImportStateResponse{State: emptyState(h.schema)}
-		h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: id}, &bad)
-		wantError(t, bad.Diagnostics, "Invalid volume attachment id", "is not <server_id>/<volume_id>",
+		wantError(t, h.importState(id).Diagnostics, "Invalid volume attachment id", "is not <server_id>/<volume_id>",
 			"terraform import scp_volume_attachment.example")
 	}
 }
@@ -415,6 +410,17 @@ func TestCreateOnlyArgumentsReplaceUnlessImported(t *testing.T) {
 	}
 }
 
+// holdsData reports whether a resource or data source holds data in its data field, where its
+// Configure keeps the provider's data.
+func holdsData(t *testing.T, resourceOrDataSource any, data *providerData) bool {
+	t.Helper()
+	field := reflect.ValueOf(resourceOrDataSource).Elem().FieldByName("data")
+	if !field.IsValid() || field.Type() != reflect.TypeOf(data) {
+		t.Fatalf("%T has no data field of type %T", resourceOrDataSource, data)
+	}
+	return field.Pointer() == reflect.ValueOf(data).Pointer()
+}
+
 func TestProviderHandsItsDataToEveryResource(t *testing.T) {
 	p := New("test")()
 	data := newTestData(cloudtest.New())
@@ -428,16 +434,7 @@ func TestProviderHandsItsDataToEveryResource(t *testing.T) {
 		var resp resource.ConfigureResponse
 		r.(resource.ResourceWithConfigure).Configure(context.Background(), resource.ConfigureRequest{ProviderData: data}, &resp)
 		wantNoError(t, resp.Diagnostics)
-		var got *providerData
-		switch r := r.(type) {
-		case *virtualServerResource:
-			got = r.data
-		case *volumeResource:
-			got = r.data
-		case *volumeAttachmentResource:
-			got = r.data
-		}
-		if got != data {
+		if !holdsData(t, r, data) {
 			t.Errorf("%s was not configured with the provider's data", meta.TypeName)
 		}
 		// Before the provider is configured, Configure hands nil and that is no error.
@@ -454,18 +451,7 @@ func TestProviderHandsItsDataToEveryResource(t *testing.T) {
 		var resp datasource.ConfigureResponse
 		d.(datasource.DataSourceWithConfigure).Configure(context.Background(), datasource.ConfigureRequest{ProviderData: data}, &resp)
 		wantNoError(t, resp.Diagnostics)
-		var got *providerData
-		switch d := d.(type) {
-		case *virtualServerDataSource:
-			got = d.data
-		case *virtualServersDataSource:
-			got = d.data
-		case *volumeDataSource:
-			got = d.data
-		case *volumesDataSource:
-			got = d.data
-		}
-		if got != data {
+		if !holdsData(t, d, data) {
 			t.Errorf("data source %s was not configured with the provider's data", meta.TypeName)
 		}
 	}
