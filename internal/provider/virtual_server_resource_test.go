@@ -22,6 +22,20 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
+// emulatorTarget is the acceptance target of a test that needs the emulator itself (its request
+// log, or changes made behind the provider's back); against a real endpoint the test is skipped.
+func emulatorTarget(t *testing.T, why string) *accTarget {
+	t.Helper()
+	acc := newAccTarget(t, emulator.Config{})
+	if !acc.needEmulator(t) {
+		t.Skip(why)
+	}
+	return acc
+}
+
+// serverAddress is the server that serverConfig declares.
+const serverAddress = "scp_virtual_server.test"
+
 func (a *accTarget) serverConfig(name string, lock bool, extra string) string {
 	return a.config(fmt.Sprintf(`
 resource "scp_virtual_server" "test" {
@@ -77,35 +91,27 @@ func (a *accTarget) checkOneDeletePerServer(s *terraform.State) error {
 
 func TestAccVirtualServer_lifecycle(t *testing.T) {
 	acc := newAccTarget(t, emulator.Config{})
-	const address = "scp_virtual_server.test"
 	deletesBeforeLockedDestroy := 0
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			if err := acc.checkServersGone(s); err != nil {
-				return err
-			}
-			if err := acc.checkOneDeletePerServer(s); err != nil {
-				return err
-			}
-			return acc.checkEveryRequestSigned()
-		},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			acc.checkServersGone, acc.checkOneDeletePerServer, func(*terraform.State) error { return acc.checkEveryRequestSigned() }),
 		Steps: []resource.TestStep{
 			{
 				Config: acc.serverConfig("acc-web-1", false, ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestMatchResourceAttr(address, "id", idPattern),
-					resource.TestCheckResourceAttr(address, "state", "ACTIVE"),
-					resource.TestCheckResourceAttr(address, "lock", "false"),
-					resource.TestMatchResourceAttr(address, "os_volume_id", idPattern),
-					resource.TestCheckResourceAttr(address, "boot_volume.type", "SSD"),
-					resource.TestCheckResourceAttr(address, "boot_volume.delete_on_termination", "true"),
-					resource.TestCheckResourceAttr(address, "tags.purpose", "acceptance"),
+					resource.TestMatchResourceAttr(serverAddress, "id", idPattern),
+					resource.TestCheckResourceAttr(serverAddress, "state", "ACTIVE"),
+					resource.TestCheckResourceAttr(serverAddress, "lock", "false"),
+					resource.TestMatchResourceAttr(serverAddress, "os_volume_id", idPattern),
+					resource.TestCheckResourceAttr(serverAddress, "boot_volume.type", "SSD"),
+					resource.TestCheckResourceAttr(serverAddress, "boot_volume.delete_on_termination", "true"),
+					resource.TestCheckResourceAttr(serverAddress, "tags.purpose", "acceptance"),
 				),
 			},
 			{
-				ResourceName:      address,
+				ResourceName:      serverAddress,
 				ImportState:       true,
 				ImportStateVerify: true,
 				// The server's description does not list the networks it was created with, so an
@@ -116,10 +122,10 @@ func TestAccVirtualServer_lifecycle(t *testing.T) {
 				// lock is changed in place, never by replacement.
 				Config: acc.serverConfig("acc-web-1", true, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAddress, plancheck.ResourceActionUpdate)},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(address, "lock", "true"),
+					resource.TestCheckResourceAttr(serverAddress, "lock", "true"),
 					func(*terraform.State) error {
 						if acc.emu != nil {
 							deletesBeforeLockedDestroy = len(acc.requests(emulator.RouteServerDelete))
@@ -147,20 +153,16 @@ func TestAccVirtualServer_lifecycle(t *testing.T) {
 				},
 				Config: acc.serverConfig("acc-web-1", false, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAddress, plancheck.ResourceActionUpdate)},
 				},
-				Check: resource.TestCheckResourceAttr(address, "lock", "false"),
+				Check: resource.TestCheckResourceAttr(serverAddress, "lock", "false"),
 			},
 		},
 	})
 }
 
 func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
-	if !acc.needEmulator(t) {
-		t.Skip("needs the emulator to connect and disconnect File Storage")
-	}
-	const address = "scp_virtual_server.test"
+	acc := emulatorTarget(t, "needs the emulator to connect and disconnect File Storage")
 	var serverID string
 	config := acc.serverConfig("acc-fs", false, `  file_storage_ids = ["fs-0001"]`)
 
@@ -171,7 +173,7 @@ func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
 			{
 				Config: config,
 				Check: func(s *terraform.State) (err error) {
-					serverID, err = resourceAttr(s, address, "id")
+					serverID, err = resourceAttr(s, serverAddress, "id")
 					return err
 				},
 			},
@@ -189,7 +191,7 @@ func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAddress, plancheck.ResourceActionNoop)},
 				},
 			},
 			{
@@ -197,7 +199,7 @@ func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
 				// the very delete SCP refuses while File Storage is connected).
 				Config: acc.serverConfig("acc-fs", false, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAddress, plancheck.ResourceActionNoop)},
 				},
 			},
 		},
@@ -205,11 +207,7 @@ func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
 }
 
 func TestAccVirtualServer_deletedOutOfBandIsRecreated(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
-	if !acc.needEmulator(t) {
-		t.Skip("needs the emulator to delete a server out of band")
-	}
-	const address = "scp_virtual_server.test"
+	acc := emulatorTarget(t, "needs the emulator to delete a server out of band")
 	var serverID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -218,7 +216,7 @@ func TestAccVirtualServer_deletedOutOfBandIsRecreated(t *testing.T) {
 			{
 				Config: acc.serverConfig("acc-drift", false, ""),
 				Check: func(s *terraform.State) (err error) {
-					serverID, err = resourceAttr(s, address, "id")
+					serverID, err = resourceAttr(s, serverAddress, "id")
 					return err
 				},
 			},
@@ -230,9 +228,9 @@ func TestAccVirtualServer_deletedOutOfBandIsRecreated(t *testing.T) {
 				},
 				Config: acc.serverConfig("acc-drift", false, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(serverAddress, plancheck.ResourceActionCreate)},
 				},
-				Check: resource.TestCheckResourceAttrWith(address, "id", func(id string) error {
+				Check: resource.TestCheckResourceAttrWith(serverAddress, "id", func(id string) error {
 					if id == serverID {
 						return fmt.Errorf("id did not change after the server was recreated")
 					}
@@ -355,11 +353,7 @@ func emuURL(a *accTarget) string {
 // networks, which the API does not show and which is required; applying it sends nothing, and the
 // plan after it is empty.
 func TestAccVirtualServer_firstPlanAfterImport(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
-	if !acc.needEmulator(t) {
-		t.Skip("needs the emulator's request log")
-	}
-	const address = "scp_virtual_server.test"
+	acc := emulatorTarget(t, "needs the emulator's request log")
 	const userData = "#!/bin/sh\necho hello\n"
 	config := acc.serverConfig("acc-import", false,
 		"  server_group_id = \"group-1\"\n  user_data_wo    = \""+strings.ReplaceAll(userData, "\n", `\n`)+"\"")
@@ -383,14 +377,14 @@ func TestAccVirtualServer_firstPlanAfterImport(t *testing.T) {
 			{
 				Config: config,
 				Check: func(s *terraform.State) (err error) {
-					if serverID, err = resourceAttr(s, address, "id"); err != nil {
+					if serverID, err = resourceAttr(s, serverAddress, "id"); err != nil {
 						return err
 					}
 					snap, ok := acc.emu.Server(serverID)
 					if want := base64.StdEncoding.EncodeToString([]byte(userData)); !ok || snap.UserData != want {
 						return fmt.Errorf("the server was created with user_data %q, want %q (from user_data_wo)", snap.UserData, want)
 					}
-					if v, _ := resourceAttr(s, address, "user_data_wo"); v != "" {
+					if v, _ := resourceAttr(s, serverAddress, "user_data_wo"); v != "" {
 						return fmt.Errorf("user_data_wo is in the state: %q", v)
 					}
 					return nil
@@ -404,7 +398,7 @@ func TestAccVirtualServer_firstPlanAfterImport(t *testing.T) {
 				// ... then import it as a user would.
 				Config:             config,
 				PreConfig:          func() { before = mutations() },
-				ResourceName:       address,
+				ResourceName:       serverAddress,
 				ImportState:        true,
 				ImportStatePersist: true,
 				ImportStateIdFunc:  func(*terraform.State) (string, error) { return serverID, nil },
@@ -413,8 +407,8 @@ func TestAccVirtualServer_firstPlanAfterImport(t *testing.T) {
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
-						expectChangedAttributes(address, "networks"),
+						plancheck.ExpectResourceAction(serverAddress, plancheck.ResourceActionUpdate),
+						expectChangedAttributes(serverAddress, "networks"),
 					},
 				},
 				Check: func(*terraform.State) error {
@@ -429,7 +423,7 @@ func TestAccVirtualServer_firstPlanAfterImport(t *testing.T) {
 	})
 }
 
-// expectChangedAttributes passes when the planned change of address alters exactly the named
+// expectChangedAttributes passes when the planned change of serverAddress alters exactly the named
 // top-level attributes.
 func expectChangedAttributes(address string, want ...string) plancheck.PlanCheck {
 	return changedAttributesCheck{address: address, want: want}
