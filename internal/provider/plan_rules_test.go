@@ -150,7 +150,11 @@ func TestPlanRefusesToDetachTheOSDisk(t *testing.T) {
 			wantError(t, resp.Diagnostics, "Cannot detach the server's OS disk",
 				"This destroy would detach volume "+h.volume+" from server "+h.server, c.reason,
 				"Fake never detaches a system disk", "nothing was sent to the API",
-				"skip_destroy = true", "removed {", "destroy = false")
+				"skip_destroy = true", "removed {", "destroy = false",
+				"terraform state list -id="+state.ID.ValueString())
+			if !strings.Contains(state.ID.ValueString(), h.server) {
+				t.Fatalf("the state id %q is not the attachment's", state.ID.ValueString())
+			}
 			if len(h.fake.Calls()) != 0 {
 				t.Fatalf("the plan sent %v", h.fake.Calls())
 			}

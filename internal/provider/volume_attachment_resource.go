@@ -128,13 +128,19 @@ func osDiskReason(m volumeAttachmentModel, isSystemDevice func(string) bool) str
 	return ""
 }
 
+// osDiskMessage explains the refusal. Terraform does not tell a provider a resource's address, and
+// prints none under this error when the block is gone, so the message names the command that does.
 func osDiskMessage(m volumeAttachmentModel, reason, action, rule string) string {
 	return fmt.Sprintf("This %s would detach volume %s from server %s, but %s. %s, "+
 		"so the plan stops here and nothing was sent to the API.\n\n"+
 		"Instead, either destroy the server itself (its OS volume goes with it), or stop managing this attachment "+
 		"without detaching it: set skip_destroy = true and apply, or replace the resource block with\n\n"+
-		"  removed {\n    from = scp_volume_attachment.<name>\n    lifecycle {\n      destroy = false\n    }\n  }",
-		action, m.VolumeID.ValueString(), m.ServerID.ValueString(), reason, rule)
+		"  removed {\n    from = ADDRESS\n    lifecycle {\n      destroy = false\n    }\n  }\n\n"+
+		"where ADDRESS is this attachment's resource address, which this command prints:\n\n"+
+		"  terraform state list -id=%s\n\n"+
+		"A removed block takes the address without an instance key such as [\"name\"] and forgets every instance; "+
+		"for one instance of a for_each, use skip_destroy.",
+		action, m.VolumeID.ValueString(), m.ServerID.ValueString(), reason, rule, m.ID.ValueString())
 }
 
 // refuseOSDiskAttachAtPlan refuses a new attachment of a volume that is already its server's OS
