@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
 )
 
 // The plan-time rules: what would destroy a locked server or detach an OS disk fails the plan,
@@ -330,5 +331,24 @@ func TestServerGroupIsReadBack(t *testing.T) {
 	ungrouped := h.plannedServer(t, "db")
 	if m := h.created(t, ungrouped); !m.ServerGroupID.IsNull() {
 		t.Fatalf("a server created without a group recorded %s", m.ServerGroupID)
+	}
+}
+
+// A server created without boot_volume.type gets the cloud's default type, read back from its OS
+// volume; the type is never sent as a guess.
+func TestBootVolumeTypeUnsetIsTheClouds(t *testing.T) {
+	h := newServerHarness(t)
+	plan := h.plannedServer(t, "web")
+	plan.BootVolume.Type = types.StringUnknown()
+	created := h.created(t, plan)
+	if got := created.BootVolume.Type; got.ValueString() != cloudtest.DefaultVolumeType {
+		t.Fatalf("boot_volume.type = %s, want the cloud's default %q", got, cloudtest.DefaultVolumeType)
+	}
+
+	// A configured type is sent and kept.
+	typed := h.plannedServer(t, "db")
+	typed.BootVolume.Type = str("HDD")
+	if got := h.created(t, typed).BootVolume.Type.ValueString(); got != "HDD" {
+		t.Fatalf("boot_volume.type = %s, want HDD", got)
 	}
 }

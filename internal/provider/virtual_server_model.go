@@ -124,6 +124,9 @@ func (m *virtualServerModel) knownOSVolume(s *cloud.Server) string {
 
 // setComputedNull gives every computed attribute a known value, for the state written before the wait.
 func (m *virtualServerModel) setComputedNull() {
+	if m.BootVolume != nil && m.BootVolume.Type.IsUnknown() {
+		m.BootVolume.Type = types.StringNull()
+	}
 	m.State = types.StringNull()
 	m.OSVolumeID = types.StringNull()
 	m.VpcID = types.StringNull()

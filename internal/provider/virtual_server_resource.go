@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -94,8 +93,10 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 						Validators: []validator.Int64{sizeMultipleOf8{}},
 					},
 					"type": schema.StringAttribute{
-						Optional: true, Computed: true, Default: stringdefault.StaticString("SSD"),
-						MarkdownDescription: "Volume type. Default `SSD`.",
+						Optional: true, Computed: true,
+						MarkdownDescription: "Volume type, e.g. `SSD` on SCP. Unset, the cloud's default type is used (on SCP its " +
+							"default volume type; on OpenStack, Cinder's) and read back after creation.",
+						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 					},
 					"delete_on_termination": schema.BoolAttribute{
 						Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -359,6 +360,20 @@ func (r *virtualServerResource) record(ctx context.Context, m *virtualServerMode
 		return
 	}
 	m.applyServer(server, osVolumeID)
+	if m.BootVolume != nil && (m.BootVolume.Type.IsNull() || m.BootVolume.Type.IsUnknown()) {
+		// Created without a type: the cloud chose one, which only the OS volume shows. Not knowing
+		// it is no reason to fail (and taint) a server that works.
+		m.BootVolume.Type = types.StringNull()
+		if osVolumeID != "" {
+			volume, err := r.data.cloud.Volume(ctx, osVolumeID)
+			if err != nil {
+				diags.AddWarning("Cannot read the type of the server's OS volume", errorDetail(err)+
+					"\n\nboot_volume.type stays unset in the state; the server is fine.")
+			} else {
+				m.BootVolume.Type = optionalString(volume.Type)
+			}
+		}
+	}
 	diags.Append(state.Set(ctx, m)...)
 }
 

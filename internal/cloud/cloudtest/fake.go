@@ -388,7 +388,7 @@ func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, e
 	bootID := f.newID()
 	f.volumes[bootID] = &volume{v: cloud.Volume{
 		ID: bootID, Name: spec.Name + "-os", State: "in-use", Phase: cloud.PhaseInUse,
-		Size: spec.BootVolume.Size, Type: spec.BootVolume.Type, Bootable: true, CreatedAt: s.s.CreatedAt,
+		Size: spec.BootVolume.Size, Type: typeOrDefault(spec.BootVolume.Type), Bootable: true, CreatedAt: s.s.CreatedAt,
 	}}
 	f.attached = append(f.attached, &attachment{serverID: id, a: cloud.Attachment{
 		VolumeID: bootID, Device: "/dev/vda", DeleteOnTermination: spec.BootVolume.DeleteOnTermination, SystemDisk: true,
@@ -515,7 +515,7 @@ func (f *Fake) CreateVolume(_ context.Context, spec cloud.VolumeSpec) (string, e
 	}
 	id := f.newID()
 	v := &volume{v: cloud.Volume{
-		ID: id, Name: spec.Name, State: "creating", Phase: cloud.PhaseInProgress, Size: spec.Size, Type: spec.Type,
+		ID: id, Name: spec.Name, State: "creating", Phase: cloud.PhaseInProgress, Size: spec.Size, Type: typeOrDefault(spec.Type),
 		MaxIOPS: spec.MaxIOPS, MaxThroughput: spec.MaxThroughput, CreatedAt: f.Now().UTC().Format(time.RFC3339),
 	}}
 	f.volumes[id] = v
@@ -788,4 +788,15 @@ func (f *Fake) SetTags(_ context.Context, kind cloud.ObjectKind, id string, tags
 	}
 	f.tags[tagKey(kind, id)] = copyTags(tags)
 	return err
+}
+
+// DefaultVolumeType is the type the fake gives a volume created without one, as a cloud applies
+// its own default.
+const DefaultVolumeType = "fake-default"
+
+func typeOrDefault(volumeType string) string {
+	if volumeType == "" {
+		return DefaultVolumeType
+	}
+	return volumeType
 }
