@@ -22,6 +22,8 @@ type Cloud interface {
 	// ValidateServer refuses, before anything is sent, what this cloud cannot do with spec.
 	ValidateServer(spec ServerSpec) error
 
+	// ValidateVolume refuses, before anything is sent, what this cloud cannot do with spec.
+	ValidateVolume(spec VolumeSpec) error
 	// CreateVolume sends the create once and returns the new volume's id; it is ready at PhaseAvailable.
 	CreateVolume(ctx context.Context, spec VolumeSpec) (string, error)
 	Volume(ctx context.Context, id string) (*Volume, error)

@@ -293,7 +293,8 @@ func volumePhase(status string) cloud.Phase {
 	return cloud.PhaseInProgress
 }
 
-func (c *Cloud) CreateVolume(ctx context.Context, spec cloud.VolumeSpec) (string, error) {
+// ValidateVolume refuses what exists only on SCP, naming the cloud.
+func (c *Cloud) ValidateVolume(spec cloud.VolumeSpec) error {
 	var problems []string
 	if spec.MaxIOPS != 0 || spec.MaxThroughput != 0 {
 		problems = append(problems, "max_iops and max_throughput exist only on SCP; on "+c.Name()+" performance comes with the volume type (volume_type)")
@@ -302,7 +303,14 @@ func (c *Cloud) CreateVolume(ctx context.Context, spec cloud.VolumeSpec) (string
 		problems = append(problems, errTags.Error())
 	}
 	if len(problems) > 0 {
-		return "", cloud.NewError(cloud.OutcomeRejected, false, fmt.Errorf("%s cannot create this volume: %s. Nothing was sent to the API", c.Name(), strings.Join(problems, "; ")))
+		return fmt.Errorf("%s cannot create this volume: %s", c.Name(), strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func (c *Cloud) CreateVolume(ctx context.Context, spec cloud.VolumeSpec) (string, error) {
+	if err := c.ValidateVolume(spec); err != nil {
+		return "", cloud.NewError(cloud.OutcomeRejected, false, fmt.Errorf("%w. Nothing was sent to the API", err))
 	}
 	v, err := volumes.Create(ctx, c.block, volumes.CreateOpts{Name: spec.Name, Size: int(spec.Size), VolumeType: spec.Type}, nil).Extract()
 	if err != nil {

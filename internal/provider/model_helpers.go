@@ -75,6 +75,23 @@ func withTimeout(ctx context.Context, timeout timeoutFunc, def time.Duration, di
 	return bounded, cancel, true
 }
 
+// refuseAtPlan runs the cloud's check of a new object (check) at plan time, once the configuration
+// is fully known; values that other resources compute are checked again before Create sends
+// anything. Tags are checkTagsUsable's to judge, so check sees none.
+func refuseAtPlan[M any](ctx context.Context, d *providerData, req resource.ModifyPlanRequest, diags *diag.Diagnostics,
+	summary string, check func(M) error) {
+	if d == nil || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	var plan M
+	if diags.Append(req.Plan.Get(ctx, &plan)...); diags.HasError() {
+		return
+	}
+	if err := check(plan); err != nil {
+		diags.AddError(summary, err.Error()+". The plan stops here; nothing was sent to the API.")
+	}
+}
+
 // lockServer takes the server's volume-operation lock, or reports why it could not.
 func (d *providerData) lockServer(ctx context.Context, serverID string, diags *diag.Diagnostics) (func(), bool) {
 	unlock, err := d.locks.Lock(ctx, serverID)

@@ -160,10 +160,16 @@ func (r *virtualServerResource) Configure(_ context.Context, req resource.Config
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan enforces the lock rule at plan time, on destroy plans as well as replacements, so a
-// locked server is never half-way through a run when SCP refuses it.
+// ModifyPlan refuses at plan time what this cloud cannot create, and enforces the lock rule, on
+// destroy plans as well as replacements, so a locked server is never half-way through a run when
+// SCP refuses it.
 func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
+	refuseAtPlan(ctx, r.data, req, &resp.Diagnostics, "The server cannot be created on this cloud", func(m virtualServerModel) error {
+		spec, _ := m.spec(ctx)
+		spec.Tags = nil
+		return r.data.cloud.ValidateServer(spec)
+	})
 	if req.State.Raw.IsNull() {
 		return
 	}
@@ -235,7 +241,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	if err := r.data.cloud.ValidateServer(spec); err != nil {
-		resp.Diagnostics.AddError("The server cannot be created on this cloud", err.Error()+" Nothing was sent to the API.")
+		resp.Diagnostics.AddError("The server cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
 		return
 	}
 	sent := time.Now()

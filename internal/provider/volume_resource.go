@@ -85,9 +85,15 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// ModifyPlan refuses tags that this configuration could not read back, before anything is created.
+// ModifyPlan refuses, before anything is created, tags that this configuration could not read back
+// and arguments that this cloud does not have.
 func (r *volumeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
+	refuseAtPlan(ctx, r.data, req, &resp.Diagnostics, "The volume cannot be created on this cloud", func(m volumeModel) error {
+		spec, _ := m.spec(ctx)
+		spec.Tags = nil
+		return r.data.cloud.ValidateVolume(spec)
+	})
 }
 
 func (r *volumeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -105,6 +111,10 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 	spec, diags := plan.spec(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.cloud.ValidateVolume(spec); err != nil {
+		resp.Diagnostics.AddError("The volume cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
 		return
 	}
 	sent := time.Now()

@@ -81,7 +81,7 @@ func (d *providerData) readVolume(id string) func(context.Context) (*cloud.Volum
 func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.Server, error) {
 	missing := 0
 	return awaitObject(ctx, d, kindServerCreate, id, d.readServer(id), func(server *cloud.Server, gone error) (bool, error) {
-		if gone != nil {
+		if cloud.IsGone(gone) {
 			if missing++; missing >= missingReadsOfNewServer {
 				return false, wait.Permanent(fmt.Errorf("server %s disappeared while it was being created (the API answers 404)", id))
 			}
@@ -108,7 +108,7 @@ func (d *providerData) waitServerGone(ctx context.Context, id string) error {
 // waitServerLocked waits until the server's lock reads as want.
 func (d *providerData) waitServerLocked(ctx context.Context, id string, want bool) (*cloud.Server, error) {
 	return awaitObject(ctx, d, kindServerLock, id, d.readServer(id), func(server *cloud.Server, gone error) (bool, error) {
-		if gone != nil {
+		if cloud.IsGone(gone) {
 			return false, wait.Permanent(gone)
 		}
 		return server.Locked == want && server.Phase.Final(), nil
@@ -119,7 +119,7 @@ func (d *providerData) waitServerLocked(ctx context.Context, id string, want boo
 func (d *providerData) waitVolume(ctx context.Context, kind, id string, done func(*cloud.Volume) bool) (*cloud.Volume, error) {
 	return awaitObject(ctx, d, kind, id, d.readVolume(id), func(volume *cloud.Volume, gone error) (bool, error) {
 		switch {
-		case gone != nil:
+		case cloud.IsGone(gone):
 			return false, wait.Permanent(gone)
 		case done(volume):
 			return true, nil
@@ -143,7 +143,7 @@ func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
 	read func(context.Context) (*T, error), describe func(*T) (cloud.Phase, string),
 ) error {
 	_, err := awaitObject(ctx, d, kind, id, read, func(object *T, gone error) (bool, error) {
-		if gone != nil {
+		if cloud.IsGone(gone) {
 			return true, nil
 		}
 		if phase, what := describe(object); phase == cloud.PhaseFailed {
@@ -167,7 +167,7 @@ const (
 func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID string) (*cloud.Volume, error) {
 	sawAttaching, settled := false, 0
 	return awaitObject(ctx, d, kindAttach, volumeID+"/"+serverID, d.readVolume(volumeID), func(volume *cloud.Volume, gone error) (bool, error) {
-		if gone != nil {
+		if cloud.IsGone(gone) {
 			return false, wait.Permanent(fmt.Errorf("volume %s disappeared while being attached to server %s", volumeID, serverID))
 		}
 		_, listed := volume.AttachedTo(serverID)
@@ -196,7 +196,7 @@ func (d *providerData) waitAttached(ctx context.Context, volumeID, serverID stri
 // waitDetached waits until the volume no longer lists the server. A volume that is gone is detached too.
 func (d *providerData) waitDetached(ctx context.Context, volumeID, serverID string) error {
 	_, err := awaitObject(ctx, d, kindDetach, volumeID+"/"+serverID, d.readVolume(volumeID), func(volume *cloud.Volume, gone error) (bool, error) {
-		if gone != nil {
+		if cloud.IsGone(gone) {
 			return true, nil
 		}
 		if _, ok := volume.AttachedTo(serverID); !ok {

@@ -159,6 +159,9 @@ func (s Cloud) SetServerLocked(ctx context.Context, id string, locked bool) erro
 // ValidateServer: SCP takes every argument the resource has.
 func (s Cloud) ValidateServer(cloud.ServerSpec) error { return nil }
 
+// ValidateVolume: SCP takes every argument the resource has.
+func (s Cloud) ValidateVolume(cloud.VolumeSpec) error { return nil }
+
 func (s Cloud) CreateVolume(ctx context.Context, spec cloud.VolumeSpec) (string, error) {
 	created, err := s.c.CreateVolume(ctx, CreateVolumeRequest{
 		Name: spec.Name, Size: spec.Size, VolumeType: spec.Type,

@@ -54,6 +54,8 @@ type Fake struct {
 	TagsError error
 	// Validate, when set, is what ValidateServer returns.
 	Validate func(cloud.ServerSpec) error
+	// ValidateVolumeSpec, when set, is what ValidateVolume returns.
+	ValidateVolumeSpec func(cloud.VolumeSpec) error
 	// Now is the clock that stamps CreatedAt (time.Now unless set).
 	Now func() time.Time
 }
@@ -502,6 +504,13 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 func (f *Fake) ValidateServer(spec cloud.ServerSpec) error {
 	if f.Validate != nil {
 		return f.Validate(spec)
+	}
+	return nil
+}
+
+func (f *Fake) ValidateVolume(spec cloud.VolumeSpec) error {
+	if f.ValidateVolumeSpec != nil {
+		return f.ValidateVolumeSpec(spec)
 	}
 	return nil
 }
