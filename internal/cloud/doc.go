@@ -30,7 +30,8 @@
 // device name (/dev/sda, /dev/vda, /dev/xvda or what the server reports). Attachment.SystemDisk and
 // IsSystemDiskDevice carry that answer, and SystemDiskRule words the refusal (OTC adds that a
 // system disk can only leave a stopped server). Attributes that exist on one cloud only are
-// validated by the implementation (ValidateServer), so the message can name the cloud.
+// validated by the implementation (ValidateServer, ValidateVolume), so the message can name the
+// cloud; the resources run these checks at plan time once the configuration is known.
 //
 // # Adding a cloud
 //

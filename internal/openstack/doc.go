@@ -64,7 +64,8 @@
 //
 // # Arguments that exist on one cloud only
 //
-// ValidateServer refuses file_storage_ids, networks[].public_ip_id and tags; networks[].subnet_id
+// ValidateServer refuses file_storage_ids, networks[].public_ip_id and tags, ValidateVolume
+// max_iops, max_throughput and tags (both at plan time); networks[].subnet_id
 // is the Neutron network id (Nova's networks[].uuid), port_id a Neutron port. security_group_ids
 // are sent as Nova's security_groups names (Nova takes names or ids). server_group_id is the
 // scheduler hint "group". A server booted from a volume (boot_volume.size > 0) gets
