@@ -3,13 +3,16 @@ package provider
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
@@ -235,6 +238,40 @@ func resourceAttr(s *terraform.State, address, attr string) (string, error) {
 		return "", fmt.Errorf("%s has no attribute %s", address, attr)
 	}
 	return v, nil
+}
+
+// captureAttr is a Check that keeps one attribute of a resource for the steps after it.
+func captureAttr(address, attr string, into *string) resource.TestCheckFunc {
+	return func(s *terraform.State) (err error) {
+		*into, err = resourceAttr(s, address, attr)
+		return err
+	}
+}
+
+// captureIDs is a Check that keeps the ids of the resources of type typ with the given names, by
+// name, for the steps after it.
+func captureIDs(into map[string]string, typ string, names ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, name := range names {
+			id, err := resourceAttr(s, typ+"."+name, "id")
+			if err != nil {
+				return err
+			}
+			into[name] = id
+		}
+		return nil
+	}
+}
+
+// checkAttrs checks that every one of addresses has the attribute values of want.
+func checkAttrs(addresses []string, want map[string]string) []resource.TestCheckFunc {
+	var checks []resource.TestCheckFunc
+	for _, address := range addresses {
+		for _, attr := range slices.Sorted(maps.Keys(want)) {
+			checks = append(checks, resource.TestCheckResourceAttr(address, attr, want[attr]))
+		}
+	}
+	return checks
 }
 
 // destroyedIDs returns the ids of every resource of type typ in the final state, for CheckDestroy.

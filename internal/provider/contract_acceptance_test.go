@@ -76,13 +76,10 @@ func TestAccContract_tagsChangeInPlaceThroughResourceManager(t *testing.T) {
 			{
 				Config: acc.taggedServerAndVolume(`{ team = "platform" }`),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					func(s *terraform.State) (err error) {
-						if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
-							return err
-						}
-						volumeID, err = resourceAttr(s, "scp_volume.test", "id")
-						return err
-					},
+					resource.ComposeTestCheckFunc(
+						captureAttr("scp_virtual_server.test", "id", &serverID),
+						captureAttr("scp_volume.test", "id", &volumeID),
+					),
 					wantTags(map[string]string{"team": "platform"}),
 				),
 			},
@@ -342,10 +339,7 @@ resource "scp_volume" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: acc.config(body),
-				Check: func(s *terraform.State) (err error) {
-					volumeID, err = resourceAttr(s, "scp_volume.test", "id")
-					return err
-				},
+				Check:  captureAttr("scp_volume.test", "id", &volumeID),
 			},
 			{
 				// A base URL with a path is refused before anything is sent, with the fix in the message.

@@ -67,12 +67,7 @@ func TestAccFaultSecretsNeverLogged(t *testing.T) {
 	srv := httptest.NewServer(recorder)
 	t.Cleanup(srv.Close)
 
-	// terraform-plugin-testing sends Terraform's log and, through its test sink, the provider's to
-	// TF_ACC_LOG_PATH (at TRACE); TF_LOG=TRACE is what a user would set.
-	logPath := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	t.Setenv("TF_LOG_PATH_MASK", "")
+	logPath := traceLogFile(t)
 
 	// The keys come from the environment, as they should in real use: terraform-plugin-testing
 	// itself logs each step's configuration, so keys written there would be in the log whatever
@@ -143,6 +138,17 @@ func TestAccFaultSecretsNeverLogged(t *testing.T) {
 	if m := regexp.MustCompile(`(?i)signature\W{1,5}[A-Za-z0-9+/]{43}=`).FindIndex(raw); m != nil {
 		t.Errorf("the log holds something like a signature: %s", excerpt(raw, string(raw[m[0]:m[1]])))
 	}
+}
+
+// traceLogFile has Terraform's log and the provider's written to one file at TRACE, and returns
+// its path: terraform-plugin-testing sends both, the provider's through its test sink, to
+// TF_ACC_LOG_PATH, and TF_LOG=TRACE is what a user would set.
+func traceLogFile(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", path)
+	t.Setenv("TF_LOG_PATH_MASK", "")
+	return path
 }
 
 // excerpt shows where s occurs in the log, for a failure message.

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -184,10 +183,7 @@ func TestAccOpenStack_lifecycleAndImport(t *testing.T) {
 					},
 					resource.TestCheckResourceAttr("scp_volume_attachment.data", "device", "/dev/vdb"),
 					resource.TestCheckResourceAttr("scp_volume_attachment.data", "os_volume", "false"),
-					func(s *terraform.State) (err error) {
-						serverID, err = resourceAttr(s, "scp_virtual_server.test", "id")
-						return err
-					},
+					captureAttr("scp_virtual_server.test", "id", &serverID),
 				),
 			},
 			{
@@ -237,16 +233,7 @@ func TestAccOpenStack_removeOneOfThree(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: acc.attachments([]string{"a", "b", "c"}, nil, ""),
-				Check: func(s *terraform.State) error {
-					for _, name := range []string{"a", "b", "c"} {
-						id, err := resourceAttr(s, "scp_volume."+name, "id")
-						if err != nil {
-							return err
-						}
-						ids[name] = id
-					}
-					return nil
-				},
+				Check:  captureIDs(ids, "scp_volume", "a", "b", "c"),
 			},
 			{
 				Config: acc.attachments([]string{"a", "c"}, []string{"b"}, ""),
@@ -305,13 +292,10 @@ func osDiskSteps(t *testing.T, acc *osAcc, wantDevice, wantMessage string) {
 		Steps: []resource.TestStep{
 			{
 				Config: attachmentHCL(false, false),
-				Check: func(s *terraform.State) (err error) {
-					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
-						return err
-					}
-					bootID, err = resourceAttr(s, "scp_virtual_server.test", "os_volume_id")
-					return err
-				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr("scp_virtual_server.test", "id", &serverID),
+					captureAttr("scp_virtual_server.test", "os_volume_id", &bootID),
+				),
 			},
 			{
 				Config:             attachmentHCL(true, false),
@@ -387,10 +371,7 @@ func TestAccOpenStack_otcDataDiskHotUnplug(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cold(true),
-				Check: func(s *terraform.State) (err error) {
-					serverID, err = resourceAttr(s, "scp_virtual_server.test", "id")
-					return err
-				},
+				Check:  captureAttr("scp_virtual_server.test", "id", &serverID),
 			},
 			{
 				Config:      cold(false),
@@ -410,44 +391,71 @@ func TestAccOpenStack_otcDataDiskHotUnplug(t *testing.T) {
 	})
 }
 
-func TestAccOpenStack_taskStateThenSuccess(t *testing.T) {
-	acc := newOSAcc(t, osemu.Config{})
+// detachRun is the scenario of the detach tests: volume "data" is attached to a server, then,
+// once before has changed the cloud, detached, and check judges the detach of that volume.
+type detachRun struct {
+	// timeouts is the attachment's timeouts block.
+	timeouts string
+	before   func(serverID, volumeID string) error
+	check    func(volumeID string) error
+	// noRefresh plans the detach without a refresh, so that its DELETE is sent whatever the cloud
+	// shows.
+	noRefresh    bool
+	checkDestroy resource.TestCheckFunc
+}
+
+func (a *osAcc) testDetach(t *testing.T, run detachRun) {
 	var serverID, volumeID string
-	resource.Test(t, resource.TestCase{
+	tc := resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             acc.checkDestroyed,
+		CheckDestroy:             run.checkDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: acc.attachments([]string{"data"}, nil, ""),
-				Check: func(s *terraform.State) (err error) {
-					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
-						return err
-					}
-					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
-					return err
-				},
+				Config: a.attachments([]string{"data"}, nil, run.timeouts),
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr("scp_virtual_server.test", "id", &serverID),
+					captureAttr("scp_volume.data", "id", &volumeID),
+				),
 			},
 			{
 				PreConfig: func() {
-					if err := acc.emu.SetServerTask(serverID, "rebooting", 3*time.Second); err != nil {
+					if run.before == nil {
+						return
+					}
+					if err := run.before(serverID, volumeID); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config: acc.attachments(nil, []string{"data"}, ""),
-				Check: func(*terraform.State) error {
-					got := acc.deletesOf(volumeID)
-					if len(got) < 2 || got[len(got)-1] != http.StatusAccepted {
-						return fmt.Errorf("DELETE statuses %v: want 409s, then one 202", got)
-					}
-					for _, st := range got[:len(got)-1] {
-						if st != http.StatusConflict {
-							return fmt.Errorf("DELETE statuses %v: only 409s may come before the 202", got)
-						}
-					}
-					return nil
-				},
+				Config: a.attachments(nil, []string{"data"}, ""),
+				Check:  func(*terraform.State) error { return run.check(volumeID) },
 			},
 		},
+	}
+	if run.noRefresh {
+		tc.AdditionalCLIOptions = &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}}
+	}
+	resource.Test(t, tc)
+}
+
+// Nova refuses the detach while the server runs a task: the provider waits the task out, sending
+// the DELETE again, and only 409s come before the one 202.
+func TestAccOpenStack_taskStateThenSuccess(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	acc.testDetach(t, detachRun{
+		before: func(serverID, _ string) error { return acc.emu.SetServerTask(serverID, "rebooting", 3*time.Second) },
+		check: func(volumeID string) error {
+			got := acc.deletesOf(volumeID)
+			if len(got) < 2 || got[len(got)-1] != http.StatusAccepted {
+				return fmt.Errorf("DELETE statuses %v: want 409s, then one 202", got)
+			}
+			for _, st := range got[:len(got)-1] {
+				if st != http.StatusConflict {
+					return fmt.Errorf("DELETE statuses %v: only 409s may come before the 202", got)
+				}
+			}
+			return nil
+		},
+		checkDestroy: acc.checkDestroyed,
 	})
 }
 
@@ -458,37 +466,23 @@ func TestAccOpenStack_longDetachWithinTimeout(t *testing.T) {
 		LatencyScale: 0.02,
 		Latencies:    map[osemu.OpKind]osemu.Latency{osemu.OpDetach: {Base: 270 * time.Second}},
 	})
-	var volumeID string
-	timeouts := "  timeouts {\n    delete = \"10m\"\n  }\n"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             acc.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: acc.attachments([]string{"data"}, nil, timeouts),
-				Check: func(s *terraform.State) (err error) {
-					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
-					return err
-				},
-			},
-			{
-				Config: acc.attachments(nil, []string{"data"}, ""),
-				Check: func(*terraform.State) error {
-					if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusAccepted {
-						return fmt.Errorf("DELETE statuses %v, want one 202", got)
-					}
-					for _, op := range acc.emu.Operations() {
-						if op.Kind == osemu.OpDetach && op.ObjectID == volumeID && op.Outcome != osemu.OutcomeSucceeded {
-							return fmt.Errorf("the detach did not succeed: %+v", op)
-						}
-					}
-					if v, _ := acc.emu.Volume(volumeID); v.Status != "available" {
-						return fmt.Errorf("volume %+v", v)
-					}
-					return nil
-				},
-			},
+	acc.testDetach(t, detachRun{
+		timeouts: "  timeouts {\n    delete = \"10m\"\n  }\n",
+		check: func(volumeID string) error {
+			if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusAccepted {
+				return fmt.Errorf("DELETE statuses %v, want one 202", got)
+			}
+			for _, op := range acc.emu.Operations() {
+				if op.Kind == osemu.OpDetach && op.ObjectID == volumeID && op.Outcome != osemu.OutcomeSucceeded {
+					return fmt.Errorf("the detach did not succeed: %+v", op)
+				}
+			}
+			if v, _ := acc.emu.Volume(volumeID); v.Status != "available" {
+				return fmt.Errorf("volume %+v", v)
+			}
+			return nil
 		},
+		checkDestroy: acc.checkDestroyed,
 	})
 }
 
@@ -497,36 +491,15 @@ func TestAccOpenStack_longDetachWithinTimeout(t *testing.T) {
 // "already detached", the provider reads Cinder, sees the server no longer listed, and succeeds.
 func TestAccOpenStack_alreadyDetached(t *testing.T) {
 	acc := newOSAcc(t, osemu.Config{})
-	var serverID, volumeID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
-		Steps: []resource.TestStep{
-			{
-				Config: acc.attachments([]string{"data"}, nil, ""),
-				Check: func(s *terraform.State) (err error) {
-					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
-						return err
-					}
-					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
-					return err
-				},
-			},
-			{
-				PreConfig: func() {
-					if err := acc.emu.DetachOutOfBand(volumeID, serverID, true); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: acc.attachments(nil, []string{"data"}, ""),
-				Check: func(*terraform.State) error {
-					if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusBadRequest {
-						return fmt.Errorf("DELETE statuses %v, want one 400 (already detached)", got)
-					}
-					return acc.noDeprecated()
-				},
-			},
+	acc.testDetach(t, detachRun{
+		before: func(serverID, volumeID string) error { return acc.emu.DetachOutOfBand(volumeID, serverID, true) },
+		check: func(volumeID string) error {
+			if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusBadRequest {
+				return fmt.Errorf("DELETE statuses %v, want one 400 (already detached)", got)
+			}
+			return acc.noDeprecated()
 		},
+		noRefresh: true,
 	})
 }
 
@@ -534,50 +507,31 @@ func TestAccOpenStack_alreadyDetached(t *testing.T) {
 // the wait goes on, and the DELETE is not sent again.
 func TestAccOpenStack_tokenExpiryDuringWait(t *testing.T) {
 	acc := newOSAcc(t, osemu.Config{Latencies: map[osemu.OpKind]osemu.Latency{osemu.OpDetach: {Base: 30 * time.Second}}})
-	var volumeID string
 	var tokensBefore int
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             acc.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: acc.attachments([]string{"data"}, nil, ""),
-				Check: func(s *terraform.State) (err error) {
-					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
-					return err
-				},
-			},
-			{
-				PreConfig: func() {
-					acc.setOnRequest(func(r osemu.RequestRecord) {
-						if r.Op == osemu.RouteAttachmentDelete && r.Status == http.StatusAccepted {
-							tokensBefore = len(acc.emu.RequestsFor(osemu.RouteTokenCreate))
-							go func() { time.Sleep(time.Second); acc.emu.ExpireTokens() }()
-						}
-					})
-				},
-				Config: acc.attachments(nil, []string{"data"}, ""),
-				Check: func(*terraform.State) error {
-					acc.setOnRequest(nil)
-					if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusAccepted {
-						return fmt.Errorf("DELETE statuses %v, want one 202", got)
-					}
-					if after := len(acc.emu.RequestsFor(osemu.RouteTokenCreate)); after <= tokensBefore {
-						return fmt.Errorf("no new token was issued during the wait (%d before, %d after)", tokensBefore, after)
-					}
-					var refused int
-					for _, r := range acc.emu.RequestsFor(osemu.RouteVolumeGet) {
-						if r.Status == http.StatusUnauthorized {
-							refused++
-						}
-					}
-					if refused == 0 {
-						return fmt.Errorf("no poll met the expired token")
-					}
-					return nil
-				},
-			},
+	acc.testDetach(t, detachRun{
+		before: func(string, string) error {
+			acc.setOnRequest(func(r osemu.RequestRecord) {
+				if r.Op == osemu.RouteAttachmentDelete && r.Status == http.StatusAccepted {
+					tokensBefore = len(acc.emu.RequestsFor(osemu.RouteTokenCreate))
+					go func() { time.Sleep(time.Second); acc.emu.ExpireTokens() }()
+				}
+			})
+			return nil
 		},
+		check: func(volumeID string) error {
+			acc.setOnRequest(nil)
+			if got := acc.deletesOf(volumeID); len(got) != 1 || got[0] != http.StatusAccepted {
+				return fmt.Errorf("DELETE statuses %v, want one 202", got)
+			}
+			if after := len(acc.emu.RequestsFor(osemu.RouteTokenCreate)); after <= tokensBefore {
+				return fmt.Errorf("no new token was issued during the wait (%d before, %d after)", tokensBefore, after)
+			}
+			if countWhere(acc.emu.RequestsFor(osemu.RouteVolumeGet), func(r osemu.RequestRecord) bool { return r.Status == http.StatusUnauthorized }) == 0 {
+				return fmt.Errorf("no poll met the expired token")
+			}
+			return nil
+		},
+		checkDestroy: acc.checkDestroyed,
 	})
 }
 
@@ -649,10 +603,7 @@ func TestAccOpenStack_secretsNeverLogged(t *testing.T) {
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 
-	logPath := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	t.Setenv("TF_LOG_PATH_MASK", "")
+	logPath := traceLogFile(t)
 	ec := e.Config()
 	t.Setenv("OS_AUTH_URL", srv.URL+"/v3")
 	t.Setenv("OS_USERNAME", ec.Username)

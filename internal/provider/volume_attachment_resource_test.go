@@ -84,16 +84,6 @@ func (a *accTarget) checkDetachedBeforeServerDelete(s *terraform.State) error {
 func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
 	acc := newAccTarget(t, emulator.Config{})
 	ids := map[string]string{}
-	captureIDs := func(s *terraform.State) error {
-		for _, name := range []string{"a", "b", "c"} {
-			id, err := resourceAttr(s, "scp_volume."+name, "id")
-			if err != nil {
-				return err
-			}
-			ids[name] = id
-		}
-		return nil
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -109,7 +99,7 @@ func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
 			{
 				Config: acc.attachmentsConfig([]string{"a", "b", "c"}, nil),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureIDs,
+					captureIDs(ids, "scp_volume", "a", "b", "c"),
 					resource.TestCheckResourceAttr("scp_volume_attachment.a", "os_volume", "false"),
 					resource.TestMatchResourceAttr("scp_volume_attachment.a", "device", regexp.MustCompile(`^/dev/vd[b-d]$`)),
 					resource.TestCheckResourceAttrPair("scp_volume_attachment.b", "server_id", "scp_virtual_server.test", "id"),
@@ -178,13 +168,10 @@ func TestAccVolumeAttachment_importAndDrift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: acc.attachmentsConfig([]string{"data"}, nil),
-				Check: func(s *terraform.State) (err error) {
-					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
-						return err
-					}
-					volumeID, err = resourceAttr(s, "scp_volume.data", "id")
-					return err
-				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr("scp_virtual_server.test", "id", &serverID),
+					captureAttr("scp_volume.data", "id", &volumeID),
+				),
 			},
 			{
 				ResourceName:            "scp_volume_attachment.data",
@@ -241,13 +228,10 @@ func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Re
 		Steps: []resource.TestStep{
 			{
 				Config: acc.osAttachmentConfig("acc-os", false, false, false),
-				Check: func(s *terraform.State) (err error) {
-					if serverID, err = resourceAttr(s, "scp_virtual_server.test", "id"); err != nil {
-						return err
-					}
-					osVolumeID, err = resourceAttr(s, "scp_virtual_server.test", "os_volume_id")
-					return err
-				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr("scp_virtual_server.test", "id", &serverID),
+					captureAttr("scp_virtual_server.test", "os_volume_id", &osVolumeID),
+				),
 			},
 			{
 				// Bring the existing OS-volume attachment under management by import.
