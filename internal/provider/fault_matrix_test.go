@@ -155,12 +155,25 @@ func faultCases() []faultCase[*scpFaultCell] {
 		return fc
 	}
 
-	createNone := rx("Cannot create the server", "There is none", "applying again is safe")
-	attachNone := rx("Cannot attach the volume", "not attached to the server", "applying again is safe")
+	// A create or an attach whose answer is lost is looked up, and found not done when the request
+	// did not act; a delete or a detach is retried, and succeeds, unless deletesFail says what it
+	// ends with: its summary, then phrases both say.
+	createsLookedUp := func() map[faultOp]*regexp.Regexp {
+		return map[faultOp]*regexp.Regexp{
+			opCreateServer: rx("Cannot create the server", "There is none", "applying again is safe"),
+			opAttach:       rx("Cannot attach the volume", "not attached to the server", "applying again is safe"),
+		}
+	}
+	deletesFail := func(deleteSummary, detachSummary string, phrases ...string) map[faultOp]*regexp.Regexp {
+		fails := createsLookedUp()
+		fails[opDeleteServer] = rx(append([]string{deleteSummary}, phrases...)...)
+		fails[opDetach] = rx(append([]string{detachSummary}, phrases...)...)
+		return fails
+	}
 
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "5xx_burst",
-		fails: map[faultOp]*regexp.Regexp{opCreateServer: createNone, opAttach: attachNone},
+		fails: createsLookedUp(),
 	},
 		emulator.Fault{Kind: emulator.FaultStatus, Status: 500, Count: 1},
 		emulator.Fault{Kind: emulator.FaultStatus, Status: 502, Count: 1, NoBody: true},
@@ -168,12 +181,8 @@ func faultCases() []faultCase[*scpFaultCell] {
 		emulator.Fault{Kind: emulator.FaultStatus, Status: 504, Count: 1},
 	))
 	add(withRequestFault(faultCase[*scpFaultCell]{
-		name: "5xx_beyond_retries",
-		fails: map[faultOp]*regexp.Regexp{
-			opCreateServer: createNone, opAttach: attachNone,
-			opDeleteServer: rx("Cannot delete the server", "503 Service Unavailable"),
-			opDetach:       rx("Cannot detach the volume", "503 Service Unavailable"),
-		},
+		name:  "5xx_beyond_retries",
+		fails: deletesFail("Cannot delete the server", "Cannot detach the volume", "503 Service Unavailable"),
 	}, emulator.Fault{Kind: emulator.FaultStatus, Status: 503}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "503_after_taking_effect"},
 		emulator.Fault{Kind: emulator.FaultStatus, Status: 503, Count: 1, AfterHandler: true}))
@@ -181,40 +190,32 @@ func faultCases() []faultCase[*scpFaultCell] {
 		emulator.Fault{Kind: emulator.FaultRateLimit, RetryAfter: 1, Count: 2}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "connection_reset",
-		fails: map[faultOp]*regexp.Regexp{opCreateServer: createNone, opAttach: attachNone},
+		fails: createsLookedUp(),
 	}, emulator.Fault{Kind: emulator.FaultReset, Count: 1}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "connection_reset_after_taking_effect"},
 		emulator.Fault{Kind: emulator.FaultReset, Count: 1, AfterHandler: true}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "hang_past_client_timeout",
-		fails: map[faultOp]*regexp.Regexp{opCreateServer: createNone, opAttach: attachNone},
+		fails: createsLookedUp(),
 	}, emulator.Fault{Kind: emulator.FaultHang, Count: 1, Delay: hangDelay}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "hang_after_taking_effect"},
 		emulator.Fault{Kind: emulator.FaultHang, Count: 1, AfterHandler: true, Delay: hangDelay}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "slow_answers"},
 		emulator.Fault{Kind: emulator.FaultSlow, Delay: time.Second, Count: 2}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
-		name: "malformed_json_200",
-		fails: map[faultOp]*regexp.Regexp{
-			opCreateServer: createNone, opAttach: attachNone,
-			opDeleteServer: rx("Cannot delete the server", "cannot use", "may or may not have taken effect"),
-			opDetach:       rx("Cannot detach the volume", "cannot use", "may or may not have taken effect"),
-		},
+		name:  "malformed_json_200",
+		fails: deletesFail("Cannot delete the server", "Cannot detach the volume", "cannot use", "may or may not have taken effect"),
 	}, emulator.Fault{Kind: emulator.FaultMalformedJSON, Count: 1}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "html_502",
-		fails: map[faultOp]*regexp.Regexp{opCreateServer: createNone, opAttach: attachNone},
+		fails: createsLookedUp(),
 	}, emulator.Fault{Kind: emulator.FaultHTML, Count: 1}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		// A 200 with no body is a valid answer to a DELETE, so the provider waits for a deletion
 		// that was never accepted, until the resource's delete timeout.
 		name:    "empty_body_200",
 		timeout: "8s",
-		fails: map[faultOp]*regexp.Regexp{
-			opCreateServer: createNone, opAttach: attachNone,
-			opDeleteServer: rx("Server deletion did not finish", "gave up waiting", "stays in the Terraform state"),
-			opDetach:       rx("Detach did not finish", "gave up waiting", "stays in the Terraform state"),
-		},
+		fails:   deletesFail("Server deletion did not finish", "Detach did not finish", "gave up waiting", "stays in the Terraform state"),
 	}, emulator.Fault{Kind: emulator.FaultEmptyBody, Count: 1}))
 
 	add(faultCase[*scpFaultCell]{
@@ -423,4 +424,227 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// --- beside the matrix: the plan-time rules and the reads under faults ---
+
+// osAttachmentConfig is a server and, when withAttachment, an attachment of its own OS volume. Such
+// an attachment is never created (the plan or the apply refuses it): tests import it, as users do.
+func (a *accTarget) osAttachmentConfig(name string, lock, withAttachment, skipDestroy bool) string {
+	body := fmt.Sprintf(`
+resource "scp_virtual_server" "test" {
+  name           = %q
+%s
+  lock           = %t
+  boot_volume    = { size = 16 }
+}
+`, name, a.serverBase(), lock)
+	if withAttachment {
+		body += fmt.Sprintf(`
+resource "scp_volume_attachment" "os" {
+  server_id    = scp_virtual_server.test.id
+  volume_id    = scp_virtual_server.test.os_volume_id
+  skip_destroy = %t
+}
+`, skipDestroy)
+	}
+	return a.config(body)
+}
+
+// importOSAttachment is the step that brings the OS-volume attachment of scp_virtual_server.test
+// under management, as the refusal of its create tells users to.
+func (a *accTarget) importOSAttachment(config string) resource.TestStep {
+	return resource.TestStep{
+		Config:             config,
+		ResourceName:       "scp_volume_attachment.os",
+		ImportState:        true,
+		ImportStatePersist: true,
+		ImportStateIdFunc: func(s *terraform.State) (string, error) {
+			serverID, err := resourceAttr(s, "scp_virtual_server.test", "id")
+			if err != nil {
+				return "", err
+			}
+			osVolumeID, err := resourceAttr(s, "scp_virtual_server.test", "os_volume_id")
+			return serverID + "/" + osVolumeID, err
+		},
+	}
+}
+
+// readFaults spoils the reads a refresh makes: bursts of 503s, a reset and a hang past the client's
+// attempt timeout, on both server and volume reads.
+func readFaults(t *testing.T, emu *emulator.Emulator) {
+	t.Helper()
+	for _, f := range []emulator.Fault{
+		{Op: emulator.RouteServerGet, Kind: emulator.FaultStatus, Status: 503, Count: 2},
+		{Op: emulator.RouteVolumeGet, Kind: emulator.FaultStatus, Status: 503, Count: 2},
+		{Op: emulator.RouteVolumeGet, Kind: emulator.FaultReset, Count: 1},
+		{Op: emulator.RouteServerGet, Kind: emulator.FaultHang, Count: 1, Delay: hangDelay},
+	} {
+		if _, err := emu.AddFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestAccFaultPlanTimeRulesHold shows that the plan-time rules (the OS disk is never detached, a
+// locked server is never deleted or replaced) hold while reads fail and recover: no fault makes the
+// provider send a detach of the OS volume or a DELETE of the locked server.
+func TestAccFaultPlanTimeRulesHold(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
+	if !acc.needEmulator(t) {
+		t.Skip("needs the emulator's faults and request log")
+	}
+	nothingSent := func() {
+		t.Helper()
+		if n := len(acc.requests(emulator.RouteVolumeDetach)); n != 0 {
+			t.Errorf("%d detach requests reached the API; the OS disk must never be detached", n)
+		}
+		if n := len(acc.requests(emulator.RouteServerDelete)); n != 0 {
+			t.Errorf("%d server DELETE requests reached the API while the server was locked", n)
+		}
+	}
+	faultsFired := func() {
+		t.Helper()
+		fired := 0
+		for _, r := range acc.emu.Requests() {
+			if r.Fault != "" {
+				fired++
+			}
+		}
+		if fired == 0 {
+			t.Error("no injected fault met a request: the step proved nothing")
+		}
+		acc.emu.ResetRequests()
+		readFaults(t, acc.emu)
+	}
+	const name = "fault-rules"
+	withOS := acc.osAttachmentConfig(name, true, true, false)
+	withoutOS := acc.osAttachmentConfig(name, true, false, false)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: faultProviderFactories,
+		CheckDestroy:             acc.checkEmulatorEmpty,
+		Steps: []resource.TestStep{
+			{Config: withoutOS},
+			acc.importOSAttachment(withOS),
+			{
+				Config: withOS,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					acc.checkStateMatchesEmulator,
+					resource.TestCheckResourceAttr("scp_volume_attachment.os", "os_volume", "true"),
+					resource.TestCheckResourceAttr("scp_virtual_server.test", "lock", "true"),
+				),
+			},
+			{
+				// Removing the block would detach the OS disk.
+				PreConfig:   func() { acc.emu.ResetRequests(); readFaults(t, acc.emu) },
+				Config:      withoutOS,
+				ExpectError: rx("Cannot detach the server's OS disk", "nothing was sent to the API"),
+			},
+			{
+				// Destroying everything would detach the OS disk and delete the locked server; the
+				// plan stops at whichever rule Terraform reaches first.
+				PreConfig:   faultsFired,
+				Config:      withOS,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`Cannot detach the server's OS disk|Cannot destroy a locked server`),
+			},
+			{
+				// Renaming replaces the server: refused while locked.
+				PreConfig:   faultsFired,
+				Config:      acc.osAttachmentConfig(name+"-renamed", true, true, false),
+				ExpectError: rx("Cannot replace a locked server"),
+			},
+			{
+				// Reads that never recover fail the plan; they do not let a detach or a delete through.
+				PreConfig: func() {
+					faultsFired()
+					for _, route := range []emulator.Route{emulator.RouteServerGet, emulator.RouteVolumeGet} {
+						if _, err := acc.emu.AddFault(emulator.Fault{Op: route, Kind: emulator.FaultStatus, Status: 503}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config:      withoutOS,
+				ExpectError: rx("Cannot read the server", "503 Service Unavailable"),
+			},
+			{
+				// The refused runs left everything as it was: after the faults the plan is empty.
+				PreConfig: func() {
+					acc.emu.ClearFaults()
+					nothingSent()
+				},
+				Config: withOS,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(), priorStateCheck{matches: acc.agreesWithEmulator},
+				}},
+			},
+			{
+				// The way out the diagnostics name: unlock, and forget the attachment without detaching.
+				Config: acc.osAttachmentConfig(name, false, true, true),
+				Check: func(s *terraform.State) error {
+					nothingSent()
+					return acc.checkStateMatchesEmulator(s)
+				},
+			},
+		},
+	})
+	if n := len(acc.requests(emulator.RouteVolumeDetach)); n != 0 {
+		t.Errorf("%d detach requests reached the API; skip_destroy must forget the OS attachment without detaching", n)
+	}
+}
+
+// TestAccFaultUndocumentedBodyOnRead: a read answered 200 with a body that is not the documented
+// JSON (truncated JSON, a proxy's HTML page, nothing) fails the refresh with a clear diagnostic and
+// keeps the resources in the state; once the answers are right again nothing needs to change.
+func TestAccFaultUndocumentedBodyOnRead(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault emulator.Fault
+	}{
+		{"malformed_json", emulator.Fault{Kind: emulator.FaultMalformedJSON}},
+		{"html_200", emulator.Fault{Kind: emulator.FaultHTML, Status: 200}},
+		{"empty_body", emulator.Fault{Kind: emulator.FaultEmptyBody}},
+	} {
+		for _, route := range []emulator.Route{emulator.RouteServerGet, emulator.RouteVolumeGet} {
+			t.Run(tc.name+"/"+string(route), func(t *testing.T) {
+				t.Parallel()
+				acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
+				if !acc.needEmulator(t) {
+					t.Skip("fault injection needs the emulator")
+				}
+				config := acc.faultConfig("fault-read", faultLayout{server: true, volume: true, attachment: true}, "60s")
+				summary := map[emulator.Route]string{
+					emulator.RouteServerGet: "Cannot read the server",
+					emulator.RouteVolumeGet: "Cannot read the volume",
+				}[route]
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: faultProviderFactories,
+					CheckDestroy:             acc.checkEmulatorEmpty,
+					Steps: []resource.TestStep{
+						{Config: config, Check: acc.checkStateMatchesEmulator},
+						{
+							PreConfig: func() {
+								f := tc.fault
+								f.Op = route
+								if _, err := acc.emu.AddFault(f); err != nil {
+									t.Fatal(err)
+								}
+							},
+							Config:      config,
+							ExpectError: rx(summary, "with a body this provider cannot use", "nothing was changed by reading it"),
+						},
+						{
+							PreConfig: acc.emu.ClearFaults,
+							Config:    config,
+							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectEmptyPlan(), priorStateCheck{matches: acc.agreesWithEmulator},
+							}},
+							Check: acc.checkStateMatchesEmulator,
+						},
+					},
+				})
+			})
+		}
+	}
 }
