@@ -256,8 +256,7 @@ func TestServerUpdateFailures(t *testing.T) {
 	locking := state
 	locking.Lock = types.BoolValue(true)
 
-	h.fake.Fail("LockServer", cloudtest.Err(cloud.OutcomeDenied, "403 forbidden"))
-	wantError(t, h.update(t, locking, state).Diagnostics, "Cannot change the server's lock", "403 forbidden")
+	h.wantUpdateFails(t, locking, state, "LockServer", cloudtest.Err(cloud.OutcomeDenied, "403 forbidden"), "Cannot change the server's lock")
 
 	h.fake.Delay("LockServer", 1_000_000) // never seen locked: the wait times out
 	wantError(t, h.update(t, locking, state).Diagnostics, "The server's lock did not change",
@@ -265,11 +264,9 @@ func TestServerUpdateFailures(t *testing.T) {
 
 	tagging := state
 	tagging.Tags = tagsValue(t, map[string]string{"a": "b"})
-	h.fake.Fail("SetTags", errors.New("tag service down"))
-	wantError(t, h.update(t, tagging, state).Diagnostics, "Cannot change the server's tags", "tag service down")
+	h.wantUpdateFails(t, tagging, state, "SetTags", errors.New("tag service down"), "Cannot change the server's tags")
 
-	h.fake.Fail("Server", errors.New("read failed"))
-	wantError(t, h.update(t, tagging, state).Diagnostics, "Cannot read the server after the update", "read failed")
+	h.wantUpdateFails(t, tagging, state, "Server", errors.New("read failed"), "Cannot read the server after the update")
 }
 
 func TestServerUpdateSetsTheWholeTagSet(t *testing.T) {
@@ -490,13 +487,11 @@ func TestVolumeUpdateFailures(t *testing.T) {
 
 	renamed := state
 	renamed.Name = str("x")
-	h.fake.Fail("RenameVolume", cloudtest.Err(cloud.OutcomeRejected, "name taken"))
-	wantError(t, h.update(t, renamed, state).Diagnostics, "Cannot rename the volume", "name taken")
+	h.wantUpdateFails(t, renamed, state, "RenameVolume", cloudtest.Err(cloud.OutcomeRejected, "name taken"), "Cannot rename the volume")
 
 	grown := state
 	grown.Size = types.Int64Value(16)
-	h.fake.Fail("ExtendVolume", cloudtest.Err(cloud.OutcomeConflict, "quota"))
-	wantError(t, h.update(t, grown, state).Diagnostics, "Cannot extend the volume", "quota")
+	h.wantUpdateFails(t, grown, state, "ExtendVolume", cloudtest.Err(cloud.OutcomeConflict, "quota"), "Cannot extend the volume")
 
 	h.fake.Delay("ExtendVolume", 2)
 	h.fake.EndIn("ExtendVolume", cloud.PhaseFailed, "error_extending")
@@ -505,11 +500,9 @@ func TestVolumeUpdateFailures(t *testing.T) {
 	tagged := state
 	tagged.Tags = tagsValue(t, map[string]string{"a": "b"})
 	h.fake.SetVolumePhase(id, cloud.PhaseAvailable, "available")
-	h.fake.Fail("SetTags", errors.New("tag service down"))
-	wantError(t, h.update(t, tagged, state).Diagnostics, "Cannot change the volume's tags", "tag service down")
+	h.wantUpdateFails(t, tagged, state, "SetTags", errors.New("tag service down"), "Cannot change the volume's tags")
 
-	h.fake.Fail("Volume", errors.New("read failed"))
-	wantError(t, h.update(t, renamed, state).Diagnostics, "Cannot read the volume after the update", "read failed")
+	h.wantUpdateFails(t, renamed, state, "Volume", errors.New("read failed"), "Cannot read the volume after the update")
 }
 
 func TestVolumeDeleteOfAnAttachedVolumeNamesTheServer(t *testing.T) {

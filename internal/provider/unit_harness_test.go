@@ -78,22 +78,24 @@ func nullTimeouts(t *testing.T, s schema.Schema) timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(typ.(timeouts.Type).AttrTypes)}
 }
 
+// rawOf is model as a value of schema s, as a plan or a state holds it.
+func rawOf(t *testing.T, s schema.Schema, model any) tftypes.Value {
+	t.Helper()
+	st := tfsdk.State{Schema: s, Raw: nullRaw(s)}
+	if diags := st.Set(context.Background(), model); diags.HasError() {
+		t.Fatalf("converting %T: %v", model, diags)
+	}
+	return st.Raw
+}
+
 func planOf(t *testing.T, s schema.Schema, model any) tfsdk.Plan {
 	t.Helper()
-	p := tfsdk.Plan{Schema: s, Raw: nullRaw(s)}
-	if diags := p.Set(context.Background(), model); diags.HasError() {
-		t.Fatalf("plan: %v", diags)
-	}
-	return p
+	return tfsdk.Plan{Schema: s, Raw: rawOf(t, s, model)}
 }
 
 func stateOf(t *testing.T, s schema.Schema, model any) tfsdk.State {
 	t.Helper()
-	st := tfsdk.State{Schema: s, Raw: nullRaw(s)}
-	if diags := st.Set(context.Background(), model); diags.HasError() {
-		t.Fatalf("state: %v", diags)
-	}
-	return st
+	return tfsdk.State{Schema: s, Raw: rawOf(t, s, model)}
 }
 
 func emptyState(s schema.Schema) tfsdk.State { return tfsdk.State{Schema: s, Raw: nullRaw(s)} }
@@ -174,12 +176,12 @@ func tagsValue(t *testing.T, tags map[string]string) types.Map {
 }
 
 // resourceHarness drives one resource's methods the way Terraform calls them, with plans and
-// states built from the resource's schema; M is the resource's model. Each resource's harness
-// embeds one and adds the plans that resource's tests start from.
-type resourceHarness[M any] struct {
-	fake     *cloudtest.Fake
-	resource harnessedResource
-	schema   schema.Schema
+// states built from the resource's schema; M is the resource's model and R the resource. Each
+// resource's harness embeds one and adds the plans that resource's tests start from.
+type resourceHarness[M any, R harnessedResource] struct {
+	fake   *cloudtest.Fake
+	r      R
+	schema schema.Schema
 }
 
 // harnessedResource is what the harness drives: every resource of this provider has plan-time
@@ -189,20 +191,23 @@ type harnessedResource interface {
 	resource.ResourceWithImportState
 }
 
-func newResourceHarness[M any](t *testing.T, f *cloudtest.Fake, r harnessedResource) resourceHarness[M] {
-	return resourceHarness[M]{fake: f, resource: r, schema: schemaOf(t, r)}
+// newResourceHarness builds the resource newResource makes on a fresh fake cloud.
+func newResourceHarness[M any, R harnessedResource](t *testing.T, newResource func(*providerData) R) resourceHarness[M, R] {
+	f := cloudtest.New()
+	r := newResource(newTestData(f))
+	return resourceHarness[M, R]{fake: f, r: r, schema: schemaOf(t, r)}
 }
 
-func (h *resourceHarness[M]) create(t *testing.T, ctx context.Context, plan M) resource.CreateResponse {
+func (h *resourceHarness[M, R]) create(t *testing.T, ctx context.Context, plan M) resource.CreateResponse {
 	t.Helper()
 	p := planOf(t, h.schema, &plan)
 	resp := resource.CreateResponse{State: emptyState(h.schema)}
-	h.resource.Create(ctx, resource.CreateRequest{Plan: p, Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}, &resp)
+	h.r.Create(ctx, resource.CreateRequest{Plan: p, Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}, &resp)
 	return resp
 }
 
 // created creates plan through the resource and returns the state it records.
-func (h *resourceHarness[M]) created(t *testing.T, plan M) M {
+func (h *resourceHarness[M, R]) created(t *testing.T, plan M) M {
 	t.Helper()
 	resp := h.create(t, context.Background(), plan)
 	wantNoError(t, resp.Diagnostics)
@@ -210,17 +215,17 @@ func (h *resourceHarness[M]) created(t *testing.T, plan M) M {
 	return m
 }
 
-func (h *resourceHarness[M]) read(t *testing.T, state M) resource.ReadResponse {
+func (h *resourceHarness[M, R]) read(t *testing.T, state M) resource.ReadResponse {
 	t.Helper()
 	st := stateOf(t, h.schema, &state)
 	resp := resource.ReadResponse{State: st}
-	h.resource.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
+	h.r.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
 	return resp
 }
 
 // wantReadKeeps fails unless a read of state fails with the error summary (see wantError) and
 // keeps the resource in the state: only a resource the cloud says is gone may leave it.
-func (h *resourceHarness[M]) wantReadKeeps(t *testing.T, state M, summary string, fragments ...string) {
+func (h *resourceHarness[M, R]) wantReadKeeps(t *testing.T, state M, summary string, fragments ...string) {
 	t.Helper()
 	resp := h.read(t, state)
 	wantError(t, resp.Diagnostics, summary, fragments...)
@@ -231,7 +236,7 @@ func (h *resourceHarness[M]) wantReadKeeps(t *testing.T, state M, summary string
 
 // wantReadRemoves fails unless a read of state succeeds and removes the resource from the state,
 // as it must once the cloud says the resource is gone.
-func (h *resourceHarness[M]) wantReadRemoves(t *testing.T, state M) {
+func (h *resourceHarness[M, R]) wantReadRemoves(t *testing.T, state M) {
 	t.Helper()
 	resp := h.read(t, state)
 	wantNoError(t, resp.Diagnostics)
@@ -240,32 +245,40 @@ func (h *resourceHarness[M]) wantReadRemoves(t *testing.T, state M) {
 	}
 }
 
-func (h *resourceHarness[M]) update(t *testing.T, plan, state M) resource.UpdateResponse {
+func (h *resourceHarness[M, R]) update(t *testing.T, plan, state M) resource.UpdateResponse {
 	t.Helper()
 	st := stateOf(t, h.schema, &state)
 	resp := resource.UpdateResponse{State: st}
-	h.resource.Update(context.Background(), resource.UpdateRequest{Plan: planOf(t, h.schema, &plan), State: st}, &resp)
+	h.r.Update(context.Background(), resource.UpdateRequest{Plan: planOf(t, h.schema, &plan), State: st}, &resp)
 	return resp
 }
 
-func (h *resourceHarness[M]) delete(t *testing.T, state M) resource.DeleteResponse {
+// wantUpdateFails fails unless an update from state to plan, with the fake's call failing with
+// failure, fails with the error summary and says the failure.
+func (h *resourceHarness[M, R]) wantUpdateFails(t *testing.T, plan, state M, call string, failure error, summary string) {
+	t.Helper()
+	h.fake.Fail(call, failure)
+	wantError(t, h.update(t, plan, state).Diagnostics, summary, failure.Error())
+}
+
+func (h *resourceHarness[M, R]) delete(t *testing.T, state M) resource.DeleteResponse {
 	t.Helper()
 	st := stateOf(t, h.schema, &state)
 	resp := resource.DeleteResponse{State: st}
-	h.resource.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
+	h.r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
 	return resp
 }
 
 // importState imports id as `terraform import` does.
-func (h *resourceHarness[M]) importState(id string) resource.ImportStateResponse {
+func (h *resourceHarness[M, R]) importState(id string) resource.ImportStateResponse {
 	resp := resource.ImportStateResponse{State: emptyState(h.schema)}
-	h.resource.ImportState(context.Background(), resource.ImportStateRequest{ID: id}, &resp)
+	h.r.ImportState(context.Background(), resource.ImportStateRequest{ID: id}, &resp)
 	return resp
 }
 
 // imported is the state an import of id leaves, with the timeouts block of a configuration that
 // sets none.
-func (h *resourceHarness[M]) imported(t *testing.T, id string) M {
+func (h *resourceHarness[M, R]) imported(t *testing.T, id string) M {
 	t.Helper()
 	resp := h.importState(id)
 	wantNoError(t, resp.Diagnostics)
@@ -275,7 +288,7 @@ func (h *resourceHarness[M]) imported(t *testing.T, id string) M {
 }
 
 // modifyPlan runs the plan-time rules; plan nil is a destroy plan, state nil a create.
-func (h *resourceHarness[M]) modifyPlan(t *testing.T, plan, state *M) resource.ModifyPlanResponse {
+func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resource.ModifyPlanResponse {
 	t.Helper()
 	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema)}
 	if plan != nil {
@@ -285,21 +298,20 @@ func (h *resourceHarness[M]) modifyPlan(t *testing.T, plan, state *M) resource.M
 		req.State = stateOf(t, h.schema, state)
 	}
 	resp := resource.ModifyPlanResponse{Plan: req.Plan}
-	h.resource.ModifyPlan(context.Background(), req, &resp)
+	h.r.ModifyPlan(context.Background(), req, &resp)
 	return resp
 }
 
 // ---- scp_virtual_server ----
 
 type serverHarness struct {
-	resourceHarness[virtualServerModel]
-	r *virtualServerResource
+	resourceHarness[virtualServerModel, *virtualServerResource]
 }
 
 func newServerHarness(t *testing.T) *serverHarness {
-	f := cloudtest.New()
-	r := &virtualServerResource{data: newTestData(f)}
-	return &serverHarness{resourceHarness: newResourceHarness[virtualServerModel](t, f, r), r: r}
+	return &serverHarness{newResourceHarness[virtualServerModel](t, func(d *providerData) *virtualServerResource {
+		return &virtualServerResource{data: d}
+	})}
 }
 
 // plannedServer is a new server's plan, as Terraform hands it to Create.
@@ -326,14 +338,13 @@ func (h *serverHarness) existing(t *testing.T, name string) virtualServerModel {
 // ---- scp_volume ----
 
 type volumeHarness struct {
-	resourceHarness[volumeModel]
-	r *volumeResource
+	resourceHarness[volumeModel, *volumeResource]
 }
 
 func newVolumeHarness(t *testing.T) *volumeHarness {
-	f := cloudtest.New()
-	r := &volumeResource{data: newTestData(f)}
-	return &volumeHarness{resourceHarness: newResourceHarness[volumeModel](t, f, r), r: r}
+	return &volumeHarness{newResourceHarness[volumeModel](t, func(d *providerData) *volumeResource {
+		return &volumeResource{data: d}
+	})}
 }
 
 func (h *volumeHarness) plannedVolume(t *testing.T, name string, size int64) volumeModel {
@@ -359,20 +370,18 @@ func (h *volumeHarness) modifyPlan(t *testing.T, plan *volumeModel) resource.Mod
 // ---- scp_volume_attachment ----
 
 type attachmentHarness struct {
-	resourceHarness[volumeAttachmentModel]
-	r      *volumeAttachmentResource
+	resourceHarness[volumeAttachmentModel, *volumeAttachmentResource]
 	server string // a running server
 	volume string // an available volume
 }
 
 func newAttachmentHarness(t *testing.T) *attachmentHarness {
-	f := cloudtest.New()
-	r := &volumeAttachmentResource{data: newTestData(f)}
-	return &attachmentHarness{
-		resourceHarness: newResourceHarness[volumeAttachmentModel](t, f, r), r: r,
-		server: f.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive}),
-		volume: f.PutVolume(cloud.Volume{Name: "data", State: "available", Phase: cloud.PhaseAvailable, Size: 8}),
-	}
+	h := &attachmentHarness{resourceHarness: newResourceHarness[volumeAttachmentModel](t, func(d *providerData) *volumeAttachmentResource {
+		return &volumeAttachmentResource{data: d}
+	})}
+	h.server = h.fake.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive})
+	h.volume = h.fake.PutVolume(cloud.Volume{Name: "data", State: "available", Phase: cloud.PhaseAvailable, Size: 8})
+	return h
 }
 
 func (h *attachmentHarness) planned(t *testing.T, serverID, volumeID string) volumeAttachmentModel {
