@@ -8,11 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
@@ -371,7 +367,7 @@ func TestPlanRefusesWhatTheCloudCannotCreate(t *testing.T) {
 	vh.fake.ValidateVolumeSpec = noIOPS
 	volume := vh.plannedVolume(t, "data", 8)
 	volume.MaxIOPS = types.Int64Value(3000)
-	resp := modifyPlanWithConfig(t, vh.r, vh.schema, &volume)
+	resp := vh.planNew(t, volume)
 	wantError(t, resp.Diagnostics, "The volume cannot be created on this cloud", "max_iops exists only on SCP",
 		"The plan stops here; nothing was sent to the API")
 	wantError(t, vh.create(t, context.Background(), volume).Diagnostics, "The volume cannot be created on this cloud",
@@ -380,38 +376,12 @@ func TestPlanRefusesWhatTheCloudCannotCreate(t *testing.T) {
 
 	// A configuration with values still to be computed is judged at apply, not at plan.
 	volume.Name = types.StringUnknown()
-	wantNoError(t, modifyPlanWithConfig(t, vh.r, vh.schema, &volume).Diagnostics)
+	wantNoError(t, vh.planNew(t, volume).Diagnostics)
 
 	sh := newServerHarness(t)
 	sh.fake.Validate = func(cloud.ServerSpec) error { return errors.New("Fake cannot create this server: no file storage") }
 	server := sh.plannedServer(t, "web")
-	wantError(t, modifyPlanWithConfig(t, sh.r, sh.schema, &server).Diagnostics, "The server cannot be created on this cloud",
+	wantError(t, sh.planNew(t, server).Diagnostics, "The server cannot be created on this cloud",
 		"no file storage", "nothing was sent to the API")
 	wantCalls(t, sh.fake)
-}
-
-// modifyPlanWithConfig runs ModifyPlan for a new object planned as plan, with the configuration
-// Terraform would send alongside: the plan with computed values (unknown in it) left null.
-func modifyPlanWithConfig(t *testing.T, r resource.ResourceWithModifyPlan, s schema.Schema, plan any) resource.ModifyPlanResponse {
-	t.Helper()
-	p := planOf(t, s, plan)
-	computed := map[string]bool{}
-	for name, a := range s.Attributes {
-		computed[name] = a.IsComputed() && !a.IsOptional()
-	}
-	raw, err := tftypes.Transform(p.Raw, func(at *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-		if steps := at.Steps(); len(steps) == 1 {
-			if name, ok := steps[0].(tftypes.AttributeName); ok && computed[string(name)] {
-				return tftypes.NewValue(v.Type(), nil), nil
-			}
-		}
-		return v, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := resource.ModifyPlanRequest{Plan: p, State: emptyState(s), Config: tfsdk.Config{Schema: s, Raw: raw}}
-	resp := resource.ModifyPlanResponse{Plan: p}
-	r.ModifyPlan(context.Background(), req, &resp)
-	return resp
 }

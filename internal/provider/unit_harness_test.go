@@ -302,6 +302,33 @@ func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resourc
 	return resp
 }
 
+
+// planNew runs ModifyPlan for a new object planned as plan, with the configuration Terraform would
+// send alongside: the plan with its computed-only values (unknown there) null.
+func (h *resourceHarness[M, R]) planNew(t *testing.T, plan M) resource.ModifyPlanResponse {
+	t.Helper()
+	p := planOf(t, h.schema, &plan)
+	computed := map[string]bool{}
+	for name, a := range h.schema.Attributes {
+		computed[name] = a.IsComputed() && !a.IsOptional()
+	}
+	raw, err := tftypes.Transform(p.Raw, func(at *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if steps := at.Steps(); len(steps) == 1 {
+			if name, ok := steps[0].(tftypes.AttributeName); ok && computed[string(name)] {
+				return tftypes.NewValue(v.Type(), nil), nil
+			}
+		}
+		return v, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := resource.ModifyPlanRequest{Plan: p, State: emptyState(h.schema), Config: tfsdk.Config{Schema: h.schema, Raw: raw}}
+	resp := resource.ModifyPlanResponse{Plan: p}
+	h.r.ModifyPlan(context.Background(), req, &resp)
+	return resp
+}
+
 // ---- scp_virtual_server ----
 
 type serverHarness struct {
