@@ -30,15 +30,18 @@ func errorDetail(err error) string {
 // createWaitDetail explains a create whose wait ended without the object being ready. When the
 // wait was cut short (a timeout, an interrupt) the object may still become ready, but Terraform
 // keeps an object whose create failed as tainted and replaces it on the next apply: say so, and
-// how to keep it instead.
-func createWaitDetail(kind, id, address string, err error) string {
+// how to keep it instead. Terraform does not tell a provider the resource's address; it prints it
+// above this detail ("with ..."), and terraform state list -id prints it too.
+func createWaitDetail(kind, id string, err error) string {
 	var timeout *wait.TimeoutError
 	if !errors.As(err, &timeout) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return errorDetail(err)
 	}
 	return fmt.Sprintf("%v\n\nThe %s %s was created and is in the Terraform state, marked tainted: the next apply "+
-		"deletes it and creates a new one. If it finishes and you want to keep it, run\n\n  terraform untaint %s\n\n"+
-		"before the next apply (a longer create timeout in the timeouts block avoids this).", err, kind, id, address)
+		"deletes it and creates a new one. If it finishes and you want to keep it, run\n\n  terraform untaint ADDRESS\n\n"+
+		"before the next apply, with this resource's address (Terraform shows it above, after \"with\"; "+
+		"terraform state list -id=%s prints it too). A longer create timeout in the timeouts block avoids this.",
+		err, kind, id, id)
 }
 
 // addError appends an error diagnostic with a summary and the error's detail.

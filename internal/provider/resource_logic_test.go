@@ -304,6 +304,26 @@ func TestServerDeleteSendsOneDeleteAndWaitsUntilGone(t *testing.T) {
 	}
 }
 
+// A delete refused while the server is still building (after a create whose wait timed out) is
+// sent again once the build ends; a refusal of an idle server is not.
+func TestServerDeleteWaitsOutABuild(t *testing.T) {
+	h := newServerHarness(t)
+	h.fake.Delay("CreateServer", 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the create's wait ends at once, as a timeout would
+	created, _ := stateModel[virtualServerModel](t, h.create(t, ctx, h.plannedServer(t, "web")).State)
+	id := created.ID.ValueString()
+	if s, err := h.fake.Server(context.Background(), id); err != nil || s.Phase.Final() {
+		t.Fatalf("the server should still be building: %v %v", s, err)
+	}
+	h.fake.Fail("DeleteServer", cloudtest.Err(cloud.OutcomeConflict, "still being built"))
+
+	wantNoError(t, h.delete(t, created).Diagnostics)
+	if h.fake.Sent("DeleteServer") != 2 || h.fake.HasServer(id) {
+		t.Fatalf("want the refused DELETE and one more, and the server gone: sent %d", h.fake.Sent("DeleteServer"))
+	}
+}
+
 func TestServerDeleteOfAServerAlreadyGoneSucceeds(t *testing.T) {
 	h := newServerHarness(t)
 	state := h.existing(t, "web")
@@ -598,7 +618,7 @@ func TestVolumeCreateWhoseWaitTimesOutSaysItIsTainted(t *testing.T) {
 	}
 	wantError(t, resp.Diagnostics, "Volume did not become available",
 		"gave up waiting for volume.create", "The volume "+got.ID.ValueString()+" was created", "marked tainted",
-		"terraform untaint scp_volume.<name>")
+		"terraform untaint ADDRESS", "terraform state list -id="+got.ID.ValueString()+" prints it")
 	if h.fake.Sent("CreateVolume") != 1 {
 		t.Fatal("the create was re-sent")
 	}

@@ -302,7 +302,6 @@ func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resourc
 	return resp
 }
 
-
 // planNew runs ModifyPlan for a new object planned as plan, with the configuration Terraform would
 // send alongside: the plan with its computed-only values (unknown there) null.
 func (h *resourceHarness[M, R]) planNew(t *testing.T, plan M) resource.ModifyPlanResponse {

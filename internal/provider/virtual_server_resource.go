@@ -265,7 +265,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 
 	server, err := r.data.waitServerActive(ctx, id)
 	if err != nil {
-		resp.Diagnostics.AddError("Server did not become ACTIVE", createWaitDetail("server", id, "scp_virtual_server.<name>", err))
+		resp.Diagnostics.AddError("Server did not become ACTIVE", createWaitDetail("server", id, err))
 		return
 	}
 	if want := plan.Lock.ValueBool(); server.Locked != want {
@@ -392,7 +392,8 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.cloud.DeleteServer(ctx, id)
+	// A server still being built (after a create that timed out, say) is refused; that is waited out.
+	err := r.data.whileServerBusy(ctx, id, func() error { return r.data.cloud.DeleteServer(ctx, id) })
 	switch {
 	case cloud.IsGone(err):
 		tflog.Info(ctx, "server was already gone", map[string]any{"id": id})

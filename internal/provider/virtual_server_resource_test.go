@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -455,4 +456,43 @@ func (c changedAttributesCheck) CheckPlan(_ context.Context, req plancheck.Check
 		return
 	}
 	resp.Error = fmt.Errorf("%s is not in the plan", c.address)
+}
+
+// TestAccVirtualServer_createTimeoutSaysHowToKeepTheServer: a create whose wait runs out leaves the
+// server in the state, tainted, and the error says so and how to keep it: terraform untaint with
+// the address that Terraform prints with the error, or that terraform state list -id prints. The
+// destroy that follows at once finds the server still building: SCP refuses that delete (409), and
+// the provider waits for the build to end and sends it again, once.
+func TestAccVirtualServer_createTimeoutSaysHowToKeepTheServer(t *testing.T) {
+	acc := newAccTarget(t, emulator.Config{Latencies: map[emulator.OpKind]emulator.Latency{
+		emulator.OpServerCreate: {Base: 30 * time.Second},
+	}})
+	oneAcceptedDelete := func(s *terraform.State) error {
+		if acc.emu == nil {
+			return nil
+		}
+		accepted := 0
+		for _, r := range acc.requests(emulator.RouteServerDelete) {
+			switch r.Status {
+			case http.StatusAccepted:
+				accepted++
+			case http.StatusConflict:
+			default:
+				return fmt.Errorf("a server DELETE was answered %d", r.Status)
+			}
+		}
+		if accepted != 1 {
+			return fmt.Errorf("%d server DELETEs were accepted, want 1", accepted)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(acc.checkServersGone, oneAcceptedDelete),
+		Steps: []resource.TestStep{{
+			Config: acc.serverConfig("acc-slow", false, "  timeouts {\n    create = \"2s\"\n  }"),
+			ExpectError: rx("Server did not become ACTIVE", "with scp_virtual_server.test,", "marked tainted",
+				"terraform untaint ADDRESS", `after "with"`, "terraform state list -id="),
+		}},
+	})
 }

@@ -138,7 +138,7 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	volume, err := r.data.waitVolume(ctx, kindVolumeCreate, id, func(v *cloud.Volume) bool { return v.Phase == cloud.PhaseAvailable })
 	if err != nil {
-		resp.Diagnostics.AddError("Volume did not become available", createWaitDetail("volume", id, "scp_volume.<name>", err))
+		resp.Diagnostics.AddError("Volume did not become available", createWaitDetail("volume", id, err))
 		return
 	}
 	plan.applyVolume(volume)

@@ -22,6 +22,7 @@ const (
 	kindAttach       = "volume.attach"
 	kindDetach       = "volume.detach"
 	kindVolumeSettle = "volume.settle"
+	kindServerSettle = "server.settle"
 )
 
 // missingReadsOfNewServer is how many 404s in a row mean a server being created is really gone:
@@ -220,27 +221,62 @@ func probeError(err error) error {
 	return err
 }
 
-// busyRounds bounds how often a mutation refused because its volume was busy is sent again.
+// busyRounds bounds how often a mutation refused because its object was busy is sent again.
 const busyRounds = 5
 
-// whileVolumeBusy runs send (an attach or a detach) and, when the cloud refuses it with a conflict
-// while the volume shows an operation under way, waits for that operation to settle and sends it
-// again. Nothing was done by a refused call, so sending it again is safe; the volume's phase, not
-// the answer's wording, says whether the refusal was "busy". Other answers are returned as they are.
+// whileVolumeBusy runs send (an attach, a detach or a delete) and, when the cloud refuses it with a
+// conflict while the volume shows an operation under way, waits for that operation to settle and
+// sends it again. Nothing was done by a refused call, so sending it again is safe; the volume's
+// phase, not the answer's wording, says whether the refusal was "busy". Other answers are returned
+// as they are.
 func (d *providerData) whileVolumeBusy(ctx context.Context, volumeID string, send func() (string, error)) (string, error) {
+	return whileBusy(ctx, d, kindVolumeSettle, volumeID, d.readVolume(volumeID),
+		func(v *cloud.Volume) (bool, string) { return !v.Phase.Final(), v.State }, send)
+}
+
+// whileServerBusy is whileVolumeBusy for a server: a delete refused while the server is still
+// being built (or is busy with another operation) is sent again once the server settles.
+func (d *providerData) whileServerBusy(ctx context.Context, serverID string, send func() error) error {
+	_, err := whileBusy(ctx, d, kindServerSettle, serverID, d.readServer(serverID),
+		func(s *cloud.Server) (bool, string) { return !s.Phase.Final(), s.State },
+		func() (string, error) { return "", send() })
+	return err
+}
+
+// whileBusy is the loop of whileVolumeBusy and whileServerBusy: busy tells from the object read
+// whether an operation is under way, and its state for the log.
+func whileBusy[T any](ctx context.Context, d *providerData, kind, id string, read func(context.Context) (*T, error),
+	busy func(*T) (bool, string), send func() (string, error),
+) (string, error) {
 	for round := 1; ; round++ {
 		out, err := send()
 		if !cloud.IsConflict(err) || round == busyRounds {
 			return out, err
 		}
-		volume, readErr := d.cloud.Volume(ctx, volumeID)
-		if readErr != nil || volume.Phase.Final() {
+		object, readErr := read(ctx)
+		if readErr != nil {
 			return out, err
 		}
-		tflog.Info(ctx, "the volume is busy with another operation; waiting for it before sending again",
-			map[string]any{"volume_id": volumeID, "state": volume.State})
-		if _, waitErr := d.waitVolume(ctx, kindVolumeSettle, volumeID, func(v *cloud.Volume) bool { return v.Phase.Final() }); waitErr != nil {
+		inProgress, state := busy(object)
+		if !inProgress {
 			return out, err
+		}
+		tflog.Info(ctx, "the object is busy with another operation; waiting for it before sending again",
+			map[string]any{"id": id, "state": state})
+		var vanished error
+		if _, waitErr := awaitObject(ctx, d, kind, id, read, func(object *T, gone error) (bool, error) {
+			if cloud.IsGone(gone) {
+				vanished = gone
+				return true, nil
+			}
+			settling, _ := busy(object)
+			return !settling, nil
+		}); waitErr != nil {
+			return out, err
+		}
+		if vanished != nil {
+			// Gone while it settled: say so rather than send to nothing.
+			return out, vanished
 		}
 	}
 }
