@@ -304,23 +304,62 @@ func TestServerDeleteSendsOneDeleteAndWaitsUntilGone(t *testing.T) {
 	}
 }
 
-// A delete refused while the server is still building (after a create whose wait timed out) is
-// sent again once the build ends; a refusal of an idle server is not.
-func TestServerDeleteWaitsOutABuild(t *testing.T) {
-	h := newServerHarness(t)
-	h.fake.Delay("CreateServer", 4)
+// buildingServer is a server whose create was accepted but whose wait ended at once (as a
+// timeout would end it), still building for reads more reads; deletes are refused meanwhile.
+func buildingServer(t *testing.T, h *serverHarness, reads int) virtualServerModel {
+	t.Helper()
+	h.fake.RefuseDeleteWhileBuilding = true
+	h.fake.Delay("CreateServer", reads)
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // the create's wait ends at once, as a timeout would
+	cancel()
 	created, _ := stateModel[virtualServerModel](t, h.create(t, ctx, h.plannedServer(t, "web")).State)
-	id := created.ID.ValueString()
-	if s, err := h.fake.Server(context.Background(), id); err != nil || s.Phase.Final() {
+	if s, err := h.fake.Server(context.Background(), created.ID.ValueString()); err != nil || s.Phase.Final() {
 		t.Fatalf("the server should still be building: %v %v", s, err)
 	}
-	h.fake.Fail("DeleteServer", cloudtest.Err(cloud.OutcomeConflict, "still being built"))
+	return created
+}
 
+// A delete refused while the server is still building (after a create whose wait timed out) is
+// sent again once the build ends.
+func TestServerDeleteWaitsOutABuild(t *testing.T) {
+	h := newServerHarness(t)
+	created := buildingServer(t, h, 4)
 	wantNoError(t, h.delete(t, created).Diagnostics)
-	if h.fake.Sent("DeleteServer") != 2 || h.fake.HasServer(id) {
+	if h.fake.Sent("DeleteServer") != 2 || h.fake.HasServer(created.ID.ValueString()) {
 		t.Fatalf("want the refused DELETE and one more, and the server gone: sent %d", h.fake.Sent("DeleteServer"))
+	}
+}
+
+// A read that answers 404 while the build is waited out proves nothing: the delete is sent again,
+// and only its own answer (or the wait after it) says the server is gone.
+func TestServerDeleteIsNotFooledByA404WhileWaitingOutABuild(t *testing.T) {
+	h := newServerHarness(t)
+	created := buildingServer(t, h, 6)
+	id := created.ID.ValueString()
+	// The read after the refusal sees the build; the next one, inside the wait, answers 404.
+	h.fake.Fail("Server", nil, cloudtest.Err(cloud.OutcomeGone, "server "+id+" not found"))
+	wantNoError(t, h.delete(t, created).Diagnostics)
+	if h.fake.HasServer(id) {
+		t.Fatal("Delete returned while the server still exists")
+	}
+	if n := h.fake.Sent("DeleteServer"); n < 3 {
+		t.Fatalf("DeleteServer sent %d times; want it sent again after the stray 404 and once more after the build", n)
+	}
+}
+
+// A build that outlasts the delete timeout ends in an error that says so, not in the cloud's list
+// of refusal reasons, and the server stays.
+func TestServerDeleteOfABuildThatDoesNotEnd(t *testing.T) {
+	h := newServerHarness(t)
+	created := buildingServer(t, h, 1_000_000)
+	resp := h.delete(t, created)
+	wantError(t, resp.Diagnostics, "Cannot delete the server", "was busy (BUILDING) when the request was refused",
+		"waiting for it to settle ended", "Nothing was changed")
+	if strings.Contains(errorText(resp.Diagnostics), "for these reasons") {
+		t.Error("the message lists the refusal reasons although the server was only building")
+	}
+	if !h.fake.HasServer(created.ID.ValueString()) {
+		t.Fatal("the server is gone")
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -101,8 +102,9 @@ func (d *providerData) waitServerActive(ctx context.Context, id string) (*cloud.
 
 // waitServerGone waits until the server answers 404.
 func (d *providerData) waitServerGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindServerDelete, id, d.readServer(id), func(s *cloud.Server) (cloud.Phase, string) {
-		return s.Phase, fmt.Sprintf("server %s (%q) went to %s while being deleted (locked: %t)", id, s.Name, s.State, s.Locked)
+	return awaitGone(ctx, d, kindServerDelete, id, d.readServer(id), func(s *cloud.Server) (string, bool) {
+		return fmt.Sprintf("server %s (%q) went to %s while being deleted (locked: %t)", id, s.Name, s.State, s.Locked),
+			s.Phase == cloud.PhaseFailed
 	})
 }
 
@@ -133,21 +135,21 @@ func (d *providerData) waitVolume(ctx context.Context, kind, id string, done fun
 
 // waitVolumeGone waits until the volume answers 404.
 func (d *providerData) waitVolumeGone(ctx context.Context, id string) error {
-	return awaitGone(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(v *cloud.Volume) (cloud.Phase, string) {
-		return v.Phase, fmt.Sprintf("volume %s (%q) went to state %q while being deleted", id, v.Name, v.State)
+	return awaitGone(ctx, d, kindVolumeDelete, id, d.readVolume(id), func(v *cloud.Volume) (string, bool) {
+		return fmt.Sprintf("volume %s (%q) went to state %q while being deleted", id, v.Name, v.State), v.Phase == cloud.PhaseFailed
 	})
 }
 
 // awaitGone waits until the cloud says the object is gone. An object in an error state will not
-// go, which ends the wait; describe gives the object's phase and, for that case, what happened.
+// go, which ends the wait: failed says whether it is in one, and what happened.
 func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
-	read func(context.Context) (*T, error), describe func(*T) (cloud.Phase, string),
+	read func(context.Context) (*T, error), failed func(*T) (what string, isFailed bool),
 ) error {
 	_, err := awaitObject(ctx, d, kind, id, read, func(object *T, gone error) (bool, error) {
 		if cloud.IsGone(gone) {
 			return true, nil
 		}
-		if phase, what := describe(object); phase == cloud.PhaseFailed {
+		if what, isFailed := failed(object); isFailed {
 			return false, wait.Permanent(fmt.Errorf("%s; it still exists and stays in the Terraform state. "+
 				"Check it in the %s console before retrying", what, d.cloud.Name()))
 		}
@@ -263,20 +265,20 @@ func whileBusy[T any](ctx context.Context, d *providerData, kind, id string, rea
 		}
 		tflog.Info(ctx, "the object is busy with another operation; waiting for it before sending again",
 			map[string]any{"id": id, "state": state})
-		var vanished error
+		// A read that answers 404 ends the wait too, but proves nothing (a fresh object can briefly
+		// answer 404): the mutation sent again is what says whether the object is gone.
 		if _, waitErr := awaitObject(ctx, d, kind, id, read, func(object *T, gone error) (bool, error) {
 			if cloud.IsGone(gone) {
-				vanished = gone
 				return true, nil
 			}
 			settling, _ := busy(object)
 			return !settling, nil
 		}); waitErr != nil {
-			return out, err
-		}
-		if vanished != nil {
-			// Gone while it settled: say so rather than send to nothing.
-			return out, vanished
+			return out, fmt.Errorf("%s %s was busy (%s) when the request was refused (%v), and waiting for it to "+
+				"settle ended: %w. Nothing was changed; run the command again once it is idle", kindNoun(kind), id, state, err, waitErr)
 		}
 	}
 }
+
+// kindNoun is the object an operation kind is about ("server.settle" -> "server").
+func kindNoun(kind string) string { return strings.SplitN(kind, ".", 2)[0] }

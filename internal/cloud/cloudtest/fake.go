@@ -56,6 +56,9 @@ type Fake struct {
 	Validate func(cloud.ServerSpec) error
 	// ValidateVolumeSpec, when set, is what ValidateVolume returns.
 	ValidateVolumeSpec func(cloud.VolumeSpec) error
+	// RefuseDeleteWhileBuilding makes DeleteServer answer a conflict while the server is still
+	// being created, as SCP does.
+	RefuseDeleteWhileBuilding bool
 	// Now is the clock that stamps CreatedAt (time.Now unless set).
 	Now func() time.Time
 }
@@ -459,6 +462,8 @@ func (f *Fake) DeleteServer(_ context.Context, id string) error {
 		return gone("server", id)
 	case s.s.Locked:
 		return Err(cloud.OutcomeConflict, fmt.Sprintf("server %s is locked", id))
+	case f.RefuseDeleteWhileBuilding && s.s.State == "BUILDING":
+		return Err(cloud.OutcomeConflict, fmt.Sprintf("server %s is still being created", id))
 	}
 	s.s.State, s.s.Phase = "DELETING", cloud.PhaseInProgress
 	s.pending = f.start("DeleteServer", s.setPhase, func() {
