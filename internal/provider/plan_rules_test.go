@@ -3,12 +3,16 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
@@ -384,4 +388,70 @@ func TestPlanRefusesWhatTheCloudCannotCreate(t *testing.T) {
 	wantError(t, sh.planNew(t, server).Diagnostics, "The server cannot be created on this cloud",
 		"no file storage", "nothing was sent to the API")
 	wantCalls(t, sh.fake)
+}
+
+// The plan Terraform gets for an in-place change of a server (its lock) keeps boot_volume as it
+// is, whether the state has the type the cloud chose or none yet, and replaces nothing. This goes
+// through the framework's own planning (providerserver), as Terraform calls it.
+func TestInPlaceChangeKeepsTheBootVolume(t *testing.T) {
+	h := newServerHarness(t)
+	for _, recorded := range []types.String{str("SSD"), types.StringNull()} {
+		t.Run(fmt.Sprintf("type %s", recorded), func(t *testing.T) {
+			prior := h.existing(t, "web")
+			prior.BootVolume.Type = recorded
+			configured := prior
+			boot := *prior.BootVolume
+			boot.Type = types.StringNull() // unset in the configuration
+			configured.BootVolume = &boot
+			configured.Lock = types.BoolValue(true)
+			configured.ID, configured.State, configured.OSVolumeID = types.StringNull(), types.StringNull(), types.StringNull()
+			configured.VpcID, configured.CreatedAt, configured.ServerGroupID = types.StringNull(), types.StringNull(), types.StringNull()
+			configured.FileStorageIDs = nil
+			proposed := prior // Terraform proposes the prior values for what the configuration leaves to the provider
+			proposed.Lock = types.BoolValue(true)
+
+			resp := planThroughFramework(t, h.schema, "scp_virtual_server", &prior, &configured, &proposed)
+			if len(resp.RequiresReplace) != 0 {
+				t.Fatalf("a lock change asks to replace %v", resp.RequiresReplace)
+			}
+			planned, err := resp.PlannedState.Unmarshal(h.schema.Type().TerraformType(context.Background()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := rawOf(t, h.schema, &proposed)
+			if !planned.Equal(want) {
+				t.Fatalf("planned state differs from the prior one but for the lock:\nplanned %v\nwant    %v", planned, want)
+			}
+		})
+	}
+}
+
+// planThroughFramework asks the provider for a plan the way Terraform does, over the protocol.
+func planThroughFramework(t *testing.T, s schema.Schema, typeName string, prior, config, proposed any) *tfprotov6.PlanResourceChangeResponse {
+	t.Helper()
+	ctx := context.Background()
+	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := s.Type().TerraformType(ctx)
+	dynamic := func(model any) *tfprotov6.DynamicValue {
+		v, err := tfprotov6.NewDynamicValue(typ, rawOf(t, s, model))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &v
+	}
+	resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, PriorState: dynamic(prior), Config: dynamic(config), ProposedNewState: dynamic(proposed),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range resp.Diagnostics {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			t.Fatalf("plan failed: %s: %s", d.Summary, d.Detail)
+		}
+	}
+	return resp
 }

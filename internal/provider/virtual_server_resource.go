@@ -15,7 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -86,21 +87,25 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"boot_volume": schema.SingleNestedAttribute{
 				Required:            true,
 				MarkdownDescription: "The OS default volume created with the server. Changing it replaces the server.",
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				// Each member replaces on its own terms: an unset type is the cloud's, read back, and
+				// a plan that leaves it unset keeps it (an object-level rule would see it unknown first).
 				Attributes: map[string]schema.Attribute{
 					"size": schema.Int64Attribute{
 						Required: true, MarkdownDescription: "Size in GiB, a multiple of 8.",
-						Validators: []validator.Int64{sizeMultipleOf8{}},
+						Validators:    []validator.Int64{sizeMultipleOf8{}},
+						PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 					},
 					"type": schema.StringAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "Volume type, e.g. `SSD` on SCP. Unset, the cloud's default type is used (on SCP its " +
 							"default volume type; on OpenStack, Cinder's) and read back after creation.",
-						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(),
+							stringplanmodifier.RequiresReplaceIfConfigured()},
 					},
 					"delete_on_termination": schema.BoolAttribute{
 						Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 						MarkdownDescription: "Delete the OS volume with the server. Default `true`.",
+						PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 					},
 				},
 			},
@@ -259,6 +264,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 
 	// Record the id at once: if the wait fails or is interrupted, the server is in the state
 	// (tainted) and the next run deletes or adopts it instead of leaking it.
+	readBootType := plan.BootVolume != nil && plan.BootVolume.Type.IsUnknown()
 	plan.ID = types.StringValue(id)
 	plan.setComputedNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -279,7 +285,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 			return
 		}
 	}
-	r.record(ctx, &plan, server, "", &resp.State, &resp.Diagnostics)
+	r.record(ctx, &plan, server, "", readBootType, &resp.State, &resp.Diagnostics)
 }
 
 func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -309,9 +315,13 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
 		return
 	}
-	if state.BootVolume == nil {
+	switch {
+	case state.BootVolume == nil:
 		// After an import the boot volume's settings are unknown; one extra read fills them.
 		resp.Diagnostics.Append(r.readBootVolume(ctx, &state, server.ID, osVolumeID)...)
+	case state.BootVolume.Type.IsNull():
+		// A type the create could not read back (or a create cut short) is read now.
+		state.BootVolume.Type = r.bootVolumeType(ctx, osVolumeID, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -353,34 +363,39 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 	}
-	r.record(ctx, &plan, server, state.knownOSVolume(server), &resp.State, &resp.Diagnostics)
+	r.record(ctx, &plan, server, state.knownOSVolume(server), false, &resp.State, &resp.Diagnostics)
 }
 
 // record writes what the cloud reports of server into m and the state, with its system disk
 // (knownOSVolume when the state already has it).
 func (r *virtualServerResource) record(ctx context.Context, m *virtualServerModel, server *cloud.Server, knownOSVolume string,
-	state *tfsdk.State, diags *diag.Diagnostics) {
+	readBootType bool, state *tfsdk.State, diags *diag.Diagnostics) {
 	osVolumeID, err := r.data.osVolumeID(ctx, server, knownOSVolume)
 	if err != nil {
 		addError(diags, "Cannot read the server's volumes", err)
 		return
 	}
 	m.applyServer(server, osVolumeID)
-	if m.BootVolume != nil && (m.BootVolume.Type.IsNull() || m.BootVolume.Type.IsUnknown()) {
-		// Created without a type: the cloud chose one, which only the OS volume shows. Not knowing
-		// it is no reason to fail (and taint) a server that works.
-		m.BootVolume.Type = types.StringNull()
-		if osVolumeID != "" {
-			volume, err := r.data.cloud.Volume(ctx, osVolumeID)
-			if err != nil {
-				diags.AddWarning("Cannot read the type of the server's OS volume", errorDetail(err)+
-					"\n\nboot_volume.type stays unset in the state; the server is fine.")
-			} else {
-				m.BootVolume.Type = optionalString(volume.Type)
-			}
-		}
+	if readBootType && m.BootVolume != nil {
+		m.BootVolume.Type = r.bootVolumeType(ctx, osVolumeID, diags)
 	}
 	diags.Append(state.Set(ctx, m)...)
+}
+
+// bootVolumeType is the type of the server's OS volume, for a server created without one (the
+// cloud chose it, and only the volume shows it). Not knowing it is no reason to fail, and so taint,
+// a server that works: the type stays unset, with a warning, and a later refresh reads it.
+func (r *virtualServerResource) bootVolumeType(ctx context.Context, osVolumeID string, diags *diag.Diagnostics) types.String {
+	if osVolumeID == "" {
+		return types.StringNull()
+	}
+	volume, err := r.data.cloud.Volume(ctx, osVolumeID)
+	if err != nil {
+		diags.AddWarning("Cannot read the type of the server's OS volume", errorDetail(err)+
+			"\n\nboot_volume.type stays unset in the state for now; the server is fine.")
+		return types.StringNull()
+	}
+	return optionalString(volume.Type)
 }
 
 func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -435,7 +450,7 @@ func (r *virtualServerResource) readBootVolume(ctx context.Context, state *virtu
 	}
 	state.BootVolume = &bootVolumeModel{
 		Size:                types.Int64Value(volume.Size),
-		Type:                types.StringValue(volume.Type),
+		Type:                optionalString(volume.Type),
 		DeleteOnTermination: types.BoolValue(osDisk.DeleteOnTermination),
 	}
 	return diags
