@@ -75,12 +75,14 @@ func withTimeout(ctx context.Context, timeout timeoutFunc, def time.Duration, di
 	return bounded, cancel, true
 }
 
-// refuseAtPlan runs the cloud's check of a new object (check) at plan time, once the configuration
-// is fully known; values that other resources compute are checked again before Create sends
-// anything. Tags are checkTagsUsable's to judge, so check sees none.
+// refuseAtPlan runs the cloud's check of what the configuration asks for (check) at plan time, once
+// the configuration is fully known; values that other resources compute are checked again before
+// Create sends anything. It runs for every plan that keeps the object, not only creates: a
+// replacement would otherwise delete the old object before its successor is refused. Tags are
+// checkTagsUsable's to judge, so check sees none.
 func refuseAtPlan[M any](ctx context.Context, d *providerData, req resource.ModifyPlanRequest, diags *diag.Diagnostics,
 	summary string, check func(M) error) {
-	if d == nil || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+	if d == nil || req.Plan.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
 		return
 	}
 	var plan M

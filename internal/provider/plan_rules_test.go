@@ -303,16 +303,17 @@ func TestPlanAfterImportNamesWhatItRecords(t *testing.T) {
 	if len(warnings) != 1 || warnings[0].Summary() != "Recording configured values the API does not show" {
 		t.Fatalf("want one warning about recorded values, got %v", warnings)
 	}
-	for _, want := range []string{"web (" + imported.ID.ValueString() + ") has no networks, security_group_ids, user_data_wo_version,",
-		"sends nothing to the API"} {
+	for _, want := range []string{"web (" + imported.ID.ValueString() + ") has no networks, security_group_ids, user_data_wo_version:",
+		"recording them sends nothing to the API", "-replace"} {
 		if !strings.Contains(warnings[0].Detail(), want) {
 			t.Errorf("warning %q lacks %q", warnings[0].Detail(), want)
 		}
 	}
-	// server_group_id is read back, so it is not among them; a plan with nothing to record warns of nothing.
+	// server_group_id, in the state already (read back) and unchanged, is not among them.
 	if strings.Contains(warnings[0].Detail(), "server_group_id") {
-		t.Errorf("server_group_id is read from the API, yet the warning names it: %q", warnings[0].Detail())
+		t.Errorf("the warning names server_group_id: %q", warnings[0].Detail())
 	}
+	// A plan with nothing to record warns of nothing.
 	if again := h.modifyPlan(t, &configured, &configured); again.Diagnostics.WarningsCount() != 0 {
 		t.Fatalf("a plan that records nothing warned: %v", again.Diagnostics)
 	}
@@ -388,6 +389,15 @@ func TestPlanRefusesWhatTheCloudCannotCreate(t *testing.T) {
 	wantError(t, sh.planNew(t, server).Diagnostics, "The server cannot be created on this cloud",
 		"no file storage", "nothing was sent to the API")
 	wantCalls(t, sh.fake)
+
+	// A replacement too: refused at apply, it would come after the delete of the old server.
+	sh.fake.Validate = nil
+	existing := sh.existing(t, "db")
+	sh.fake.Validate = func(cloud.ServerSpec) error { return errors.New("Fake cannot create this server: no such image") }
+	replacing := existing
+	replacing.ImageID = str("image-2")
+	wantError(t, sh.planWithConfig(t, replacing, &existing).Diagnostics, "The server cannot be created on this cloud",
+		"no such image", "The plan stops here")
 }
 
 // The plan Terraform gets for an in-place change of a server (its lock) keeps boot_volume as it

@@ -306,6 +306,12 @@ func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resourc
 // send alongside: the plan with its computed-only values (unknown there) null.
 func (h *resourceHarness[M, R]) planNew(t *testing.T, plan M) resource.ModifyPlanResponse {
 	t.Helper()
+	return h.planWithConfig(t, plan, nil)
+}
+
+// planWithConfig is planNew for a plan of an object in state (nil: a new one).
+func (h *resourceHarness[M, R]) planWithConfig(t *testing.T, plan M, state *M) resource.ModifyPlanResponse {
+	t.Helper()
 	p := planOf(t, h.schema, &plan)
 	computed := map[string]bool{}
 	for name, a := range h.schema.Attributes {
@@ -323,6 +329,9 @@ func (h *resourceHarness[M, R]) planNew(t *testing.T, plan M) resource.ModifyPla
 		t.Fatal(err)
 	}
 	req := resource.ModifyPlanRequest{Plan: p, State: emptyState(h.schema), Config: tfsdk.Config{Schema: h.schema, Raw: raw}}
+	if state != nil {
+		req.State = stateOf(t, h.schema, state)
+	}
 	resp := resource.ModifyPlanResponse{Plan: p}
 	h.r.ModifyPlan(context.Background(), req, &resp)
 	return resp

@@ -40,9 +40,10 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 	return changed
 }
 
-// recordedFromConfig lists the arguments this plan records from the configuration because the
-// state has no value for them: after an import, the create-only arguments the API does not show,
-// and the timeouts block. Applying them sends nothing.
+// recordedFromConfig lists the create-only arguments this plan records from the configuration
+// because the state has no value for them: the API does not show them, so an import leaves them
+// out, and so does adding them to the configuration after the server was created. Recording them
+// sends nothing and changes nothing on the server.
 func (m *virtualServerModel) recordedFromConfig(prior *virtualServerModel) []string {
 	recorded := map[string]bool{
 		"networks":             prior.Networks == nil && m.Networks != nil,
@@ -51,11 +52,10 @@ func (m *virtualServerModel) recordedFromConfig(prior *virtualServerModel) []str
 		"user_data_wo_version": prior.UserDataWOVersion.IsNull() && !m.UserDataWOVersion.IsNull(),
 		"server_group_id":      prior.ServerGroupID.IsNull() && !m.ServerGroupID.IsNull() && !m.ServerGroupID.IsUnknown(),
 		"file_storage_ids":     prior.FileStorageIDs == nil && m.FileStorageIDs != nil,
-		"timeouts":             prior.Timeouts.IsNull() && !m.Timeouts.IsNull(),
 	}
 	var names []string
 	for _, name := range []string{"networks", "security_group_ids", "user_data", "user_data_wo_version",
-		"server_group_id", "file_storage_ids", "timeouts"} {
+		"server_group_id", "file_storage_ids"} {
 		if recorded[name] {
 			names = append(names, name)
 		}

@@ -48,10 +48,11 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"`DELETE /v1/servers/{server_id}` once and waits until the server is gone. A server with `lock = true` cannot be destroyed: " +
 			"the plan fails before anything is sent, so set `lock = false` and apply first.\n\n" +
 			"After `terraform import`, the provider reads what the API shows, `server_group_id` included. The API does not show " +
-			"`networks`, `security_group_ids`, `user_data` or `file_storage_ids` as the server was created with them, nor the " +
-			"`timeouts` block, so the first plan records the configured ones with an in-place update and a warning that names " +
-			"them; applying it sends nothing to the API, and the plan after it is empty. `networks` is required, so that first " +
-			"plan is never quite empty; `user_data_wo` (Terraform 1.11 and later) keeps the user data out of it.",
+			"`networks`, `security_group_ids`, `user_data` or `file_storage_ids` as the server was created with them, so the " +
+			"first plan records the configured ones with an in-place update and a warning that names them (a `timeouts` block, " +
+			"which is no API value, is recorded the same way); applying it sends nothing to the API, and the plan after it is " +
+			"empty. `networks` is required, so that first plan is never quite empty; `user_data_wo` (Terraform 1.11 and later) " +
+			"keeps the user data out of it.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedKept("Server id."),
 			"name": schema.StringAttribute{
@@ -193,10 +194,11 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 		changed = plan.replacingChanges(&state)
 		if recorded := plan.recordedFromConfig(&state); len(recorded) > 0 && len(changed) == 0 {
 			resp.Diagnostics.AddWarning("Recording configured values the API does not show",
-				fmt.Sprintf("The state of server %s has no %s, which is what an import leaves: the API does not show them. "+
-					"This plan records the configured values with an in-place update; applying it sends nothing to the API, "+
-					"and the plan after it is empty. If the server was created with other values, Terraform cannot tell.",
-					name, strings.Join(recorded, ", ")))
+				fmt.Sprintf("The state of server %s has no %s: the API does not show them, so an import leaves them out, "+
+					"and so does adding them to the configuration after the server was created. This plan records the "+
+					"configured values; recording them sends nothing to the API and does not change the server, so a server "+
+					"created with other values (or none) keeps those. To create it anew with these, use terraform apply "+
+					"-replace with its address.", name, strings.Join(recorded, ", ")))
 		}
 		if len(changed) == 0 {
 			return
