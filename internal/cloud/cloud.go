@@ -19,6 +19,9 @@ type Cloud interface {
 	DeleteServer(ctx context.Context, id string) error
 	// SetServerLocked asks for the server's lock to be set or cleared; it is done when Server shows it.
 	SetServerLocked(ctx context.Context, id string, locked bool) error
+	// ShowsServerGroup reports whether Server tells a server's group, so that an empty
+	// Server.ServerGroupID means "in none" rather than "not said".
+	ShowsServerGroup() bool
 	// ValidateServer refuses, before anything is sent, what this cloud cannot do with spec.
 	ValidateServer(spec ServerSpec) error
 

@@ -64,7 +64,8 @@ type Server struct {
 	ServerTypeID string
 	KeypairName  string
 	VpcID        string
-	// ServerGroupID is the placement group, or "" when the server is in none or the cloud does not show it.
+	// ServerGroupID is the placement group, or "" when the server is in none or the cloud does not
+	// show it (see Cloud.ShowsServerGroup).
 	ServerGroupID string
 	// CreatedAt is RFC 3339, or "" when the cloud does not say.
 	CreatedAt string

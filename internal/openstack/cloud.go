@@ -64,6 +64,10 @@ var errTags = errors.New("tags cannot be managed on OpenStack-family clouds by t
 	"plain strings (not key = value), and Nova metadata and Cinder metadata are not managed as tags; remove tags from the " +
 	"configuration (manage metadata outside Terraform)")
 
+// ShowsServerGroup: this client does not read Nova's server_groups (microversion 2.71 and later),
+// so the configured group is kept as it is.
+func (c *Cloud) ShowsServerGroup() bool { return false }
+
 // ValidateServer refuses what exists only on SCP, naming the cloud.
 func (c *Cloud) ValidateServer(spec cloud.ServerSpec) error {
 	var problems []string

@@ -30,7 +30,7 @@ func NewVirtualServerDataSource() datasource.DataSource {
 		lookup: lookup[cloud.Server]{
 			kind: "server", dataSource: "scp_virtual_server", listForm: "scp_virtual_servers",
 			byID: cloud.Cloud.Server, byName: cloud.Cloud.ServersNamed,
-			describe: func(s cloud.Server) string { return fmt.Sprintf("%s (%s, created %s)", s.ID, s.State, s.CreatedAt) },
+			label: func(s cloud.Server) string { return fmt.Sprintf("%s (%s, created %s)", s.ID, s.State, s.CreatedAt) },
 		},
 		description: "One existing virtual server, by id or by a name only it has, for servers this configuration does " +
 			"not manage. Its `os_volume_id` is the server's OS default volume: an `scp_volume_attachment` of a volume to this " +
@@ -47,7 +47,7 @@ func NewVolumeDataSource() datasource.DataSource {
 		lookup: lookup[cloud.Volume]{
 			kind: "volume", dataSource: "scp_volume", listForm: "scp_volumes",
 			byID: cloud.Cloud.Volume, byName: cloud.Cloud.VolumesNamed,
-			describe: func(v cloud.Volume) string {
+			label: func(v cloud.Volume) string {
 				return fmt.Sprintf("%s (%s, %d GiB, created %s)", v.ID, v.State, v.Size, v.CreatedAt)
 			},
 		},
@@ -134,8 +134,8 @@ type lookup[T any] struct {
 	kind, dataSource, listForm string
 	byID                       func(cloud.Cloud, context.Context, string) (*T, error)
 	byName                     func(cloud.Cloud, context.Context, string) ([]T, error)
-	// describe names one match for the error that lists several.
-	describe func(T) string
+	// label names one match for the error that lists several.
+	label func(T) string
 }
 
 // goneDetail says that an object looked up by id does not exist.
@@ -186,7 +186,7 @@ func findOne[T any](ctx context.Context, c cloud.Cloud, l lookup[T], id, name ty
 	}
 	found := make([]string, 0, len(objects))
 	for _, o := range objects {
-		found = append(found, l.describe(o))
+		found = append(found, l.label(o))
 	}
 	diags.AddError(fmt.Sprintf("%d %ss have this name", len(objects), l.kind), ambiguousDetail(l.kind, name.ValueString(), found, l.listForm))
 	return nil, false

@@ -63,11 +63,12 @@ func needsReplace(creating, priorNull, unchanged bool) bool {
 // falseOnCreate and nullOnCreate plan the API's value for an argument left unset on a resource
 // being created (false, or none), so the plan shows it instead of "(known after apply)". An
 // existing resource keeps what the API reports: its plan starts from the state.
-func falseOnCreate() planmodifier.Bool  { return unsetOnCreate() }
-func nullOnCreate() planmodifier.String { return unsetOnCreate() }
+func falseOnCreate() planmodifier.Bool {
+	return unsetOnCreateModifier{"Unset on a new resource, the value is false."}
+}
 
-func unsetOnCreate() unsetOnCreateModifier {
-	return unsetOnCreateModifier{"Unset on a new resource, the value is false (or none)."}
+func nullOnCreate() planmodifier.String {
+	return unsetOnCreateModifier{"Unset on a new resource, there is none."}
 }
 
 type unsetOnCreateModifier struct{ description }

@@ -111,7 +111,7 @@ func TestReplacingChanges(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			plan := prior
 			c.change(&plan)
-			if got := plan.replacingChanges(&prior); !reflect.DeepEqual(got, c.want) {
+			if got := plan.replacingChanges(&prior, false); !reflect.DeepEqual(got, c.want) {
 				t.Fatalf("replacingChanges = %v, want %v", got, c.want)
 			}
 		})
@@ -131,7 +131,7 @@ func TestReplacingChangesAdoptsCreateOnlyArgumentsAfterAnImport(t *testing.T) {
 	plan.SecurityGroupIDs = []types.String{str("sg-1")}
 	plan.FileStorageIDs = []types.String{str("fs-1")}
 	plan.BootVolume = &bootVolumeModel{Size: types.Int64Value(16)}
-	if got := plan.replacingChanges(&imported); len(got) != 0 {
+	if got := plan.replacingChanges(&imported, false); len(got) != 0 {
 		t.Fatalf("replacingChanges after import = %v, want none", got)
 	}
 }
@@ -464,4 +464,25 @@ func planThroughFramework(t *testing.T, s schema.Schema, typeName string, prior,
 		}
 	}
 	return resp
+}
+
+// Where the cloud shows a server's group, the state's value is the server's real one, "in none"
+// included: configuring another one replaces the server (and so a locked one refuses the plan),
+// instead of being recorded as if the API did not know.
+func TestServerGroupChangeReplacesWhereTheCloudShowsIt(t *testing.T) {
+	h := newServerHarness(t)
+	state := h.existing(t, "web") // created without a group: null, as the cloud shows it
+	grouped := state
+	grouped.ServerGroupID = str("group-1")
+	resp := h.modifyPlan(t, &grouped, &state)
+	wantNoError(t, resp.Diagnostics)
+	if !resp.RequiresReplace.Contains(path.Root("server_group_id")) {
+		t.Fatalf("adding a group to a server in none does not replace it: %v", resp.RequiresReplace)
+	}
+	if resp.Diagnostics.WarningsCount() != 0 {
+		t.Fatalf("the change is not one to record: %v", resp.Diagnostics)
+	}
+
+	state.Lock, grouped.Lock = types.BoolValue(true), types.BoolValue(true)
+	wantError(t, h.modifyPlan(t, &grouped, &state).Diagnostics, "Cannot replace a locked server", "server_group_id")
 }

@@ -10,11 +10,14 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
-// The scp_virtual_server model and its mapping to and from the API.
+// The scp_virtual_server model's mapping to and from the API; the model is in models.go.
 
 // replacingChanges lists the arguments whose planned change replaces the server. The resource-level
 // ModifyPlan does not see the attribute plan modifiers' verdicts, so this mirrors them.
-func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []string {
+//
+// showsGroup is the cloud's ShowsServerGroup: where the API shows the group, the state's value is
+// the server's real one (none included), so any change replaces; elsewhere only a known one does.
+func (m *virtualServerModel) replacingChanges(prior *virtualServerModel, showsGroup bool) []string {
 	var changed []string
 	always := map[string]bool{
 		"name":           !m.Name.Equal(prior.Name),
@@ -25,7 +28,7 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
 		"user_data":            !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
 		"user_data_wo_version": !prior.UserDataWOVersion.IsNull() && !m.UserDataWOVersion.Equal(prior.UserDataWOVersion),
-		"server_group_id":      !prior.ServerGroupID.IsNull() && !m.ServerGroupID.Equal(prior.ServerGroupID),
+		"server_group_id":      (showsGroup || !prior.ServerGroupID.IsNull()) && !m.ServerGroupID.Equal(prior.ServerGroupID),
 		"networks":             prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
 		"security_group_ids": prior.SecurityGroupIDs != nil &&
 			fmt.Sprint(m.SecurityGroupIDs) != fmt.Sprint(prior.SecurityGroupIDs),
@@ -44,13 +47,13 @@ func (m *virtualServerModel) replacingChanges(prior *virtualServerModel) []strin
 // because the state has no value for them: the API does not show them, so an import leaves them
 // out, and so does adding them to the configuration after the server was created. Recording them
 // sends nothing and changes nothing on the server.
-func (m *virtualServerModel) recordedFromConfig(prior *virtualServerModel) []string {
+func (m *virtualServerModel) recordedFromConfig(prior *virtualServerModel, showsGroup bool) []string {
 	recorded := map[string]bool{
 		"networks":             prior.Networks == nil && m.Networks != nil,
 		"security_group_ids":   prior.SecurityGroupIDs == nil && m.SecurityGroupIDs != nil,
 		"user_data":            prior.UserData.IsNull() && !m.UserData.IsNull(),
 		"user_data_wo_version": prior.UserDataWOVersion.IsNull() && !m.UserDataWOVersion.IsNull(),
-		"server_group_id":      prior.ServerGroupID.IsNull() && !m.ServerGroupID.IsNull() && !m.ServerGroupID.IsUnknown(),
+		"server_group_id":      !showsGroup && prior.ServerGroupID.IsNull() && !m.ServerGroupID.IsNull() && !m.ServerGroupID.IsUnknown(),
 		"file_storage_ids":     prior.FileStorageIDs == nil && m.FileStorageIDs != nil,
 	}
 	var names []string
@@ -94,7 +97,7 @@ func (m *virtualServerModel) spec(ctx context.Context) (cloud.ServerSpec, diag.D
 
 // applyServer copies what the cloud reports into the model. osVolumeID is the server's system disk
 // as its attachments show it (see providerData.osVolumeID); tags are read apart.
-func (m *virtualServerModel) applyServer(s *cloud.Server, osVolumeID string) {
+func (m *virtualServerModel) applyServer(s *cloud.Server, osVolumeID string, showsGroup bool) {
 	m.ID = types.StringValue(s.ID)
 	m.Name = types.StringValue(s.Name)
 	m.ImageID = types.StringValue(s.ImageID)
@@ -105,8 +108,8 @@ func (m *virtualServerModel) applyServer(s *cloud.Server, osVolumeID string) {
 	m.Lock = types.BoolValue(s.Locked)
 	m.State = types.StringValue(s.State)
 	m.VpcID = types.StringValue(s.VpcID)
-	// A cloud that does not show the group keeps the configured one; an unset one is known after create.
-	if s.ServerGroupID != "" || m.ServerGroupID.IsUnknown() {
+	// A cloud that does not show the group keeps the configured one.
+	if showsGroup || m.ServerGroupID.IsUnknown() {
 		m.ServerGroupID = optionalString(s.ServerGroupID)
 	}
 	m.CreatedAt = types.StringValue(s.CreatedAt)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,8 +140,10 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 			"server_group_id": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "Server group (placement). Create-only; read back where the API shows it (SCP does).",
-				PlanModifiers:       []planmodifier.String{nullOnCreate(), stringplanmodifier.UseStateForUnknown(), replaceUnlessImported()},
+				MarkdownDescription: "Server group (placement). Create-only: changing it replaces the server. Read back where " +
+					"the API shows it (SCP does; on OpenStack the configured value is kept). Removing it from the configuration " +
+					"keeps the recorded value: a server cannot leave its group.",
+				PlanModifiers: []planmodifier.String{nullOnCreate(), stringplanmodifier.UseStateForUnknown(), replaceUnlessImported()},
 			},
 			"file_storage_ids": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
@@ -191,8 +194,13 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 			return
 		}
-		changed = plan.replacingChanges(&state)
-		if recorded := plan.recordedFromConfig(&state); len(recorded) > 0 && len(changed) == 0 {
+		showsGroup := r.data != nil && r.data.cloud.ShowsServerGroup()
+		changed = plan.replacingChanges(&state, showsGroup)
+		if showsGroup && slices.Contains(changed, "server_group_id") {
+			// replaceUnlessImported spares a null prior value, which here means "in no group".
+			resp.RequiresReplace = resp.RequiresReplace.Append(path.Root("server_group_id"))
+		}
+		if recorded := plan.recordedFromConfig(&state, showsGroup); len(recorded) > 0 && len(changed) == 0 {
 			resp.Diagnostics.AddWarning("Recording configured values the API does not show",
 				fmt.Sprintf("The state of server %s has no %s: the API does not show them, so an import leaves them out, "+
 					"and so does adding them to the configuration after the server was created. This plan records the "+
@@ -312,7 +320,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		addError(&resp.Diagnostics, "Cannot read the server's volumes", err)
 		return
 	}
-	state.applyServer(server, osVolumeID)
+	state.applyServer(server, osVolumeID, r.data.cloud.ShowsServerGroup())
 	if state.Tags, err = r.data.readTags(ctx, cloud.KindServer, server.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
 		return
@@ -377,7 +385,7 @@ func (r *virtualServerResource) record(ctx context.Context, m *virtualServerMode
 		addError(diags, "Cannot read the server's volumes", err)
 		return
 	}
-	m.applyServer(server, osVolumeID)
+	m.applyServer(server, osVolumeID, r.data.cloud.ShowsServerGroup())
 	if readBootType && m.BootVolume != nil {
 		m.BootVolume.Type = r.bootVolumeType(ctx, osVolumeID, diags)
 	}

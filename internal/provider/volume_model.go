@@ -9,7 +9,7 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
-// The scp_volume model and its mapping to and from the cloud.
+// The scp_volume model's mapping to and from the cloud; the model is in models.go.
 
 // spec is the volume the plan asks for.
 func (m *volumeModel) spec(ctx context.Context) (cloud.VolumeSpec, diag.Diagnostics) {

@@ -156,6 +156,9 @@ func (s Cloud) SetServerLocked(ctx context.Context, id string, locked bool) erro
 	return classify(s.c.UnlockServer(ctx, id))
 }
 
+// ShowsServerGroup: the server body has server_group_id (null when the server is in none).
+func (s Cloud) ShowsServerGroup() bool { return true }
+
 // ValidateServer: SCP takes every argument the resource has.
 func (s Cloud) ValidateServer(cloud.ServerSpec) error { return nil }
 

@@ -2,6 +2,8 @@ package scp
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -178,5 +180,24 @@ func TestErrorAnswersNeverCarryTheKeysWhole(t *testing.T) {
 	}
 	if !strings.Contains(msg, MaskKey("AKTESTACCESSKEY1")) {
 		t.Errorf("message does not name the masked key: %s", msg)
+	}
+}
+
+// A create body logged at TRACE keeps its shape but not its user data, which may hold secrets.
+func TestCreateBodyIsLoggedWithoutUserData(t *testing.T) {
+	secret := base64.StdEncoding.EncodeToString([]byte("#!/bin/sh\necho db-password-42\n"))
+	body, err := json.Marshal(CreateServerRequest{Name: "web", ImageID: "img", ServerTypeID: "s1v1m2", UserData: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := redactBody(body)
+	if strings.Contains(logged, secret) || strings.Contains(logged, "db-password-42") {
+		t.Fatalf("the logged body holds the user data: %s", logged)
+	}
+	if !strings.Contains(logged, `"user_data":"(redacted)"`) || !strings.Contains(logged, `"name":"web"`) {
+		t.Fatalf("the logged body lost its shape: %s", logged)
+	}
+	if got := redactBody([]byte("not json " + secret)); strings.Contains(got, secret) {
+		t.Fatalf("an unparsed body is logged as it is: %s", got)
 	}
 }

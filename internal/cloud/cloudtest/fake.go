@@ -506,6 +506,9 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 	return err
 }
 
+// ShowsServerGroup: the fake reports the group a server was created with, as SCP does.
+func (f *Fake) ShowsServerGroup() bool { return true }
+
 func (f *Fake) ValidateServer(spec cloud.ServerSpec) error {
 	if f.Validate != nil {
 		return f.Validate(spec)
