@@ -1,15 +1,18 @@
 // Package emucli holds what the emulator commands (scp-emulator, openstack-emulator)
 // share: flags with environment fallbacks, the loopback guard, the -latency flag,
-// shell quoting of export lines and the operations table of the report.
+// shell quoting of export lines, the operations table of the report and the control API read
+// that fills it.
 package emucli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
@@ -175,4 +178,41 @@ func ShortID(id string) string {
 		return id[:8]
 	}
 	return id
+}
+
+// GetControl reads one answer of an emulator's control API into out. The control API wraps lists
+// in an object or returns them bare; either fills out.
+func GetControl(ctx context.Context, url string, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("asking the emulator: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	// The control API wraps lists in an object or returns them bare; accept both.
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, out); err == nil {
+		return nil
+	}
+	var wrapped map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &wrapped); err != nil {
+		return fmt.Errorf("GET %s: unexpected body: %w", url, err)
+	}
+	for _, v := range wrapped {
+		if json.Unmarshal(v, out) == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("GET %s: no list in the answer", url)
 }

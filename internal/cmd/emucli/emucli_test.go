@@ -1,7 +1,11 @@
 package emucli
 
 import (
+	"context"
 	"flag"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,5 +52,29 @@ func TestLatenciesAndEnv(t *testing.T) {
 	}
 	if err := ApplyEnv(fs, "X_"); err != nil || *v != "from-env" {
 		t.Fatalf("ApplyEnv: %q %v", *v, err)
+	}
+}
+
+func TestGetControlTakesBareAndWrappedLists(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/bare":
+			_, _ = w.Write([]byte(`[{"id":"a"}]`))
+		case "/wrapped":
+			_, _ = w.Write([]byte(`{"operations":[{"id":"b"}]}`))
+		default:
+			http.Error(w, "no", http.StatusInternalServerError)
+		}
+	}))
+	defer srv.Close()
+	for path, want := range map[string]string{"/bare": "a", "/wrapped": "b"} {
+		var got []struct{ ID string }
+		if err := GetControl(context.Background(), srv.URL+path, &got); err != nil || len(got) != 1 || got[0].ID != want {
+			t.Errorf("%s: %v %v", path, got, err)
+		}
+	}
+	var got []struct{ ID string }
+	if err := GetControl(context.Background(), srv.URL+"/fails", &got); err == nil || !strings.Contains(err.Error(), "500") {
+		t.Errorf("a failed answer: %v", err)
 	}
 }

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
@@ -49,7 +46,7 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		path string
 		out  any
 	}{{"operations", &ops}, {"requests", &reqs}, {"deprecated-actions", &deprecated}} {
-		if err := getJSON(ctx, base+g.path, g.out); err != nil {
+		if err := emucli.GetControl(ctx, base+g.path, g.out); err != nil {
 			return err
 		}
 	}
@@ -62,27 +59,6 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if len(deprecated.Requests) > 0 {
 		return errDeprecatedUsed
-	}
-	return nil
-}
-
-func getJSON(ctx context.Context, url string, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("asking the emulator: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(out); err != nil {
-		return fmt.Errorf("GET %s: %w", url, err)
 	}
 	return nil
 }

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
@@ -31,18 +28,18 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	base := strings.TrimRight(*endpoint, "/") + "/_emulator/"
 	var ops []emulator.OperationRecord
-	if err := getJSON(ctx, base+"operations", &ops); err != nil {
+	if err := emucli.GetControl(ctx, base+"operations", &ops); err != nil {
 		return err
 	}
 	var reqs []emulator.RequestRecord
-	if err := getJSON(ctx, base+"requests", &reqs); err != nil {
+	if err := emucli.GetControl(ctx, base+"requests", &reqs); err != nil {
 		return err
 	}
 	var cv struct {
 		Checked    bool                 `json:"checked"`
 		Violations []contract.Violation `json:"violations"`
 	}
-	if err := getJSON(ctx, base+"contract-violations", &cv); err != nil {
+	if err := emucli.GetControl(ctx, base+"contract-violations", &cv); err != nil {
 		return err
 	}
 	emucli.WriteOperations(stdout, ops)
@@ -61,41 +58,6 @@ func writeViolations(w io.Writer, checked bool, vs []contract.Violation) {
 	for _, v := range vs {
 		fmt.Fprintf(w, "  %s\n", v)
 	}
-}
-
-func getJSON(ctx context.Context, url string, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("asking the emulator: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	// The control API wraps lists in an object or returns them bare; accept both.
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, out); err == nil {
-		return nil
-	}
-	var wrapped map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &wrapped); err != nil {
-		return fmt.Errorf("GET %s: unexpected body: %w", url, err)
-	}
-	for _, v := range wrapped {
-		if json.Unmarshal(v, out) == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("GET %s: no list in the answer", url)
 }
 
 func writeRequestSummary(w io.Writer, reqs []emulator.RequestRecord) {
