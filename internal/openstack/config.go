@@ -15,7 +15,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 
-	"github.com/scp-community/terraform-provider-scp/internal/scp"
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // Flavour selects the cloud's rules.
@@ -292,7 +292,7 @@ func checkURL(what, raw string, allowInsecureHTTP bool) error {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return fmt.Errorf("%s %q is not an http(s) URL", what, raw)
 	}
-	if u.Scheme == "http" && !allowInsecureHTTP && !scp.IsLoopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !allowInsecureHTTP && !safehttp.IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("%s %q uses plain http:// to %s, which is not this machine, so the password and every "+
 			"Keystone token would cross the network in clear text. Use https://, or, only on a network you trust, "+
 			"set allow_insecure_http = true", what, raw, u.Hostname())
@@ -307,7 +307,7 @@ func (c Config) httpClient(fromClouds *tls.Config) (*http.Client, error) {
 		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		return &hc, nil
 	}
-	hc, err := scp.NewNoRedirectHTTPClient(scp.HTTPClientOptions{CAFiles: []string{c.CAFile}})
+	hc, err := safehttp.NewClient(safehttp.Options{CAFiles: []string{c.CAFile}})
 	if err != nil {
 		return nil, err
 	}

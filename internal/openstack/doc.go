@@ -13,7 +13,7 @@
 // 401 changed nothing, so that resend is safe even for the detach. The token method cannot be
 // renewed: its expiry is reported as denied, saying so.
 //
-// All traffic goes through the provider's one HTTP client (internal/scp NewNoRedirectHTTPClient):
+// All traffic goes through the provider's one HTTP client (internal/safehttp NewClient):
 // no redirect is ever followed, so a token or password never leaves the configured auth_url and
 // the catalog's endpoints; TLS is always verified (clouds.yaml "verify: false" is refused); plain
 // http is refused for hosts other than this machine unless AllowInsecureHTTP.

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 )
@@ -253,7 +254,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	// One HTTP client for every service: it never follows a redirect, so signed requests reach
 	// only the endpoints configured here.
-	httpClient, err := scp.NewNoRedirectHTTPClient(scp.HTTPClientOptions{CAFiles: resolved.caFiles})
+	httpClient, err := safehttp.NewClient(safehttp.Options{CAFiles: resolved.caFiles})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("ca_file"), "Cannot use the CA bundle", err.Error())
 		return

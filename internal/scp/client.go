@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // DefaultAPIVersion is the Virtual Server API version this client speaks unless told otherwise.
@@ -41,7 +43,7 @@ type Config struct {
 	CredentialSource string
 	UserAgent        string
 	AcceptLanguage   string
-	// HTTPClient defaults to NewNoRedirectHTTPClient's; a client given here is copied with
+	// HTTPClient defaults to safehttp.NewClient's; a client given here is copied with
 	// redirect-following turned off, whatever it had.
 	HTTPClient *http.Client
 	Retry      RetryPolicy
@@ -119,13 +121,13 @@ func newClient(cfg Config) (*Client, error) {
 		c.acceptLanguage = "en-US"
 	}
 	if c.httpClient == nil {
-		hc, err := NewNoRedirectHTTPClient(HTTPClientOptions{})
+		hc, err := safehttp.NewClient(safehttp.Options{})
 		if err != nil {
 			return nil, err
 		}
 		c.httpClient = hc
 	} else {
-		c.httpClient = withoutRedirects(c.httpClient)
+		c.httpClient = safehttp.WithoutRedirects(c.httpClient)
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -230,13 +232,9 @@ func (c *Client) Environment() string { return c.environment }
 // AccountID returns the account id requests are signed with ("" when none is configured).
 func (c *Client) AccountID() string { return c.creds.accountID }
 
-// buildURL joins escaped path segments onto the endpoint. Each segment is escaped exactly once and
-// the query keys are sorted (url.Values.Encode sorts), which is the form the signature is computed over.
-func (c *Client) buildURL(segments []string, query url.Values) *url.URL {
-	return joinURL(c.endpoint, segments, query)
-}
-
-// joinURL is buildURL on any base: a service endpoint, or the auth URL with its path.
+// joinURL joins escaped path segments onto base (a service endpoint, or the auth URL with its
+// path). Each segment is escaped exactly once and the query keys are sorted (url.Values.Encode
+// sorts), which is the form the signature is computed over.
 func joinURL(base *url.URL, segments []string, query url.Values) *url.URL {
 	u := *base
 	escaped := make([]string, len(segments))

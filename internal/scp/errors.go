@@ -147,14 +147,8 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.FromAPI
 }
 
-// IsUnauthorized reports a 401: the credentials or the signature were refused.
-func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
-
 // IsConflict reports a 409 of any kind.
 func IsConflict(err error) bool { return statusOf(err) == http.StatusConflict }
-
-// IsBadRequest reports a 400.
-func IsBadRequest(err error) bool { return statusOf(err) == http.StatusBadRequest }
 
 // IsBusy reports a 409 whose detail says that another operation is in progress. No source documents
 // how SCP words it, so this is only a hint: callers that can read the object's state decide on that

@@ -2,7 +2,6 @@ package scp
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // hitCounter answers 200 {} and counts what it received, with the headers of the first request.
@@ -136,23 +137,6 @@ func TestResourceManagerRedirectNamesItsSetting(t *testing.T) {
 	}
 }
 
-func TestHTTPClientRefusesRedirectsAndOldTLS(t *testing.T) {
-	hc, err := NewNoRedirectHTTPClient(HTTPClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if hc.CheckRedirect == nil || !errors.Is(hc.CheckRedirect(nil, nil), http.ErrUseLastResponse) {
-		t.Fatal("the client would follow redirects")
-	}
-	tr, ok := hc.Transport.(*http.Transport)
-	if !ok || tr.TLSClientConfig == nil || tr.TLSClientConfig.MinVersion < tls.VersionTLS12 || tr.TLSClientConfig.InsecureSkipVerify {
-		t.Fatalf("transport TLS config %+v", tr.TLSClientConfig)
-	}
-	if tr.Proxy == nil {
-		t.Fatal("the transport ignores HTTPS_PROXY")
-	}
-}
-
 func writeServerCA(t *testing.T, srv *httptest.Server) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "ca.pem")
@@ -172,7 +156,7 @@ func TestCustomCAIsTrustedOnlyWhenGiven(t *testing.T) {
 	defer srv.Close()
 	caFile := writeServerCA(t, srv)
 
-	withCA, err := NewNoRedirectHTTPClient(HTTPClientOptions{CAFiles: []string{"", caFile}})
+	withCA, err := safehttp.NewClient(safehttp.Options{CAFiles: []string{"", caFile}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,20 +175,6 @@ func TestCustomCAIsTrustedOnlyWhenGiven(t *testing.T) {
 	}
 	if target.count() != 1 {
 		t.Fatalf("a request reached the server over an unverified connection")
-	}
-}
-
-func TestBadCABundlesAreErrorsNamingTheFile(t *testing.T) {
-	dir := t.TempDir()
-	notPEM := filepath.Join(dir, "key.der")
-	if err := os.WriteFile(notPEM, []byte{0x30, 0x82, 0x01}, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for file, want := range map[string]string{filepath.Join(dir, "missing.pem"): "readable PEM file", notPEM: "holds no PEM certificate"} {
-		_, err := NewNoRedirectHTTPClient(HTTPClientOptions{CAFiles: []string{file}})
-		if err == nil || !strings.Contains(err.Error(), file) || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: err = %v, want it to name the file and say %q", file, err, want)
-		}
 	}
 }
 

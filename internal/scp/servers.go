@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // The server states the sources attest. A deleted server answers 404. Every other state (the
@@ -16,15 +15,6 @@ const (
 	ServerStateShutoff = "SHUTOFF"
 	ServerStateError   = "ERROR"
 )
-
-// IsServerFinalState reports the documented states in which nothing is in progress on a server.
-func IsServerFinalState(state string) bool {
-	switch strings.ToUpper(state) {
-	case ServerStateActive, ServerStateShutoff, ServerStateError:
-		return true
-	}
-	return false
-}
 
 // Tag is a key/value label.
 type Tag struct {

@@ -24,11 +24,6 @@ func IsVolumeErrorState(state string) bool {
 	return strings.HasPrefix(strings.ToLower(state), VolumeStateError)
 }
 
-// IsVolumeFinalState reports the documented states in which nothing is in progress on a volume.
-func IsVolumeFinalState(state string) bool {
-	return state == VolumeStateAvailable || state == VolumeStateInUse || IsVolumeErrorState(state)
-}
-
 // VolumeServer is a server a volume is attached to, as listed by GET /v1/volumes/{id}.
 type VolumeServer struct {
 	ID         string `json:"id"`
