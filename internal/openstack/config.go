@@ -89,37 +89,51 @@ type Config struct {
 	BusyRetryMax time.Duration
 }
 
-// ConfigFromEnv reads the OS_* variables users already have (see shared/OPENSTACK.md). getenv
-// is os.Getenv in production.
+// Setting is one configuration setting: the name the provider's openstack block gives it, the
+// environment variables it falls back to (first set wins), whether it is a secret, and where it goes.
+type Setting struct {
+	Name   string
+	Env    []string
+	Secret bool
+	Set    func(*Config, string)
+}
+
+// Settings is the one table of the settings users give in the openstack block or as OS_* variables.
+var Settings = []Setting{
+	{"auth_url", []string{"OS_AUTH_URL"}, false, func(c *Config, v string) { c.AuthURL = v }},
+	{"region", []string{"OS_REGION_NAME"}, false, func(c *Config, v string) { c.Region = v }},
+	{"interface", []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, false, func(c *Config, v string) { c.Interface = v }},
+	{"user_name", []string{"OS_USERNAME"}, false, func(c *Config, v string) { c.UserName = v }},
+	{"user_id", []string{"OS_USER_ID"}, false, func(c *Config, v string) { c.UserID = v }},
+	{"password", []string{"OS_PASSWORD"}, true, func(c *Config, v string) { c.Password = v }},
+	{"user_domain_name", []string{"OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"}, false, func(c *Config, v string) { c.UserDomainName = v }},
+	{"user_domain_id", []string{"OS_USER_DOMAIN_ID", "OS_DOMAIN_ID"}, false, func(c *Config, v string) { c.UserDomainID = v }},
+	{"project_name", []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, false, func(c *Config, v string) { c.ProjectName = v }},
+	{"project_id", []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, false, func(c *Config, v string) { c.ProjectID = v }},
+	{"project_domain_name", []string{"OS_PROJECT_DOMAIN_NAME", "OS_DOMAIN_NAME"}, false, func(c *Config, v string) { c.ProjectDomainName = v }},
+	{"project_domain_id", []string{"OS_PROJECT_DOMAIN_ID", "OS_DOMAIN_ID"}, false, func(c *Config, v string) { c.ProjectDomainID = v }},
+	{"token", []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, true, func(c *Config, v string) { c.Token = v }},
+	{"application_credential_id", []string{"OS_APPLICATION_CREDENTIAL_ID"}, false, func(c *Config, v string) { c.ApplicationCredentialID = v }},
+	{"application_credential_name", []string{"OS_APPLICATION_CREDENTIAL_NAME"}, false, func(c *Config, v string) { c.ApplicationCredentialName = v }},
+	{"application_credential_secret", []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, true, func(c *Config, v string) { c.ApplicationCredentialSecret = v }},
+	{"cloud", []string{"OS_CLOUD"}, false, func(c *Config, v string) { c.Cloud = v }},
+	{"ca_file", []string{"OS_CACERT"}, false, func(c *Config, v string) { c.CAFile = v }},
+	{"flavour", []string{"SCP_OPENSTACK_FLAVOUR"}, false, func(c *Config, v string) { c.Flavour = Flavour(strings.ToLower(v)) }},
+}
+
+// ConfigFromEnv reads every setting from the environment alone (see OPENSTACK.md). getenv is
+// os.Getenv outside tests.
 func ConfigFromEnv(getenv func(string) string) Config {
-	first := func(names ...string) string {
-		for _, n := range names {
-			if v := strings.TrimSpace(getenv(n)); v != "" {
-				return v
+	var c Config
+	for _, s := range Settings {
+		for _, name := range s.Env {
+			if v := strings.TrimSpace(getenv(name)); v != "" {
+				s.Set(&c, v)
+				break
 			}
 		}
-		return ""
 	}
-	return Config{
-		AuthURL:                     first("OS_AUTH_URL"),
-		Region:                      first("OS_REGION_NAME"),
-		Interface:                   first("OS_INTERFACE", "OS_ENDPOINT_TYPE"),
-		UserName:                    first("OS_USERNAME"),
-		UserID:                      first("OS_USER_ID"),
-		Password:                    first("OS_PASSWORD"),
-		UserDomainName:              first("OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"),
-		UserDomainID:                first("OS_USER_DOMAIN_ID", "OS_DOMAIN_ID"),
-		ProjectName:                 first("OS_PROJECT_NAME", "OS_TENANT_NAME"),
-		ProjectID:                   first("OS_PROJECT_ID", "OS_TENANT_ID"),
-		ProjectDomainName:           first("OS_PROJECT_DOMAIN_NAME", "OS_DOMAIN_NAME"),
-		ProjectDomainID:             first("OS_PROJECT_DOMAIN_ID", "OS_DOMAIN_ID"),
-		Token:                       first("OS_TOKEN", "OS_AUTH_TOKEN"),
-		ApplicationCredentialID:     first("OS_APPLICATION_CREDENTIAL_ID"),
-		ApplicationCredentialName:   first("OS_APPLICATION_CREDENTIAL_NAME"),
-		ApplicationCredentialSecret: first("OS_APPLICATION_CREDENTIAL_SECRET"),
-		Cloud:                       first("OS_CLOUD"),
-		CAFile:                      first("OS_CACERT"),
-	}
+	return c
 }
 
 // Method names the Keystone method a configuration authenticates with.

@@ -22,35 +22,27 @@ import (
 // an empty block (openstack {}) takes everything from the environment or from clouds.yaml. Without
 // the block the provider talks to SCP, whatever OS_* variables are set.
 
-// openstackField is one setting of the block: its HCL name, its OS_* fallbacks, and where it goes.
-type openstackField struct {
-	name   string
-	env    []string
-	secret bool
-	value  func(*openstackModel) types.String
-	set    func(*openstack.Config, string)
-}
-
-var openstackFields = []openstackField{
-	{"auth_url", []string{"OS_AUTH_URL"}, false, func(m *openstackModel) types.String { return m.AuthURL }, func(c *openstack.Config, v string) { c.AuthURL = v }},
-	{"region", []string{"OS_REGION_NAME"}, false, func(m *openstackModel) types.String { return m.Region }, func(c *openstack.Config, v string) { c.Region = v }},
-	{"interface", []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"}, false, func(m *openstackModel) types.String { return m.Interface }, func(c *openstack.Config, v string) { c.Interface = v }},
-	{"user_name", []string{"OS_USERNAME"}, false, func(m *openstackModel) types.String { return m.UserName }, func(c *openstack.Config, v string) { c.UserName = v }},
-	{"user_id", []string{"OS_USER_ID"}, false, func(m *openstackModel) types.String { return m.UserID }, func(c *openstack.Config, v string) { c.UserID = v }},
-	{"password", []string{"OS_PASSWORD"}, true, func(m *openstackModel) types.String { return m.Password }, func(c *openstack.Config, v string) { c.Password = v }},
-	{"user_domain_name", []string{"OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"}, false, func(m *openstackModel) types.String { return m.UserDomainName }, func(c *openstack.Config, v string) { c.UserDomainName = v }},
-	{"user_domain_id", []string{"OS_USER_DOMAIN_ID", "OS_DOMAIN_ID"}, false, func(m *openstackModel) types.String { return m.UserDomainID }, func(c *openstack.Config, v string) { c.UserDomainID = v }},
-	{"project_name", []string{"OS_PROJECT_NAME", "OS_TENANT_NAME"}, false, func(m *openstackModel) types.String { return m.ProjectName }, func(c *openstack.Config, v string) { c.ProjectName = v }},
-	{"project_id", []string{"OS_PROJECT_ID", "OS_TENANT_ID"}, false, func(m *openstackModel) types.String { return m.ProjectID }, func(c *openstack.Config, v string) { c.ProjectID = v }},
-	{"project_domain_name", []string{"OS_PROJECT_DOMAIN_NAME", "OS_DOMAIN_NAME"}, false, func(m *openstackModel) types.String { return m.ProjectDomainName }, func(c *openstack.Config, v string) { c.ProjectDomainName = v }},
-	{"project_domain_id", []string{"OS_PROJECT_DOMAIN_ID", "OS_DOMAIN_ID"}, false, func(m *openstackModel) types.String { return m.ProjectDomainID }, func(c *openstack.Config, v string) { c.ProjectDomainID = v }},
-	{"token", []string{"OS_TOKEN", "OS_AUTH_TOKEN"}, true, func(m *openstackModel) types.String { return m.Token }, func(c *openstack.Config, v string) { c.Token = v }},
-	{"application_credential_id", []string{"OS_APPLICATION_CREDENTIAL_ID"}, false, func(m *openstackModel) types.String { return m.ApplicationCredentialID }, func(c *openstack.Config, v string) { c.ApplicationCredentialID = v }},
-	{"application_credential_name", []string{"OS_APPLICATION_CREDENTIAL_NAME"}, false, func(m *openstackModel) types.String { return m.ApplicationCredentialName }, func(c *openstack.Config, v string) { c.ApplicationCredentialName = v }},
-	{"application_credential_secret", []string{"OS_APPLICATION_CREDENTIAL_SECRET"}, true, func(m *openstackModel) types.String { return m.ApplicationCredentialSecret }, func(c *openstack.Config, v string) { c.ApplicationCredentialSecret = v }},
-	{"cloud", []string{"OS_CLOUD"}, false, func(m *openstackModel) types.String { return m.Cloud }, func(c *openstack.Config, v string) { c.Cloud = v }},
-	{"ca_file", []string{"OS_CACERT"}, false, func(m *openstackModel) types.String { return m.CAFile }, func(c *openstack.Config, v string) { c.CAFile = v }},
-	{"flavour", []string{"SCP_OPENSTACK_FLAVOUR"}, false, func(m *openstackModel) types.String { return m.Flavour }, func(c *openstack.Config, v string) { c.Flavour = openstack.Flavour(strings.ToLower(v)) }},
+// openstackValues reads each setting of openstack.Settings from the block's model, by its name.
+var openstackValues = map[string]func(*openstackModel) types.String{
+	"auth_url":                      func(m *openstackModel) types.String { return m.AuthURL },
+	"region":                        func(m *openstackModel) types.String { return m.Region },
+	"interface":                     func(m *openstackModel) types.String { return m.Interface },
+	"user_name":                     func(m *openstackModel) types.String { return m.UserName },
+	"user_id":                       func(m *openstackModel) types.String { return m.UserID },
+	"password":                      func(m *openstackModel) types.String { return m.Password },
+	"user_domain_name":              func(m *openstackModel) types.String { return m.UserDomainName },
+	"user_domain_id":                func(m *openstackModel) types.String { return m.UserDomainID },
+	"project_name":                  func(m *openstackModel) types.String { return m.ProjectName },
+	"project_id":                    func(m *openstackModel) types.String { return m.ProjectID },
+	"project_domain_name":           func(m *openstackModel) types.String { return m.ProjectDomainName },
+	"project_domain_id":             func(m *openstackModel) types.String { return m.ProjectDomainID },
+	"token":                         func(m *openstackModel) types.String { return m.Token },
+	"application_credential_id":     func(m *openstackModel) types.String { return m.ApplicationCredentialID },
+	"application_credential_name":   func(m *openstackModel) types.String { return m.ApplicationCredentialName },
+	"application_credential_secret": func(m *openstackModel) types.String { return m.ApplicationCredentialSecret },
+	"cloud":                         func(m *openstackModel) types.String { return m.Cloud },
+	"ca_file":                       func(m *openstackModel) types.String { return m.CAFile },
+	"flavour":                       func(m *openstackModel) types.String { return m.Flavour },
 }
 
 func openstackBlock() schema.SingleNestedBlock {
@@ -76,16 +68,16 @@ func openstackBlock() schema.SingleNestedBlock {
 		"flavour":                       "The cloud's rules: `nova` (default, plain OpenStack Nova) or `otc` (Open Telekom Cloud: the system disk only leaves a stopped server, which this provider never does).",
 	}
 	attrs := map[string]schema.Attribute{}
-	for _, f := range openstackFields {
-		envs := "`" + strings.Join(f.env, "`, `") + "`"
-		a := schema.StringAttribute{Optional: true, Sensitive: f.secret, MarkdownDescription: desc[f.name] + " Falls back to " + envs + "."}
-		if f.name == "flavour" {
+	for _, f := range openstack.Settings {
+		envs := "`" + strings.Join(f.Env, "`, `") + "`"
+		a := schema.StringAttribute{Optional: true, Sensitive: f.Secret, MarkdownDescription: desc[f.Name] + " Falls back to " + envs + "."}
+		if f.Name == "flavour" {
 			a.Validators = []validator.String{stringvalidator.OneOf("nova", "otc")}
 		}
-		if f.name == "interface" {
+		if f.Name == "interface" {
 			a.Validators = []validator.String{stringvalidator.OneOf("public", "internal", "admin")}
 		}
-		attrs[f.name] = a
+		attrs[f.Name] = a
 	}
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Talk to an OpenStack-family cloud (Keystone v3, Nova, Cinder v3; or Open Telekom Cloud with `flavour = \"otc\"`) " +
@@ -124,20 +116,20 @@ type openstackResolved struct {
 func (p *scpProvider) resolveOpenStack(m *openstackModel, allowInsecureHTTP bool) openstackResolved {
 	var out openstackResolved
 	var fromBlock, fromEnv []string
-	for _, f := range openstackFields {
-		v := f.value(m)
+	for _, f := range openstack.Settings {
+		v := openstackValues[f.Name](m)
 		if v.IsUnknown() {
 			out.unknown = true
 			continue
 		}
 		if s := strings.TrimSpace(v.ValueString()); s != "" {
-			f.set(&out.cfg, s)
-			fromBlock = append(fromBlock, f.name)
+			f.Set(&out.cfg, s)
+			fromBlock = append(fromBlock, f.Name)
 			continue
 		}
-		if s := p.sources.fromEnv(f.env); s.value != "" {
-			f.set(&out.cfg, s.value)
-			fromEnv = append(fromEnv, f.name+" ("+strings.TrimPrefix(s.source, "the environment variable ")+")")
+		if s := p.sources.fromEnv(f.Env); s.value != "" {
+			f.Set(&out.cfg, s.value)
+			fromEnv = append(fromEnv, f.Name+" ("+strings.TrimPrefix(s.source, "the environment variable ")+")")
 		}
 	}
 	if len(fromBlock) > 0 {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scp-community/terraform-provider-scp/internal/openstack"
 )
 
 func TestResolveOpenStackBlockWinsOverEnvironment(t *testing.T) {
@@ -43,5 +45,22 @@ func TestSCPSettingsSet(t *testing.T) {
 	}
 	if got := (providerModel{}).scpSettingsSet(); len(got) != 0 {
 		t.Fatal(got)
+	}
+}
+
+// Every setting of the openstack package's table is read from the block, and the block has
+// nothing the table lacks, so a setting added on one side cannot be silently dropped.
+func TestOpenStackBlockReadsEverySetting(t *testing.T) {
+	attrs := openstackBlock().Attributes
+	for _, s := range openstack.Settings {
+		if openstackValues[s.Name] == nil {
+			t.Errorf("setting %q has no reader of the block's model", s.Name)
+		}
+		if _, ok := attrs[s.Name]; !ok {
+			t.Errorf("setting %q has no attribute in the block", s.Name)
+		}
+	}
+	if len(openstackValues) != len(openstack.Settings) || len(attrs) != len(openstack.Settings) {
+		t.Errorf("%d readers and %d attributes for %d settings", len(openstackValues), len(attrs), len(openstack.Settings))
 	}
 }
