@@ -229,35 +229,57 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		// Values computed by other resources arrive later; Terraform calls Configure again then.
 		return
 	}
+	resolved, ok := p.resolveSCP(cfg, resp)
+	if !ok {
+		return
+	}
+	client, ok := p.newSCPClient(ctx, req.TerraformVersion, resolved, resp)
+	if !ok {
+		return
+	}
+	api := client.AsCloud()
+	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
+	data := &providerData{cloud: api, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// resolveSCP merges the block with the environment and the SCP CLI's files, and checks what
+// ValidateConfig could not see: the values that did not come from the block.
+func (p *scpProvider) resolveSCP(cfg providerModel, resp *provider.ConfigureResponse) (resolvedConfig, bool) {
 	resolved, err := p.sources.resolve(cfg.settings())
 	for _, w := range resolved.warnings {
 		resp.Diagnostics.AddWarning(w.summary, w.detail)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Incomplete SCP provider configuration", err.Error())
-		return
+		return resolved, false
 	}
-	// Values from the environment and the files have not been through ValidateConfig.
 	if !p.checkResolvedURLs(resolved, resp) {
-		return
+		return resolved, false
 	}
 	if cfg.APIVersion.IsNull() {
 		warning, errMsg := checkAPIVersion(resolved.apiVersion, p.now())
 		if errMsg != "" {
 			resp.Diagnostics.AddError("Unsupported SCP API version", errMsg+" (the version came from SCP_API_VERSION)")
-			return
+			return resolved, false
 		}
 		if warning != "" {
 			resp.Diagnostics.AddWarning("SCP API version is not the current one", warning+" (the version came from SCP_API_VERSION)")
 		}
 	}
+	return resolved, true
+}
 
+// newSCPClient builds the SCP client, reading the endpoint catalog first when only an auth URL
+// says where SCP is.
+func (p *scpProvider) newSCPClient(ctx context.Context, terraformVersion string, resolved resolvedConfig, resp *provider.ConfigureResponse) (*scp.Client, bool) {
 	// One HTTP client for every service: it never follows a redirect, so signed requests reach
 	// only the endpoints configured here.
 	httpClient, err := safehttp.NewClient(safehttp.Options{CAFiles: resolved.caFiles})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("ca_file"), "Cannot use the CA bundle", err.Error())
-		return
+		return nil, false
 	}
 	clientCfg := scp.Config{
 		AccessKey:         resolved.accessKey,
@@ -265,26 +287,13 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		AccountID:         resolved.accountID,
 		APIVersion:        resolved.apiVersion,
 		CredentialSource:  resolved.credentialSource,
-		UserAgent:         "terraform-provider-scp/" + p.version + " (+https://registry.terraform.io/providers/scp-community/scp) " + req.TerraformVersion,
+		UserAgent:         "terraform-provider-scp/" + p.version + " (+https://registry.terraform.io/providers/scp-community/scp) " + terraformVersion,
 		HTTPClient:        httpClient,
 		AllowInsecureHTTP: resolved.allowInsecureHTTP,
 		Retry:             p.retry,
 	}
-	if resolved.needsCatalog() {
-		seen := len(resolved.warnings)
-		catalog, err := scp.FetchCatalog(ctx, resolved.authURL, clientCfg)
-		if err == nil {
-			err = resolved.applyCatalog(catalog)
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot find the SCP endpoints in the endpoint catalog",
-				fmt.Sprintf("%v\n\nThe auth URL came from %s. To use the API without the catalog, set endpoint "+
-					"(and resource_manager_endpoint, for tags) in the provider block.", err, resolved.authURLSource))
-			return
-		}
-		for _, w := range resolved.warnings[seen:] {
-			resp.Diagnostics.AddWarning(w.summary, w.detail)
-		}
+	if resolved.needsCatalog() && !applyCatalog(ctx, &resolved, clientCfg, resp) {
+		return nil, false
 	}
 	if resolved.region == "" {
 		resolved.region, _ = scpHostParts(resolved.endpoint)
@@ -297,7 +306,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	client, err := scp.New(clientCfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the SCP client", err.Error()+" (the endpoint came from "+resolved.endpointSource+")")
-		return
+		return nil, false
 	}
 	tflog.Info(ctx, "configured the SCP provider", map[string]any{
 		"endpoint": resolved.endpoint, "endpoint_source": resolved.endpointSource,
@@ -305,11 +314,26 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		"region": resolved.region, "environment": resolved.environment, "api_version": resolved.apiVersion,
 		"access_key": scp.MaskKey(resolved.accessKey), "credential_source": resolved.credentialSource,
 	})
-	api := client.AsCloud()
-	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
-	data := &providerData{cloud: api, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
-	resp.ResourceData = data
-	resp.DataSourceData = data
+	return client, true
+}
+
+// applyCatalog fills the endpoints from SCP's endpoint catalog at the auth URL.
+func applyCatalog(ctx context.Context, resolved *resolvedConfig, clientCfg scp.Config, resp *provider.ConfigureResponse) bool {
+	seen := len(resolved.warnings)
+	catalog, err := scp.FetchCatalog(ctx, resolved.authURL, clientCfg)
+	if err == nil {
+		err = resolved.applyCatalog(catalog)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot find the SCP endpoints in the endpoint catalog",
+			fmt.Sprintf("%v\n\nThe auth URL came from %s. To use the API without the catalog, set endpoint "+
+				"(and resource_manager_endpoint, for tags) in the provider block.", err, resolved.authURLSource))
+		return false
+	}
+	for _, w := range resolved.warnings[seen:] {
+		resp.Diagnostics.AddWarning(w.summary, w.detail)
+	}
+	return true
 }
 
 // checkResolvedURLs applies the validate-time URL rules to the resolved values, naming where each came from.

@@ -232,21 +232,51 @@ func (l location) saysWhere() bool {
 func (s settingSources) resolve(in providerSettings) (resolvedConfig, error) {
 	var out resolvedConfig
 	var problems []string
+	addProblem := func(err error) {
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
 
 	config, err := readSCPFile(s.configFilePath(), configFileExposure, &out.warnings)
-	if err != nil {
-		problems = append(problems, err.Error())
+	addProblem(err)
+	out.warnings = append(out.warnings, ignoredConfigKeys(config)...)
+	addProblem(s.resolveEndpoint(in, config, &out))
+	addProblem(s.resolveTransport(in, &out))
+	addProblem(s.resolveCredentials(in, &out))
+
+	if out.accountID = s.pick(in.AccountID, "account_id", envAccountID).value; out.accountID == "" {
+		out.accountID = config.get("account-id").value
 	}
+	out.apiVersion = s.pick(in.APIVersion, "api_version", envAPIVersion).value
+	if out.apiVersion == "" {
+		out.apiVersion = currentAPIVersion
+	}
+	if len(problems) > 0 {
+		return out, errors.New(strings.Join(problems, "\n\n"))
+	}
+	return out, nil
+}
+
+// ignoredConfigKeys warns of the settings the provider reads from the SCP CLI's config file that
+// are there but not strings.
+func ignoredConfigKeys(config scpFile) []configWarning {
+	var warnings []configWarning
 	for _, key := range config.ignored {
 		if key == "endpoint-override" || key == "auth-url" || key == "default-region" || key == "account-id" {
-			out.warnings = append(out.warnings, configWarning{
+			warnings = append(warnings, configWarning{
 				summary: "Ignored a setting of " + config.path,
 				detail: fmt.Sprintf("%q in %s is not a string, so the provider does not use it. Write it as a string, "+
 					"or set the matching argument in the provider block.", key, config.path),
 			})
 		}
 	}
+	return warnings
+}
 
+// resolveEndpoint decides the Virtual Server endpoint, the auth URL, the region, the environment
+// and the Resource Manager endpoint. The first source that says where to go wins as a whole.
+func (s settingSources) resolveEndpoint(in providerSettings, config scpFile, out *resolvedConfig) error {
 	sources := []location{
 		{name: "the provider block",
 			endpoint: s.pick(in.Endpoint, "endpoint", nil), authURL: s.pick(in.AuthURL, "auth_url", nil),
@@ -274,7 +304,11 @@ func (s settingSources) resolve(in providerSettings) (resolvedConfig, error) {
 	}
 	out.region, out.regionSource = region.value, region.source
 	env := s.pick(in.Environment, "environment", envEnv)
+	out.authURL, out.authURLSource = where.authURL.value, where.authURL.source
+	rm := s.pick(in.ResourceManagerEndpoint, "resource_manager_endpoint", envResourceManager)
+	out.resourceManagerEndpoint, out.resourceManagerSource = rm.value, rm.source
 
+	var err error
 	switch {
 	case where.endpoint.value != "":
 		out.endpoint, out.endpointSource = where.endpoint.value, where.endpoint.source
@@ -288,33 +322,40 @@ func (s settingSources) resolve(in providerSettings) (resolvedConfig, error) {
 		out.endpoint = fmt.Sprintf("https://virtualserver.%s.%s.samsungsdscloud.com", region.value, envValue)
 		out.endpointSource = "region from " + region.source
 	default:
-		problems = append(problems, "No SCP endpoint is configured. Looked at: endpoint, auth_url, region and default_region in the provider block; "+
-			"the environment variables "+strings.Join(append(append(append(append([]string{}, envEndpoint...), envAuthURL...), envRegion...), envDefaultRegion...), ", ")+
-			"; and endpoint-override, auth-url and default-region in "+s.displayPath(configFileRelPath)+
-			". Set one of them, e.g. region = \"kr-west1\", auth_url = \"https://iam.e.samsungsdscloud.com/v1\", "+
-			"or endpoint = \"https://virtualserver.kr-west1.e.samsungsdscloud.com\" (or a local emulator's http://127.0.0.1:<port>).")
+		err = s.noEndpointError()
 	}
-	out.authURL, out.authURLSource = where.authURL.value, where.authURL.source
-
-	rm := s.pick(in.ResourceManagerEndpoint, "resource_manager_endpoint", envResourceManager)
-	out.resourceManagerEndpoint, out.resourceManagerSource = rm.value, rm.source
-
 	out.environment = env.value
 	if out.environment == "" {
 		out.environment = environmentFromURLs(out.authURL, out.endpoint)
 	}
+	return err
+}
 
+func (s settingSources) noEndpointError() error {
+	envs := append(append(append(append([]string{}, envEndpoint...), envAuthURL...), envRegion...), envDefaultRegion...)
+	return errors.New("No SCP endpoint is configured. Looked at: endpoint, auth_url, region and default_region in the provider block; " +
+		"the environment variables " + strings.Join(envs, ", ") +
+		"; and endpoint-override, auth-url and default-region in " + s.displayPath(configFileRelPath) +
+		". Set one of them, e.g. region = \"kr-west1\", auth_url = \"https://iam.e.samsungsdscloud.com/v1\", " +
+		"or endpoint = \"https://virtualserver.kr-west1.e.samsungsdscloud.com\" (or a local emulator's http://127.0.0.1:<port>).")
+}
+
+// resolveTransport decides whether plain http may leave the machine and which CA bundles to trust.
+func (s settingSources) resolveTransport(in providerSettings, out *resolvedConfig) error {
 	allow, err := s.allowInsecureHTTP(in.AllowInsecureHTTP)
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
 	out.allowInsecureHTTP = allow
 	for _, f := range []setting{s.pick(in.CAFile, "ca_file", nil), s.fromEnv(envCAFile)} {
 		if f.value != "" && (len(out.caFiles) == 0 || out.caFiles[0] != f.value) {
 			out.caFiles = append(out.caFiles, f.value)
 		}
 	}
+	return err
+}
 
+// resolveCredentials finds the access and secret keys: the block, then the environment, then the
+// SCP CLI's credentials file, each key on its own.
+func (s settingSources) resolveCredentials(in providerSettings, out *resolvedConfig) error {
+	var problems []string
 	access := s.pick(in.AccessKey, "access_key", envAccessKey)
 	secret := s.pick(in.SecretKey, "secret_key", envSecretKey)
 	if access.value == "" || secret.value == "" {
@@ -343,18 +384,10 @@ func (s settingSources) resolve(in providerSettings) (resolvedConfig, error) {
 	if secret.source != access.source && secret.source != "" {
 		out.credentialSource = access.source + ", with the secret key from " + secret.source
 	}
-
-	if out.accountID = s.pick(in.AccountID, "account_id", envAccountID).value; out.accountID == "" {
-		out.accountID = config.get("account-id").value
-	}
-	out.apiVersion = s.pick(in.APIVersion, "api_version", envAPIVersion).value
-	if out.apiVersion == "" {
-		out.apiVersion = currentAPIVersion
-	}
 	if len(problems) > 0 {
-		return out, errors.New(strings.Join(problems, "\n\n"))
+		return errors.New(strings.Join(problems, "\n\n"))
 	}
-	return out, nil
+	return nil
 }
 
 // allowInsecureHTTP reads the opt-in for plain http to other machines: the block, else the environment.
