@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
@@ -84,4 +86,13 @@ func volumeDeleteConflict(ctx context.Context, c cloud.Cloud, volumeID string, e
 	}
 	b.WriteString(" Nothing was deleted; the volume stays in the Terraform state.")
 	return summary, b.String()
+}
+
+// forgetGone removes from the state an object the cloud says is gone, and tells the user: a
+// refresh that drops a resource should never pass unnoticed, since the next plan creates it again.
+func forgetGone(ctx context.Context, resp *resource.ReadResponse, summary, detail string) {
+	tflog.Warn(ctx, summary)
+	resp.Diagnostics.AddWarning(summary, detail+" It was removed from the state, so the next plan creates it again "+
+		"unless its block is removed from the configuration.")
+	resp.State.RemoveResource(ctx)
 }

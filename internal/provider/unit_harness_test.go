@@ -235,13 +235,17 @@ func (h *resourceHarness[M, R]) wantReadKeeps(t *testing.T, state M, summary str
 }
 
 // wantReadRemoves fails unless a read of state succeeds and removes the resource from the state,
-// as it must once the cloud says the resource is gone.
+// as it must once the cloud says the resource is gone, with a warning that says so.
 func (h *resourceHarness[M, R]) wantReadRemoves(t *testing.T, state M) {
 	t.Helper()
 	resp := h.read(t, state)
 	wantNoError(t, resp.Diagnostics)
 	if !resp.State.Raw.IsNull() {
 		t.Fatal("a resource the cloud says is gone stays in the state")
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), "removed from the state") {
+		t.Fatalf("a resource dropped from the state on refresh must be a warning the user sees; got %v", warnings)
 	}
 }
 

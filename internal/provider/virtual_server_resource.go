@@ -305,8 +305,8 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
-		tflog.Warn(ctx, "server no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		forgetGone(ctx, resp, "Server no longer exists",
+			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Name(), state.ID.ValueString()))
 		return
 	}
 	if err != nil {

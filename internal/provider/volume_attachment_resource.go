@@ -269,8 +269,8 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
 	volume, err := r.data.cloud.Volume(ctx, volumeID)
 	if cloud.IsGone(err) {
-		tflog.Warn(ctx, "volume no longer exists; removing the attachment from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		forgetGone(ctx, resp, "Attached volume no longer exists",
+			fmt.Sprintf("%s says the volume %s no longer exists, so it is attached to nothing.", r.data.cloud.Name(), volumeID))
 		return
 	}
 	if err != nil {
@@ -280,8 +280,8 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	attached, ok := volume.AttachedTo(serverID)
 	if !ok {
 		// Detached outside Terraform: forget it, so the next plan re-attaches instead of failing.
-		tflog.Warn(ctx, "volume no longer lists the server; removing the attachment from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		forgetGone(ctx, resp, "Volume is no longer attached",
+			fmt.Sprintf("The volume %s is no longer attached to the server %s: it was detached outside Terraform.", volumeID, serverID))
 		return
 	}
 	state.ID = types.StringValue(attachmentID(serverID, volumeID))

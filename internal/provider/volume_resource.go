@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -14,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
@@ -152,8 +152,8 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
-		tflog.Warn(ctx, "volume no longer exists; removing it from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		forgetGone(ctx, resp, "Volume no longer exists",
+			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Name(), state.ID.ValueString()))
 		return
 	}
 	if err != nil {

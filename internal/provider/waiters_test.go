@@ -171,13 +171,9 @@ func TestAttachmentReadRemovesItOnlyWhenGoneOrDetached(t *testing.T) {
 	}
 
 	h.fake.DetachOutOfBand(h.server, h.volume)
-	if resp = h.read(t, state); !resp.State.Raw.IsNull() {
-		t.Fatal("an attachment detached outside Terraform stays in the state")
-	}
+	h.wantReadRemoves(t, state)
 	h.fake.RemoveVolume(h.volume)
-	if resp = h.read(t, state); !resp.State.Raw.IsNull() {
-		t.Fatal("an attachment of a deleted volume stays in the state")
-	}
+	h.wantReadRemoves(t, state)
 }
 
 func TestAttachmentImportReadsWhatTheServerSays(t *testing.T) {
