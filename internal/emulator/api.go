@@ -227,8 +227,15 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	status, body, apiErr := e.dispatch(r, rt, p, auth)
 	if apiErr != nil {
-		apiErr.Status = fitStatus(rt.name, apiErr.Status)
 		rec.ErrorCode = apiErr.Code
+		if isVersionError(apiErr) {
+			// No source says how SCP answers a retired or malformed Scp-Api-Version; a 400 on
+			// every route says what happened, where a call's other documented statuses (401 on
+			// GET /v1/volume-types/default) would read as something else.
+			contract.SkipResponse(r.Context())
+		} else {
+			apiErr.Status = fitStatus(rt.name, apiErr.Status)
+		}
 	}
 	if fault != nil && fault.AfterHandler && !e.serveFault(sw, r, fault) {
 		return

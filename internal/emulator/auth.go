@@ -109,6 +109,11 @@ var notBefore = map[string]string{
 
 const apiVersionProduct = "virtualserver"
 
+// isVersionError reports an answer to the Scp-Api-Version header itself.
+func isVersionError(err *apiError) bool {
+	return err.Code == CodeAPIVersionRequired || err.Code == CodeAPIVersionUnsupported
+}
+
 // checkVersion validates "Scp-Api-Version: virtualserver <v>". Without the header
 // SCP calls "the latest current version supported by the product" (DOC-COMMON), so
 // a missing header is no error: the request log shows whether a client sent it.

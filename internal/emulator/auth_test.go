@@ -191,9 +191,12 @@ func TestAPIVersion(t *testing.T) {
 		t.Errorf("%d violations, want 6 (one per header other than 1.3 and none)", len(vs))
 	}
 
-	// DELETE server and lock document no 400: a bad version header answers 403 there.
+	// A bad version header is 400 on every route, also where the call documents no 400 (DELETE
+	// server, lock) or documents a 401 that would read as refused credentials (the default volume type).
 	c.version = "virtualserver 9.9"
-	c.expect("DELETE", "/v1/servers/x", nil, http.StatusForbidden, CodeAPIVersionUnsupported)
-	c.expect("POST", "/v1/servers/x/lock", nil, http.StatusForbidden, CodeAPIVersionUnsupported)
+	c.expect("DELETE", "/v1/servers/x", nil, http.StatusBadRequest, CodeAPIVersionUnsupported)
+	c.expect("POST", "/v1/servers/x/lock", nil, http.StatusBadRequest, CodeAPIVersionUnsupported)
+	c.version = "virtualserver 1.0"
+	c.expect("GET", "/v1/volume-types/default", nil, http.StatusBadRequest, CodeAPIVersionUnsupported)
 	takeViolations(t, e, "Scp-Api-Version")
 }
