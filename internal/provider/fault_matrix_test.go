@@ -100,7 +100,7 @@ func (a *accTarget) checkEmulatorEmpty(*terraform.State) error {
 
 // --- the operations ---
 
-// scpFaultOps are the operations of the SCP matrix; TestAccFaultVolumeCreateAnswerLost covers the
+// scpFaultOps are the operations of the SCP matrix; TestAccFault_volumeCreateAnswerLost covers the
 // volume create.
 var scpFaultOps = []faultOp{opCreateServer, opDeleteServer, opAttach, opDetach}
 
@@ -341,8 +341,8 @@ func faultCases() []faultCase[*scpFaultCell] {
 	return cases
 }
 
-// TestAccFaultMatrix runs every operation under every fault, one resource.Test per cell.
-func TestAccFaultMatrix(t *testing.T) {
+// TestAccFault_matrix runs every operation under every fault, one resource.Test per cell.
+func TestAccFault_matrix(t *testing.T) {
 	runFaultMatrix(t, faultCases(), scpFaultOps, startSCPFaultCell)
 }
 
@@ -367,10 +367,10 @@ func startSCPFaultCell(t *testing.T, fc faultCase[*scpFaultCell], op faultOp) (*
 	}
 }
 
-// TestAccFaultVolumeCreateAnswerLost covers the volume create the same way: a create whose answer
+// TestAccFault_volumeCreateAnswerLost covers the volume create the same way: a create whose answer
 // is lost after SCP acted is adopted, one SCP never saw fails with a clear diagnostic, and either
 // way the state and the emulator agree.
-func TestAccFaultVolumeCreateAnswerLost(t *testing.T) {
+func TestAccFault_volumeCreateAnswerLost(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		fault  emulator.Fault
@@ -486,10 +486,10 @@ func readFaults(t *testing.T, emu *emulator.Emulator) {
 	}
 }
 
-// TestAccFaultPlanTimeRulesHold shows that the plan-time rules (the OS disk is never detached, a
+// TestAccFault_planTimeRulesHold shows that the plan-time rules (the OS disk is never detached, a
 // locked server is never deleted or replaced) hold while reads fail and recover: no fault makes the
 // provider send a detach of the OS volume or a DELETE of the locked server.
-func TestAccFaultPlanTimeRulesHold(t *testing.T) {
+func TestAccFault_planTimeRulesHold(t *testing.T) {
 	acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator's faults and request log")
@@ -594,10 +594,10 @@ func TestAccFaultPlanTimeRulesHold(t *testing.T) {
 	}
 }
 
-// TestAccFaultUndocumentedBodyOnRead: a read answered 200 with a body that is not the documented
+// TestAccFault_undocumentedBodyOnRead: a read answered 200 with a body that is not the documented
 // JSON (truncated JSON, a proxy's HTML page, nothing) fails the refresh with a clear diagnostic and
 // keeps the resources in the state; once the answers are right again nothing needs to change.
-func TestAccFaultUndocumentedBodyOnRead(t *testing.T) {
+func TestAccFault_undocumentedBodyOnRead(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		fault emulator.Fault

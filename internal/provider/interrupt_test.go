@@ -174,10 +174,10 @@ func accepted(emu *emulator.Emulator, route emulator.Route) func() bool {
 	}
 }
 
-// TestAccFaultInterruptDestroy sends SIGINT to `terraform destroy` while the provider waits on a
+// TestAccFault_interruptDestroy sends SIGINT to `terraform destroy` while the provider waits on a
 // detach, then on a server delete: Terraform exits promptly, the state keeps what SCP has not
 // confirmed gone, and the next destroy finishes the job.
-func TestAccFaultInterruptDestroy(t *testing.T) {
+func TestAccFault_interruptDestroy(t *testing.T) {
 	tfPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if os.Getenv("TF_ACC") == "" || tfPath == "" {
 		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does)")

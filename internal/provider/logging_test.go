@@ -41,11 +41,11 @@ func (s *signatureRecorder) all() []string {
 	return append([]string(nil), s.signatures...)
 }
 
-// TestAccFaultSecretsNeverLogged runs a server with an attached volume through create and destroy,
+// TestAccFault_secretsNeverLogged runs a server with an attached volume through create and destroy,
 // plus a run with wrong credentials (401), with TF_LOG=TRACE and every log (Terraform's and the
 // provider's) going to one file, then reads that file: it holds neither secret key nor any
 // signature that was sent, and the access keys only masked.
-func TestAccFaultSecretsNeverLogged(t *testing.T) {
+func TestAccFault_secretsNeverLogged(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}

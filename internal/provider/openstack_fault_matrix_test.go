@@ -225,9 +225,9 @@ func osFaultCases() []faultCase[*osFaultCell] {
 	return cases
 }
 
-// TestAccOpenStackFaultMatrix runs every OpenStack call under every fault, one resource.Test per
+// TestAccOpenStack_faultMatrix runs every OpenStack call under every fault, one resource.Test per
 // cell, cells in parallel (each with its own emulator).
-func TestAccOpenStackFaultMatrix(t *testing.T) {
+func TestAccOpenStack_faultMatrix(t *testing.T) {
 	runFaultMatrix(t, osFaultCases(), osFaultOps, startOSFaultCell)
 }
 

@@ -79,7 +79,7 @@ resource "scp_volume" "x" {
 }
 `
 
-func TestAccProviderRedirectOfACreateReachesNothing(t *testing.T) {
+func TestAccProvider_redirectOfACreateReachesNothing(t *testing.T) {
 	target := &countingHandler{}
 	portB := httptest.NewServer(target)
 	defer portB.Close()
@@ -115,7 +115,7 @@ func TestAccProviderRedirectOfACreateReachesNothing(t *testing.T) {
 	}
 }
 
-func TestAccProviderRedirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
+func TestAccProvider_redirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
 	emu := emulator.New(emulator.Config{LatencyScale: 0.05})
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
@@ -165,7 +165,7 @@ func TestAccProviderRedirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T)
 	})
 }
 
-func TestAccProviderPlainHTTPAndPathsRefusedAtValidate(t *testing.T) {
+func TestAccProvider_plainHTTPAndPathsRefusedAtValidate(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -227,7 +227,7 @@ func catalogTLSServer(t *testing.T) (*httptest.Server, *countingHandler) {
 	return srv, counter
 }
 
-func TestAccProviderCustomCATrustedOnlyWhenGiven(t *testing.T) {
+func TestAccProvider_customCATrustedOnlyWhenGiven(t *testing.T) {
 	srv, counter := catalogTLSServer(t)
 	caFile := filepath.Join(t.TempDir(), "corp-ca.pem")
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
@@ -322,10 +322,10 @@ func hasDiagnostic(diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticS
 	return false
 }
 
-// TestAccProviderEndpointsFromTheCatalog configures only auth_url, as a user of Samsung's official
+// TestAccProvider_endpointsFromTheCatalog configures only auth_url, as a user of Samsung's official
 // provider does: the emulator's catalog gives the Virtual Server and Resource Manager endpoints,
 // the catalog request is signed and carries no Scp-Api-Version, and tags go to Resource Manager.
-func TestAccProviderEndpointsFromTheCatalog(t *testing.T) {
+func TestAccProvider_endpointsFromTheCatalog(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
