@@ -8,8 +8,8 @@
 //
 // # What an implementation owns
 //
-// An implementation (SCP: internal/scp's Cloud; an OpenStack-family one on gophercloud would sit
-// beside it) translates three things:
+// An implementation (SCP: internal/scp; OpenStack-family clouds: internal/openstack, on
+// gophercloud) translates three things:
 //
 //   - Calls. Each method is one API call: Create*, Attach, Detach, Delete* send their mutation
 //     exactly once as far as the resources can tell (retrying only what the API proves changed

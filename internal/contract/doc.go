@@ -4,7 +4,7 @@
 // The contract (scp-virtualserver-1.3.openapi.yaml, PROVENANCE.md) is a copy of
 // the spec folder beside the repository (its contract/), kept here so a clone stands alone; a test fails when the two
 // differ. iam-endpoints.openapi.yaml describes the IAM endpoint catalog, which the
-// contract does not cover; this project wrote it from SCP-API.md of the spec folder beside the repository.
+// contract does not cover; this project wrote it from spec/SCP-API.md.
 //
 // A Checker validates request/answer pairs with kin-openapi: undocumented paths,
 // methods, statuses, query parameters and JSON properties (in either direction)

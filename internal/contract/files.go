@@ -14,7 +14,7 @@ var VirtualServerYAML []byte
 var Provenance []byte
 
 // IAMEndpointsYAML describes GET {auth-url}/endpoints (the endpoint catalog). It is
-// the project's own file, written from SCP-API.md of the spec folder beside the repository; see its header comment.
+// the project's own file, written from spec/SCP-API.md; see its header comment.
 //
 //go:embed iam-endpoints.openapi.yaml
 var IAMEndpointsYAML []byte

@@ -121,7 +121,7 @@ var Settings = []Setting{
 	{"flavour", []string{"SCP_OPENSTACK_FLAVOUR"}, false, func(c *Config, v string) { c.Flavour = Flavour(strings.ToLower(v)) }},
 }
 
-// ConfigFromEnv reads every setting from the environment alone (see OPENSTACK.md). getenv is
+// ConfigFromEnv reads every setting from the environment alone (see spec/OPENSTACK.md). getenv is
 // os.Getenv outside tests.
 func ConfigFromEnv(getenv func(string) string) Config {
 	var c Config

@@ -70,7 +70,7 @@ func (m providerModel) settings() providerSettings {
 
 // providerData is what resources receive from Configure.
 type providerData struct {
-	// cloud is the API the resources speak to (internal/cloud); SCP today.
+	// cloud is the API the resources speak to (internal/cloud): SCP or an OpenStack-family cloud.
 	cloud  cloud.Cloud
 	poller *wait.Poller
 	// locks serialises volume attach/detach per server: SCP, like most clouds, handles one volume

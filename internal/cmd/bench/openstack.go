@@ -32,7 +32,7 @@ import (
 // a fake clock for real-world detach durations, including detaches longer than the ~190 s after
 // which that loop gives up.
 
-// Common-provider model (shared/OPENSTACK.md): a StateChangeConf polling 3 s growing to 10 s;
+// Common-provider model (spec/OPENSTACK.md): a StateChangeConf polling 3 s growing to 10 s;
 // every poll GETs the attachment and, while it still exists, sends the DELETE again (a 400
 // "still detaching" counts as pending); after 20 pending polls it fails with "couldn't find
 // resource (21 retries)", whatever the delete timeout.

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The targets. Overshoot limits are per kind, relative to the kind's median duration with
+// The targets the README states. Overshoot limits are per kind, relative to the kind's median duration with
 // an absolute floor (short operations cannot be noticed sooner than a probe round trip or two).
 const (
 	overshootMedianFraction = 0.10

@@ -10,9 +10,9 @@
 //
 // # What it serves, and where each fact comes from
 //
-// Sources: [api-doc] is api-docs/openstack-nova-detach-volume-attachment.txt,
-// [otc-ecs] api-docs/otc-ecs-detach-disk.md, [otc-evs] api-docs/otc-evs-os-detach-deprecated.md,
-// [facts] shared/OPENSTACK.md, [gc] the shape gophercloud v2.16 parses.
+// Sources: [api-doc] is spec/api-docs/openstack-nova-detach-volume-attachment.txt,
+// [otc-ecs] spec/api-docs/otc-ecs-detach-disk.md, [otc-evs] spec/api-docs/otc-evs-os-detach-deprecated.md,
+// [facts] spec/OPENSTACK.md and spec/REAL-OPENSTACK.md, [gc] the shape gophercloud v2.16 parses.
 //
 // Keystone (keystone.go):
 //   - POST /v3/auth/tokens with password (user name + domain, or user id), token and
