@@ -37,10 +37,9 @@ type ServerFilter struct {
 	ProductOfferings []string
 }
 
-// SCPOnly names the fields beyond Name and State that are set (those SCP's list call has and
-// other clouds may not), as the data sources call them, so that another cloud's implementation can
-// refuse by name those it cannot apply.
-func (f ServerFilter) SCPOnly() []string {
+// Narrowing names the fields beyond Name and State that are set, as the data sources call them,
+// so that a cloud whose list call lacks one of them can refuse it by name.
+func (f ServerFilter) Narrowing() []string {
 	var set []string
 	for _, field := range []struct {
 		name string

@@ -20,7 +20,7 @@ var _ cloud.Lister = (*Cloud)(nil)
 // checked where the answer shows the flavor id). vpc_id and the product filters exist on SCP only.
 func (c *Cloud) ListServers(ctx context.Context, f cloud.ServerFilter) ([]cloud.Server, error) {
 	var refused []string
-	for _, name := range f.SCPOnly() {
+	for _, name := range f.Narrowing() {
 		if name != "ip" && name != "server_type_id" {
 			refused = append(refused, name)
 		}

@@ -122,12 +122,12 @@ func TestListFailuresAreClassified(t *testing.T) {
 	}
 }
 
-func TestServerFilterNamesItsSCPOnlyFields(t *testing.T) {
-	if got := (cloud.ServerFilter{Name: "web", State: "ACTIVE"}).SCPOnly(); len(got) != 0 {
-		t.Fatalf("SCPOnly %v for portable filters", got)
+func TestServerFilterNamesItsNarrowingFields(t *testing.T) {
+	if got := (cloud.ServerFilter{Name: "web", State: "ACTIVE"}).Narrowing(); len(got) != 0 {
+		t.Fatalf("Narrowing %v for portable filters", got)
 	}
-	got := cloud.ServerFilter{IP: "10.0.0.1", ProductOfferings: []string{"k8s_vm"}}.SCPOnly()
+	got := cloud.ServerFilter{IP: "10.0.0.1", ProductOfferings: []string{"k8s_vm"}}.Narrowing()
 	if fmt.Sprint(got) != "[ip product_offerings]" {
-		t.Fatalf("SCPOnly %v", got)
+		t.Fatalf("Narrowing %v", got)
 	}
 }
