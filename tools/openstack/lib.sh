@@ -1,0 +1,43 @@
+# Shared helpers for the local OpenStack scripts (sourced, not run).
+# shellcheck shell=bash
+
+# The scripts run OpenStack's own Python: the Debian one, never a python3 found first on PATH.
+PY=/usr/bin/python3
+OS_TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OS_REPO=$(cd "$OS_TOOLS/../.." && pwd)
+OPENSTACK_DIR=${OPENSTACK_DIR:-$OS_REPO/.openstack}
+case $OPENSTACK_DIR in /*) ;; *) OPENSTACK_DIR=$PWD/$OPENSTACK_DIR ;; esac
+LOGS=$OPENSTACK_DIR/logs
+RUN=$OPENSTACK_DIR/run
+OS_START_SECONDS=${OS_START_SECONDS:-$(date +%s.%N)}
+export OPENSTACK_DIR OS_START_SECONDS
+
+# Every port the cloud listens on, all on 127.0.0.1.
+PORT_MYSQL=3306
+PORT_AMQP=5672
+PORT_EPMD=4369
+PORT_RABBIT_DIST=25672
+PORT_KEYSTONE=5000
+PORT_GLANCE=9292
+PORT_PLACEMENT=8778
+PORT_NOVA=8774
+PORT_CINDER=8776
+PORT_NEUTRON=9696
+ALL_PORTS="$PORT_KEYSTONE $PORT_GLANCE $PORT_PLACEMENT $PORT_NOVA $PORT_CINDER $PORT_NEUTRON $PORT_AMQP $PORT_RABBIT_DIST $PORT_EPMD $PORT_MYSQL"
+
+elapsed() { awk -v s="$OS_START_SECONDS" -v n="$(date +%s.%N)" 'BEGIN { printf "%6.1fs", n - s }'; }
+step() { echo "[$(elapsed)] $*"; }
+die() { echo "[$(elapsed)] FAILED: $*" >&2; exit 1; }
+# fail_service NAME LOG MESSAGE: the failure names the service and the log to read.
+fail_service() {
+	echo "[$(elapsed)] FAILED: $1: $3" >&2
+	echo "          read the log: $2" >&2
+	if [ -f "$2" ]; then
+		echo "          its last lines:" >&2
+		tail -n 15 "$2" | sed 's/^/            /' >&2
+	fi
+	exit 1
+}
+
+# port_busy PORT: true when something listens on 127.0.0.1:PORT (or on every address).
+port_busy() { ss -Hltn "sport = :$1" | grep -q .; }
