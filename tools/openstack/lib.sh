@@ -27,7 +27,13 @@ ALL_PORTS="$PORT_KEYSTONE $PORT_GLANCE $PORT_PLACEMENT $PORT_NOVA $PORT_CINDER $
 
 elapsed() { awk -v s="$OS_START_SECONDS" -v n="$(date +%s.%N)" 'BEGIN { printf "%6.1fs", n - s }'; }
 step() { echo "[$(elapsed)] $*"; }
-die() { echo "[$(elapsed)] FAILED: $*" >&2; exit 1; }
+# What a failed start leaves running stays for inspection; this stops it.
+STOP_HINT="stop what did start with: make openstack-down OPENSTACK_DIR=$OPENSTACK_DIR"
+die() {
+	echo "[$(elapsed)] FAILED: $*" >&2
+	[ ! -f "$RUN/services" ] || echo "          $STOP_HINT" >&2
+	exit 1
+}
 # fail_service NAME LOG MESSAGE: the failure names the service and the log to read.
 fail_service() {
 	echo "[$(elapsed)] FAILED: $1: $3" >&2
@@ -36,6 +42,7 @@ fail_service() {
 		echo "          its last lines:" >&2
 		tail -n 15 "$2" | sed 's/^/            /' >&2
 	fi
+	[ ! -f "$RUN/services" ] || echo "          $STOP_HINT" >&2
 	exit 1
 }
 

@@ -69,7 +69,8 @@ if ! mariadb-install-db --no-defaults --datadir="$OPENSTACK_DIR/mysql" --user=ro
 fi
 launch mariadb /usr/sbin/mariadbd --no-defaults --datadir="$OPENSTACK_DIR/mysql" --user=root \
 	--bind-address=127.0.0.1 --port=$PORT_MYSQL --socket="$MYSQL_SOCK" --pid-file="$RUN/mariadbd.pid" \
-	--max-connections=1000 --skip-name-resolve --innodb-flush-log-at-trx-commit=2 --log-error="$LOGS/mariadb.log"
+	--max-connections=1000 --skip-name-resolve --log-error="$LOGS/mariadb.log" \
+	--innodb-file-per-table=0 --innodb-doublewrite=0 --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=256M
 wait_until 60 mariadb mysql_root -e 'SELECT 1'
 DATABASES="keystone glance placement nova_api nova nova_cell0 cinder neutron"
 {
