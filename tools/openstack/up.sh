@@ -5,6 +5,8 @@
 # writes is under $OPENSTACK_DIR (default .openstack/ in the repository).
 # See tools/openstack/README.md.
 set -euo pipefail
+# The whole script is one block, read before it runs: editing the file meanwhile cannot change a run.
+{
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$OS_TOOLS/services.sh"
 
@@ -93,6 +95,29 @@ launch rabbitmq env HOME="$RMQ/home" ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=$P
 	RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
 	/usr/lib/rabbitmq/bin/rabbitmq-server
 
+# --- The other schemas, side by side with Keystone's and RabbitMQ's start -----
+declare -A SYNC_PIDS=()
+sync_bg() { # sync_bg NAME COMMAND...: a schema migration in the background, logged to logs/NAME-db.log.
+	local name=$1
+	shift
+	("$@") >"$LOGS/$name-db.log" 2>&1 &
+	SYNC_PIDS[$name]=$!
+}
+NOVA_CONF=(--config-file "$ETC/nova/nova.conf")
+nova_manage() { pyentry nova-manage nova.cmd.manage:main "${NOVA_CONF[@]}" "$@"; }
+sync_nova() {
+	nova_manage api_db sync
+	nova_manage cell_v2 map_cell0 --database_connection "$(db_url nova_cell0)"
+	nova_manage cell_v2 create_cell --name cell1 --verbose
+	nova_manage db sync
+}
+sync_bg glance pyentry glance-manage glance.cmd.manage:main --config-file "$ETC/glance/glance-api.conf" db_sync
+sync_bg placement pyentry placement-manage placement.cmd.manage:main --config-file "$ETC/placement/placement.conf" db sync
+sync_bg cinder pyentry cinder-manage cinder.cmd.manage:main --config-file "$ETC/cinder/cinder.conf" db sync
+sync_bg neutron pyentry neutron-db-manage neutron.db.migration.cli:main --config-file "$ETC/neutron/neutron.conf" \
+	--config-file "$ETC/neutron/ml2_conf.ini" upgrade heads
+sync_bg nova sync_nova
+
 # --- Keystone: schema and bootstrap while RabbitMQ starts ------------------
 KS_CONF=(--config-file "$ETC/keystone/keystone.conf")
 run_logged() { # run_logged NAME LOG COMMAND...: a one-shot step; on failure, name it and its log.
@@ -117,29 +142,6 @@ uwsgi_app() { # uwsgi_app NAME PORT WSGI-FILE ENV=VALUE: a WSGI app on 127.0.0.1
 		--add-header "Connection: close" --env "$4" --env PYTHONDONTWRITEBYTECODE=1
 }
 uwsgi_app keystone $PORT_KEYSTONE /usr/bin/keystone-wsgi-public "OS_KEYSTONE_CONFIG_DIR=$ETC/keystone"
-
-# --- The other schemas, side by side ----------------------------------------
-declare -A SYNC_PIDS=()
-sync_bg() { # sync_bg NAME COMMAND...: a schema migration in the background, logged to logs/NAME-db.log.
-	local name=$1
-	shift
-	("$@") >"$LOGS/$name-db.log" 2>&1 &
-	SYNC_PIDS[$name]=$!
-}
-NOVA_CONF=(--config-file "$ETC/nova/nova.conf")
-nova_manage() { pyentry nova-manage nova.cmd.manage:main "${NOVA_CONF[@]}" "$@"; }
-sync_nova() {
-	nova_manage api_db sync
-	nova_manage cell_v2 map_cell0 --database_connection "$(db_url nova_cell0)"
-	nova_manage cell_v2 create_cell --name cell1 --verbose
-	nova_manage db sync
-}
-sync_bg glance pyentry glance-manage glance.cmd.manage:main --config-file "$ETC/glance/glance-api.conf" db_sync
-sync_bg placement pyentry placement-manage placement.cmd.manage:main --config-file "$ETC/placement/placement.conf" db sync
-sync_bg cinder pyentry cinder-manage cinder.cmd.manage:main --config-file "$ETC/cinder/cinder.conf" db sync
-sync_bg neutron pyentry neutron-db-manage neutron.db.migration.cli:main --config-file "$ETC/neutron/neutron.conf" \
-	--config-file "$ETC/neutron/ml2_conf.ini" upgrade heads
-sync_bg nova sync_nova
 
 wait_until 60 rabbitmq port_busy $PORT_AMQP
 step "rabbitmq: up on 127.0.0.1:$PORT_AMQP"
@@ -205,3 +207,5 @@ step "smoke check passed: boot from volume on the network, attach, detach, delet
 date -u +%FT%TZ >"$RUN/up.done"
 rss=$(bash "$OS_TOOLS/rss.sh")
 step "OpenStack is up in $OPENSTACK_DIR: $rss; source $OPENSTACK_DIR/openrc"
+exit 0
+}
