@@ -22,6 +22,9 @@ REGION = "RegionOne"
 SERVICE_USER = "openstack-services"
 TEST_NAME = "tfacc"
 STEP_TIMEOUT = 60
+# A build is several steps in one (schedule, volume from image, port binding, spawn):
+# about 30 s on a busy 2-core machine, 50 s when it is very busy.
+BUILD_TIMEOUT = 120
 
 
 class APIError(Exception):
@@ -283,13 +286,13 @@ def cmd_smoke():
             raise
         return False
 
-    def wait_status(what, get, want, log):
+    def wait_status(what, get, want, log, timeout=STEP_TIMEOUT):
         def check():
             got = get()
             if got in ("ERROR", "error"):
                 raise RuntimeError("%s went to %s (read %s)" % (what, got, log))
             return got == want
-        wait_for("%s to reach %s (read %s)" % (what, want, log), check)
+        wait_for("%s to reach %s (read %s)" % (what, want, log), check, timeout)
 
     try:
         server = u.call("POST", "compute", "/servers", body={"server": {
@@ -300,7 +303,8 @@ def cmd_smoke():
                 "destination_type": "volume", "volume_size": 1, "delete_on_termination": True}]}})["server"]
         made["server"] = server["id"]
         wait_status("server (boot from a volume of the image)", lambda: server_status(server["id"]), "ACTIVE",
-                    "logs/nova-compute.log, logs/nova-conductor.log, logs/cinder-volume.log, logs/neutron.log")
+                    "logs/nova-compute.log, logs/nova-conductor.log, logs/cinder-volume.log, logs/neutron.log",
+                    BUILD_TIMEOUT)
         addresses = u.call("GET", "compute", "/servers/" + server["id"])["server"]["addresses"]
         if cloud["network_name"] not in addresses:
             raise RuntimeError("server is ACTIVE without an address on %s: %s" % (cloud["network_name"], addresses))

@@ -34,6 +34,10 @@ for port in $ALL_PORTS; do
 done
 if [ -n "$busy" ]; then
 	ss -ltnp | grep -E ":($(echo $busy | tr ' ' '|'))\b" >&2 || true
+	# A cloud of these scripts from another work folder: name it and how to stop it.
+	other=$(ss -Hltnp "sport = :$PORT_MYSQL" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+	other=$(tr '\0' '\n' <"/proc/${other:-0}/cmdline" 2>/dev/null | sed -n 's|^--datadir=\(.*\)/mysql$|\1|p')
+	[ -z "$other" ] || die "a local OpenStack already runs from $other (make openstack-down OPENSTACK_DIR=$other stops it)"
 	die "ports already in use:$busy (another OpenStack, MariaDB or RabbitMQ?)"
 fi
 
