@@ -46,7 +46,7 @@ while :; do
 	busy=
 	for port in $ALL_PORTS; do port_busy "$port" && busy="$busy $port"; done
 	[ -n "$busy" ] || break
-	[ $SECONDS -lt $deadline ] || die "ports still in use after the stop:$busy ($(ss -Hltnp | tr -s ' ' | grep -E ":($(echo $busy | tr ' ' '|'))\b" | tr '\n' ';'))"
+	[ $SECONDS -lt $deadline ] || die "ports still in use after the stop:$busy ($(listeners "$busy" | tr -s ' ' | tr '\n' ';'))"
 	sleep 0.5
 done
 for name in "${names[@]}"; do rm -f "$RUN/$name.pid"; done

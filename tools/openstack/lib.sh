@@ -1,5 +1,5 @@
 # Shared helpers for the local OpenStack scripts (sourced, not run).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are for the scripts that source this file
 
 # The scripts run OpenStack's own Python: the Debian one, never a python3 found first on PATH.
 PY=/usr/bin/python3
@@ -48,3 +48,5 @@ fail_service() {
 
 # port_busy PORT: true when something listens on 127.0.0.1:PORT (or on every address).
 port_busy() { ss -Hltn "sport = :$1" | grep -q .; }
+# listeners PORT...: the listening sockets on these ports, with their processes.
+listeners() { ss -Hltnp | grep -E ":($(echo "$*" | tr ' ' '|'))\b" || true; }

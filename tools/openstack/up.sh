@@ -5,6 +5,7 @@
 # writes is under $OPENSTACK_DIR (default .openstack/ in the repository).
 # See tools/openstack/README.md.
 set -euo pipefail
+# shellcheck disable=SC2317  # helpers run through wait_until, sync_bg and launch
 # The whole script is one block, read before it runs: editing the file meanwhile cannot change a run.
 {
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,7 +34,7 @@ for port in $ALL_PORTS; do
 	port_busy "$port" && busy="$busy $port"
 done
 if [ -n "$busy" ]; then
-	ss -ltnp | grep -E ":($(echo $busy | tr ' ' '|'))\b" >&2 || true
+	listeners "$busy" >&2
 	# A cloud of these scripts from another work folder: name it and how to stop it.
 	other=$(ss -Hltnp "sport = :$PORT_MYSQL" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 	other=$(tr '\0' '\n' <"/proc/${other:-0}/cmdline" 2>/dev/null | sed -n 's|^--datadir=\(.*\)/mysql$|\1|p')
@@ -43,7 +44,7 @@ fi
 
 # A fresh cloud each time: configs, databases and state are made anew.
 mkdir -p "$OPENSTACK_DIR" "$LOGS"
-rm -rf "$OPENSTACK_DIR/etc" "$OPENSTACK_DIR/state" "$OPENSTACK_DIR/mysql" "$OPENSTACK_DIR/rabbitmq" "$RUN" \
+rm -rf "${OPENSTACK_DIR:?}/etc" "$OPENSTACK_DIR/state" "$OPENSTACK_DIR/mysql" "$OPENSTACK_DIR/rabbitmq" "$RUN" \
 	"$OPENSTACK_DIR/openrc" "$OPENSTACK_DIR/openrc-admin" "$OPENSTACK_DIR/cloud.json" "$OPENSTACK_DIR/keypair.pem"
 find "$LOGS" -name '*.log' ! -name apt.log -delete
 mkdir -p "$RUN"
