@@ -111,13 +111,17 @@ def find(items, **match):
 
 # --- catalog -----------------------------------------------------------------
 
+def _url(port_name, path=""):
+    return "http://127.0.0.1:%s%s" % (os.environ["PORT_" + port_name], path)
+
+
 SERVICES = [
-    ("glance", "image", "http://127.0.0.1:9292"),
-    ("placement", "placement", "http://127.0.0.1:8778"),
-    ("nova", "compute", "http://127.0.0.1:8774/v2.1"),
-    ("cinderv3", "volumev3", "http://127.0.0.1:8776/v3/%(project_id)s"),
-    ("cinder", "block-storage", "http://127.0.0.1:8776/v3/%(project_id)s"),
-    ("neutron", "network", "http://127.0.0.1:9696"),
+    ("glance", "image", _url("GLANCE")),
+    ("placement", "placement", _url("PLACEMENT")),
+    ("nova", "compute", _url("NOVA", "/v2.1")),
+    ("cinderv3", "volumev3", _url("CINDER", "/v3/%(project_id)s")),
+    ("cinder", "block-storage", _url("CINDER", "/v3/%(project_id)s")),
+    ("neutron", "network", _url("NEUTRON")),
 ]
 
 

@@ -49,6 +49,7 @@ rm -rf "${OPENSTACK_DIR:?}/etc" "$OPENSTACK_DIR/state" "$OPENSTACK_DIR/mysql" "$
 find "$LOGS" -name '*.log' ! -name apt.log -delete
 mkdir -p "$RUN"
 : >"$RUN/services"
+echo "$OPENSTACK_PORT_OFFSET" >"$OPENSTACK_DIR/port-offset"
 secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
 DB_PASSWORD=$(secret)
 SERVICE_PASSWORD=$(secret)
