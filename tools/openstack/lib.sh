@@ -46,7 +46,7 @@ die() {
 fail_service() {
 	echo "[$(elapsed)] FAILED: $1: $3" >&2
 	echo "          read the log: $2" >&2
-	if [ -f "$2" ]; then
+	if [ -s "$2" ]; then
 		echo "          its last lines:" >&2
 		tail -n 15 "$2" | sed 's/^/            /' >&2
 	fi

@@ -11,6 +11,8 @@ launch() {
 	mkdir -p "$LOGS" "$RUN"
 	setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
 	echo $! >"$RUN/$name.pid"
+	# Not this script's job any more: its end is reported by wait_until, not by bash.
+	disown $!
 	echo "$name" >>"$RUN/services"
 }
 
