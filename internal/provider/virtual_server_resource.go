@@ -66,7 +66,7 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"image_id":       requiredReplacing("Image to boot from. Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
-			"server_type_id": requiredReplacing("Server type (flavour). Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
+			"server_type_id": serverTypeAttribute(func() *providerData { return r.data }),
 			"keypair_name":   requiredReplacing("Key pair injected at boot (SCP requires one). Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
 			"networks": schema.ListNestedAttribute{
 				Required: true,
@@ -195,7 +195,9 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 			return
 		}
 		showsGroup := r.data != nil && r.data.cloud.ShowsServerGroup()
-		changed = plan.replacingChanges(&state, showsGroup)
+		changed = plan.replacingChanges(&state, showsGroup, func(prior, planned types.String) bool {
+			return r.data.sameServerType(ctx, prior, planned)
+		})
 		if showsGroup && slices.Contains(changed, "server_group_id") {
 			// replaceUnlessImported spares a null prior value, which here means "in no group".
 			resp.RequiresReplace = resp.RequiresReplace.Append(path.Root("server_group_id"))

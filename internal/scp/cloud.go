@@ -162,6 +162,11 @@ func (s Cloud) ShowsServerGroup() bool { return true }
 // ValidateServer: SCP takes every argument the resource has.
 func (s Cloud) ValidateServer(cloud.ServerSpec) error { return nil }
 
+// ServerType: SCP takes a server type by its id only, and the provider sends it as given.
+func (s Cloud) ServerType(_ context.Context, ref string) (cloud.ServerType, error) {
+	return cloud.ServerType{ID: ref}, nil
+}
+
 // ValidateVolume: SCP takes every argument the resource has.
 func (s Cloud) ValidateVolume(cloud.VolumeSpec) error { return nil }
 
