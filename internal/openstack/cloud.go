@@ -124,8 +124,12 @@ func (c *Cloud) CreateServer(ctx context.Context, spec cloud.ServerSpec) (string
 	for _, n := range spec.Networks {
 		nets = append(nets, servers.Network{UUID: n.SubnetID, Port: n.PortID, FixedIP: n.FixedIP})
 	}
-	if len(nets) > 0 {
+	switch {
+	case len(nets) > 0:
 		opts.Networks = nets
+	case !microversionLess(c.compute.Microversion, "2.37"):
+		// From 2.37 Nova requires networks; none configured is what its own clients send then.
+		opts.Networks = "auto"
 	}
 	if spec.BootVolume.Size > 0 {
 		opts.BlockDevice = []servers.BlockDevice{{
