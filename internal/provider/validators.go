@@ -9,8 +9,8 @@ import (
 )
 
 var (
-	idPattern         = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	regionPattern     = regexp.MustCompile(`^[a-z]{2}-[a-z]+[0-9]+$`)
+	idPattern     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	regionPattern = regexp.MustCompile(`^[a-z]{2}-[a-z]+[0-9]+$`)
 )
 
 // idExample is shown in messages about malformed ids.
