@@ -19,16 +19,16 @@ import (
 // only a flavor id; Cinder answers 404 at /v3/<project_id>/ and serves its version documents at /
 // and /v3/. Only the requests the tests need are answered; every request is recorded.
 type realAPI struct {
-	t                          *testing.T
-	keystone, nova, cinder     *httptest.Server
-	cinderPrefix               string // a path prefix before /v3 (devstack's /volume), "" for none
-	cinderMaxVersion           string // the version documents' max microversion
-	cinderHidesVersions        bool   // no version document anywhere
-	mu                         sync.Mutex
-	requests                   []string
-	created                    map[string]any // the body of the last POST /servers
-	servers                    map[string]realServer
-	nextIndex                  int
+	t                      *testing.T
+	keystone, nova, cinder *httptest.Server
+	cinderPrefix           string // a path prefix before /v3 (devstack's /volume), "" for none
+	cinderMaxVersion       string // the version documents' max microversion
+	cinderHidesVersions    bool   // no version document anywhere
+	mu                     sync.Mutex
+	requests               []string
+	created                map[string]any // the body of the last POST /servers
+	servers                map[string]realServer
+	nextIndex              int
 }
 
 const (
