@@ -50,7 +50,8 @@ func sizeProblem(size int64) string {
 	if size > 0 && size%8 == 0 {
 		return ""
 	}
-	return fmt.Sprintf("SCP volume sizes are positive multiples of 8 GiB; %d is not. %s", size, nearestSizes(size))
+	// No final period: the message is continued by its callers.
+	return fmt.Sprintf("SCP volume sizes are positive multiples of 8 GiB; %d is not. %s", size, strings.TrimSuffix(nearestSizes(size), "."))
 }
 
 // nearestSizes names the valid sizes next to size: one when only one is near (below 8, there is

@@ -32,7 +32,7 @@ func TestSCPVolumeSizes(t *testing.T) {
 			t.Errorf("size %d: the message does not name SCP's rule: %v", size, err)
 		}
 	}
-	if err := c.ValidateVolume(cloud.VolumeSpec{Size: 12}); err == nil || !strings.Contains(err.Error(), "12 is not. Use 8 or 16.") {
+	if err := c.ValidateVolume(cloud.VolumeSpec{Size: 12}); err == nil || !strings.Contains(err.Error(), "12 is not. Use 8 or 16") {
 		t.Errorf("the nearest sizes are not named: %v", err)
 	}
 }
