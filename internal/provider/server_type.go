@@ -5,8 +5,9 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,61 +19,59 @@ import (
 // the configuration gives, so that neither a refresh nor giving the other form of the same type
 // replaces the server.
 
-// serverTypeAttribute is scp_virtual_server's server_type_id; data is the resource's provider data
-// once it is configured.
-func serverTypeAttribute(data func() *providerData) schema.StringAttribute {
+// serverTypeAttribute is scp_virtual_server's server_type_id. Its replacement is decided in the
+// resource's ModifyPlan (planServerType): only there is the configured cloud at hand (the
+// framework builds the schema, and so its plan modifiers, once, from a resource it never configures).
+func serverTypeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Required: true,
 		MarkdownDescription: "Server type: on SCP its id; on OpenStack a flavor's id or its name (such as `m1.small`), looked " +
 			"up in the flavors API at plan time. The state keeps the form given. Changing it to another type replaces the " +
 			"server; giving the same type in its other form (the id for the name) only records it. After an import it is " +
 			"the flavor's name on OpenStack, the id on SCP.",
-		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-		PlanModifiers: []planmodifier.String{serverTypeModifier{data: data}},
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 }
 
-// serverTypeModifier resolves a new or changed server type at plan time, so that a type the cloud
+// planServerType resolves a new or changed server_type_id at plan time, so that a type the cloud
 // does not have stops the plan before anything is created, and replaces the server only when the
-// configured type is another one than the state's.
-type serverTypeModifier struct{ data func() *providerData }
-
-func (serverTypeModifier) Description(context.Context) string {
-	return "Changing the server type to another one replaces the server."
-}
-
-func (m serverTypeModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (m serverTypeModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.Plan.Raw.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.IsNull() || req.ConfigValue.Equal(req.StateValue) {
+// configured type is another one than the state's. A state without a type (imported from a cloud
+// that showed none) adopts the configured one.
+func (d *providerData) planServerType(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	at := path.Root("server_type_id")
+	var configured, prior types.String
+	if req.Plan.Raw.IsNull() || req.Config.Raw.IsNull() {
 		return
 	}
-	creating := req.State.Raw.IsNull()
-	// A state without a type (imported from a cloud that showed none) adopts the configured one.
-	replaceOnChange := !creating && !req.StateValue.IsNull()
-	d := m.data()
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, at, &configured)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, at, &prior)...)
+	}
+	if resp.Diagnostics.HasError() || configured.IsUnknown() || configured.IsNull() || configured.Equal(prior) {
+		return
+	}
+	replaceOnChange := !req.State.Raw.IsNull() && !prior.IsNull()
 	if d == nil {
-		resp.RequiresReplace = replaceOnChange
+		if replaceOnChange {
+			resp.RequiresReplace = resp.RequiresReplace.Append(at)
+		}
 		return
 	}
-	ref := req.ConfigValue.ValueString()
-	serverType, err := d.cloud.ServerType(ctx, ref)
+	serverType, err := d.cloud.ServerType(ctx, configured.ValueString())
 	switch {
 	case cloud.OutcomeOf(err) == cloud.OutcomeRejected:
-		resp.Diagnostics.AddAttributeError(req.Path, "Unknown server type",
-			errorDetail(err)+". The plan stops here; nothing was sent to the API.")
+		resp.Diagnostics.AddAttributeError(at, "Unknown server type", errorDetail(err)+". The plan stops here; nothing was sent to the API.")
 		return
 	case err != nil:
-		resp.Diagnostics.AddAttributeWarning(req.Path, "Cannot look up the server type",
+		resp.Diagnostics.AddAttributeWarning(at, "Cannot look up the server type",
 			fmt.Sprintf("%s could not say which server type %q is: %s. A change of server_type_id is planned as a replacement.",
-				d.cloud.Name(), ref, errorDetail(err)))
-		resp.RequiresReplace = replaceOnChange
+				d.cloud.Name(), configured.ValueString(), errorDetail(err)))
+	case prior.ValueString() == serverType.ID || prior.ValueString() == serverType.Name:
 		return
 	}
-	prior := req.StateValue.ValueString()
-	resp.RequiresReplace = replaceOnChange && prior != serverType.ID && prior != serverType.Name
+	if replaceOnChange {
+		resp.RequiresReplace = resp.RequiresReplace.Append(at)
+	}
 }
 
 // sameServerType reports whether planned, a configured server type, is the type prior names (the

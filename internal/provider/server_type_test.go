@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
@@ -105,26 +102,21 @@ func TestServerTypeLookedUpForANewServer(t *testing.T) {
 	}
 }
 
-// planServerType runs server_type_id's plan modifier for configured, from state (nil: a create).
-func (h *serverHarness) planServerType(t *testing.T, state *virtualServerModel, configured string) planmodifier.StringResponse {
+// planServerType plans server_type_id = configured through the resource's ModifyPlan, from state
+// (nil: a create), and reports whether the plan replaces the server for it.
+func (h *serverHarness) planServerType(t *testing.T, state *virtualServerModel, configured string) serverTypePlan {
 	t.Helper()
-	attribute := h.schema.Attributes["server_type_id"].(schema.StringAttribute)
 	plan := h.plannedServer(t, "legacy")
 	if state != nil {
 		plan = *state
+		plan.BootVolume = h.plannedServer(t, "legacy").BootVolume // required: a configuration has it
 	}
 	plan.ServerTypeID = str(configured)
-	p := planOf(t, h.schema, &plan)
-	req := planmodifier.StringRequest{
-		Path: path.Root("server_type_id"), Plan: p, PlanValue: plan.ServerTypeID, ConfigValue: plan.ServerTypeID,
-		Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}, State: emptyState(h.schema), StateValue: types.StringNull(),
-	}
-	if state != nil {
-		req.State, req.StateValue = stateOf(t, h.schema, state), state.ServerTypeID
-	}
-	var resp planmodifier.StringResponse
-	for _, m := range attribute.PlanModifiers {
-		m.PlanModifyString(context.Background(), req, &resp)
-	}
-	return resp
+	resp := h.planWithConfig(t, plan, state)
+	return serverTypePlan{Diagnostics: resp.Diagnostics, RequiresReplace: resp.RequiresReplace.Contains(path.Root("server_type_id"))}
+}
+
+type serverTypePlan struct {
+	Diagnostics     diag.Diagnostics
+	RequiresReplace bool
 }

@@ -64,7 +64,7 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"image_id":       requiredReplacing("Image to boot from. Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
-			"server_type_id": serverTypeAttribute(func() *providerData { return r.data }),
+			"server_type_id": serverTypeAttribute(),
 			"keypair_name": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Key pair injected at boot. SCP requires one (checked at plan time); on OpenStack it is " +
@@ -180,6 +180,7 @@ func (r *virtualServerResource) Configure(_ context.Context, req resource.Config
 // SCP refuses it.
 func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
+	r.data.planServerType(ctx, req, resp)
 	refuseAtPlan(ctx, r.data, req, &resp.Diagnostics, "The server cannot be created on this cloud", func(m virtualServerModel) error {
 		spec, _ := m.spec(ctx)
 		spec.Tags = nil
