@@ -24,10 +24,10 @@ func serverDataAttributes() map[string]dsschema.Attribute {
 		return dsschema.StringAttribute{Computed: true, MarkdownDescription: description}
 	}
 	return map[string]dsschema.Attribute{
-		"image_id":       computed("Image the server was created from."),
+		"image_id": computed("Image the server was created from."),
 		"server_type_id": computed("Server type: its id, such as `s1v2m4` on SCP; on OpenStack the flavor's id, or its name " +
 			"when the flavor can no longer be listed (Nova shows a server's flavor by name only)."),
-		"keypair_name":   computed("Key pair of the server; null when it has none."),
+		"keypair_name": computed("Key pair of the server; null when it has none."),
 		"lock": dsschema.BoolAttribute{
 			Computed: true, MarkdownDescription: "Whether the server's lock is set (SCP refuses to delete a locked server).",
 		},
