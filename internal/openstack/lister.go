@@ -63,8 +63,8 @@ func (c *Cloud) ListServers(ctx context.Context, f cloud.ServerFilter) ([]cloud.
 			continue
 		}
 		server := c.describeServer(ctx, s)
-		if f.ServerTypeID != "" && (server.ServerTypeID != "" || server.ServerTypeName != "") && !server.ServerTypeIs(f.ServerTypeID) {
-			continue
+		if f.ServerTypeID != "" && server.ServerTypeID != "" && server.ServerTypeID != f.ServerTypeID {
+			continue // Nova filtered by the flavor already; a flavor it could not match back is left to that filter
 		}
 		out = append(out, *server)
 	}
