@@ -395,9 +395,9 @@ func (c *Cloud) ExtendVolume(ctx context.Context, id string, size int64) error {
 			return c.classify(err, false)
 		}
 		if v.Status == "in-use" {
-			return cloud.NewError(cloud.OutcomeRejected, false, fmt.Errorf("Cinder at %s offers microversions up to %s; "+
-				"extending an attached (in-use) volume needs %s. Nothing was sent: detach volume %s (remove its "+
-				"scp_volume_attachment), grow it, then attach it again", c.block.Endpoint, c.block.Microversion, inUseExtendMicroversion, id))
+			return cloud.NewError(cloud.OutcomeRejected, false, fmt.Errorf("extending an attached (in-use) volume needs "+
+				"microversion %s, and Cinder at %s offers up to %s. Nothing was sent: detach volume %s (remove its "+
+				"scp_volume_attachment), grow it, then attach it again", inUseExtendMicroversion, c.block.Endpoint, c.block.Microversion, id))
 		}
 	}
 	return c.volumeError(volumes.ExtendSize(ctx, c.block, id, volumes.ExtendSizeOpts{NewSize: int(size)}).ExtractErr())

@@ -151,7 +151,7 @@ func TestOlderCinderRefusesToExtendAnAttachedVolume(t *testing.T) {
 	a.addServer("srv-1", realServer{name: "db", flavorName: "m1.tiny", bootVolume: "vol-1"})
 	err := a.cloud().ExtendVolume(context.Background(), "vol-1", 20)
 	wantOutcome(t, err, cloud.OutcomeRejected, "extend of an in-use volume on Cinder 3.27")
-	if !strings.Contains(err.Error(), "needs 3.42") || len(a.sent("POST /v3/"+realProject+"/volumes/vol-1/action")) != 0 {
+	if !strings.Contains(err.Error(), "needs microversion 3.42") || len(a.sent("POST /v3/"+realProject+"/volumes/vol-1/action")) != 0 {
 		t.Fatalf("%v; actions sent: %v", err, a.sent("POST"))
 	}
 }

@@ -82,7 +82,10 @@ func readMicroversions(ctx context.Context, pc *gophercloud.ProviderClient, endp
 	var out microversions
 	for _, u := range urls {
 		var doc versionDocument
-		_, err := pc.Request(ctx, "GET", u, &gophercloud.RequestOpts{JSONResponse: &doc, OkCodes: []int{200, 300}})
+		resp, err := pc.Request(ctx, "GET", u, &gophercloud.RequestOpts{JSONResponse: &doc, OkCodes: []int{200, 300}})
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close() // read already; closing again is harmless
+		}
 		if err != nil {
 			out.Tried = append(out.Tried, fmt.Sprintf("%s (%s)", u, answerOf(err)))
 			continue
