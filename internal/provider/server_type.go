@@ -47,11 +47,12 @@ func (d *providerData) planServerType(ctx context.Context, req resource.ModifyPl
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, at, &prior)...)
 	}
-	if resp.Diagnostics.HasError() || configured.IsUnknown() || configured.IsNull() || configured.Equal(prior) {
+	if resp.Diagnostics.HasError() || configured.IsNull() || configured.Equal(prior) {
 		return
 	}
 	replaceOnChange := !req.State.Raw.IsNull() && !prior.IsNull()
-	if d == nil {
+	if d == nil || configured.IsUnknown() {
+		// Nothing to look up (yet): a change is a replacement, as for any create-only argument.
 		if replaceOnChange {
 			resp.RequiresReplace = resp.RequiresReplace.Append(at)
 		}

@@ -78,12 +78,20 @@ func TestImportedServerTypeThenPlan(t *testing.T) {
 			t.Errorf("state %q, configured %q: RequiresReplace %v, want %v", "m1.small", configured, got.RequiresReplace, replace)
 		}
 	}
+	plan := state
+	plan.BootVolume = h.plannedServer(t, "legacy").BootVolume
+	plan.ServerTypeID = types.StringUnknown() // from another resource: known only at apply
+	unknown := h.planWithConfig(t, plan, &state)
+	wantNoError(t, unknown.Diagnostics)
+	if !unknown.RequiresReplace.Contains(path.Root("server_type_id")) {
+		t.Error("a server type known only at apply does not plan a replacement")
+	}
 	got := h.planServerType(t, &state, "m9.huge")
 	wantError(t, got.Diagnostics, "Unknown server type", `"m9.huge"`, "nothing was sent")
 
 	// The same flavor by id is recorded in place: a locked server is not "replaced".
 	state.Lock = types.BoolValue(true)
-	plan := state
+	plan = state
 	plan.BootVolume = h.plannedServer(t, "legacy").BootVolume // required: a configuration has it
 	plan.ServerTypeID = str("2")
 	wantNoError(t, h.planWithConfig(t, plan, &state).Diagnostics)
