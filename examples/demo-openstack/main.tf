@@ -16,7 +16,7 @@ provider "scp" {
 resource "scp_virtual_server" "demo" {
   name           = "demo-web-1"
   image_id       = "5b0a8d4e-6c1f-4e2a-9d3b-7f8e9a0b1c2d" # a Glance image id
-  server_type_id = "m1.small"                             # a Nova flavor
+  server_type_id = "m1.small"                             # a Nova flavor, by name or id
   keypair_name   = "demo-key"
 
   networks = [

@@ -24,6 +24,10 @@ type Cloud interface {
 	ShowsServerGroup() bool
 	// ValidateServer refuses, before anything is sent, what this cloud cannot do with spec.
 	ValidateServer(spec ServerSpec) error
+	// ServerType resolves a configured server type: an id, or a name where the cloud takes names.
+	// A type the cloud does not have, or a name several share, is OutcomeRejected; a cloud with no
+	// way to look types up returns ref as the id.
+	ServerType(ctx context.Context, ref string) (ServerType, error)
 
 	// ValidateVolume refuses, before anything is sent, what this cloud cannot do with spec.
 	ValidateVolume(spec VolumeSpec) error

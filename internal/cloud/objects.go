@@ -55,15 +55,20 @@ type ServerSpec struct {
 
 // Server is a server as the cloud describes it.
 type Server struct {
-	ID           string
-	Name         string
-	State        string
-	Phase        Phase
-	Locked       bool
-	ImageID      string
+	ID      string
+	Name    string
+	State   string
+	Phase   Phase
+	Locked  bool
+	ImageID string
+	// ServerTypeID is the server type's id; "" when the cloud shows none and it could not be
+	// matched (an OpenStack flavor deleted since the server was made).
 	ServerTypeID string
-	KeypairName  string
-	VpcID        string
+	// ServerTypeName is the type's name where a configuration may give the name instead of the id
+	// (OpenStack; Nova 2.47 and later shows only the name); "" elsewhere.
+	ServerTypeName string
+	KeypairName    string
+	VpcID          string
 	// ServerGroupID is the placement group, or "" when the server is in none or the cloud does not
 	// show it (see Cloud.ShowsServerGroup).
 	ServerGroupID string
@@ -71,6 +76,27 @@ type Server struct {
 	CreatedAt string
 	// VolumeIDs are the volumes the server's description lists, in no particular order.
 	VolumeIDs []string
+}
+
+// ServerTypeIs reports whether ref, a configured server type (an id, or a name where the cloud
+// takes names), is this server's type.
+func (s *Server) ServerTypeIs(ref string) bool {
+	return ref != "" && (ref == s.ServerTypeID || ref == s.ServerTypeName)
+}
+
+// ServerTypeShown is the server's type as an import records it: the name where the cloud shows
+// one (a configuration most often gives the name there), else the id.
+func (s *Server) ServerTypeShown() string {
+	if s.ServerTypeName != "" {
+		return s.ServerTypeName
+	}
+	return s.ServerTypeID
+}
+
+// ServerType is a server type (an OpenStack flavor) as Cloud.ServerType resolves it.
+type ServerType struct {
+	ID   string
+	Name string
 }
 
 // HasVolume reports whether the server's description lists volumeID.

@@ -27,6 +27,9 @@ type Cloud struct {
 	compute  *gophercloud.ServiceClient
 	block    *gophercloud.ServiceClient
 	images   *imageCache
+	flavors  *flavorCache
+	// notices are what the provider tells the user about this cloud (see Notices).
+	notices []string
 }
 
 var _ cloud.Cloud = (*Cloud)(nil)
@@ -103,10 +106,15 @@ func (c *Cloud) CreateServer(ctx context.Context, spec cloud.ServerSpec) (string
 	if err := c.ValidateServer(spec); err != nil {
 		return "", cloud.NewError(cloud.OutcomeRejected, false, err)
 	}
+	// Nova takes a flavor by id only: a name is resolved first, before anything is created.
+	flavor, err := c.ServerType(ctx, spec.ServerTypeID)
+	if err != nil {
+		return "", err
+	}
 	opts := servers.CreateOpts{
 		Name:           spec.Name,
 		ImageRef:       spec.ImageID,
-		FlavorRef:      spec.ServerTypeID,
+		FlavorRef:      flavor.ID,
 		SecurityGroups: spec.SecurityGroupIDs,
 	}
 	if spec.UserData != "" {
@@ -116,8 +124,12 @@ func (c *Cloud) CreateServer(ctx context.Context, spec cloud.ServerSpec) (string
 	for _, n := range spec.Networks {
 		nets = append(nets, servers.Network{UUID: n.SubnetID, Port: n.PortID, FixedIP: n.FixedIP})
 	}
-	if len(nets) > 0 {
+	switch {
+	case len(nets) > 0:
 		opts.Networks = nets
+	case !microversionLess(c.compute.Microversion, "2.37"):
+		// From 2.37 Nova requires networks; none configured is what its own clients send then.
+		opts.Networks = "auto"
 	}
 	if spec.BootVolume.Size > 0 {
 		opts.BlockDevice = []servers.BlockDevice{{
@@ -182,11 +194,19 @@ func (c *Cloud) Server(ctx context.Context, id string) (*cloud.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.describeServer(ctx, s), nil
+}
+
+// describeServer is toServer with what Nova's body leaves out looked up: the image of a server
+// booted from a volume, and the flavor's id and name.
+func (c *Cloud) describeServer(ctx context.Context, s *servers.Server) *cloud.Server {
 	out := c.toServer(s)
 	if out.ImageID == "" && len(out.VolumeIDs) > 0 {
 		out.ImageID = c.bootImage(ctx, s)
 	}
-	return out, nil
+	flavor := c.serverFlavor(ctx, s)
+	out.ServerTypeID, out.ServerTypeName = flavor.ID, flavor.Name
+	return out
 }
 
 func (c *Cloud) toServer(s *servers.Server) *cloud.Server {
@@ -203,11 +223,6 @@ func (c *Cloud) toServer(s *servers.Server) *cloud.Server {
 	}
 	if id, ok := s.Image["id"].(string); ok {
 		out.ImageID = id
-	}
-	// Before microversion 2.47 the flavor has its id; later ones embed it without one, and then
-	// the configured server_type_id stays as it is.
-	if id, ok := s.Flavor["id"].(string); ok {
-		out.ServerTypeID = id
 	}
 	if !s.Created.IsZero() {
 		out.CreatedAt = s.Created.UTC().Format(time.RFC3339)
@@ -255,7 +270,7 @@ func (c *Cloud) ServersNamed(ctx context.Context, name string) ([]cloud.Server, 
 	var out []cloud.Server
 	for i := range all {
 		if all[i].Name == name && !goneStatus(strings.ToUpper(all[i].Status)) {
-			out = append(out, *c.toServer(&all[i]))
+			out = append(out, *c.describeServer(ctx, &all[i]))
 		}
 	}
 	return out, nil
@@ -371,10 +386,25 @@ func (c *Cloud) RenameVolume(ctx context.Context, id, name string) error {
 	return c.volumeError(err)
 }
 
-// ExtendVolume sends os-extend (at microversion 3.42, so an in-use volume can grow).
+// ExtendVolume sends os-extend (at microversion 3.42, so an in-use volume can grow). A Cinder
+// older than 3.42 extends only a detached volume: an attached one is refused before anything is sent.
 func (c *Cloud) ExtendVolume(ctx context.Context, id string, size int64) error {
+	if microversionLess(c.block.Microversion, inUseExtendMicroversion) {
+		v, err := volumes.Get(ctx, c.block, id).Extract()
+		if err != nil {
+			return c.classify(err, false)
+		}
+		if v.Status == "in-use" {
+			return cloud.NewError(cloud.OutcomeRejected, false, fmt.Errorf("extending an attached (in-use) volume needs "+
+				"microversion %s, and Cinder at %s offers up to %s. Nothing was sent: detach volume %s (remove its "+
+				"scp_volume_attachment), grow it, then attach it again", inUseExtendMicroversion, c.block.Endpoint, c.block.Microversion, id))
+		}
+	}
 	return c.volumeError(volumes.ExtendSize(ctx, c.block, id, volumes.ExtendSizeOpts{NewSize: int(size)}).ExtractErr())
 }
+
+// inUseExtendMicroversion is the Cinder microversion from which an attached volume can grow.
+const inUseExtendMicroversion = "3.42"
 
 func (c *Cloud) DeleteVolume(ctx context.Context, id string) error {
 	return c.volumeError(volumes.Delete(ctx, c.block, id, nil).ExtractErr())

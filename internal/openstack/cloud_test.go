@@ -40,7 +40,7 @@ func TestServerLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.Phase != cloud.PhaseActive || s.State != "ACTIVE" || s.Locked || s.Name != "web" || s.KeypairName != "key" ||
-		s.ServerTypeID != "m1.small" || s.CreatedAt == "" || len(s.VolumeIDs) != 1 {
+		!s.ServerTypeIs("m1.small") || s.CreatedAt == "" || len(s.VolumeIDs) != 1 {
 		t.Fatalf("server %+v", s)
 	}
 	// Booted from a volume, Nova shows no image; the boot volume's image metadata gives it, even
@@ -507,7 +507,7 @@ func TestOTCRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A server whose OS cannot hot-unplug: the refusal says so.
-	cold, err := f.c.CreateServer(f.ctx(), cloud.ServerSpec{Name: "cold", ImageID: "cold-image", ServerTypeID: "f",
+	cold, err := f.c.CreateServer(f.ctx(), cloud.ServerSpec{Name: "cold", ImageID: "cold-image", ServerTypeID: "m1.small",
 		Networks: []cloud.Network{{SubnetID: testNetwork}}, BootVolume: cloud.BootVolume{Size: 10}})
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	gcos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
-	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 
 	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
@@ -402,9 +401,10 @@ func New(ctx context.Context, cfg Config) (*Cloud, error) {
 			return nil, err
 		}
 	}
-	compute.Microversion = negotiate(ctx, compute, cfg.ComputeMicroversion)
-	block.Microversion = negotiate(ctx, block, cfg.VolumeMicroversion)
-	return &Cloud{cfg: cfg, provider: pc, compute: compute, block: block, images: newImageCache()}, nil
+	c := &Cloud{cfg: cfg, provider: pc, compute: compute, block: block, images: newImageCache(), flavors: newFlavorCache()}
+	c.compute.Microversion = c.negotiate(ctx, "Nova", compute.Endpoint, cfg.ComputeMicroversion, computeShortfall)
+	c.block.Microversion = c.negotiate(ctx, "Cinder", block.Endpoint, cfg.VolumeMicroversion, volumeShortfall)
+	return c, nil
 }
 
 func coalesce(values ...string) string {
@@ -449,26 +449,4 @@ func checkParsed(ao gophercloud.AuthOptions, source string) error {
 			"no application credential with its secret (secrets may be in secure.yaml next to clouds.yaml)", source)
 	}
 	return nil
-}
-
-// negotiate returns want, or the endpoint's highest microversion when that is lower: a cloud that
-// stops short of want (an older Nova or Cinder) then still answers, with fewer fields (without
-// 2.9, no lock is shown; without 2.79, no delete_on_termination; without 3.42, an in-use volume is
-// not extended). An endpoint that publishes no microversions (a legacy /v2) gets want, which it ignores.
-func negotiate(ctx context.Context, sc *gophercloud.ServiceClient, want string) string {
-	supported, err := utils.GetSupportedMicroversions(ctx, sc)
-	if err != nil {
-		return want
-	}
-	if ok, err := supported.IsSupported(want); err != nil || ok {
-		return want
-	}
-	wantMajor, wantMinor, err := utils.ParseMicroversion(want)
-	if err != nil {
-		return want
-	}
-	if supported.MaxMajor < wantMajor || (supported.MaxMajor == wantMajor && supported.MaxMinor < wantMinor) {
-		return fmt.Sprintf("%d.%d", supported.MaxMajor, supported.MaxMinor)
-	}
-	return want
 }

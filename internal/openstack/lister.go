@@ -16,8 +16,8 @@ var _ cloud.Lister = (*Cloud)(nil)
 
 // ListServers lists the servers matching filter, every page, with Nova's own filters: name (a
 // regular expression in Nova, anchored and quoted here, and checked exactly), status, ip (a
-// regular expression in Nova; checked against the addresses shown) and flavor (server_type_id,
-// checked where the answer shows the flavor id). vpc_id and the product filters exist on SCP only.
+// regular expression in Nova; checked against the addresses shown) and flavor (server_type_id, a
+// flavor's id or name, checked against the flavor each server shows). vpc_id and the product filters exist on SCP only.
 func (c *Cloud) ListServers(ctx context.Context, f cloud.ServerFilter) ([]cloud.Server, error) {
 	var refused []string
 	for _, name := range f.Narrowing() {
@@ -29,7 +29,15 @@ func (c *Cloud) ListServers(ctx context.Context, f cloud.ServerFilter) ([]cloud.
 		return nil, cloud.NewError(cloud.OutcomeRejected, false, fmt.Errorf("the server filter(s) %s exist only on SCP; %s cannot apply them",
 			strings.Join(refused, ", "), c.Name()))
 	}
-	opts := servers.ListOpts{Status: strings.ToUpper(f.State), Flavor: f.ServerTypeID}
+	opts := servers.ListOpts{Status: strings.ToUpper(f.State)}
+	if f.ServerTypeID != "" {
+		// Nova filters by a flavor's id; the filter may name it.
+		flavor, err := c.ServerType(ctx, f.ServerTypeID)
+		if err != nil {
+			return nil, err
+		}
+		opts.Flavor, f.ServerTypeID = flavor.ID, flavor.ID
+	}
 	if f.Name != "" {
 		opts.Name = "^" + regexp.QuoteMeta(f.Name) + "$"
 	}
@@ -54,9 +62,9 @@ func (c *Cloud) ListServers(ctx context.Context, f cloud.ServerFilter) ([]cloud.
 			f.IP != "" && !hasAddress(s.Addresses, f.IP):
 			continue
 		}
-		server := c.toServer(s)
+		server := c.describeServer(ctx, s)
 		if f.ServerTypeID != "" && server.ServerTypeID != "" && server.ServerTypeID != f.ServerTypeID {
-			continue
+			continue // Nova filtered by the flavor already; a flavor it could not match back is left to that filter
 		}
 		out = append(out, *server)
 	}

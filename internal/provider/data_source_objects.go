@@ -24,9 +24,10 @@ func serverDataAttributes() map[string]dsschema.Attribute {
 		return dsschema.StringAttribute{Computed: true, MarkdownDescription: description}
 	}
 	return map[string]dsschema.Attribute{
-		"image_id":       computed("Image the server was created from."),
-		"server_type_id": computed("Server type (flavour), such as `s1v2m4`."),
-		"keypair_name":   computed("Key pair of the server; null when it has none."),
+		"image_id": computed("Image the server was created from."),
+		"server_type_id": computed("Server type: its id, such as `s1v2m4` on SCP; on OpenStack the flavor's id, or its name " +
+			"when the flavor can no longer be listed (Nova shows a server's flavor by name only)."),
+		"keypair_name": computed("Key pair of the server; null when it has none."),
 		"lock": dsschema.BoolAttribute{
 			Computed: true, MarkdownDescription: "Whether the server's lock is set (SCP refuses to delete a locked server).",
 		},
@@ -119,11 +120,19 @@ func (d *providerData) describeServer(ctx context.Context, server *cloud.Server)
 	volumeIDs := append([]string{}, server.VolumeIDs...)
 	return serverDataModel{
 		ID: types.StringValue(server.ID), Name: types.StringValue(server.Name),
-		ImageID: optionalString(server.ImageID), ServerTypeID: optionalString(server.ServerTypeID),
+		ImageID: optionalString(server.ImageID), ServerTypeID: optionalString(serverTypeOf(server)),
 		KeypairName: optionalString(server.KeypairName), Lock: types.BoolValue(server.Locked),
 		State: types.StringValue(server.State), OSVolumeID: optionalString(osVolumeID), VolumeIDs: volumeIDs,
 		VpcID: optionalString(server.VpcID), CreatedAt: optionalString(server.CreatedAt), Tags: tags,
 	}, nil
+}
+
+// serverTypeOf is the server's type for the data sources: its id, else the name the cloud shows.
+func serverTypeOf(server *cloud.Server) string {
+	if server.ServerTypeID != "" {
+		return server.ServerTypeID
+	}
+	return server.ServerTypeName
 }
 
 // describeVolume is what the data sources show of volume: its description and its tags.

@@ -225,6 +225,21 @@ func TestDataSourceSingleFormsWorkWithoutLister(t *testing.T) {
 	}
 }
 
+// A flavor Nova shows by name only, and that can no longer be matched to an id, is shown by name.
+func TestDataSourceServerTypeByNameWithoutID(t *testing.T) {
+	fake := cloudtest.New()
+	id := fake.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive, ServerTypeName: "m1.retired"})
+	resp := readDataSource(t, NewVirtualServerDataSource(), newTestData(fake), map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
+	if resp.Diagnostics.HasError() {
+		t.Fatal(errorText(resp.Diagnostics))
+	}
+	var m serverDataModel
+	resp.State.Get(context.Background(), &m)
+	if m.ServerTypeID.ValueString() != "m1.retired" {
+		t.Fatalf("server_type_id %v, want the name the cloud shows", m.ServerTypeID)
+	}
+}
+
 // Tags are read only where the configuration can read them; otherwise they stay null, unread.
 func TestDataSourceTagsOnlyWhenTheCloudCanReadThem(t *testing.T) {
 	fake := cloudtest.New()
@@ -741,6 +756,11 @@ data "scp_volumes" "bootable" {
 					resource.TestCheckResourceAttrPair("data.scp_volume.os", "attachments.0.server_id", "scp_virtual_server.test", "id"),
 					resource.TestCheckResourceAttr("data.scp_virtual_servers.named", "ids.#", "1"),
 					resource.TestCheckResourceAttrPair("data.scp_virtual_servers.named", "servers.0.os_volume_id", "scp_virtual_server.test", "os_volume_id"),
+					// Booted from a volume, the server shows no image: every path reads it from the boot volume.
+					resource.TestCheckResourceAttr("data.scp_virtual_server.by_name", "image_id", osAccImage),
+					resource.TestCheckResourceAttr("data.scp_virtual_servers.named", "servers.0.image_id", osAccImage),
+					resource.TestCheckResourceAttrSet("data.scp_virtual_server.by_name", "server_type_id"),
+					resource.TestCheckResourceAttrSet("data.scp_virtual_servers.named", "servers.0.server_type_id"),
 					resource.TestCheckResourceAttr("data.scp_volumes.bootable", "ids.#", "1"),
 					resource.TestCheckResourceAttrPair("data.scp_volumes.bootable", "ids.0", "scp_virtual_server.test", "os_volume_id"),
 				),

@@ -649,3 +649,40 @@ func TestAccOpenStack_secretsNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+// SCP's rules are SCP's: on OpenStack a volume takes any size from 1 GiB (Cinder's rule), and a
+// server needs no key pair and no network, and may have a name SCP would refuse.
+func TestAccOpenStack_ownRulesOnly(t *testing.T) {
+	acc := newOSAcc(t, osemu.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acc.config(`
+resource "scp_volume" "small" {
+  name = "acc-1gib"
+  size = 1
+}
+`),
+				Check: resource.TestCheckResourceAttr("scp_volume.small", "size", "1"),
+			},
+			{
+				Config: acc.config(fmt.Sprintf(`
+resource "scp_volume" "small" {
+  name = "acc-1gib"
+  size = 3
+}
+
+resource "scp_virtual_server" "bare" {
+  name           = "web.1/a"
+  image_id       = %q
+  server_type_id = "m1.small"
+  boot_volume    = { size = 1 }
+}
+`, osAccImage)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}

@@ -205,6 +205,9 @@ func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel,
 		"method": r.cfg.Method(), "source": r.cfg.Source, "flavour": string(c.Flavour()),
 		"compute_endpoint": c.ComputeEndpoint(), "volume_endpoint": c.VolumeEndpoint(),
 	})
+	for _, notice := range c.Notices() {
+		resp.Diagnostics.AddWarning("The OpenStack API versions", notice)
+	}
 	timings := newTimingsCache(p.sources.getenv, c.Endpoint())
 	data := &providerData{cloud: c, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data

@@ -17,12 +17,13 @@ import (
 //
 // showsGroup is the cloud's ShowsServerGroup: where the API shows the group, the state's value is
 // the server's real one (none included), so any change replaces; elsewhere only a known one does.
-func (m *virtualServerModel) replacingChanges(prior *virtualServerModel, showsGroup bool) []string {
+// sameType reports a server type given in another form (a flavor's id for its name): no change.
+func (m *virtualServerModel) replacingChanges(prior *virtualServerModel, showsGroup bool, sameType func(prior, planned types.String) bool) []string {
 	var changed []string
 	always := map[string]bool{
 		"name":           !m.Name.Equal(prior.Name),
 		"image_id":       !m.ImageID.Equal(prior.ImageID),
-		"server_type_id": !m.ServerTypeID.Equal(prior.ServerTypeID),
+		"server_type_id": !prior.ServerTypeID.IsNull() && !sameType(prior.ServerTypeID, m.ServerTypeID),
 		"keypair_name":   !m.KeypairName.Equal(prior.KeypairName),
 		"boot_volume":    prior.BootVolume != nil && (m.BootVolume == nil || *m.BootVolume != *prior.BootVolume),
 		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
@@ -101,9 +102,7 @@ func (m *virtualServerModel) applyServer(s *cloud.Server, osVolumeID string, sho
 	m.ID = types.StringValue(s.ID)
 	m.Name = types.StringValue(s.Name)
 	m.ImageID = types.StringValue(s.ImageID)
-	if s.ServerTypeID != "" {
-		m.ServerTypeID = types.StringValue(s.ServerTypeID)
-	}
+	m.ServerTypeID = recordedServerType(m.ServerTypeID, s)
 	m.KeypairName = optionalString(s.KeypairName)
 	m.Lock = types.BoolValue(s.Locked)
 	m.State = types.StringValue(s.State)

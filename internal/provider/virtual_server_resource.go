@@ -52,26 +52,31 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"`networks`, `security_group_ids`, `user_data` or `file_storage_ids` as the server was created with them, so the " +
 			"first plan records the configured ones with an in-place update and a warning that names them (a `timeouts` block, " +
 			"which is no API value, is recorded the same way); applying it sends nothing to the API, and the plan after it is " +
-			"empty. `networks` is required, so that first plan is never quite empty; `user_data_wo` (Terraform 1.11 and later) " +
+			"empty. On SCP `networks` is required, so that first plan is never quite empty there; `user_data_wo` (Terraform 1.11 and later) " +
 			"keeps the user data out of it.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedKept("Server id."),
 			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Server name: letters, digits, `-`, `_` and spaces. Changing it replaces the server.",
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(serverNamePattern, "may contain only letters, digits, '-', '_' and spaces"),
-				},
+				Required: true,
+				MarkdownDescription: "Server name; on SCP letters, digits, `-`, `_` and spaces (checked at plan time). Changing it " +
+					"replaces the server.",
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"image_id":       requiredReplacing("Image to boot from. Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
-			"server_type_id": requiredReplacing("Server type (flavour). Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
-			"keypair_name":   requiredReplacing("Key pair injected at boot (SCP requires one). Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
+			"server_type_id": serverTypeAttribute(),
+			"keypair_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Key pair injected at boot. SCP requires one (checked at plan time); on OpenStack it is " +
+					"optional. Changing it replaces the server.",
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
 			"networks": schema.ListNestedAttribute{
-				Required: true,
-				MarkdownDescription: "Network interfaces, in order, at least one. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. " +
-					"Create-only. (API 1.0 requires networks; for 1.3 no source says, so the provider always sends them.)",
+				Optional: true,
+				MarkdownDescription: "Network interfaces, in order. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. " +
+					"Create-only. SCP needs at least one (checked at plan time; API 1.0 requires networks, for 1.3 no source " +
+					"says, so the provider always sends them). On OpenStack none means Nova's automatic allocation (`auto`).",
 				PlanModifiers: []planmodifier.List{replaceUnlessImported()},
 				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -93,8 +98,9 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				// a plan that leaves it unset keeps it (an object-level rule would see it unknown first).
 				Attributes: map[string]schema.Attribute{
 					"size": schema.Int64Attribute{
-						Required: true, MarkdownDescription: "Size in GiB, a multiple of 8.",
-						Validators:    []validator.Int64{sizeMultipleOf8{}},
+						Required: true, MarkdownDescription: "Size in GiB: on SCP a multiple of 8 (checked at plan time); on " +
+							"OpenStack any size from 1.",
+						Validators:    []validator.Int64{int64validator.AtLeast(1)},
 						PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 					},
 					"type": schema.StringAttribute{
@@ -174,6 +180,7 @@ func (r *virtualServerResource) Configure(_ context.Context, req resource.Config
 // SCP refuses it.
 func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
+	r.data.planServerType(ctx, req, resp)
 	refuseAtPlan(ctx, r.data, req, &resp.Diagnostics, "The server cannot be created on this cloud", func(m virtualServerModel) error {
 		spec, _ := m.spec(ctx)
 		spec.Tags = nil
@@ -195,7 +202,9 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 			return
 		}
 		showsGroup := r.data != nil && r.data.cloud.ShowsServerGroup()
-		changed = plan.replacingChanges(&state, showsGroup)
+		changed = plan.replacingChanges(&state, showsGroup, func(prior, planned types.String) bool {
+			return r.data.sameServerType(ctx, prior, planned)
+		})
 		if showsGroup && slices.Contains(changed, "server_group_id") {
 			// replaceUnlessImported spares a null prior value, which here means "in no group".
 			resp.RequiresReplace = resp.RequiresReplace.Append(path.Root("server_group_id"))

@@ -272,7 +272,7 @@ resource "scp_virtual_server" "test" {
 			},
 			{
 				Config:      acc.config(`resource "scp_virtual_server" "test" {` + "\n" + `name = "bad/name!"` + "\n" + `image_id = "i"` + "\n" + `server_type_id = "t"` + "\n" + `keypair_name = "k"` + "\n" + `networks = [{ subnet_id = "n" }]` + "\n" + `boot_volume = { size = 10 }` + "\n}"),
-				ExpectError: regexp.MustCompile(`(?s)(may contain only letters.*multiples of 8|multiples of 8.*may contain only letters)`),
+				ExpectError: regexp.MustCompile(`(?s)SCP cannot create this server.*may\s+contain\s+only\s+letters.*multiples\s+of\s+8`),
 			},
 			// Everything above and below up to the 401 is refused at validate or plan time: the
 			// emulator must not have seen a single request.

@@ -46,9 +46,9 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"size": schema.Int64Attribute{
 				Required: true,
-				MarkdownDescription: "Size in GiB, a multiple of 8. Growing it extends the volume in place; " +
-					"shrinking is impossible, so it replaces the volume (and its data).",
-				Validators: []validator.Int64{sizeMultipleOf8{}},
+				MarkdownDescription: "Size in GiB: on SCP a multiple of 8 (checked at plan time); on OpenStack any size " +
+					"from 1. Growing it extends the volume in place; shrinking is impossible, so it replaces the volume (and its data).",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(
 					func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
 						resp.RequiresReplace = req.PlanValue.ValueInt64() < req.StateValue.ValueInt64()

@@ -65,7 +65,7 @@ func TestAccVolume_lifecycle(t *testing.T) {
 			},
 			{
 				Config:      acc.volumeConfig("acc-vol", 12),
-				ExpectError: regexp.MustCompile(`multiples of 8 GiB`),
+				ExpectError: regexp.MustCompile(`SCP volume sizes are positive\s+multiples\s+of\s+8\s+GiB`),
 			},
 			{
 				ResourceName:  address,

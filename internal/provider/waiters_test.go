@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -323,23 +322,7 @@ func TestErrorDetailSaysWhatToDo(t *testing.T) {
 	}
 }
 
-func TestSizeAndUserDataChecks(t *testing.T) {
-	for size, ok := range map[int64]bool{8: true, 64: true, 0: false, -8: false, 12: false} {
-		var resp validator.Int64Response
-		sizeMultipleOf8{}.ValidateInt64(context.Background(), validator.Int64Request{Path: path.Root("size"), ConfigValue: types.Int64Value(size)}, &resp)
-		if resp.Diagnostics.HasError() == ok {
-			t.Errorf("size %d: error %v", size, resp.Diagnostics.HasError())
-		}
-	}
-	var resp validator.Int64Response
-	sizeMultipleOf8{}.ValidateInt64(context.Background(), validator.Int64Request{ConfigValue: types.Int64Value(12)}, &resp)
-	wantError(t, resp.Diagnostics, "Invalid volume size", "12 is not. Use 8 or 16.")
-	for _, v := range []types.Int64{types.Int64Unknown(), types.Int64Null()} {
-		var later validator.Int64Response // a value known only at apply is checked then
-		sizeMultipleOf8{}.ValidateInt64(context.Background(), validator.Int64Request{ConfigValue: v}, &later)
-		wantNoError(t, later.Diagnostics)
-	}
-
+func TestUserDataChecks(t *testing.T) {
 	limit := maxUserDataBytes / 4 * 3
 	for n, ok := range map[int]bool{limit: true, limit + 1: false} {
 		var resp validator.StringResponse
@@ -351,8 +334,7 @@ func TestSizeAndUserDataChecks(t *testing.T) {
 			wantError(t, resp.Diagnostics, "user_data is too long", fmt.Sprintf("Keep it under %d bytes", limit))
 		}
 	}
-	if !strings.Contains(sizeMultipleOf8{}.MarkdownDescription(context.Background()), "multiple of 8") ||
-		!strings.Contains(userDataSize{}.MarkdownDescription(context.Background()), "base64") {
+	if !strings.Contains(userDataSize{}.MarkdownDescription(context.Background()), "base64") {
 		t.Error("descriptions do not state the rule")
 	}
 }

@@ -159,11 +159,10 @@ func (s Cloud) SetServerLocked(ctx context.Context, id string, locked bool) erro
 // ShowsServerGroup: the server body has server_group_id (null when the server is in none).
 func (s Cloud) ShowsServerGroup() bool { return true }
 
-// ValidateServer: SCP takes every argument the resource has.
-func (s Cloud) ValidateServer(cloud.ServerSpec) error { return nil }
-
-// ValidateVolume: SCP takes every argument the resource has.
-func (s Cloud) ValidateVolume(cloud.VolumeSpec) error { return nil }
+// ServerType: SCP takes a server type by its id only, and the provider sends it as given.
+func (s Cloud) ServerType(_ context.Context, ref string) (cloud.ServerType, error) {
+	return cloud.ServerType{ID: ref}, nil
+}
 
 func (s Cloud) CreateVolume(ctx context.Context, spec cloud.VolumeSpec) (string, error) {
 	created, err := s.c.CreateVolume(ctx, CreateVolumeRequest{

@@ -56,6 +56,9 @@ type Fake struct {
 	Validate func(cloud.ServerSpec) error
 	// ValidateVolumeSpec, when set, is what ValidateVolume returns.
 	ValidateVolumeSpec func(cloud.VolumeSpec) error
+	// ServerTypes, when set, are the types ServerType resolves (by id or name) and servers are
+	// created with, as on OpenStack; unset, a type is its id, as on SCP.
+	ServerTypes []cloud.ServerType
 	// RefuseDeleteWhileBuilding makes DeleteServer answer a conflict while the server is still
 	// being created, as SCP does.
 	RefuseDeleteWhileBuilding bool
@@ -379,6 +382,11 @@ func (f *Fake) Endpoint() string { return "fake://" + strings.ToLower(f.CloudNam
 func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	// Resolved before anything is sent, as the OpenStack implementation does.
+	serverType, typeErr := f.serverType(spec.ServerTypeID)
+	if typeErr != nil {
+		return "", typeErr
+	}
 	carryOut, err := f.mutate("CreateServer", spec.Name)
 	if !carryOut {
 		return "", err
@@ -386,7 +394,7 @@ func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, e
 	id := f.newID()
 	s := &server{s: cloud.Server{
 		ID: id, Name: spec.Name, State: "BUILDING", Phase: cloud.PhaseInProgress, Locked: spec.Lock,
-		ImageID: spec.ImageID, ServerTypeID: spec.ServerTypeID, KeypairName: spec.KeypairName,
+		ImageID: spec.ImageID, ServerTypeID: serverType.ID, ServerTypeName: serverType.Name, KeypairName: spec.KeypairName,
 		VpcID: "vpc-fake", ServerGroupID: spec.ServerGroupID, CreatedAt: f.Now().UTC().Format(time.RFC3339),
 	}}
 	f.servers[id] = s
@@ -514,6 +522,38 @@ func (f *Fake) ValidateServer(spec cloud.ServerSpec) error {
 		return f.Validate(spec)
 	}
 	return nil
+}
+
+func (f *Fake) ServerType(_ context.Context, ref string) (cloud.ServerType, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.read("ServerType"); err != nil {
+		return cloud.ServerType{}, err
+	}
+	return f.serverType(ref)
+}
+
+// serverType resolves ref among ServerTypes: by id first, then by name.
+func (f *Fake) serverType(ref string) (cloud.ServerType, error) {
+	if f.ServerTypes == nil {
+		return cloud.ServerType{ID: ref}, nil
+	}
+	var named []cloud.ServerType
+	for _, t := range f.ServerTypes {
+		if t.ID == ref {
+			return t, nil
+		}
+		if t.Name == ref {
+			named = append(named, t)
+		}
+	}
+	switch len(named) {
+	case 0:
+		return cloud.ServerType{}, Err(cloud.OutcomeRejected, fmt.Sprintf("%s has no server type %q", f.CloudName, ref))
+	case 1:
+		return named[0], nil
+	}
+	return cloud.ServerType{}, Err(cloud.OutcomeRejected, fmt.Sprintf("%s has %d server types named %q", f.CloudName, len(named), ref))
 }
 
 func (f *Fake) ValidateVolume(spec cloud.VolumeSpec) error {
