@@ -62,7 +62,7 @@ func (e *Emulator) lookupAttachment(serverID, volumeID string) (*server, *bdm, *
 	}
 	b := s.findBDM(volumeID)
 	if b == nil {
-		return nil, nil, notFound("Volume %s is not attached to the instance %s", volumeID, serverID)
+		return nil, nil, notFound("Instance %s is not attached to volume %s", serverID, volumeID)
 	}
 	return s, b, nil
 }
@@ -199,10 +199,10 @@ func (e *Emulator) checkDetachRule(s *server, b *bdm) *apiError {
 	if !root {
 		return nil
 	}
-	if e.cfg.RootDetachStatus == http.StatusBadRequest {
-		return badRequest("Cannot detach a root device volume")
+	if e.cfg.RootDetachStatus == http.StatusForbidden {
+		return errorf(http.StatusForbidden, "Can't detach root device volume")
 	}
-	return errorf(http.StatusForbidden, "Can't detach root device volume")
+	return badRequest("Cannot detach a root device volume")
 }
 
 // startDetach marks the detach in progress and schedules its end: the mapping goes,

@@ -12,6 +12,10 @@ type apiError struct {
 	Status   int
 	Message  string
 	keystone bool
+	// neutronType, when set, gives Neutron's envelope {"NeutronError":{"type",...}}.
+	neutronType string
+	// glance gives Glance's plain-text answer (webob's status line, then the message).
+	glance bool
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.Status, e.Message) }
@@ -42,6 +46,16 @@ func keystoneError(status int, format string, args ...any) *apiError {
 	return &apiError{Status: status, Message: fmt.Sprintf(format, args...), keystone: true}
 }
 
+// neutronNotFound is Neutron's 404, typed (NetworkNotFound, PortNotFound, ...).
+func neutronNotFound(typ, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), neutronType: typ}
+}
+
+// glanceNotFound is Glance's 404, which is text, not JSON.
+func glanceNotFound(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), glance: true}
+}
+
 // envelopeName is the key Nova's and Cinder's fault wrapper uses for a status.
 func envelopeName(status int) string {
 	switch status {
@@ -68,6 +82,9 @@ func envelopeName(status int) string {
 }
 
 func errorBody(e *apiError) map[string]any {
+	if e.neutronType != "" {
+		return map[string]any{"NeutronError": map[string]any{"type": e.neutronType, "message": e.Message, "detail": ""}}
+	}
 	if e.keystone {
 		return map[string]any{"error": map[string]any{
 			"code": e.Status, "title": http.StatusText(e.Status), "message": e.Message,
@@ -79,6 +96,13 @@ func errorBody(e *apiError) map[string]any {
 func writeError(w http.ResponseWriter, e *apiError) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Keystone uri="`+keystoneURI(w)+`"`)
+	}
+	if e.glance {
+		body := fmt.Sprintf("%d %s\n\n%s\n\n   ", e.Status, http.StatusText(e.Status), e.Message)
+		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+		w.WriteHeader(e.Status)
+		_, _ = w.Write([]byte(body))
+		return
 	}
 	writeJSON(w, e.Status, errorBody(e))
 }
