@@ -208,7 +208,9 @@ func (r *run) cleanup(ctx context.Context) error {
 			continue
 		}
 		q := r.volume(http.MethodDelete, "/volumes/"+id, nil)
-		deleted := func(a *answer) (bool, error) { return a.status == http.StatusAccepted || a.status == http.StatusNotFound, nil }
+		deleted := func(a *answer) (bool, error) {
+			return a.status == http.StatusAccepted || a.status == http.StatusNotFound, nil
+		}
 		if _, err := r.waitFor(ctx, "", q, deleted); err != nil {
 			errs = append(errs, fmt.Errorf("cleanup: deleting volume %s: %w", id, err))
 			continue
