@@ -152,6 +152,7 @@ var apiRoutes = []route{
 	{http.MethodGet, "/{compute}/{p}/flavors", RouteFlavorList, serviceCompute, false, (*Emulator).listFlavors},
 	{http.MethodGet, "/{compute}/{p}/flavors/detail", RouteFlavorList, serviceCompute, false, (*Emulator).listFlavors},
 	{http.MethodGet, "/{compute}/{p}/flavors/{o}", RouteFlavorGet, serviceCompute, false, (*Emulator).getFlavor},
+	{http.MethodGet, "/{compute}/{p}/flavors/{o}/os-extra_specs", RouteFlavorGet, serviceCompute, false, (*Emulator).getFlavorExtraSpecs},
 
 	{http.MethodGet, volumePrefix, RouteVolumeVersions, serviceVolume, true, (*Emulator).volumeVersions},
 	{http.MethodGet, volumePrefix + "/v3", RouteVolumeVersions, serviceVolume, true, (*Emulator).volumeVersions},

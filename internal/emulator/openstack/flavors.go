@@ -105,10 +105,19 @@ func (e *Emulator) listFlavors(c *call) (*response, *apiError) {
 }
 
 func (e *Emulator) getFlavor(c *call) (*response, *apiError) {
-	for _, f := range e.cfg.Flavors {
-		if f.ID == c.p.objectID {
-			return reply(http.StatusOK, map[string]any{"flavor": e.flavorJSON(c, f, true)})
-		}
+	f, ok := e.findFlavor(c.p.objectID)
+	if !ok || strings.Contains(c.p.objectID, "/") {
+		return nil, notFound("Flavor %s could not be found.", c.p.objectID)
 	}
-	return nil, notFound("Flavor %s could not be found.", c.p.objectID)
+	return reply(http.StatusOK, map[string]any{"flavor": e.flavorJSON(c, f, true)})
+}
+
+// getFlavorExtraSpecs answers GET /flavors/{id}/os-extra_specs, which clients read for a
+// flavor's properties.
+func (e *Emulator) getFlavorExtraSpecs(c *call) (*response, *apiError) {
+	f, ok := e.findFlavor(c.p.objectID)
+	if !ok {
+		return nil, notFound("Flavor %s could not be found.", c.p.objectID)
+	}
+	return reply(http.StatusOK, map[string]any{"extra_specs": extraSpecs(f)})
 }
