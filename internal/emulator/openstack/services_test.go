@@ -141,6 +141,9 @@ func TestFlavorsListAndShow(t *testing.T) {
 		t.Errorf("flavor %+v, %v", f, err)
 	}
 	wantCode(t, flavors.Get(ctx, &c, "m1.small").Err, http.StatusNotFound, "Flavor m1.small could not be found.")
+	if specs, err := flavors.ListExtraSpecs(ctx, &c, "2").Extract(); err != nil || specs == nil {
+		t.Errorf("os-extra_specs %v, %v", specs, err)
+	}
 }
 
 // TestServerBodyByMicroversion: the flavor has an id before 2.47 and only its details from
