@@ -343,6 +343,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if apiErr != nil {
+		apiErr.acceptsJSON = strings.Contains(r.Header.Get("Accept"), "json")
 		if apiErr.Status == http.StatusUnauthorized && rec.AuthError == "" && rt != nil && !rt.public {
 			rec.AuthError = tokenProblem(rec)
 		}
@@ -366,6 +367,9 @@ func (e *Emulator) dispatch(c *call, rt *route, allowed []string) (*response, *a
 	if rt == nil {
 		if len(allowed) > 0 {
 			return nil, errorf(http.StatusMethodNotAllowed, "The method %s is not allowed for this resource; allowed: %s.", c.r.Method, strings.Join(allowed, ", "))
+		}
+		if strings.HasPrefix(c.r.URL.Path, volumePrefix+"/") {
+			return nil, webobNotFound("The resource could not be found.")
 		}
 		return nil, notFound("The resource could not be found.")
 	}
@@ -413,10 +417,15 @@ func (e *Emulator) identityVersions(c *call) (*response, *apiError) {
 }
 
 func (e *Emulator) computeVersion(c *call) (*response, *apiError) {
+	id, status, maxMicro, minMicro := "v2.1", "CURRENT", computeMaxMicro.String(), computeMinMicro.String()
 	if c.p.apiVersion == "v2" {
-		return versionDoc(c.r, "v2.0", "SUPPORTED", "", "")
+		id, status, maxMicro, minMicro = "v2.0", "SUPPORTED", "", ""
 	}
-	return versionDoc(c.r, "v2.1", "CURRENT", computeMaxMicro.String(), computeMinMicro.String())
+	resp, apiErr := versionDoc(c.r, id, status, maxMicro, minMicro)
+	doc := resp.body.(map[string]any)["version"].(map[string]any)
+	doc["links"] = append(doc["links"].([]map[string]string), map[string]string{"rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"})
+	doc["media-types"] = []map[string]string{{"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}}
+	return resp, apiErr
 }
 
 // volumeVersions answers Cinder's version documents where Cinder serves them: its root

@@ -172,7 +172,9 @@ func (e *Emulator) deleteAttachment(c *call) (*response, *apiError) {
 	case v.status == volAvailable:
 		return nil, badRequest("Invalid volume: volume %s is already detached (status 'available')", v.id)
 	case v.status != volInUse || b.detaching:
-		return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+		// Nova passes on Cinder's refusal of begin_detaching, its request id included
+		// (measured on Nova 26, difftest/testdata).
+		return nil, badRequest("Invalid volume: Invalid input received: Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. (HTTP 400) (Request-ID: req-%s)", e.newID())
 	}
 	e.startDetach(s, b, v, now)
 	return reply(http.StatusAccepted, nil)

@@ -140,7 +140,7 @@ func TestDetachAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A DELETE re-sent while the detach runs: Cinder refuses to begin a second one.
-	wantCode(t, del(), http.StatusBadRequest, "Currently: status: 'detaching'")
+	wantCode(t, del(), http.StatusBadRequest, "Unable to detach volume. Volume status must be 'in-use'")
 	if n := len(ev.e.Operations()); ev.e.Operations()[n-1].Kind != OpDetach || countOps(ev.e, OpDetach) != 1 {
 		t.Errorf("operations %+v", ev.e.Operations())
 	}

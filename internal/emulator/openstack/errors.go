@@ -14,8 +14,10 @@ type apiError struct {
 	keystone bool
 	// neutronType, when set, gives Neutron's envelope {"NeutronError":{"type",...}}.
 	neutronType string
-	// glance gives Glance's plain-text answer (webob's status line, then the message).
-	glance bool
+	// webob gives the answer of the WSGI framework under Glance and Cinder's router:
+	// {"code": "404 Not Found", "title", "message"} to a client that accepts JSON, else
+	// text; acceptsJSON is set from the request before it is written.
+	webob, acceptsJSON bool
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.Status, e.Message) }
@@ -51,9 +53,9 @@ func neutronNotFound(typ, format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), neutronType: typ}
 }
 
-// glanceNotFound is Glance's 404, which is text, not JSON.
-func glanceNotFound(format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), glance: true}
+// webobNotFound is the 404 of Glance, and of Cinder for a path it does not route.
+func webobNotFound(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), webob: true}
 }
 
 // envelopeName is the key Nova's and Cinder's fault wrapper uses for a status.
@@ -97,14 +99,24 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Keystone uri="`+keystoneURI(w)+`"`)
 	}
-	if e.glance {
-		body := fmt.Sprintf("%d %s\n\n%s\n\n   ", e.Status, http.StatusText(e.Status), e.Message)
-		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
-		w.WriteHeader(e.Status)
-		_, _ = w.Write([]byte(body))
+	if e.webob {
+		writeWebob(w, e)
 		return
 	}
 	writeJSON(w, e.Status, errorBody(e))
+}
+
+// writeWebob writes webob's error page: JSON (the message ends in its HTML line breaks)
+// or text.
+func writeWebob(w http.ResponseWriter, e *apiError) {
+	status := fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	if e.acceptsJSON {
+		writeJSON(w, e.Status, map[string]string{"code": status, "title": http.StatusText(e.Status), "message": e.Message + "<br /><br />\n\n\n"})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write([]byte(status + "\n\n" + e.Message + "\n\n   "))
 }
 
 // keystoneURI is filled in by the pipeline (it knows the request's host); the

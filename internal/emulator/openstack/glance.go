@@ -2,6 +2,8 @@ package openstack
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,9 +48,10 @@ func (e *Emulator) imageJSON(im Image) map[string]any {
 	stamp := imageEpoch.Format(time.RFC3339)
 	return map[string]any{
 		"id": im.ID, "name": im.Name, "status": "active", "visibility": "public", "protected": false,
-		"os_hidden": false, "owner": e.cfg.ProjectID, "size": im.SizeBytes, "virtual_size": nil,
+		"os_hidden": false, "owner": e.cfg.ProjectID, "size": im.SizeBytes,
 		"min_disk": im.MinDiskGiB, "min_ram": im.MinRAMMiB, "disk_format": format, "container_format": "bare",
-		"checksum": "00000000000000000000000000000000", "os_hash_algo": "sha512", "os_hash_value": nil,
+		"checksum": "00000000000000000000000000000000", "os_hash_algo": "sha512", "os_hash_value": strings.Repeat("0", 128),
+		"stores": "file", "virtual_size": im.SizeBytes,
 		"tags": []string{}, "created_at": stamp, "updated_at": stamp,
 		"self": "/v2/images/" + im.ID, "file": "/v2/images/" + im.ID + "/file", "schema": "/v2/schemas/image",
 	}
@@ -74,9 +77,27 @@ func (e *Emulator) listImages(c *call) (*response, *apiError) {
 func (e *Emulator) getImage(c *call) (*response, *apiError) {
 	im, ok := e.findImage(c.p.objectID)
 	if !ok {
-		return nil, glanceNotFound("No image found with ID %s", c.p.objectID)
+		return nil, webobNotFound("No image found with ID %s", c.p.objectID)
 	}
 	return reply(http.StatusOK, e.imageJSON(im))
+}
+
+// volumeImageMetadata is what Cinder copies from Glance into a volume made from an image:
+// every value a string. An image the emulator does not know leaves its id alone.
+func (e *Emulator) volumeImageMetadata(imageID string) map[string]string {
+	out := map[string]string{"image_id": imageID}
+	im, ok := e.findImage(imageID)
+	if !ok {
+		return out
+	}
+	format := im.DiskFormat
+	if format == "" {
+		format = "qcow2"
+	}
+	out["image_name"], out["checksum"], out["container_format"], out["disk_format"] = im.Name, "00000000000000000000000000000000", "bare", format
+	out["min_disk"], out["min_ram"], out["size"] = strconv.Itoa(im.MinDiskGiB), strconv.Itoa(im.MinRAMMiB), strconv.FormatInt(im.SizeBytes, 10)
+	out["signature_verified"] = "False"
+	return out
 }
 
 // imageVersions answers Glance's root: 300 and the versions it serves.

@@ -108,7 +108,7 @@ type volume struct {
 	seq         int64
 	id          string
 	name        string
-	description string
+	description *string // null unless given (Nova gives "" for the volumes it creates)
 	volumeType  string
 	az          string
 	imageRef    string

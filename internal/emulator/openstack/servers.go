@@ -316,7 +316,7 @@ func (e *Emulator) addCreateTimeBDM(s *server, p plannedBDM, now time.Time) {
 		v = &volume{
 			seq: e.seq, id: e.newID(), size: p.newSize, status: volCreating, bootable: p.fromImg != "",
 			imageRef: p.fromImg, volumeType: p.volType, az: s.az, metadata: map[string]string{},
-			createdAt: now, updatedAt: now,
+			description: new(string), createdAt: now,
 		}
 		if v.volumeType == "" {
 			v.volumeType = "__DEFAULT__"
@@ -428,7 +428,9 @@ func (e *Emulator) listServers(c *call) (*response, *apiError) {
 	out := make([]map[string]any, 0, len(all))
 	for _, s := range all {
 		if detail {
-			out = append(out, e.serverJSON(c, s))
+			detailed := e.serverJSON(c, s)
+			delete(detailed, "server_groups") // Nova shows them for one server, never in lists
+			out = append(out, detailed)
 		} else {
 			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.serverLinks(c, s.id)})
 		}
@@ -464,7 +466,11 @@ func (e *Emulator) serverJSON(c *call, s *server) map[string]any {
 	}
 	vols := make([]map[string]any, 0, len(s.bdms))
 	for _, b := range s.bdms {
-		vols = append(vols, map[string]any{"id": b.volumeID, "delete_on_termination": b.deleteOnTermination})
+		vol := map[string]any{"id": b.volumeID}
+		if c.micro.atLeast(2, 3) {
+			vol["delete_on_termination"] = b.deleteOnTermination
+		}
+		vols = append(vols, vol)
 	}
 	var task, launched, keyName any
 	if t := s.task(now); t != "" {

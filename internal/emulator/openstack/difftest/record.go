@@ -26,7 +26,9 @@ type Exchange struct {
 
 // Recording is every exchange of one run, in order.
 type Recording struct {
-	Source    string     `json:"source"`
+	Source string `json:"source"`
+	// Notes say where the target could not do what the scenario asked of it.
+	Notes     []string   `json:"notes,omitempty"`
 	Exchanges []Exchange `json:"exchanges"`
 }
 
@@ -111,19 +113,24 @@ func (c *client) record(ctx context.Context, step string, q request) (*answer, e
 	if err != nil {
 		return nil, fmt.Errorf("step %s: %w", step, err)
 	}
+	return a, c.add(step, q, a)
+}
+
+// add records an answer already received.
+func (c *client) add(step string, q request, a *answer) error {
 	x := Exchange{Step: step, Method: q.method, Path: q.service + ":" + c.names.path(q.path), Microversion: q.micro, Status: a.status}
 	switch {
 	case a.body != nil:
 		b, err := json.Marshal(c.names.value("", a.body))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		x.Body = b
 	case len(bytes.TrimSpace(a.raw)) > 0:
 		x.Text = c.names.text(strings.TrimSpace(string(a.raw)))
 	}
 	c.rec.Exchanges = append(c.rec.Exchanges, x)
-	return a, nil
+	return nil
 }
 
 // expect checks an answer's status, naming the step and the body when it is not one of want.

@@ -30,7 +30,7 @@ var (
 	hostRE    = regexp.MustCompile(`(https?://)[^/\s"]+`)
 	ipv4RE    = regexp.MustCompile(`\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b`)
 	macRE     = regexp.MustCompile(`\b[0-9a-f]{2}(:[0-9a-f]{2}){5}\b`)
-	secretKey = map[string]bool{"adminPass": true, "audit_ids": true, "checksum": true, "os_hash_value": true}
+	secretKey = map[string]bool{"adminPass": true, "audit_ids": true, "checksum": true, "os_hash_value": true, "hostId": true}
 )
 
 // text sanitises a string.

@@ -24,6 +24,9 @@ type Options struct {
 	Wait time.Duration
 	// Poll is the interval between reads while waiting; default 500ms.
 	Poll time.Duration
+	// SecondAfter is how long after the first detach DELETE the second is sent, while the
+	// first is still being answered; default 20ms.
+	SecondAfter time.Duration
 	// HTTP is the client; default one with a 60 s timeout per request.
 	HTTP *http.Client
 	// Source describes the target in the recording.
@@ -59,6 +62,9 @@ func Run(ctx context.Context, t Target, o Options) (*Recording, error) {
 	if o.Poll <= 0 {
 		o.Poll = 500 * time.Millisecond
 	}
+	if o.SecondAfter <= 0 {
+		o.SecondAfter = 20 * time.Millisecond
+	}
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{Timeout: 60 * time.Second}
 	}
@@ -69,7 +75,7 @@ func Run(ctx context.Context, t Target, o Options) (*Recording, error) {
 	r.c.names.name(o.Prefix, "prefix")
 	steps := []func(context.Context) error{
 		r.authenticate, r.versions, r.flavors, r.images, r.networks, r.createVolumeAndServer,
-		r.volumeSteps, r.serverSteps, r.attachSteps, r.detachSteps, r.deleteSteps,
+		r.volumeSteps, r.serverSteps, r.attachSteps, r.detachSteps, r.extendSteps, r.deleteSteps,
 	}
 	var err error
 	for _, step := range steps {
