@@ -90,7 +90,11 @@
 //   - POST /volumes -> 202 creating, then available; GET, GET /volumes[/detail], PUT
 //     (rename), DELETE -> 202 deleting, then 404 (400 while attached or in-use) [facts,
 //     gc: volumes.Volume, with bootable "true"/"false", attachments[{server_id,
-//     attachment_id, device, attached_at}], times without a zone].
+//     attachment_id, device, attached_at}], times without a zone]. As Cinder shows it
+//     [real]: description null unless given ("" for the volumes Nova makes),
+//     updated_at null until the first change, group_id from 3.13, backup_id from 3.47,
+//     os-vol-tenant-attr:tenant_id in show and detail but not in the create answer, and
+//     Glance's image properties (all strings) in volume_image_metadata.
 //   - POST /volumes/{id}/action os-extend -> 202 extending, then the new size; from
 //     in-use only at microversion 3.42 or later, as Cinder [facts: statuses].
 //   - The deprecated os-detach (in-use -> available and nothing else: Nova keeps its
@@ -102,15 +106,25 @@
 //
 // Microversions: OpenStack-API-Version or X-OpenStack-Nova-API-Version /
 // X-OpenStack-Volume-API-Version are read, echoed, and outside 2.1-2.96 / 3.0-3.70
-// answered 406. Shapes do not change with them except volumeAttachment (tag from 2.70,
-// delete_on_termination from 2.79, attachment_id and bdm_uuid instead of id from 2.89)
-// and the in-use extend. Fields Nova shows only from some microversion (locked,
-// root_device_name) are always shown.
+// answered 406. Shapes change with them as in Nova and Cinder: the server body (above),
+// volumeAttachment (tag from 2.70, delete_on_termination from 2.79, attachment_id and
+// bdm_uuid instead of id from 2.89), volumes_attached[].delete_on_termination from 2.3,
+// flavors, tags, the volume's fields, and the in-use extend (3.42).
+//
+// # Held to real OpenStack
+//
+// Package difftest runs one scenario against real services and against the emulator and
+// compares status codes and JSON shapes; its fixtures are the real answers, so `make
+// test` fails when the emulator drifts from them, and `make openstack-diff` compares with
+// a live cloud. Its allow-list of tolerated differences is empty.
 //
 // Errors are Nova's and Cinder's envelopes ({"itemNotFound":{"code":404,"message":...}},
 // badRequest, forbidden, conflictingRequest, computeFault...) [gc: ErrUnexpectedResponseCode
-// keeps the body]; a project id in the path that is not the token's is the api-doc's
-// 400 "Malformed request URL: URL's project_id ... doesn't match Context's project_id".
+// keeps the body]. Glance, and Cinder for a path it does not route, answer webob's
+// {"code": "404 Not Found", "title", "message"} (text to a client that does not accept
+// JSON); Neutron answers {"NeutronError": {type, message, detail}} [real]. A project id in
+// the path that is not the token's is the api-doc's 400 "Malformed request URL: URL's
+// project_id ... doesn't match Context's project_id".
 //
 // # Request pipeline (api.go)
 //
