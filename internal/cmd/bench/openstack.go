@@ -214,7 +214,7 @@ func openstackHCL(scpHCL string) (string, error) {
 	for _, r := range [][2]string{
 		{"provider \"scp\" {}", "provider \"scp\" {\n  openstack {}\n}"},
 		{"\"ubuntu-22.04\"", "\"5b0a8d4e-6c1f-4e2a-9d3b-7f8e9a0b1c2d\""}, // a Glance image id
-		{"\"s1v2m4\"", "\"m1.small\""},                                   // a Nova flavor
+		{"\"s1v2m4\"", "\"2\""}, // a Nova flavor id (the emulator's m1.small)
 		{"\"bench-subnet\"", "\"8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\""}, // a Neutron network id
 	} {
 		if !strings.Contains(out, r[0]) {

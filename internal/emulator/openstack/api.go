@@ -36,6 +36,21 @@ const (
 	RouteAttachmentCreate Route = "attachment.create"
 	RouteAttachmentGet    Route = "attachment.get"
 	RouteAttachmentDelete Route = "attachment.delete"
+	RouteServerTags       Route = "server.tags"
+	RouteFlavorList       Route = "flavor.list"
+	RouteFlavorGet        Route = "flavor.get"
+
+	RouteImageVersions Route = "image.versions"
+	RouteImageList     Route = "image.list"
+	RouteImageGet      Route = "image.get"
+
+	RouteNetworkVersions Route = "network.versions"
+	RouteNetworkList     Route = "network.list"
+	RouteNetworkGet      Route = "network.get"
+	RouteSubnetList      Route = "subnet.list"
+	RouteSubnetGet       Route = "subnet.get"
+	RoutePortList        Route = "port.list"
+	RoutePortGet         Route = "port.get"
 
 	RouteVolumeVersions            Route = "volume.versions"
 	RouteVolumeCreate              Route = "volume.create"
@@ -55,6 +70,16 @@ const (
 	serviceIdentity = "identity"
 	serviceCompute  = "compute"
 	serviceVolume   = "volume"
+	serviceImage    = "image"
+	serviceNetwork  = "network"
+)
+
+// Path prefixes of the services that share the listener with Keystone, as devstack lays
+// them out: Cinder's own version documents need a root of their own.
+const (
+	volumePrefix  = "/volume"
+	imagePrefix   = "/image"
+	networkPrefix = "/networking"
 )
 
 // params are the ids taken from the path.
@@ -62,6 +87,7 @@ type params struct {
 	project    string
 	serverID   string
 	volumeID   string // the volume, or the attachment id (which is the volume id)
+	objectID   string // a flavor, image, network, subnet or port
 	apiVersion string // the path's version segment: v2, v2.1, v3
 }
 
@@ -98,7 +124,8 @@ type route struct {
 
 // Patterns: {compute} is v2 or v2.1 (both occur, see otc-ecs-detach-disk.md),
 // {volume} is v3 or v2 (OTC EVS documents its actions under /v2), {p} the project,
-// {s} a server, {v} a volume or attachment id. A POST .../action is recorded under
+// {s} a server, {v} a volume or attachment id, {o} any other object. Cinder is served
+// both under /volume (where the catalog points) and at the root (/v3, /v2). A POST .../action is recorded under
 // the route its body's action names (serverActions, volumeActions).
 var apiRoutes = []route{
 	{http.MethodGet, "/", RouteIdentityVersions, serviceIdentity, true, (*Emulator).identityVersions},
@@ -121,8 +148,14 @@ var apiRoutes = []route{
 	{http.MethodPost, "/{compute}/{p}/servers/{s}/os-volume_attachments", RouteAttachmentCreate, serviceCompute, false, (*Emulator).createAttachment},
 	{http.MethodGet, "/{compute}/{p}/servers/{s}/os-volume_attachments/{v}", RouteAttachmentGet, serviceCompute, false, (*Emulator).getAttachment},
 	{http.MethodDelete, "/{compute}/{p}/servers/{s}/os-volume_attachments/{v}", RouteAttachmentDelete, serviceCompute, false, (*Emulator).deleteAttachment},
+	{http.MethodGet, "/{compute}/{p}/servers/{s}/tags", RouteServerTags, serviceCompute, false, (*Emulator).serverTags},
+	{http.MethodGet, "/{compute}/{p}/flavors", RouteFlavorList, serviceCompute, false, (*Emulator).listFlavors},
+	{http.MethodGet, "/{compute}/{p}/flavors/detail", RouteFlavorList, serviceCompute, false, (*Emulator).listFlavors},
+	{http.MethodGet, "/{compute}/{p}/flavors/{o}", RouteFlavorGet, serviceCompute, false, (*Emulator).getFlavor},
+	{http.MethodGet, "/{compute}/{p}/flavors/{o}/os-extra_specs", RouteFlavorGet, serviceCompute, false, (*Emulator).getFlavorExtraSpecs},
 
-	{http.MethodGet, "/{volume}/{p}", RouteVolumeVersions, serviceVolume, false, (*Emulator).volumeVersion},
+	{http.MethodGet, volumePrefix, RouteVolumeVersions, serviceVolume, true, (*Emulator).volumeVersions},
+	{http.MethodGet, volumePrefix + "/v3", RouteVolumeVersions, serviceVolume, true, (*Emulator).volumeVersions},
 	{http.MethodPost, "/{volume}/{p}/volumes", RouteVolumeCreate, serviceVolume, false, (*Emulator).createVolume},
 	{http.MethodGet, "/{volume}/{p}/volumes", RouteVolumeList, serviceVolume, false, (*Emulator).listVolumes},
 	{http.MethodGet, "/{volume}/{p}/volumes/detail", RouteVolumeList, serviceVolume, false, (*Emulator).listVolumes},
@@ -130,6 +163,18 @@ var apiRoutes = []route{
 	{http.MethodPut, "/{volume}/{p}/volumes/{v}", RouteVolumeUpdate, serviceVolume, false, (*Emulator).updateVolume},
 	{http.MethodDelete, "/{volume}/{p}/volumes/{v}", RouteVolumeDelete, serviceVolume, false, (*Emulator).deleteVolume},
 	{http.MethodPost, "/{volume}/{p}/volumes/{v}/action", RouteVolumeAction, serviceVolume, false, (*Emulator).volumeAction},
+
+	{http.MethodGet, imagePrefix, RouteImageVersions, serviceImage, true, (*Emulator).imageVersions},
+	{http.MethodGet, imagePrefix + "/v2/images", RouteImageList, serviceImage, false, (*Emulator).listImages},
+	{http.MethodGet, imagePrefix + "/v2/images/{o}", RouteImageGet, serviceImage, false, (*Emulator).getImage},
+
+	{http.MethodGet, networkPrefix, RouteNetworkVersions, serviceNetwork, true, (*Emulator).networkVersions},
+	{http.MethodGet, networkPrefix + "/v2.0/networks", RouteNetworkList, serviceNetwork, false, (*Emulator).listNetworks},
+	{http.MethodGet, networkPrefix + "/v2.0/networks/{o}", RouteNetworkGet, serviceNetwork, false, (*Emulator).getNetwork},
+	{http.MethodGet, networkPrefix + "/v2.0/subnets", RouteSubnetList, serviceNetwork, false, (*Emulator).listSubnets},
+	{http.MethodGet, networkPrefix + "/v2.0/subnets/{o}", RouteSubnetGet, serviceNetwork, false, (*Emulator).getSubnet},
+	{http.MethodGet, networkPrefix + "/v2.0/ports", RoutePortList, serviceNetwork, false, (*Emulator).listPorts},
+	{http.MethodGet, networkPrefix + "/v2.0/ports/{o}", RoutePortGet, serviceNetwork, false, (*Emulator).getPort},
 }
 
 // serverActions and volumeActions name the route of each action the emulator knows.
@@ -165,7 +210,7 @@ func matchPath(pattern, path string) (params, bool) {
 				return p, false
 			}
 			p.apiVersion = x
-		case "{p}", "{s}", "{v}":
+		case "{p}", "{s}", "{v}", "{o}":
 			if x == "" {
 				return p, false
 			}
@@ -174,6 +219,8 @@ func matchPath(pattern, path string) (params, bool) {
 				p.project = x
 			case "{s}":
 				p.serverID = x
+			case "{o}":
+				p.objectID = x
 			default:
 				p.volumeID = x
 			}
@@ -189,6 +236,11 @@ func matchPath(pattern, path string) (params, bool) {
 // matchRoute finds the endpoint. When only the method is wrong, rt is nil and
 // allowed lists the methods the path takes.
 func matchRoute(method, path string) (rt *route, p params, allowed []string) {
+	if path != volumePrefix && path != volumePrefix+"/" && path != volumePrefix+"/v3" && path != volumePrefix+"/v3/" {
+		if rest, ok := strings.CutPrefix(path, volumePrefix+"/"); ok {
+			return matchVolumeRoute(method, "/"+rest)
+		}
+	}
 	for i := range apiRoutes {
 		c := &apiRoutes[i]
 		cp, ok := matchPath(c.pattern, path)
@@ -201,6 +253,26 @@ func matchRoute(method, path string) (rt *route, p params, allowed []string) {
 		if p == (params{}) {
 			p = cp
 		}
+		allowed = append(allowed, c.method)
+	}
+	return nil, p, allowed
+}
+
+// matchVolumeRoute matches a path under /volume against Cinder's routes only.
+func matchVolumeRoute(method, path string) (rt *route, p params, allowed []string) {
+	for i := range apiRoutes {
+		c := &apiRoutes[i]
+		if c.service != serviceVolume || !strings.HasPrefix(c.pattern, "/{volume}") {
+			continue
+		}
+		cp, ok := matchPath(c.pattern, path)
+		if !ok {
+			continue
+		}
+		if c.method == method {
+			return c, cp, nil
+		}
+		p = cp
 		allowed = append(allowed, c.method)
 	}
 	return nil, p, allowed
@@ -271,6 +343,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if apiErr != nil {
+		apiErr.acceptsJSON = strings.Contains(r.Header.Get("Accept"), "json")
 		if apiErr.Status == http.StatusUnauthorized && rec.AuthError == "" && rt != nil && !rt.public {
 			rec.AuthError = tokenProblem(rec)
 		}
@@ -295,6 +368,9 @@ func (e *Emulator) dispatch(c *call, rt *route, allowed []string) (*response, *a
 		if len(allowed) > 0 {
 			return nil, errorf(http.StatusMethodNotAllowed, "The method %s is not allowed for this resource; allowed: %s.", c.r.Method, strings.Join(allowed, ", "))
 		}
+		if strings.HasPrefix(c.r.URL.Path, volumePrefix+"/") {
+			return nil, webobNotFound("The resource could not be found.")
+		}
 		return nil, notFound("The resource could not be found.")
 	}
 	if !rt.public && !c.rec.TokenValid {
@@ -304,7 +380,7 @@ func (e *Emulator) dispatch(c *call, rt *route, allowed []string) (*response, *a
 		// The api-doc's own error example for a project id that is not the token's.
 		return nil, badRequest("Malformed request URL: URL's project_id '%s' doesn't match Context's project_id '%s'", c.p.project, e.cfg.ProjectID)
 	}
-	if rt.service == serviceCompute || rt.service == serviceVolume {
+	if rt.service == serviceCompute || (rt.service == serviceVolume && rt.name != RouteVolumeVersions) {
 		mv, apiErr := parseMicroversion(c.r, rt.service)
 		if apiErr != nil {
 			return nil, apiErr
@@ -341,12 +417,32 @@ func (e *Emulator) identityVersions(c *call) (*response, *apiError) {
 }
 
 func (e *Emulator) computeVersion(c *call) (*response, *apiError) {
+	id, status, maxMicro, minMicro := "v2.1", "CURRENT", computeMaxMicro.String(), computeMinMicro.String()
 	if c.p.apiVersion == "v2" {
-		return versionDoc(c.r, "v2.0", "SUPPORTED", "", "")
+		id, status, maxMicro, minMicro = "v2.0", "SUPPORTED", "", ""
 	}
-	return versionDoc(c.r, "v2.1", "CURRENT", computeMaxMicro.String(), computeMinMicro.String())
+	resp, apiErr := versionDoc(c.r, id, status, maxMicro, minMicro)
+	doc := resp.body.(map[string]any)["version"].(map[string]any)
+	doc["links"] = append(doc["links"].([]map[string]string), map[string]string{"rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"})
+	doc["media-types"] = []map[string]string{{"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}}
+	return resp, apiErr
 }
 
-func (e *Emulator) volumeVersion(c *call) (*response, *apiError) {
-	return versionDoc(c.r, "v3.0", "CURRENT", volumeMaxMicro.String(), volumeMinMicro.String())
+// volumeVersions answers Cinder's version documents where Cinder serves them: its root
+// (300, every version) and /v3/ (200). Its endpoint, /v3/{project_id}, has none (404).
+func (e *Emulator) volumeVersions(c *call) (*response, *apiError) {
+	v3 := map[string]any{
+		"id": "v3.0", "status": "CURRENT", "version": volumeMaxMicro.String(), "min_version": volumeMinMicro.String(),
+		"updated": "2023-08-31T00:00:00Z",
+		"links": []map[string]string{
+			{"rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"},
+			{"rel": "self", "href": baseURL(c.r) + volumePrefix + "/v3/"},
+		},
+		"media-types": []map[string]string{{"base": "application/json", "type": "application/vnd.openstack.volume+json;version=3"}},
+	}
+	status := http.StatusOK
+	if strings.TrimSuffix(c.r.URL.Path, "/") == volumePrefix {
+		status = http.StatusMultipleChoices
+	}
+	return reply(status, map[string]any{"versions": []any{v3}})
 }

@@ -62,7 +62,7 @@ func (e *Emulator) lookupAttachment(serverID, volumeID string) (*server, *bdm, *
 	}
 	b := s.findBDM(volumeID)
 	if b == nil {
-		return nil, nil, notFound("Volume %s is not attached to the instance %s", volumeID, serverID)
+		return nil, nil, notFound("Instance %s is not attached to volume %s", serverID, volumeID)
 	}
 	return s, b, nil
 }
@@ -172,7 +172,9 @@ func (e *Emulator) deleteAttachment(c *call) (*response, *apiError) {
 	case v.status == volAvailable:
 		return nil, badRequest("Invalid volume: volume %s is already detached (status 'available')", v.id)
 	case v.status != volInUse || b.detaching:
-		return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+		// Nova passes on Cinder's refusal of begin_detaching, its request id included
+		// (measured on Nova 26, difftest/testdata).
+		return nil, badRequest("Invalid volume: Invalid input received: Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. (HTTP 400) (Request-ID: req-%s)", e.newID())
 	}
 	e.startDetach(s, b, v, now)
 	return reply(http.StatusAccepted, nil)
@@ -199,10 +201,10 @@ func (e *Emulator) checkDetachRule(s *server, b *bdm) *apiError {
 	if !root {
 		return nil
 	}
-	if e.cfg.RootDetachStatus == http.StatusBadRequest {
-		return badRequest("Cannot detach a root device volume")
+	if e.cfg.RootDetachStatus == http.StatusForbidden {
+		return errorf(http.StatusForbidden, "Can't detach root device volume")
 	}
-	return errorf(http.StatusForbidden, "Can't detach root device volume")
+	return badRequest("Cannot detach a root device volume")
 }
 
 // startDetach marks the detach in progress and schedules its end: the mapping goes,

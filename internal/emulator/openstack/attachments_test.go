@@ -140,7 +140,7 @@ func TestDetachAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A DELETE re-sent while the detach runs: Cinder refuses to begin a second one.
-	wantCode(t, del(), http.StatusBadRequest, "Currently: status: 'detaching'")
+	wantCode(t, del(), http.StatusBadRequest, "Unable to detach volume. Volume status must be 'in-use'")
 	if n := len(ev.e.Operations()); ev.e.Operations()[n-1].Kind != OpDetach || countOps(ev.e, OpDetach) != 1 {
 		t.Errorf("operations %+v", ev.e.Operations())
 	}
@@ -189,8 +189,8 @@ func TestRootDeviceDetach(t *testing.T) {
 	}{{403, "Can't detach root device volume"}, {400, "Cannot detach a root device volume"}} {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
 			cfg := Config{}
-			if tc.status == 400 {
-				cfg.RootDetachStatus = 400
+			if tc.status == 403 {
+				cfg.RootDetachStatus = 403
 			}
 			ev := newEnv(t, cfg)
 			s := ev.createServer("root")
@@ -214,8 +214,8 @@ func TestRootDeviceDetach(t *testing.T) {
 func TestOTCSystemDiskRule(t *testing.T) {
 	ev := newEnv(t, Config{Flavour: FlavourOTC})
 	s := ev.createServer("ecs")
-	if *s.RootDeviceName != "/dev/sda" {
-		t.Fatalf("root device %s", *s.RootDeviceName)
+	if st, _ := ev.e.Server(s.ID); st.RootDeviceName != "/dev/sda" {
+		t.Fatalf("root device %s", st.RootDeviceName)
 	}
 	sys := s.AttachedVolumes[0].ID
 	d1, d2 := ev.createVolume("d1", 1), ev.createVolume("d2", 1)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,8 +41,8 @@ const (
 )
 
 // Config configures an Emulator. The zero value is usable: one user, one project,
-// one application credential, plain Nova rules, the K5-style 403 for a root-device
-// detach, latencies from DefaultLatencies at scale 1, seed 1.
+// one application credential, plain Nova rules, Nova's 400 for a root-device detach,
+// the m1 flavors, one image and one network, latencies from DefaultLatencies at scale 1, seed 1.
 type Config struct {
 	// Listen is the address Start binds; default DefaultListen.
 	Listen string
@@ -52,10 +53,24 @@ type Config struct {
 	// ComputePrefix is the compute path the catalog advertises: "/v2.1" (default) or
 	// "/v2". Both are always served.
 	ComputePrefix string
-	// RootDetachStatus answers a root-device detach on FlavourNova: 403 (default,
-	// the api-doc's "can't detach root device volume") or 400 (current upstream
-	// Nova's "Cannot detach a root device volume").
+	// RootDetachStatus answers a root-device detach on FlavourNova: 400 (default, what
+	// Nova answers: "Cannot detach a root device volume", measured on Nova 26) or 403
+	// (the api-doc's "can't detach root device volume", a K5-era cloud).
 	RootDetachStatus int
+
+	// Flavors are the flavors servers are created with (flavorRef is one's id or URL; a
+	// name is refused, as Nova refuses it); default DefaultFlavors.
+	Flavors []Flavor
+	// Images are what Glance lists; default DefaultImages.
+	Images []Image
+	// Networks are what Neutron lists; default DefaultNetworks.
+	Networks []Network
+	// StrictReferences refuses, as Nova does, a server whose imageRef, network uuid or
+	// port is not one of the emulator's (400 "Image X could not be found.", "Network X
+	// could not be found.", "Port id X could not be found."). Without it such references
+	// are taken as given: the server shows the image id, and an address under
+	// "net-<uuid prefix>" with no Neutron port behind it.
+	StrictReferences bool
 
 	// The identity: one domain, one project, one user, one application credential.
 	// Ids default to values drawn from Seed; names and secrets to the Default* constants.
@@ -105,6 +120,7 @@ type Emulator struct {
 	seq     int64
 	servers map[string]*server
 	volumes map[string]*volume
+	ports   map[string]*port
 	sched   engine.Scheduler
 
 	tokens tokenStore
@@ -124,6 +140,7 @@ func New(cfg Config) *Emulator {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		servers: make(map[string]*server),
 		volumes: make(map[string]*volume),
+		ports:   make(map[string]*port),
 	}
 	e.cfg = e.withDefaults(cfg)
 	latencies := DefaultLatencies()
@@ -155,7 +172,16 @@ func (e *Emulator) withDefaults(cfg Config) Config {
 	}
 	def(&cfg.ComputePrefix, DefaultComputePrefix)
 	if cfg.RootDetachStatus == 0 {
-		cfg.RootDetachStatus = http.StatusForbidden
+		cfg.RootDetachStatus = http.StatusBadRequest
+	}
+	if cfg.Flavors == nil {
+		cfg.Flavors = DefaultFlavors()
+	}
+	if cfg.Images == nil {
+		cfg.Images = DefaultImages()
+	}
+	if cfg.Networks == nil {
+		cfg.Networks = DefaultNetworks()
 	}
 	def(&cfg.DomainID, DefaultDomainID)
 	def(&cfg.DomainName, DefaultDomainName)
@@ -196,6 +222,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("openstack emulator: root detach status must be 400 or 403, got %d", c.RootDetachStatus)
 	case c.DeletedStatus != "" && c.DeletedStatus != statusDeleted && c.DeletedStatus != statusSoftDeleted:
 		return fmt.Errorf("openstack emulator: deleted status must be empty, DELETED or SOFT_DELETED, got %q", c.DeletedStatus)
+	}
+	for _, n := range c.Networks {
+		if n.ID == "" || n.SubnetID == "" || !strings.HasSuffix(n.CIDR, ".0/24") {
+			return fmt.Errorf("openstack emulator: network %q needs an id, a subnet id and a /24 CIDR ending in .0/24", n.Name)
+		}
 	}
 	return nil
 }

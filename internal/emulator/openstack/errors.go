@@ -12,6 +12,12 @@ type apiError struct {
 	Status   int
 	Message  string
 	keystone bool
+	// neutronType, when set, gives Neutron's envelope {"NeutronError":{"type",...}}.
+	neutronType string
+	// webob gives the answer of the WSGI framework under Glance and Cinder's router:
+	// {"code": "404 Not Found", "title", "message"} to a client that accepts JSON, else
+	// text; acceptsJSON is set from the request before it is written.
+	webob, acceptsJSON bool
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.Status, e.Message) }
@@ -42,6 +48,16 @@ func keystoneError(status int, format string, args ...any) *apiError {
 	return &apiError{Status: status, Message: fmt.Sprintf(format, args...), keystone: true}
 }
 
+// neutronNotFound is Neutron's 404, typed (NetworkNotFound, PortNotFound, ...).
+func neutronNotFound(typ, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), neutronType: typ}
+}
+
+// webobNotFound is the 404 of Glance, and of Cinder for a path it does not route.
+func webobNotFound(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...), webob: true}
+}
+
 // envelopeName is the key Nova's and Cinder's fault wrapper uses for a status.
 func envelopeName(status int) string {
 	switch status {
@@ -68,6 +84,9 @@ func envelopeName(status int) string {
 }
 
 func errorBody(e *apiError) map[string]any {
+	if e.neutronType != "" {
+		return map[string]any{"NeutronError": map[string]any{"type": e.neutronType, "message": e.Message, "detail": ""}}
+	}
 	if e.keystone {
 		return map[string]any{"error": map[string]any{
 			"code": e.Status, "title": http.StatusText(e.Status), "message": e.Message,
@@ -80,7 +99,24 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Keystone uri="`+keystoneURI(w)+`"`)
 	}
+	if e.webob {
+		writeWebob(w, e)
+		return
+	}
 	writeJSON(w, e.Status, errorBody(e))
+}
+
+// writeWebob writes webob's error page: JSON (the message ends in its HTML line breaks)
+// or text.
+func writeWebob(w http.ResponseWriter, e *apiError) {
+	status := fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	if e.acceptsJSON {
+		writeJSON(w, e.Status, map[string]string{"code": status, "title": http.StatusText(e.Status), "message": e.Message + "<br /><br />\n\n\n"})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write([]byte(status + "\n\n" + e.Message + "\n\n   "))
 }
 
 // keystoneURI is filled in by the pipeline (it knows the request's host); the

@@ -122,7 +122,7 @@ func (ev *env) waitVolume(id, status string) *volumes.Volume {
 func (ev *env) createServer(name string) *servers.Server {
 	ev.t.Helper()
 	s, err := servers.Create(ctx, ev.compute, servers.CreateOpts{
-		Name: name, FlavorRef: "m1.small", ImageRef: "img-ubuntu",
+		Name: name, FlavorRef: "2", ImageRef: "img-ubuntu",
 		Networks: []servers.Network{{UUID: "6f1c3b8e-2f4e-4c1e-9a55-4a1a6f0e7b10"}},
 		BlockDevice: []servers.BlockDevice{{
 			SourceType: servers.SourceImage, DestinationType: servers.DestinationVolume, UUID: "img-ubuntu",

@@ -282,8 +282,8 @@ func (e *Emulator) tokenBody(r *http.Request, t *token) map[string]any {
 	return map[string]any{"token": body}
 }
 
-// catalog lists identity, compute (at Config.ComputePrefix) and block storage on this
-// listener, each with public, internal and admin endpoints in the one region.
+// catalog lists identity, compute (at Config.ComputePrefix), block storage, image and
+// network on this listener (Cinder, Glance and Neutron under their own prefixes), each with public, internal and admin endpoints in the one region.
 func (e *Emulator) catalog(base string) []map[string]any {
 	entry := func(id, typ, name, url string) map[string]any {
 		var eps []map[string]string
@@ -299,8 +299,10 @@ func (e *Emulator) catalog(base string) []map[string]any {
 	return []map[string]any{
 		entry("0a1b2c3d4e5f40718293a4b5c6d7e8f0", "identity", "keystone", base+"/v3"),
 		entry("1a1b2c3d4e5f40718293a4b5c6d7e8f1", "compute", "nova", base+e.cfg.ComputePrefix+"/"+pid),
-		entry("2a1b2c3d4e5f40718293a4b5c6d7e8f2", "volumev3", "cinderv3", base+"/v3/"+pid),
-		entry("3a1b2c3d4e5f40718293a4b5c6d7e8f3", "block-storage", "cinder", base+"/v3/"+pid),
+		entry("2a1b2c3d4e5f40718293a4b5c6d7e8f2", "volumev3", "cinderv3", base+volumePrefix+"/v3/"+pid),
+		entry("3a1b2c3d4e5f40718293a4b5c6d7e8f3", "block-storage", "cinder", base+volumePrefix+"/v3/"+pid),
+		entry("4a1b2c3d4e5f40718293a4b5c6d7e8f4", "image", "glance", base+imagePrefix),
+		entry("5a1b2c3d4e5f40718293a4b5c6d7e8f5", "network", "neutron", base+networkPrefix),
 	}
 }
 

@@ -57,8 +57,11 @@ func TestTokenCreateParsesAsGophercloudExpects(t *testing.T) {
 	if got := types["compute"]; got != ev.srv.URL+"/v2.1/"+cfg.ProjectID {
 		t.Errorf("compute endpoint %q", got)
 	}
-	if got := types["volumev3"]; got != ev.srv.URL+"/v3/"+cfg.ProjectID {
+	if got := types["volumev3"]; got != ev.srv.URL+"/volume/v3/"+cfg.ProjectID {
 		t.Errorf("volumev3 endpoint %q", got)
+	}
+	if types["image"] != ev.srv.URL+"/image" || types["network"] != ev.srv.URL+"/networking" {
+		t.Errorf("image %q, network %q", types["image"], types["network"])
 	}
 	if types["block-storage"] == "" || types["identity"] == "" {
 		t.Errorf("catalog %v", types)

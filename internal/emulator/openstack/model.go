@@ -58,7 +58,7 @@ type server struct {
 	id             string
 	name           string
 	imageRef       string // empty when booted from a volume
-	flavorRef      string
+	flavor         Flavor // as it was at create: Nova embeds a copy in the instance
 	keyName        string
 	az             string
 	networks       []serverNetwork
@@ -83,8 +83,12 @@ type server struct {
 	createdAt, updatedAt, launchedAt time.Time
 }
 
+// serverNetwork is one network of a server: on one of the emulator's networks (name
+// set, portID the Neutron port made for it), or on a reference taken as given.
 type serverNetwork struct {
 	uuid, port, fixedIP, addr, mac string
+	name                           string
+	portID                         string
 }
 
 // bdm is Nova's block device mapping of one volume: the os-volume_attachments record.
@@ -104,7 +108,7 @@ type volume struct {
 	seq         int64
 	id          string
 	name        string
-	description string
+	description *string // null unless given (Nova gives "" for the volumes it creates)
 	volumeType  string
 	az          string
 	imageRef    string

@@ -90,16 +90,23 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		return nil, apiErr
 	}
 
+	flavor, ok := e.findFlavor(rs.FlavorRef)
+	if !ok {
+		return nil, badRequest("Flavor %s could not be found.", rs.FlavorRef)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	plan, apiErr := e.planBlockDevices(rs.BlockDevices, rs.ImageRef)
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	if apiErr := e.checkReferences(rs.ImageRef, plan, nets); apiErr != nil {
+		return nil, apiErr
+	}
 	now := e.now()
 	e.seq++
 	s := &server{
-		seq: e.seq, id: e.newID(), name: rs.Name, flavorRef: rs.FlavorRef, keyName: rs.KeyName,
+		seq: e.seq, id: e.newID(), name: rs.Name, flavor: flavor, keyName: rs.KeyName,
 		az: rs.AvailabilityZone, metadata: cloneMap(rs.Metadata),
 		vmState: vmBuilding, taskState: taskSpawning, rootDevice: e.cfg.DevicePrefix + "a", hotplug: true,
 		createdAt: now, updatedAt: now,
@@ -117,9 +124,7 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		s.securityGroups = []string{"default"}
 	}
 	for i, n := range nets {
-		n.addr = fmt.Sprintf("10.0.%d.%d", i, 2+s.seq%250)
-		n.mac = fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", e.rng.IntN(256), e.rng.IntN(256), e.rng.IntN(256))
-		s.networks = append(s.networks, n)
+		s.networks = append(s.networks, e.connect(s, n, i))
 	}
 	bootImage := rs.ImageRef
 	if i := slices.IndexFunc(plan, func(p plannedBDM) bool { return p.boot }); i >= 0 {
@@ -143,6 +148,67 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		"id": s.id, "links": e.serverLinks(c, s.id), "OS-DCF:diskConfig": "MANUAL",
 		"security_groups": securityGroupsJSON(s), "adminPass": adminPass,
 	}})
+}
+
+// checkReferences is Nova's lookup of the image and the networks in Glance and Neutron,
+// when Config.StrictReferences asks for it. Call with e.mu held.
+func (e *Emulator) checkReferences(imageRef string, plan []plannedBDM, nets []serverNetwork) *apiError {
+	if !e.cfg.StrictReferences {
+		return nil
+	}
+	images := []string{imageRef}
+	for _, p := range plan {
+		images = append(images, p.fromImg)
+	}
+	for _, id := range images {
+		if _, ok := e.findImage(id); id != "" && !ok {
+			return badRequest("Image %s could not be found.", id)
+		}
+	}
+	for _, n := range nets {
+		if _, ok := e.findNetwork(n.uuid); n.uuid != "" && !ok {
+			return badRequest("Network %s could not be found.", n.uuid)
+		}
+		if p, ok := e.ports[n.port]; n.port != "" && (!ok || p.deviceID != "") {
+			return badRequest("Port id %s could not be found.", n.port)
+		}
+	}
+	return nil
+}
+
+// connect puts the server on one requested network: a new port on one of the emulator's
+// networks, an existing port bound to it, or (a reference taken as given) an address
+// under a made-up key. Call with e.mu held.
+func (e *Emulator) connect(s *server, n serverNetwork, i int) serverNetwork {
+	if p, ok := e.ports[n.port]; ok && p.deviceID == "" {
+		p.deviceID = s.id
+		net, _ := e.findNetwork(p.networkID)
+		n.name, n.portID, n.addr, n.mac = net.Name, p.id, p.ip, p.mac
+		return n
+	}
+	if net, ok := e.findNetwork(n.uuid); ok {
+		p := e.newServerPort(s, net, n.fixedIP)
+		n.name, n.portID, n.addr, n.mac = net.Name, p.id, p.ip, p.mac
+		return n
+	}
+	n.addr = fmt.Sprintf("10.0.%d.%d", i, 2+s.seq%250)
+	n.mac = fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", e.rng.IntN(256), e.rng.IntN(256), e.rng.IntN(256))
+	return n
+}
+
+// disconnect is Nova's cleanup of a deleted server's ports: those it made go, those it was
+// given are unbound. Call with e.mu held.
+func (e *Emulator) disconnect(s *server) {
+	for _, n := range s.networks {
+		p, ok := e.ports[n.portID]
+		switch {
+		case !ok:
+		case n.port != "":
+			p.deviceID = ""
+		default:
+			delete(e.ports, p.id)
+		}
+	}
 }
 
 func parseNetworks(raw json.RawMessage) ([]serverNetwork, *apiError) {
@@ -250,7 +316,7 @@ func (e *Emulator) addCreateTimeBDM(s *server, p plannedBDM, now time.Time) {
 		v = &volume{
 			seq: e.seq, id: e.newID(), size: p.newSize, status: volCreating, bootable: p.fromImg != "",
 			imageRef: p.fromImg, volumeType: p.volType, az: s.az, metadata: map[string]string{},
-			createdAt: now, updatedAt: now,
+			description: new(string), createdAt: now,
 		}
 		if v.volumeType == "" {
 			v.volumeType = "__DEFAULT__"
@@ -334,7 +400,7 @@ func (e *Emulator) getServer(c *call) (*response, *apiError) {
 }
 
 // listServers answers /servers (id, name, links) and /servers/detail, filtered by
-// name (a regular expression, as in Nova) and status.
+// name (a regular expression, as in Nova), status and flavor (an id).
 func (e *Emulator) listServers(c *call) (*response, *apiError) {
 	q := c.r.URL.Query()
 	var nameRE *regexp.Regexp
@@ -352,7 +418,8 @@ func (e *Emulator) listServers(c *call) (*response, *apiError) {
 	all := make([]*server, 0, len(e.servers))
 	for _, s := range e.servers {
 		if s.deleted || (nameRE != nil && !nameRE.MatchString(s.name)) ||
-			(q.Get("status") != "" && !strings.EqualFold(q.Get("status"), s.status(now))) {
+			(q.Get("status") != "" && !strings.EqualFold(q.Get("status"), s.status(now))) ||
+			(q.Get("flavor") != "" && q.Get("flavor") != s.flavor.ID) {
 			continue
 		}
 		all = append(all, s)
@@ -361,7 +428,9 @@ func (e *Emulator) listServers(c *call) (*response, *apiError) {
 	out := make([]map[string]any, 0, len(all))
 	for _, s := range all {
 		if detail {
-			out = append(out, e.serverJSON(c, s))
+			detailed := e.serverJSON(c, s)
+			delete(detailed, "server_groups") // Nova shows them for one server, never in lists
+			out = append(out, detailed)
 		} else {
 			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.serverLinks(c, s.id)})
 		}
@@ -385,68 +454,119 @@ func securityGroupsJSON(s *server) []map[string]string {
 	return out
 }
 
-// serverJSON is the server in the shape gophercloud's servers.Server parses. Fields
-// that real Nova shows only from some microversion on (locked 2.9, root_device_name
-// 2.3) are always shown: the provider reads them. Call with e.mu held.
+// serverJSON is the server in the shape gophercloud's servers.Server parses, with the
+// fields of each microversion as Nova's view shows them to the project's own (non-admin)
+// user: no OS-EXT-SRV-ATTR:* (root_device_name, user_data, ...), which only admins see.
+// Call with e.mu held.
 func (e *Emulator) serverJSON(c *call, s *server) map[string]any {
 	now := e.now()
-	addresses := map[string]any{}
-	for _, n := range s.networks {
-		key := "port-" + short(n.port)
-		if n.uuid != "" {
-			key = "net-" + short(n.uuid)
-		}
-		addr := n.addr
-		if n.fixedIP != "" {
-			addr = n.fixedIP
-		}
-		addresses[key] = []map[string]any{{"addr": addr, "version": 4, "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": n.mac}}
-	}
 	var image any = ""
 	if s.imageRef != "" {
-		image = map[string]any{"id": s.imageRef, "links": []any{}}
+		image = map[string]any{"id": s.imageRef, "links": []map[string]string{{"rel": "bookmark", "href": baseURL(c.r) + "/" + e.cfg.ProjectID + "/images/" + s.imageRef}}}
 	}
 	vols := make([]map[string]any, 0, len(s.bdms))
 	for _, b := range s.bdms {
-		vols = append(vols, map[string]any{"id": b.volumeID, "delete_on_termination": b.deleteOnTermination})
+		vol := map[string]any{"id": b.volumeID}
+		if c.micro.atLeast(2, 3) {
+			vol["delete_on_termination"] = b.deleteOnTermination
+		}
+		vols = append(vols, vol)
 	}
-	var task, launched any
+	var task, launched, keyName any
 	if t := s.task(now); t != "" {
 		task = t
 	}
 	if !s.launchedAt.IsZero() {
 		launched = formatCinder(s.launchedAt)
 	}
+	if s.keyName != "" {
+		keyName = s.keyName
+	}
 	out := map[string]any{
 		"id": s.id, "name": s.name, "status": s.status(now), "tenant_id": e.cfg.ProjectID, "user_id": e.cfg.UserID,
 		"created": formatNova(s.createdAt), "updated": formatNova(s.updatedAt),
-		"hostId": "", "progress": 0, "accessIPv4": "", "accessIPv6": "",
-		"image": image, "flavor": map[string]any{"id": s.flavorRef, "links": []any{}},
-		"addresses": addresses, "metadata": cloneMap(s.metadata), "key_name": nil,
-		"security_groups":                      securityGroupsJSON(s),
+		"hostId": "", "accessIPv4": "", "accessIPv6": "",
+		"image": image, "flavor": e.serverFlavorJSON(c, s.flavor),
+		"addresses": serverAddresses(s), "metadata": cloneMap(s.metadata), "key_name": keyName,
 		"links":                                e.serverLinks(c, s.id),
 		"os-extended-volumes:volumes_attached": vols,
 		"OS-EXT-STS:vm_state":                  s.vmState,
 		"OS-EXT-STS:task_state":                task,
 		"OS-EXT-STS:power_state":               s.powerState(),
-		"OS-EXT-SRV-ATTR:root_device_name":     s.rootDevice,
 		"OS-EXT-AZ:availability_zone":          s.az,
 		"OS-DCF:diskConfig":                    "MANUAL",
 		"OS-SRV-USG:launched_at":               launched,
 		"OS-SRV-USG:terminated_at":             nil,
 		"config_drive":                         "",
-		"locked":                               s.locked,
 	}
-	if s.keyName != "" {
-		out["key_name"] = s.keyName
-	}
-	if s.userData != "" {
-		out["OS-EXT-SRV-ATTR:user_data"] = s.userData
+	out["security_groups"] = securityGroupsJSON(s)
+	switch s.status(now) {
+	case "ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING":
+		out["progress"] = 0
 	}
 	if s.vmState == vmError && s.fault != "" {
 		out["fault"] = map[string]any{"code": 500, "message": s.fault, "created": formatNova(s.updatedAt)}
 	}
+	addVersionedServerFields(out, s, c.micro)
 	return out
+}
+
+// addVersionedServerFields adds what Nova shows from some microversion on.
+func addVersionedServerFields(out map[string]any, s *server, mv microversion) {
+	fields := []struct {
+		major, minor int
+		key          string
+		value        any
+	}{
+		{2, 9, "locked", s.locked},
+		{2, 19, "description", nil},
+		{2, 26, "tags", []string{}},
+		{2, 63, "trusted_image_certificates", nil},
+		{2, 71, "server_groups", []string{}},
+		{2, 73, "locked_reason", nil},
+	}
+	for _, f := range fields {
+		if mv.atLeast(f.major, f.minor) {
+			out[f.key] = f.value
+		}
+	}
+}
+
+// serverAddresses keys each address by its network's name, as Nova does; a network taken
+// as given (no Neutron record) has none, so its key is made up from the reference.
+func serverAddresses(s *server) map[string]any {
+	addresses := map[string]any{}
+	for _, n := range s.networks {
+		key := n.name
+		switch {
+		case key != "":
+		case n.uuid != "":
+			key = "net-" + short(n.uuid)
+		default:
+			key = "port-" + short(n.port)
+		}
+		addr := n.addr
+		if n.fixedIP != "" {
+			addr = n.fixedIP
+		}
+		entry := map[string]any{"addr": addr, "version": 4, "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": n.mac}
+		list, _ := addresses[key].([]map[string]any)
+		addresses[key] = append(list, entry)
+	}
+	return addresses
+}
+
+// serverTags answers GET /servers/{id}/tags (2.26 and later): the emulator sets no tags.
+func (e *Emulator) serverTags(c *call) (*response, *apiError) {
+	if !c.micro.atLeast(2, 26) {
+		return nil, notFound("The resource could not be found.")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, apiErr := e.lookupServer(c.p.serverID); apiErr != nil {
+		return nil, apiErr
+	}
+	return reply(http.StatusOK, map[string]any{"tags": []string{}})
 }
 
 func short(id string) string {
@@ -536,6 +656,8 @@ func (e *Emulator) finishDelete(s *server, immediate bool) {
 		e.releaseVolume(v, s, now)
 	}
 	s.bdms = nil
+	e.disconnect(s)
+	s.networks = nil
 	if immediate || e.cfg.DeletedStatus == "" {
 		delete(e.servers, s.id)
 		return

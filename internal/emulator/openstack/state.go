@@ -240,4 +240,5 @@ func (e *Emulator) Reset() {
 	e.sched.ForgetRecords()
 	e.servers = make(map[string]*server)
 	e.volumes = make(map[string]*volume)
+	e.ports = make(map[string]*port)
 }

@@ -8,8 +8,10 @@ import (
 )
 
 // volumeJSON is the volume in the shape gophercloud's blockstorage/v3/volumes.Volume
-// parses (bootable is a string; times have no zone). Call with e.mu held.
-func (e *Emulator) volumeJSON(c *call, v *volume) map[string]any {
+// parses (bootable is a string; times have no zone), as Cinder shows it to the project's
+// user: group_id from 3.13, backup_id from 3.47; the tenant attribute only in show and
+// detail (shown), not in the answers to create and update. Call with e.mu held.
+func (e *Emulator) volumeJSON(c *call, v *volume, shown bool) map[string]any {
 	attachments := []map[string]any{}
 	if a := v.attach; a != nil {
 		attachments = append(attachments, map[string]any{
@@ -21,17 +23,29 @@ func (e *Emulator) volumeJSON(c *call, v *volume) map[string]any {
 	if v.bootable {
 		bootable = "true"
 	}
+	var updated any
+	if !v.updatedAt.IsZero() {
+		updated = formatCinder(v.updatedAt)
+	}
 	out := map[string]any{
 		"id": v.id, "name": v.name, "description": v.description, "size": v.size, "status": v.status,
-		"availability_zone": v.az, "created_at": formatCinder(v.createdAt), "updated_at": formatCinder(v.updatedAt),
+		"availability_zone": v.az, "created_at": formatCinder(v.createdAt), "updated_at": updated,
 		"attachments": attachments, "volume_type": v.volumeType, "snapshot_id": nil, "source_volid": nil,
-		"backup_id": nil, "metadata": cloneMap(v.metadata), "user_id": e.cfg.UserID, "bootable": bootable,
+		"metadata": cloneMap(v.metadata), "user_id": e.cfg.UserID, "bootable": bootable,
 		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": false,
-		"os-vol-tenant-attr:tenant_id": e.cfg.ProjectID,
-		"links":                        e.volumeLinks(c, v.id),
+		"links": e.volumeLinks(c, v.id),
+	}
+	if shown {
+		out["os-vol-tenant-attr:tenant_id"] = e.cfg.ProjectID
+	}
+	if c.micro.atLeast(3, 13) {
+		out["group_id"] = nil
+	}
+	if c.micro.atLeast(3, 47) {
+		out["backup_id"] = nil
 	}
 	if v.imageRef != "" {
-		out["volume_image_metadata"] = map[string]string{"image_id": v.imageRef}
+		out["volume_image_metadata"] = e.volumeImageMetadata(v.imageRef)
 	}
 	return out
 }
@@ -57,7 +71,7 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 		Volume *struct {
 			Size             int               `json:"size"`
 			Name             string            `json:"name"`
-			Description      string            `json:"description"`
+			Description      *string           `json:"description"`
 			VolumeType       string            `json:"volume_type"`
 			AvailabilityZone string            `json:"availability_zone"`
 			Metadata         map[string]string `json:"metadata"`
@@ -98,7 +112,7 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 	v := &volume{
 		seq: e.seq, id: e.newID(), name: rv.Name, description: rv.Description, volumeType: rv.VolumeType,
 		az: rv.AvailabilityZone, imageRef: rv.ImageRef, size: rv.Size, status: volCreating, bootable: bootable,
-		metadata: cloneMap(rv.Metadata), createdAt: now, updatedAt: now,
+		metadata: cloneMap(rv.Metadata), createdAt: now,
 	}
 	if v.volumeType == "" {
 		v.volumeType = "__DEFAULT__"
@@ -115,7 +129,7 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 		}
 		v.touch(e.now())
 	})
-	return reply(http.StatusAccepted, map[string]any{"volume": e.volumeJSON(c, v)})
+	return reply(http.StatusAccepted, map[string]any{"volume": e.volumeJSON(c, v, false)})
 }
 
 func (e *Emulator) getVolume(c *call) (*response, *apiError) {
@@ -125,7 +139,7 @@ func (e *Emulator) getVolume(c *call) (*response, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v)})
+	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, true)})
 }
 
 // listVolumes answers /volumes (id, name, links) and /volumes/detail, filtered by
@@ -146,7 +160,7 @@ func (e *Emulator) listVolumes(c *call) (*response, *apiError) {
 	out := make([]map[string]any, 0, len(all))
 	for _, v := range all {
 		if detail {
-			out = append(out, e.volumeJSON(c, v))
+			out = append(out, e.volumeJSON(c, v, true))
 		} else {
 			out = append(out, map[string]any{"id": v.id, "name": v.name, "links": e.volumeLinks(c, v.id)})
 		}
@@ -179,13 +193,13 @@ func (e *Emulator) updateVolume(c *call) (*response, *apiError) {
 		v.name = *req.Volume.Name
 	}
 	if req.Volume.Description != nil {
-		v.description = *req.Volume.Description
+		v.description = req.Volume.Description
 	}
 	if req.Volume.Metadata != nil {
 		v.metadata = cloneMap(req.Volume.Metadata)
 	}
 	v.touch(e.now())
-	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v)})
+	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, false)})
 }
 
 // deletableStatuses are those Cinder deletes from (and the volume must not be attached).
