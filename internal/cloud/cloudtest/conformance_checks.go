@@ -29,27 +29,41 @@ func (r *conformance) volumeLifecycle() {
 	}
 	r.volumeGone(v.ID, cloud.PhaseAvailable)
 	r.sentAsWanted(once("CreateVolume", ""), once("ExtendVolume", v.ID), once("DeleteVolume", v.ID))
-	if err := r.c.DeleteVolume(ctx, v.ID); !cloud.IsGone(err) {
-		r.t.Errorf("DeleteVolume of a deleted volume: %v (outcome %d), want Gone", err, cloud.OutcomeOf(err))
+	if err := r.c.DeleteVolume(ctx, v.ID); !refusedUnknown(err) {
+		r.t.Errorf("DeleteVolume of a deleted volume: %v (outcome %d), want Gone (or Rejected where the API answers 400)", err, cloud.OutcomeOf(err))
 	}
 }
 
-// unknownIDsAreGone: the API's own 404 for an id it never had is Gone, on every call that reads or
-// addresses one object.
+// refusedUnknown: a mutation of an object that does not exist is Gone where the API answers its
+// own 404, or Rejected where it documents a 400 for it (SCP's volume delete); never a success, a
+// conflict or an ambiguous failure.
+func refusedUnknown(err error) bool {
+	return (cloud.IsGone(err) || cloud.IsRejected(err)) && !cloud.MayHaveTakenEffect(err)
+}
+
+// unknownIDsAreGone: a read of an id the cloud never had is Gone (its API's own 404); a mutation of
+// one is refused as Gone or Rejected.
 func (r *conformance) unknownIDsAreGone() {
 	ctx, cancel := r.ctx()
 	defer cancel()
 	server, volume := randomUUID(), randomUUID()
-	calls := map[string]func() error{
+	reads := map[string]func() error{
 		"Server":            func() error { _, err := r.c.Server(ctx, server); return err },
 		"Volume":            func() error { _, err := r.c.Volume(ctx, volume); return err },
 		"ServerAttachments": func() error { _, err := r.c.ServerAttachments(ctx, server); return err },
-		"DeleteVolume":      func() error { return r.c.DeleteVolume(ctx, volume) },
-		"DeleteServer":      func() error { return r.c.DeleteServer(ctx, server) },
 	}
-	for name, call := range calls {
+	for name, call := range reads {
 		if err := call(); !cloud.IsGone(err) || cloud.MayHaveTakenEffect(err) {
 			r.t.Errorf("%s of an unknown id: %v (outcome %d), want Gone", name, err, cloud.OutcomeOf(err))
+		}
+	}
+	mutations := map[string]func() error{
+		"DeleteVolume": func() error { return r.c.DeleteVolume(ctx, volume) },
+		"DeleteServer": func() error { return r.c.DeleteServer(ctx, server) },
+	}
+	for name, call := range mutations {
+		if err := call(); !refusedUnknown(err) {
+			r.t.Errorf("%s of an unknown id: %v (outcome %d), want Gone or Rejected", name, err, cloud.OutcomeOf(err))
 		}
 	}
 }
