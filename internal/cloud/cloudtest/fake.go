@@ -107,7 +107,7 @@ func New() *Fake {
 		servers: map[string]*server{}, volumes: map[string]*volume{},
 		tags: map[string]map[string]string{}, reads: map[string]int{},
 		failures: map[string][]failure{}, delays: map[string]int{}, endings: map[string][]ending{},
-		busy: map[string]time.Time{},
+		busy:      map[string]time.Time{},
 		CloudName: "Fake", Now: time.Now,
 	}
 }
