@@ -73,6 +73,9 @@ func (r *conformance) volumeUntil(id string, from, want cloud.Phase, done func(*
 		if err := trail.add(v.Phase, v.State); err != nil {
 			return false, err
 		}
+		if err := volumeConsistent(v); err != nil {
+			return false, err
+		}
 		return v.Phase == want && (done == nil || done(v)), nil
 	})
 	return last
@@ -95,6 +98,18 @@ func (r *conformance) serverUntil(id string, from, want cloud.Phase, done func(*
 		return s.Phase == want && (done == nil || done(s)), nil
 	})
 	return last
+}
+
+// volumeConsistent checks that a volume's phase agrees with the servers it lists: available is
+// attached to nothing, in use to something.
+func volumeConsistent(v *cloud.Volume) error {
+	switch {
+	case v.Phase == cloud.PhaseAvailable && len(v.Servers) > 0:
+		return fmt.Errorf("volume %s is available (%s) but lists servers %v", v.ID, v.State, v.Servers)
+	case v.Phase == cloud.PhaseInUse && len(v.Servers) == 0:
+		return fmt.Errorf("volume %s is in use (%s) but lists no server", v.ID, v.State)
+	}
+	return nil
 }
 
 // untilGone reads until read answers Gone; before that the object may show only from or
