@@ -228,6 +228,7 @@ func osFaultCases() []faultCase[*osFaultCell] {
 // TestAccOpenStackFaultMatrix runs every OpenStack call under every fault, one resource.Test per
 // cell, cells in parallel (each with its own emulator).
 func TestAccOpenStackFaultMatrix(t *testing.T) {
+	skipOnRealOpenStack(t, "the matrix injects faults and latencies")
 	runFaultMatrix(t, osFaultCases(), osFaultOps, startOSFaultCell)
 }
 
