@@ -69,12 +69,15 @@ func newOSRealAPI(t testing.TB) *osRealAPI {
 	api := &osRealAPI{}
 	if api.compute, err = gcos.NewComputeV2(pc, eo); err == nil {
 		api.compute.Microversion = "2.79"
-		if api.volume, err = gcos.NewBlockStorageV3(pc, eo); err == nil {
-			api.network, err = gcos.NewNetworkV2(pc, eo)
-		}
+		api.volume, err = gcos.NewBlockStorageV3(pc, eo)
 	}
 	if err != nil {
 		t.Fatalf("the cloud's catalog: %v", err)
+	}
+	if api.network, err = gcos.NewNetworkV2(pc, eo); err != nil {
+		// Every Nova cloud has Neutron; a stand-in without it cannot be checked for ports.
+		t.Logf("the catalog has no network service (%v): ports are not checked", err)
+		api.network = nil
 	}
 	return api
 }
@@ -144,6 +147,9 @@ func (api *osRealAPI) leftovers(ctx context.Context, prefix string, serverIDs []
 	}
 	for _, v := range vols {
 		left = append(left, fmt.Sprintf("volume %s (%s, %s)", v.ID, v.Name, v.Status))
+	}
+	if api.network == nil {
+		return left, nil
 	}
 	pages, err := ports.List(api.network, ports.ListOpts{}).AllPages(ctx)
 	if err != nil {
