@@ -77,6 +77,7 @@ func RunConformance(t *testing.T, newCloud func(t *testing.T) (cloud.Cloud, Fixt
 		run  func(*conformance)
 	}{
 		{"VolumeLifecycle", (*conformance).volumeLifecycle},
+		{"VolumeExtend", (*conformance).volumeExtend},
 		{"UnknownIDsAreGone", (*conformance).unknownIDsAreGone},
 		{"ForeignNotFoundIsNotGone", (*conformance).foreignNotFoundIsNotGone},
 		{"ServerLifecycle", (*conformance).serverLifecycle},
