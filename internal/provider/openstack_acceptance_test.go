@@ -72,10 +72,10 @@ func TestAccOpenStack_lifecycleAndImport(t *testing.T) {
 					return nil
 				},
 			},
-			{ResourceName: "scp_virtual_server.test", ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"timeouts", "networks"}},
 			{ResourceName: "scp_volume.data", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{ResourceName: "scp_volume_attachment.data", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{ResourceName: "scp_virtual_server.test", ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts", "networks"}},
 			{
 				// A change of size extends the volume in place (os-extend, in use: microversion 3.42).
 				Config: strings.Replace(acc.attachments([]string{"data"}, nil, ""), "size = 8", "size = 16", 1),
