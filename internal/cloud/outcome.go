@@ -53,6 +53,9 @@ func OutcomeOf(err error) Outcome {
 // IsGone reports that the API itself said the object does not exist.
 func IsGone(err error) bool { return OutcomeOf(err) == OutcomeGone }
 
+// IsBusy reports a refusal that changed nothing and may succeed later.
+func IsBusy(err error) bool { return OutcomeOf(err) == OutcomeBusy }
+
 // IsConflict reports a refusal because of the object's condition.
 func IsConflict(err error) bool { return OutcomeOf(err) == OutcomeConflict }
 

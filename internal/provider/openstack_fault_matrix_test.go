@@ -228,6 +228,7 @@ func osFaultCases() []faultCase[*osFaultCell] {
 // TestAccOpenStack_faultMatrix runs every OpenStack call under every fault, one resource.Test per
 // cell, cells in parallel (each with its own emulator).
 func TestAccOpenStack_faultMatrix(t *testing.T) {
+	skipOnRealOpenStack(t, "the matrix injects faults and latencies")
 	runFaultMatrix(t, osFaultCases(), osFaultOps, startOSFaultCell)
 }
 

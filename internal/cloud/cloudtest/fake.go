@@ -47,6 +47,7 @@ type Fake struct {
 	failures map[string][]failure
 	delays   map[string]int
 	endings  map[string][]ending
+	busy     map[string]time.Time // server id -> until when its mutations answer busy
 
 	// CloudName is what Name returns ("Fake" unless set).
 	CloudName string
@@ -109,6 +110,7 @@ func New() *Fake {
 		servers: map[string]*server{}, volumes: map[string]*volume{},
 		tags: map[string]map[string]string{}, reads: map[string]int{},
 		failures: map[string][]failure{}, delays: map[string]int{}, endings: map[string][]ending{},
+		busy:      map[string]time.Time{},
 		CloudName: "Fake", Now: time.Now,
 	}
 }
@@ -328,6 +330,27 @@ func (f *Fake) SetVolumePhase(id string, phase cloud.Phase, state string) {
 	}
 }
 
+// SetServerBusy makes the mutations addressed to the server (delete, lock, attach, detach) answer
+// Busy, doing nothing, for d on the fake's clock: as Nova does while a task runs on the server and
+// SCP while another operation is under way.
+func (f *Fake) SetServerBusy(id string, d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.servers[id] == nil {
+		return fmt.Errorf("fake: server %s not found", id)
+	}
+	f.busy[id] = f.Now().Add(d)
+	return nil
+}
+
+// busyServer refuses a mutation addressed to a server inside its busy window.
+func (f *Fake) busyServer(id string) error {
+	if until, ok := f.busy[id]; ok && f.Now().Before(until) {
+		return Err(cloud.OutcomeBusy, fmt.Sprintf("server %s is busy with another task; nothing was done", id))
+	}
+	return nil
+}
+
 // HasServer and HasVolume report whether the object exists.
 func (f *Fake) HasServer(id string) bool {
 	f.mu.Lock()
@@ -468,6 +491,8 @@ func (f *Fake) DeleteServer(_ context.Context, id string) error {
 		return err
 	case s == nil:
 		return gone("server", id)
+	case f.busyServer(id) != nil:
+		return f.busyServer(id)
 	case s.s.Locked:
 		return Err(cloud.OutcomeConflict, fmt.Sprintf("server %s is locked", id))
 	case f.RefuseDeleteWhileBuilding && s.s.State == "BUILDING":
@@ -509,6 +534,8 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 		return err
 	case s == nil:
 		return gone("server", id)
+	case f.busyServer(id) != nil:
+		return f.busyServer(id)
 	}
 	s.pending = f.start(method, s.setPhase, func() { s.s.Locked = locked })
 	return err
@@ -702,6 +729,9 @@ func (f *Fake) Attach(_ context.Context, serverID, volumeID string, deleteOnTerm
 	if f.servers[serverID] == nil {
 		return "", gone("server", serverID)
 	}
+	if busy := f.busyServer(serverID); busy != nil {
+		return "", busy
+	}
 	if busy := f.busyVolume(volumeID); busy != nil {
 		return "", busy
 	}
@@ -743,6 +773,12 @@ func (f *Fake) Detach(_ context.Context, serverID, volumeID string) error {
 	carryOut, err := f.mutate("Detach", serverID, volumeID)
 	if !carryOut {
 		return err
+	}
+	if f.servers[serverID] == nil {
+		return gone("server", serverID)
+	}
+	if busy := f.busyServer(serverID); busy != nil {
+		return busy
 	}
 	if busy := f.busyVolume(volumeID); busy != nil {
 		return busy

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
+)
+
+// sweepPrefixes are the name prefixes of every test run (acceptance: acc-<run>-, conformance:
+// conf-<run>-); OS_SWEEP_PREFIX narrows the sweep to one run's.
+func sweepPrefixes() []string {
+	if p := os.Getenv("OS_SWEEP_PREFIX"); p != "" {
+		return []string{p}
+	}
+	return []string{"acc-", "conf-"}
+}
+
+// TestOpenStackSweep removes from the real cloud of the OS_* variables what failed test runs left:
+// servers (unlocked first), volumes (detached first) and ports named with a test prefix. It runs
+// only when asked (make openstack-sweep sets OS_SWEEP=1).
+func TestOpenStackSweep(t *testing.T) {
+	if os.Getenv("OS_SWEEP") != "1" || !useRealOpenStack() {
+		t.Skip("the sweeper runs only with OS_SWEEP=1 and a real cloud's OS_* variables (make openstack-sweep)")
+	}
+	api := newOSRealAPI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	for _, prefix := range sweepPrefixes() {
+		api.sweepServers(ctx, t, prefix)
+		api.sweepVolumes(ctx, t, prefix)
+		api.sweepPorts(ctx, t, prefix)
+		left, err := api.leftovers(ctx, prefix, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) > 0 {
+			t.Errorf("still there with prefix %q: %s", prefix, strings.Join(left, "; "))
+		}
+	}
+}
+
+func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix string) {
+	found, err := api.serversNamed(ctx, prefix)
+	if err != nil {
+		t.Fatalf("listing servers: %v", err)
+	}
+	for _, s := range found {
+		t.Logf("deleting server %s (%s, %s)", s.ID, s.Name, s.Status)
+		if s.Locked != nil && *s.Locked {
+			if err := servers.Unlock(ctx, api.compute, s.ID).ExtractErr(); err != nil {
+				t.Errorf("unlocking server %s: %v", s.ID, err)
+			}
+		}
+		if err := servers.Delete(ctx, api.compute, s.ID).ExtractErr(); err != nil && !isNotFound(err) {
+			t.Errorf("deleting server %s: %v", s.ID, err)
+		}
+	}
+	for _, s := range found {
+		api.waitGone(ctx, t, "server "+s.ID, func() error { _, err := servers.Get(ctx, api.compute, s.ID).Extract(); return err })
+	}
+}
+
+func (api *osRealAPI) sweepVolumes(ctx context.Context, t *testing.T, prefix string) {
+	found, err := api.volumesNamed(ctx, prefix)
+	if err != nil {
+		t.Fatalf("listing volumes: %v", err)
+	}
+	for _, v := range found {
+		for _, a := range v.Attachments {
+			t.Logf("detaching volume %s (%s) from server %s", v.ID, v.Name, a.ServerID)
+			if err := volumeattach.Delete(ctx, api.compute, a.ServerID, v.ID).ExtractErr(); err != nil && !isNotFound(err) {
+				t.Errorf("detaching volume %s: %v", v.ID, err)
+			}
+		}
+	}
+	for _, v := range found {
+		api.deleteVolumeWhenIdle(ctx, t, v)
+	}
+}
+
+// deleteVolumeWhenIdle waits until the volume can be deleted (no longer attaching, detaching or
+// attached), deletes it and waits until it is gone.
+func (api *osRealAPI) deleteVolumeWhenIdle(ctx context.Context, t *testing.T, v volumes.Volume) {
+	for ctx.Err() == nil {
+		status, attached, gone, err := api.volumeState(ctx, v.ID)
+		switch {
+		case err != nil:
+			t.Errorf("reading volume %s: %v", v.ID, err)
+			return
+		case gone:
+			return
+		case len(attached) == 0 && (status == "available" || strings.HasPrefix(status, "error")):
+			t.Logf("deleting volume %s (%s, %s)", v.ID, v.Name, status)
+			if err := volumes.Delete(ctx, api.volume, v.ID, volumes.DeleteOpts{Cascade: true}).ExtractErr(); err != nil && !isNotFound(err) {
+				t.Errorf("deleting volume %s: %v", v.ID, err)
+				return
+			}
+			api.waitGone(ctx, t, "volume "+v.ID, func() error { _, err := volumes.Get(ctx, api.volume, v.ID).Extract(); return err })
+			return
+		}
+		time.Sleep(2 * time.Second)
+	}
+	t.Errorf("volume %s did not become deletable", v.ID)
+}
+
+func (api *osRealAPI) sweepPorts(ctx context.Context, t *testing.T, prefix string) {
+	if api.network == nil {
+		return
+	}
+	pages, err := ports.List(api.network, ports.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		t.Fatalf("listing ports: %v", err)
+	}
+	all, err := ports.ExtractPorts(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all {
+		if strings.HasPrefix(p.Name, prefix) {
+			t.Logf("deleting port %s (%s)", p.ID, p.Name)
+			if err := ports.Delete(ctx, api.network, p.ID).ExtractErr(); err != nil && !isNotFound(err) {
+				t.Errorf("deleting port %s: %v", p.ID, err)
+			}
+		}
+	}
+}
+
+// waitGone reads until get answers 404.
+func (api *osRealAPI) waitGone(ctx context.Context, t *testing.T, what string, get func() error) {
+	for ctx.Err() == nil {
+		if err := get(); isNotFound(err) {
+			return
+		}
+		time.Sleep(2 * time.Second)
+	}
+	t.Errorf("%s is still there", what)
+}
