@@ -1,6 +1,7 @@
 // Command openstack-emulator serves the OpenStack-family personality of the emulator
-// (Keystone v3, Nova with os-volume_attachments, Cinder v3) as a process, for demos
-// and local experiments:
+// (Keystone v3, Nova with flavors and os-volume_attachments, Cinder v3, and Glance's
+// images and Neutron's networks, subnets and ports to read) as a process, for demos and
+// local experiments; clients such as the openstack CLI work against it:
 //
 //	openstack-emulator -listen 127.0.0.1:5000 -flavour otc -env-file os.env
 //	openstack-emulator report -endpoint http://127.0.0.1:5000

@@ -33,6 +33,14 @@ func TestParseFlags(t *testing.T) {
 	if got := o.latencies[openstack.OpDetach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
 		t.Errorf("detach latency %+v", got)
 	}
+	// By default the process answers as Nova does: 400 for a root detach, and references
+	// checked against its Glance and Neutron.
+	if d, err := parseFlags(nil, io.Discard); err != nil || d.cfg.RootDetachStatus != 400 || !d.cfg.StrictReferences {
+		t.Errorf("defaults %+v, %v", d, err)
+	}
+	if d, err := parseFlags([]string{"-strict-references=false", "-root-detach-status", "403"}, io.Discard); err != nil || d.cfg.StrictReferences || d.cfg.RootDetachStatus != 403 {
+		t.Errorf("-strict-references=false -root-detach-status 403: %+v, %v", d, err)
+	}
 	for _, bad := range [][]string{
 		{"-listen", "0.0.0.0:5000"},
 		{"-flavour", "aws"},

@@ -13,7 +13,9 @@ import (
 )
 
 func TestAttachDetachLifecycle(t *testing.T) {
-	ev := newEnv(t, Config{})
+	// Attach and detach last 200ms at the test scale, so "attaching" and "detaching" are
+	// seen even on a busy machine.
+	ev := newEnv(t, Config{Latencies: map[OpKind]Latency{OpAttach: {Base: 4 * time.Second}, OpDetach: {Base: 4 * time.Second}}})
 	s := ev.createServer("app")
 	v := ev.createVolume("data", 20)
 
@@ -212,7 +214,8 @@ func TestRootDeviceDetach(t *testing.T) {
 // TestOTCSystemDiskRule: otc-ecs-detach-disk.md. /dev/sda only from a stopped
 // server; a running one gives up data disks only, when its OS can hot-unplug.
 func TestOTCSystemDiskRule(t *testing.T) {
-	ev := newEnv(t, Config{Flavour: FlavourOTC})
+	// A stop lasts 200ms at the test scale, so the powering-off 409 is seen on a busy machine.
+	ev := newEnv(t, Config{Flavour: FlavourOTC, Latencies: map[OpKind]Latency{OpServerPower: {Base: 4 * time.Second}}})
 	s := ev.createServer("ecs")
 	if st, _ := ev.e.Server(s.ID); st.RootDeviceName != "/dev/sda" {
 		t.Fatalf("root device %s", st.RootDeviceName)

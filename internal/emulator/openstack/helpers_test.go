@@ -15,8 +15,9 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 )
 
-// testScale makes every default latency a few milliseconds.
-const testScale = 0.01
+// testScale makes every default latency a few tens of milliseconds: short, and long enough
+// for the intermediate states to be seen on a busy machine (and under -race).
+const testScale = 0.05
 
 // env is an emulator on an httptest server with gophercloud clients built the way
 // the provider builds them: AuthenticatedClient, then the catalog's endpoints.

@@ -202,9 +202,11 @@ func TestReauthAfterExpiry(t *testing.T) {
 }
 
 func TestTokenTTL(t *testing.T) {
-	ev := newEnv(t, Config{TokenTTL: 40 * time.Millisecond})
+	// Long enough for the token a re-authentication brings to outlive one request on a
+	// busy machine.
+	ev := newEnv(t, Config{TokenTTL: 400 * time.Millisecond})
 	creates := ev.count(RouteTokenCreate)
-	time.Sleep(60 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
 	if _, err := servers.List(ev.compute, nil).AllPages(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,10 @@ import (
 )
 
 func TestServerLifecycle(t *testing.T) {
-	ev := newEnv(t, Config{})
+	// Build, power and delete last 200ms at the test scale, so their task_states are seen
+	// even on a busy machine.
+	slow := Latency{Base: 4 * time.Second}
+	ev := newEnv(t, Config{Latencies: map[OpKind]Latency{OpServerCreate: slow, OpServerPower: slow, OpServerDelete: slow}})
 	ev.compute.Microversion = "2.9" // locked is shown from 2.9; the flavor keeps its id until 2.47
 	data := ev.createVolume("data", 5)
 	created, err := servers.Create(ctx, ev.compute, servers.CreateOpts{
@@ -124,7 +127,7 @@ func TestServerLifecycle(t *testing.T) {
 func TestServerShowsDeletedBeforeGone(t *testing.T) {
 	for _, status := range []string{"DELETED", "SOFT_DELETED"} {
 		t.Run(status, func(t *testing.T) {
-			ev := newEnv(t, Config{DeletedStatus: status, Latencies: map[OpKind]Latency{OpServerPurge: {Base: 20 * time.Second}}})
+			ev := newEnv(t, Config{DeletedStatus: status, Latencies: map[OpKind]Latency{OpServerPurge: {Base: 4 * time.Second}}})
 			s := ev.createServer("gone-soon")
 			if err := servers.Delete(ctx, ev.compute, s.ID).ExtractErr(); err != nil {
 				t.Fatal(err)
