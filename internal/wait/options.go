@@ -19,18 +19,25 @@ type params struct {
 	// the dense spacing, a fraction of the time elapsed, is wider. A coarser floor made sub-second
 	// operations 10-15 % late, which adds up over a destroy of hundreds of them.
 	MinInterval time.Duration
-	// MaxInterval caps the interval of the growing phases (cold start, backing off past the learned
-	// window, transient errors). It does not cap the learned jump to just before the expected end;
-	// the Wait option withMaxInterval does. Default 4 min: with a smaller cap the doubling cold schedule
-	// would need more than 12 probes to reach 10 minutes (90 s: 16).
+	// MaxInterval caps the interval of the growing phases (a cold wait before its window, backing
+	// off past the learned window, transient errors). It does not cap the learned jump to just
+	// before the expected end; the Wait option withMaxInterval does. Default 4 min.
 	MaxInterval time.Duration
 	// Growth is the largest factor by which an interval grows from one probe to the next. Default 2.
 	Growth float64
 	// ElapsedFraction bounds a growing interval by FirstDelay + ElapsedFraction × time elapsed.
-	// Default 1: without history the poller doubles the time it has waited at each probe, so an
-	// operation of unknown length up to 10 minutes costs at most 12 probes; the package doc says
-	// why learning makes up for the lateness this costs.
+	// Default 1: before a cold wait's window (see run.cold) and past a learned window, the poller
+	// doubles the time it has waited at each probe: it only guards against an early end there.
 	ElapsedFraction float64
+	// ColdFraction is the interval of a cold wait inside its window, as a fraction of the time
+	// elapsed: what bounds its lateness (at most this share of the duration, about half at the
+	// median). Default 0.15 (median ~7 %, p95 ~15 %); run.cold states the cost in probes.
+	ColdFraction float64
+	// ColdMinInterval and ColdMaxInterval bound the cold wait's interval inside its window. The
+	// floor (default 100 ms) keeps a wait of a fast kind to 10 reads a second at most; the cap
+	// (default 60 s) bounds the lateness of an operation far longer than expected, where
+	// ColdFraction × elapsed would grow without end.
+	ColdMinInterval, ColdMaxInterval time.Duration
 	// Jitter spreads each interval uniformly over ±Jitter of its nominal value, so that waits
 	// started together (terraform apply with count = 10) do not probe in lock step. Default 0.1.
 	Jitter float64
@@ -69,6 +76,9 @@ func defaultParams() params {
 		MaxInterval:     4 * time.Minute,
 		Growth:          2,
 		ElapsedFraction: 1,
+		ColdFraction:    0.15,
+		ColdMinInterval: 100 * time.Millisecond,
+		ColdMaxInterval: time.Minute,
 		Jitter:          0.1,
 		MinSamples:      3,
 		HistorySize:     50,
@@ -103,6 +113,9 @@ func (d *params) merge(o params) {
 	setD(&d.MaxInterval, o.MaxInterval)
 	setF(&d.Growth, o.Growth)
 	setF(&d.ElapsedFraction, o.ElapsedFraction)
+	setF(&d.ColdFraction, o.ColdFraction)
+	setD(&d.ColdMinInterval, o.ColdMinInterval)
+	setD(&d.ColdMaxInterval, o.ColdMaxInterval)
 	setF(&d.Jitter, o.Jitter)
 	setI(&d.MinSamples, o.MinSamples)
 	setI(&d.HistorySize, o.HistorySize)
