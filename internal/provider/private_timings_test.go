@@ -18,7 +18,9 @@ import (
 // outside it): what one handler's response writes, the next one's request reads.
 type memPrivate map[string][]byte
 
-func (m memPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) { return m[key], nil }
+func (m memPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m[key], nil
+}
 func (m memPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
 	m[key] = value
 	return nil

@@ -306,7 +306,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	})
 	api := client.AsCloud()
 	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
-	data := &providerData{cloud: api, poller: p.pollerFor(api, timings), locks: p.locks, timings: timings}
+	data := &providerData{cloud: withSharedReads(api), poller: p.pollerFor(api, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

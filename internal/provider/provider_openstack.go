@@ -214,7 +214,7 @@ func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel,
 		"compute_endpoint": c.ComputeEndpoint(), "volume_endpoint": c.VolumeEndpoint(),
 	})
 	timings := newTimingsCache(p.sources.getenv, c.Endpoint())
-	data := &providerData{cloud: c, poller: p.pollerFor(c, timings), locks: p.locks, timings: timings}
+	data := &providerData{cloud: withSharedReads(c), poller: p.pollerFor(c, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
