@@ -82,8 +82,12 @@ func TestSharedReadsNeverServeAProbeOrAReadAfterAChangeFromBefore(t *testing.T) 
 
 type listingFake struct{ *cloudtest.Fake }
 
-func (listingFake) ListServers(context.Context, cloud.ServerFilter) ([]cloud.Server, error) { return nil, nil }
-func (listingFake) ListVolumes(context.Context, cloud.VolumeFilter) ([]cloud.Volume, error) { return nil, nil }
+func (listingFake) ListServers(context.Context, cloud.ServerFilter) ([]cloud.Server, error) {
+	return nil, nil
+}
+func (listingFake) ListVolumes(context.Context, cloud.VolumeFilter) ([]cloud.Volume, error) {
+	return nil, nil
+}
 
 func TestSharedReadsKeepTheCloudsListCalls(t *testing.T) {
 	if _, ok := withSharedReads(listingFake{cloudtest.New()}).(cloud.Lister); !ok {
