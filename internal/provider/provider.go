@@ -341,7 +341,7 @@ func (p *scpProvider) pollerFor(c cloud.Cloud, timings *timingsCache) *wait.Poll
 	p.pollerMu.Lock()
 	defer p.pollerMu.Unlock()
 	if p.poller == nil {
-		opts := []wait.Option{wait.WithPriors(WaitPriors(c.Name()))}
+		opts := []wait.Option{wait.WithPriors(WaitPriors(c.Name())), wait.WithPressure(throttledRecently(c))}
 		for kind, samples := range timings.load() {
 			opts = append(opts, wait.WithHistory(kind, samples...))
 		}

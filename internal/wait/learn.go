@@ -118,6 +118,16 @@ func (h *history) compute(cfg *params) {
 	}
 }
 
+// frugal is the schedule under pressure (WithPressure): the first probe just before the median
+// rather than the window's start, and a spacing of at least FrugalFraction of the time elapsed.
+func (st stats) frugal(cfg *params) stats {
+	st.start = max(st.start, time.Duration(cfg.Lead*float64(st.median)))
+	st.spread = max(st.spread, cfg.FrugalFraction)
+	st.step = st.stepAt(st.start, cfg.MinInterval)
+	st.end = max(st.end, st.start+st.step)
+	return st
+}
+
 // stepAt is the dense spacing at elapsed time t.
 func (st *stats) stepAt(t, minInterval time.Duration) time.Duration {
 	return max(time.Duration(st.spread*float64(t)), minInterval)

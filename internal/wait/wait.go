@@ -33,9 +33,10 @@ type Poller struct {
 	randMu sync.Mutex
 	rnd    func() float64
 
-	mu     sync.Mutex
-	hist   map[string]*history
-	priors map[string]Prior // fixed after New
+	mu       sync.Mutex
+	hist     map[string]*history
+	priors   map[string]Prior // fixed after New
+	pressure func() bool      // the API is rate limiting us (nil: never)
 }
 
 // New returns a Poller. Without options it uses the wall clock, the default schedule and a
@@ -282,6 +283,9 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 	if !st.ok {
 		return r.cold(t), phaseCold
 	}
+	if p.pressure != nil && p.pressure() {
+		st = st.frugal(cfg)
+	}
 	switch {
 	case t+st.step < st.start && st.hedges == 0:
 		// Sleep until just before the earliest expected end, minus a little jitter so that waits
@@ -309,10 +313,21 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 		r.nominal = max(st.stepAt(t, cfg.MinInterval), r.budgetStep(t, st.end))
 		return r.jitter(r.nominal), phaseDense
 	default:
-		floor := st.stepAt(st.end, cfg.MinInterval)
-		r.nominal = max(r.nominal, floor)
-		return r.jitter(max(r.grow(t), floor)), phaseBackoff
+		r.nominal = r.backoff(t, st)
+		return r.jitter(r.nominal), phaseBackoff
 	}
+}
+
+// backoff is the interval past the learned window: ColdFraction of the time elapsed just after
+// the window's end, the share growing with how far past it the wait is (× t/end), so that the
+// slow members of a batch, which overrun a window learned from its fast ones, are still noticed
+// within about ColdFraction of their duration, while a true outlier (5 times the window) costs
+// about 1/ColdFraction probes more in all. Never finer than the window's spacing, at most MaxInterval.
+func (r *run) backoff(t time.Duration, st stats) time.Duration {
+	cfg := &r.p.cfg
+	share := cfg.ColdFraction * float64(t) / float64(max(st.end, 1))
+	d := max(time.Duration(share*float64(t)), st.stepAt(st.end, cfg.MinInterval), cfg.ColdMinInterval)
+	return min(d, cfg.MaxInterval)
 }
 
 // budgetStep is the spacing at elapsed time t that reaches the window's end in the probes left

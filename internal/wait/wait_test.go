@@ -485,7 +485,8 @@ func TestLearningBacksOffOnOutliers(t *testing.T) {
 	if !slices.Contains(phases, wait.PhaseBackoff) || res.Probes > 12 {
 		t.Errorf("a 5× outlier took %d probes, phases %v", res.Probes, phases)
 	}
-	// Past the window the intervals double again, as on a cold start: late by less than its duration.
+	// Past the window the share of the time elapsed grows with how far past it the wait is: a 5×
+	// outlier is late by less than its duration.
 	if over := tr.at[len(tr.at)-1] - 5*time.Minute; over > 5*time.Minute {
 		t.Errorf("noticed %v late", over)
 	}
@@ -1012,5 +1013,52 @@ func TestSeedSchedulesTheNextWaitAndCountsEachSampleOnce(t *testing.T) {
 	}
 	if !res.Learned || tr.at[0] < 8*time.Second {
 		t.Errorf("first probe at %v (learned %v), want a jump to just before the seeded 9-12 s", tr.at[0], res.Learned)
+	}
+}
+
+// TestPressureMakesLearnedWaitsFrugal: while the API throttles, a learned wait's first probe goes
+// just before the median and the spacing widens, so operations within ±25 % of the median cost
+// fewer probes; without pressure the schedule is the usual one.
+func TestPressureMakesLearnedWaitsFrugal(t *testing.T) {
+	var throttled atomic.Bool
+	run := func(pressure bool) (probes int, first time.Duration) {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithSeed(3), wait.WithPressure(throttled.Load),
+			wait.WithSamples("k", 7500*ms, 8*time.Second, 9*time.Second, 10*time.Second, 11*time.Second, 12*time.Second, 12500*ms))
+		throttled.Store(pressure)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for range 50 {
+			tr := newTrace(clk)
+			d := time.Duration(float64(10*time.Second) * (0.75 + 0.5*rng.Float64()))
+			res, err := p.Wait(context.Background(), "k", doneAfter(tr, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			probes += res.Probes
+			first = max(first, tr.at[0])
+		}
+		return probes, first
+	}
+	usual, _ := run(false)
+	frugal, first := run(true)
+	if frugal*10 > usual*7 {
+		t.Errorf("under pressure %d probes for 50 waits, without %d: want at least 30 %% fewer", frugal, usual)
+	}
+	if first < 8*time.Second {
+		t.Errorf("under pressure a first probe at %v, want just before the median (~10 s)", first)
+	}
+}
+
+// TestSlowMembersOfABatchAreNoticedPromptly: a window learned from the fast finishers of a batch
+// (7-8 s) is overrun by a slow member (16 s, twice the window): past the window it is still
+// noticed within about twice ColdFraction of its duration, not a doubling late.
+func TestSlowMembersOfABatchAreNoticedPromptly(t *testing.T) {
+	for seed := uint64(1); seed <= 10; seed++ {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithSeed(seed), wait.WithSamples("k", 7*time.Second, 7500*ms, 8*time.Second))
+		res, late := simulatedWait(t, p, clk, 16*time.Second, 20*ms)
+		if late > 3200*ms {
+			t.Errorf("seed %d: a 16 s operation after a 7-8 s window noticed %v late (%+v)", seed, late, res)
+		}
 	}
 }
