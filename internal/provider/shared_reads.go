@@ -20,7 +20,7 @@ import (
 //     what is shared of it, so no read from before the change answers for after it.
 //
 // Other reads (refresh, plan-time checks) may take an answer that arrived at most sharedReadWindow
-// ago: what they could not tell from a read sent a moment later.
+// ago, when nothing was sent to the object since.
 type sharedReads struct {
 	cloud.Cloud
 	window time.Duration
@@ -32,8 +32,10 @@ type sharedReads struct {
 	attachments map[string]*sharedCall[[]cloud.Attachment]
 }
 
-// sharedReadWindow is how long a finished read may answer other readers (not waits' probes).
-const sharedReadWindow = 2 * time.Second
+// sharedReadWindow is how long a finished read may answer other readers (not waits' probes): about
+// how long Terraform takes to refresh a volume and then its attachment when the API's rate limit
+// slows the refresh (a refresh is a snapshot seconds wide anyway).
+const sharedReadWindow = 5 * time.Second
 
 // withSharedReads wraps c; a cloud with list calls (cloud.Lister) keeps them.
 func withSharedReads(c cloud.Cloud) cloud.Cloud {
