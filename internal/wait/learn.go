@@ -118,10 +118,11 @@ func (h *history) compute(cfg *params) {
 	}
 }
 
-// frugal is the schedule under pressure (WithPressure): the first probe just before the median
-// rather than the window's start, and a spacing of at least FrugalFraction of the time elapsed.
+// frugal is the schedule under pressure (WithPressure): the first probe at the median rather than
+// the window's start (half the waits end by then), and a spacing of at least FrugalFraction of the
+// time elapsed.
 func (st stats) frugal(cfg *params) stats {
-	st.start = max(st.start, time.Duration(cfg.Lead*float64(st.median)))
+	st.start = max(st.start, st.median)
 	st.spread = max(st.spread, cfg.FrugalFraction)
 	st.step = st.stepAt(st.start, cfg.MinInterval)
 	st.end = max(st.end, st.start+st.step)

@@ -61,8 +61,8 @@ type params struct {
 	// learned 10-minute wait (durations ±20 %) at ≤ 10 probes with lateness ~3.5 % median, 7 % p95.
 	DenseProbes int
 	// FrugalFraction is the least dense spacing of a learned wait under pressure (WithPressure), as a
-	// fraction of the time elapsed. Default 0.15: about 1.7 probes for an operation within ±25 % of
-	// its median, against 3-5 at DenseFraction.
+	// fraction of the time elapsed. Default 0.2: about 1.6 probes for an operation within ±25 % of
+	// its median (the first at the median), against 3-5 at DenseFraction.
 	FrugalFraction float64
 	// WindowBudget is the most probes a learned wait may have made when its window ends. A wait
 	// that spent more than planned (hedging before the window, or a window that widened while it
@@ -92,7 +92,7 @@ func defaultParams() params {
 		DenseFraction:   0.05,
 		DenseProbes:     7,
 		WindowBudget:    10,
-		FrugalFraction:  0.15,
+		FrugalFraction:  0.2,
 	}
 }
 
@@ -148,8 +148,8 @@ func WithSeed(seed uint64) Option {
 }
 
 // WithPressure gives the poller a signal that the API is rate limiting its requests (throttled
-// reports true). While it does, learned waits probe frugally: their first probe goes just before
-// the learned median instead of the window's start, and the dense spacing is at least
+// reports true). While it does, learned waits probe frugally: their first probe goes at the
+// learned median instead of the window's start, and the dense spacing is at least
 // FrugalFraction of the time elapsed. Each probe then costs every other request a queue slot, so
 // fewer probes end the run sooner even though each wait is noticed a little later.
 func WithPressure(throttled func() bool) Option { return func(p *Poller) { p.pressure = throttled } }

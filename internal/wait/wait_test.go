@@ -1017,7 +1017,7 @@ func TestSeedSchedulesTheNextWaitAndCountsEachSampleOnce(t *testing.T) {
 }
 
 // TestPressureMakesLearnedWaitsFrugal: while the API throttles, a learned wait's first probe goes
-// just before the median and the spacing widens, so operations within ±25 % of the median cost
+// at the median and the spacing widens, so operations within ±25 % of the median cost
 // fewer probes; without pressure the schedule is the usual one.
 func TestPressureMakesLearnedWaitsFrugal(t *testing.T) {
 	var throttled atomic.Bool
@@ -1045,7 +1045,7 @@ func TestPressureMakesLearnedWaitsFrugal(t *testing.T) {
 		t.Errorf("under pressure %d probes for 50 waits, without %d: want at least 30 %% fewer", frugal, usual)
 	}
 	if first < 8*time.Second {
-		t.Errorf("under pressure a first probe at %v, want just before the median (~10 s)", first)
+		t.Errorf("under pressure a first probe at %v, want at the median (~10 s)", first)
 	}
 }
 
