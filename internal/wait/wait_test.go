@@ -1062,3 +1062,35 @@ func TestSlowMembersOfABatchAreNoticedPromptly(t *testing.T) {
 		}
 	}
 }
+
+// TestColdTradeOff measures the cold schedule's trade-off for a 3-minute operation (±20 %, its
+// prior right): a smaller ColdFraction buys lateness with probes, about ln(D/start)/ln(1+f) of
+// them. It logs the figures the README quotes and checks the direction of the trade.
+func TestColdTradeOff(t *testing.T) {
+	const D = 3 * time.Minute
+	prevProbes, prevLate := 1000.0, 0.0
+	for _, f := range []float64{0.05, 0.1, 0.15, 0.2, 0.3, 0.5} {
+		rng := rand.New(rand.NewPCG(9, 9))
+		var rel []float64
+		var probes []int
+		for i := range 200 {
+			clk := waittest.NewAutoClock(time.Time{})
+			p := wait.New(wait.WithClock(clk), wait.WithSeed(uint64(i)), wait.WithDefaults(wait.Defaults{ColdFraction: f}),
+				wait.WithPriors(map[string]wait.Prior{"k": {Typical: D}}))
+			d := time.Duration(float64(D) * (0.8 + 0.4*rng.Float64()))
+			res, late := simulatedWait(t, p, clk, d, 40*ms)
+			rel, probes = append(rel, float64(late)/float64(d)), append(probes, res.Probes)
+		}
+		slices.Sort(rel)
+		var sum int
+		for _, n := range probes {
+			sum += n
+		}
+		mean := float64(sum) / float64(len(probes))
+		t.Logf("ColdFraction %.2f: %.1f probes on average; late median %.1f %%, p95 %.1f %%", f, mean, 100*pct(rel, 0.5), 100*pct(rel, 0.95))
+		if mean >= prevProbes || pct(rel, 0.5) <= prevLate {
+			t.Errorf("ColdFraction %.2f: %.1f probes, median %.3f; the previous (finer) one: %.1f, %.3f", f, mean, pct(rel, 0.5), prevProbes, prevLate)
+		}
+		prevProbes, prevLate = mean, pct(rel, 0.5)
+	}
+}
