@@ -27,7 +27,7 @@
 // Without history for a kind of operation ("cold") it relies on the kind's prior (WithPriors: its
 // typical duration on the cloud, scaled by the pace measured on the kinds already seen): up to a
 // quarter of that it only guards against an early end, doubling the time waited; from there each
-// interval is ColdFraction (15 %) of the time elapsed, at most a minute. Lateness is then a
+// interval is ColdFraction (15 %) of the time elapsed, at most 90 s. Lateness is then a
 // bounded share of the duration (median ~7 %, at most 15 %), at about ln(D/start)/ln(1.15)
 // probes: at most 25 for 10 minutes when the prior is right within a factor of 2. With intervals ≤
 // f × elapsed, k probes cover durations spanning a factor (1+f)^k: halving the lateness doubles

@@ -35,7 +35,7 @@ type params struct {
 	ColdFraction float64
 	// ColdMinInterval and ColdMaxInterval bound the cold wait's interval inside its window. The
 	// floor (default 100 ms) keeps a wait of a fast kind to 10 reads a second at most; the cap
-	// (default 60 s) bounds the lateness of an operation far longer than expected, where
+	// (default 90 s) bounds the lateness of an operation far longer than expected, where
 	// ColdFraction × elapsed would grow without end.
 	ColdMinInterval, ColdMaxInterval time.Duration
 	// Jitter spreads each interval uniformly over ±Jitter of its nominal value, so that waits
@@ -82,7 +82,7 @@ func defaultParams() params {
 		ElapsedFraction: 1,
 		ColdFraction:    0.15,
 		ColdMinInterval: 100 * time.Millisecond,
-		ColdMaxInterval: time.Minute,
+		ColdMaxInterval: 90 * time.Second,
 		Jitter:          0.1,
 		MinSamples:      3,
 		HistorySize:     50,

@@ -21,6 +21,7 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	"github.com/scp-community/terraform-provider-scp/internal/provider"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
 )
@@ -485,12 +486,13 @@ func simulateDetaches(real emulator.Latency, ops int, seed uint64) []detachRow {
 		}
 
 		clk := waittest.NewAutoClock(time.Time{})
-		poller := wait.New(wait.WithClock(clk), wait.WithSeed(seed))
+		// The provider's poller as it starts on an OpenStack cloud: its priors, nothing learned.
+		poller := wait.New(wait.WithClock(clk), wait.WithSeed(seed), wait.WithPriors(provider.WaitPriors("OpenStack")))
 		var mine, common []detachSample
 		for _, d := range durations {
 			end := clk.Now().Add(d)
 			var noticed time.Time
-			res, err := poller.Wait(context.Background(), "detach", func(context.Context) (bool, error) {
+			res, err := poller.Wait(context.Background(), "volume.detach", func(context.Context) (bool, error) {
 				done := simProbe(clk, end)
 				if done {
 					noticed = clk.Now()
