@@ -150,8 +150,9 @@ func WithSeed(seed uint64) Option {
 // WithPressure gives the poller a signal that the API is rate limiting its requests (throttled
 // reports true). While it does, learned waits probe frugally: their first probe goes at the
 // learned median instead of the window's start, and the dense spacing is at least
-// FrugalFraction of the time elapsed. Each probe then costs every other request a queue slot, so
-// fewer probes end the run sooner even though each wait is noticed a little later.
+// FrugalFraction of the time elapsed; cold waits probe at twice ColdFraction. Each probe then
+// costs every other request a queue slot, so fewer probes end the run sooner even though each
+// wait is noticed a little later.
 func WithPressure(throttled func() bool) Option { return func(p *Poller) { p.pressure = throttled } }
 
 // withParams overrides the schedule parameters; zero fields keep the defaults.

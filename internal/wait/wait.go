@@ -362,7 +362,11 @@ func (r *run) cold(t time.Duration) time.Duration {
 		r.nominal = r.first
 	}
 	start := r.p.coldWindow(r.kind)
-	dense := min(max(time.Duration(cfg.ColdFraction*float64(t)), cfg.ColdMinInterval), cfg.ColdMaxInterval)
+	share := cfg.ColdFraction
+	if r.p.pressure != nil && r.p.pressure() {
+		share *= 2 // rate limited: every probe delays every other request
+	}
+	dense := min(max(time.Duration(share*float64(t)), cfg.ColdMinInterval), cfg.ColdMaxInterval)
 	if t+dense >= start {
 		r.nominal = dense
 		return r.jitter(dense)

@@ -1094,3 +1094,20 @@ func TestColdTradeOff(t *testing.T) {
 		prevProbes, prevLate = mean, pct(rel, 0.5)
 	}
 }
+
+// TestPressureThinsColdWaits: while the API throttles, a cold wait probes at twice its usual share
+// of the time elapsed: fewer probes for the same operation.
+func TestPressureThinsColdWaits(t *testing.T) {
+	var throttled atomic.Bool
+	probes := func(pressure bool) int {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithSeed(1), wait.WithPressure(throttled.Load),
+			wait.WithPriors(map[string]wait.Prior{"k": {Typical: time.Minute}}))
+		throttled.Store(pressure)
+		res, _ := simulatedWait(t, p, clk, time.Minute, 20*ms)
+		return res.Probes
+	}
+	if usual, thin := probes(false), probes(true); thin*10 > usual*8 {
+		t.Errorf("a cold 1-minute wait under pressure took %d probes, without %d: want at least 20 %% fewer", thin, usual)
+	}
+}
