@@ -34,13 +34,21 @@ const (
 	paceSlack   = 2
 )
 
-// coldWindow is the elapsed time from which a cold wait of kind probes densely: 0 (at once) for a
-// kind without a prior. Before it, the cold schedule only guards against an early end, doubling
+// coldWindowLocked is the elapsed time from which a cold wait of kind probes densely: 0 (at once)
+// for a kind without a prior; half the shortest of its own waits when it has a few. Before it, the cold schedule only guards against an early end, doubling
 // the time waited. Call with p.mu held.
 func (p *Poller) coldWindowLocked(kind string) time.Duration {
 	pr, ok := p.priors[kind]
 	if !ok {
 		return 0
+	}
+	if h := p.hist[kind]; h != nil && len(h.ring) > 0 {
+		// The kind's own waits, too few to schedule by, say more than the pace: half the shortest.
+		shortest := h.ring[0].estimate()
+		for _, s := range h.ring[1:] {
+			shortest = min(shortest, s.estimate())
+		}
+		return shortest / 2
 	}
 	if pace, ok := p.paceLocked(); ok {
 		return time.Duration(float64(pr.Typical) * pace / (priorSpread * paceSlack))

@@ -1111,3 +1111,15 @@ func TestPressureThinsColdWaits(t *testing.T) {
 		t.Errorf("a cold 1-minute wait under pressure took %d probes, without %d: want at least 20 %% fewer", thin, usual)
 	}
 }
+
+// TestColdWaitsAfterAFewOfTheirOwn: a kind with a wait or two of its own, too few to schedule by,
+// starts its dense probing at half the shortest of them rather than from the pace's wider window.
+func TestColdWaitsAfterAFewOfTheirOwn(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(4), wait.WithPriors(map[string]wait.Prior{"k": {Typical: 8 * time.Minute}}))
+	simulatedWait(t, p, clk, 9*time.Minute, 40*ms)
+	res, late := simulatedWait(t, p, clk, 9*time.Minute, 40*ms)
+	if res.Learned || res.Probes > 18 || late > 9*time.Minute*17/100 {
+		t.Errorf("second cold wait of 9 min: %+v, %v late; want at most 18 probes within ColdFraction", res, late)
+	}
+}
