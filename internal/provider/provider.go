@@ -239,7 +239,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	api := client.AsCloud()
 	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
-	data := &providerData{cloud: api, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
+	data := &providerData{cloud: withSharedReads(api), poller: p.pollerFor(api, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -360,12 +360,13 @@ func (p *scpProvider) checkResolvedURLs(r resolvedConfig, resp *provider.Configu
 	return true
 }
 
-// pollerFor returns the provider's poller, making it on first use with what the cache remembers.
-func (p *scpProvider) pollerFor(timings *timingsCache) *wait.Poller {
+// pollerFor returns the provider's poller, making it on first use with the cloud's priors and what
+// the cache remembers.
+func (p *scpProvider) pollerFor(c cloud.Cloud, timings *timingsCache) *wait.Poller {
 	p.pollerMu.Lock()
 	defer p.pollerMu.Unlock()
 	if p.poller == nil {
-		var opts []wait.Option
+		opts := []wait.Option{wait.WithPriors(WaitPriors(c.Name())), wait.WithPressure(throttledRecently(c))}
 		for kind, samples := range timings.load() {
 			opts = append(opts, wait.WithHistory(kind, samples...))
 		}

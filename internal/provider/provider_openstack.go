@@ -209,7 +209,7 @@ func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel,
 		resp.Diagnostics.AddWarning("The OpenStack API versions", notice)
 	}
 	timings := newTimingsCache(p.sources.getenv, c.Endpoint())
-	data := &providerData{cloud: c, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
+	data := &providerData{cloud: withSharedReads(c), poller: p.pollerFor(c, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

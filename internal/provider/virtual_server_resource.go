@@ -179,6 +179,7 @@ func (r *virtualServerResource) Configure(_ context.Context, req resource.Config
 // destroy plans as well as replacements, so a locked server is never half-way through a run when
 // SCP refuses it.
 func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.seedTimings(ctx, req.Private)
 	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
 	r.data.planServerType(ctx, req, resp)
 	refuseAtPlan(ctx, r.data, req, &resp.Diagnostics, "The server cannot be created on this cloud", func(m virtualServerModel) error {
@@ -244,6 +245,7 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 }
 
 func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.carryTimings(ctx, nil, resp.Private, serverTimingKinds)()
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
 		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Create }, defaultServerCreateTimeout, &resp.Diagnostics)
 	if !ok {
@@ -308,6 +310,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.carryTimings(ctx, req.Private, resp.Private, serverTimingKinds)()
 	state, ok := getModel[virtualServerModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -346,6 +349,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 }
 
 func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.carryTimings(ctx, req.Private, resp.Private, serverTimingKinds)()
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
 		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Update }, defaultServerUpdateTimeout, &resp.Diagnostics)
 	if !ok {
@@ -418,6 +422,7 @@ func (r *virtualServerResource) bootVolumeType(ctx context.Context, osVolumeID s
 }
 
 func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.data.seedTimings(ctx, req.Private)
 	state, ctx, cancel, ok := begin(ctx, r.data, req.State.Get,
 		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Delete }, defaultServerDeleteTimeout, &resp.Diagnostics)
 	if !ok {
@@ -449,6 +454,7 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *virtualServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer r.data.carryTimings(ctx, nil, resp.Private, serverTimingKinds)()
 	importByID(ctx, "server", "scp_virtual_server", req, resp)
 }
 

@@ -85,6 +85,7 @@ func (r *volumeAttachmentResource) Configure(_ context.Context, req resource.Con
 // here, whether the detach comes from destroy, a removed block or a replacement; and so does a new
 // attachment of a server's own OS disk, when both ids are known.
 func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.seedTimings(ctx, req.Private)
 	if req.State.Raw.IsNull() {
 		r.refuseOSDiskAttachAtPlan(ctx, req, resp)
 		return
@@ -173,6 +174,7 @@ func osDiskAttachMessage(serverID, volumeID, when string) string {
 }
 
 func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.carryTimings(ctx, nil, resp.Private, attachmentTimingKinds)()
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
 		func(m volumeAttachmentModel) timeoutFunc { return m.Timeouts.Create }, defaultAttachTimeout, &resp.Diagnostics)
 	if !ok {
@@ -262,6 +264,7 @@ func attachErrorDetail(c cloud.Cloud, volumeID, serverID string, err error) stri
 }
 
 func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.carryTimings(ctx, req.Private, resp.Private, attachmentTimingKinds)()
 	state, ok := getModel[volumeAttachmentModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -305,6 +308,7 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 
 // Update changes only skip_destroy, which lives in the state alone.
 func (r *volumeAttachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.carryTimings(ctx, req.Private, resp.Private, attachmentTimingKinds)()
 	var plan volumeAttachmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -314,6 +318,7 @@ func (r *volumeAttachmentResource) Update(ctx context.Context, req resource.Upda
 }
 
 func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.data.seedTimings(ctx, req.Private)
 	state, ctx, cancel, ok := begin(ctx, r.data, req.State.Get,
 		func(m volumeAttachmentModel) timeoutFunc { return m.Timeouts.Delete }, defaultDetachTimeout, &resp.Diagnostics)
 	if !ok {
@@ -366,6 +371,7 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 }
 
 func (r *volumeAttachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer r.data.carryTimings(ctx, nil, resp.Private, attachmentTimingKinds)()
 	serverID, volumeID, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
 	if !ok || !idPattern.MatchString(serverID) || !idPattern.MatchString(volumeID) {
 		resp.Diagnostics.AddError("Invalid volume attachment id",

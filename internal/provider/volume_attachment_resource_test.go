@@ -138,7 +138,8 @@ func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
 				},
 			},
 			{
-				// A refresh reads each resource once: 1 server, 3 volumes, 2 attachments.
+				// A refresh reads each object once: 1 server and 3 volumes; the 2 attachments share
+				// their volumes' reads.
 				PreConfig: func() {
 					if acc.emu != nil {
 						acc.emu.ResetRequests()
@@ -149,8 +150,15 @@ func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
 					if acc.emu == nil {
 						return nil
 					}
-					if got, want := len(acc.emu.Requests()), len(s.RootModule().Resources); got != want {
-						return fmt.Errorf("refreshing %d resources sent %d requests, want one each", want, got)
+					objects := 0
+					for _, r := range s.RootModule().Resources {
+						if r.Type != "scp_volume_attachment" {
+							objects++
+						}
+					}
+					if got := len(acc.emu.Requests()); got != objects {
+						return fmt.Errorf("refreshing %d resources sent %d requests, want one per server and volume (%d)",
+							len(s.RootModule().Resources), got, objects)
 					}
 					return nil
 				},

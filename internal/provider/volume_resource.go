@@ -88,6 +88,7 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // ModifyPlan refuses, before anything is created, tags that this configuration could not read back
 // and arguments that this cloud does not have.
 func (r *volumeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.seedTimings(ctx, req.Private)
 	r.data.checkTagsUsable(ctx, req.Plan, &resp.Diagnostics)
 	refuseAtPlan(ctx, r.data, req, &resp.Diagnostics, "The volume cannot be created on this cloud", func(m volumeModel) error {
 		spec, _ := m.spec(ctx)
@@ -101,6 +102,7 @@ func (r *volumeResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.carryTimings(ctx, nil, resp.Private, volumeTimingKinds)()
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
 		func(m volumeModel) timeoutFunc { return m.Timeouts.Create }, defaultVolumeCreateTimeout, &resp.Diagnostics)
 	if !ok {
@@ -146,6 +148,7 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.carryTimings(ctx, req.Private, resp.Private, volumeTimingKinds)()
 	state, ok := getModel[volumeModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -171,6 +174,7 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.carryTimings(ctx, req.Private, resp.Private, volumeTimingKinds)()
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
 		func(m volumeModel) timeoutFunc { return m.Timeouts.Update }, defaultVolumeUpdateTimeout, &resp.Diagnostics)
 	if !ok {
@@ -221,6 +225,7 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.data.seedTimings(ctx, req.Private)
 	state, ctx, cancel, ok := begin(ctx, r.data, req.State.Get,
 		func(m volumeModel) timeoutFunc { return m.Timeouts.Delete }, defaultVolumeDeleteTimeout, &resp.Diagnostics)
 	if !ok {
@@ -247,5 +252,6 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *volumeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer r.data.carryTimings(ctx, nil, resp.Private, volumeTimingKinds)()
 	importByID(ctx, "volume", "scp_volume", req, resp)
 }

@@ -71,12 +71,13 @@ func awaitObject[T any](ctx context.Context, d *providerData, kind, id string,
 	return last, err
 }
 
+// readServer and readVolume are the reads of waits: each a fresh read (see sharedReads).
 func (d *providerData) readServer(id string) func(context.Context) (*cloud.Server, error) {
-	return func(ctx context.Context) (*cloud.Server, error) { return d.cloud.Server(ctx, id) }
+	return func(ctx context.Context) (*cloud.Server, error) { return d.cloud.Server(freshRead(ctx), id) }
 }
 
 func (d *providerData) readVolume(id string) func(context.Context) (*cloud.Volume, error) {
-	return func(ctx context.Context) (*cloud.Volume, error) { return d.cloud.Volume(ctx, id) }
+	return func(ctx context.Context) (*cloud.Volume, error) { return d.cloud.Volume(freshRead(ctx), id) }
 }
 
 // waitServerActive waits for a new server to become active (or fail).

@@ -73,6 +73,7 @@ type Client struct {
 	// has passed, so a large destroy slows down together instead of hammering the limit.
 	throttleMu    sync.Mutex
 	throttleUntil time.Time
+	lastThrottled time.Time // when the API last answered 429
 }
 
 // New validates cfg and returns a Client.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
@@ -25,6 +26,9 @@ func (s Cloud) Client() *Client { return s.c }
 
 func (s Cloud) Name() string     { return "SCP" }
 func (s Cloud) Endpoint() string { return s.c.Endpoint() }
+
+// LastThrottled is when the API last answered 429 (see Client.LastThrottled).
+func (s Cloud) LastThrottled() time.Time { return s.c.LastThrottled() }
 
 // classify maps an SCP failure to an outcome. 404 is Gone only in SCP's own envelope (IsNotFound);
 // a 409 is Busy only when its detail says so, since no source documents how SCP tells them apart.

@@ -382,9 +382,18 @@ func jitter(limit time.Duration) time.Duration {
 func (c *Client) throttle(d time.Duration) {
 	c.throttleMu.Lock()
 	defer c.throttleMu.Unlock()
+	c.lastThrottled = time.Now()
 	if until := time.Now().Add(d); until.After(c.throttleUntil) {
 		c.throttleUntil = until
 	}
+}
+
+// LastThrottled is when the API last answered this client 429 (zero: never), so that the
+// provider's waits can probe less while it is rate limited.
+func (c *Client) LastThrottled() time.Time {
+	c.throttleMu.Lock()
+	defer c.throttleMu.Unlock()
+	return c.lastThrottled
 }
 
 func (c *Client) waitForThrottle(ctx context.Context) error {

@@ -24,11 +24,14 @@
 // server build minutes. A fixed interval is either prompt and wasteful (every 3 s: 200 reads
 // for 10 minutes) or frugal and late. So the poller has two schedules.
 //
-// Without history for a kind of operation ("cold") it doubles the time it has waited at each
-// probe, from a first probe after 250 ms: an operation of any length up to 10 minutes costs at
-// most 12 probes and is noticed at most about its own duration late. With intervals ≤ f × elapsed,
-// k probes cover durations spanning a factor (1+f)^k, so 0.25 s to 10 minutes in 12 probes needs
-// f ≈ 1; a finer cold schedule buys promptness with requests.
+// Without history for a kind of operation ("cold") it relies on the kind's prior (WithPriors: its
+// typical duration on the cloud, scaled by the pace measured on the kinds already seen): up to a
+// quarter of that it only guards against an early end, doubling the time waited; from there each
+// interval is ColdFraction (15 %) of the time elapsed, at most 90 s. Lateness is then a
+// bounded share of the duration (median ~7 %, at most 15 %), at about ln(D/start)/ln(1.15)
+// probes: at most 25 for 10 minutes when the prior is right within a factor of 2. With intervals ≤
+// f × elapsed, k probes cover durations spanning a factor (1+f)^k: halving the lateness doubles
+// the probes, which is why the prior matters. A kind without a prior is probed densely at once.
 //
 // Terraform runs the same kinds of operation over and over, so the Poller (one per provider
 // instance, safe for concurrent use) remembers, per kind, the interval in which each recent
@@ -41,8 +44,9 @@
 // parameters and their reasons are documented on params; the rules for which samples count, on
 // history.usable.
 //
-// History lives in memory; the provider saves Poller.History between runs (its timings cache)
-// and restores it with WithHistory, so the cold schedule is the exception. Jitter is a small
+// History lives in memory; the provider saves Poller.History between runs (its timings cache, and
+// a summary in each resource's private state) and restores it with WithHistory or Seed, so the
+// cold schedule is the exception. Jitter is a small
 // symmetric ±10 %: waits started together by one apply only need to drift apart.
 //
 // How prompt and how frugal this is, against the usual fixed and linear schedules, is measured

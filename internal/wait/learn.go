@@ -2,6 +2,7 @@ package wait
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -117,6 +118,17 @@ func (h *history) compute(cfg *params) {
 	}
 }
 
+// frugal is the schedule under pressure (WithPressure): the first probe at the median rather than
+// the window's start (half the waits end by then), and a spacing of at least FrugalFraction of the
+// time elapsed.
+func (st stats) frugal(cfg *params) stats {
+	st.start = max(st.start, st.median)
+	st.spread = max(st.spread, cfg.FrugalFraction)
+	st.step = st.stepAt(st.start, cfg.MinInterval)
+	st.end = max(st.end, st.start+st.step)
+	return st
+}
+
 // stepAt is the dense spacing at elapsed time t.
 func (st *stats) stepAt(t, minInterval time.Duration) time.Duration {
 	return max(time.Duration(st.spread*float64(t)), minInterval)
@@ -201,4 +213,37 @@ func (p *Poller) History(kind string) []Sample {
 		out = append(out, h.ring[(h.next+i)%n])
 	}
 	return out
+}
+
+// coldWindow is coldWindowLocked under the lock.
+func (p *Poller) coldWindow(kind string) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.coldWindowLocked(kind)
+}
+
+// Seed adds samples of kind learned elsewhere (another process's waits, kept with the resource's
+// state) to what the poller remembers, at any time: waits already running use them at their next
+// probe. A sample the poller already holds is not added again, so many resources carrying the same
+// summary count once, and seeds stop once the kind holds half its HistorySize: they only stand in
+// for what this process has not measured yet. Invalid samples are ignored.
+func (p *Poller) Seed(kind string, samples []Sample) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h := p.hist[kind]
+	if h == nil {
+		h = &history{}
+	}
+	added := false
+	for _, s := range samples {
+		if s.Hi <= 0 || s.Lo < 0 || s.Lo > s.Hi || slices.Contains(h.ring, s) || len(h.ring) >= p.cfg.HistorySize/2 {
+			continue
+		}
+		h.add(s, p.cfg.HistorySize)
+		added = true
+	}
+	if added {
+		p.hist[kind] = h
+		h.compute(&p.cfg)
+	}
 }

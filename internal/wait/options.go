@@ -19,18 +19,25 @@ type params struct {
 	// the dense spacing, a fraction of the time elapsed, is wider. A coarser floor made sub-second
 	// operations 10-15 % late, which adds up over a destroy of hundreds of them.
 	MinInterval time.Duration
-	// MaxInterval caps the interval of the growing phases (cold start, backing off past the learned
-	// window, transient errors). It does not cap the learned jump to just before the expected end;
-	// the Wait option withMaxInterval does. Default 4 min: with a smaller cap the doubling cold schedule
-	// would need more than 12 probes to reach 10 minutes (90 s: 16).
+	// MaxInterval caps the interval of the growing phases (a cold wait before its window, backing
+	// off past the learned window, transient errors). It does not cap the learned jump to just
+	// before the expected end; the Wait option withMaxInterval does. Default 4 min.
 	MaxInterval time.Duration
 	// Growth is the largest factor by which an interval grows from one probe to the next. Default 2.
 	Growth float64
 	// ElapsedFraction bounds a growing interval by FirstDelay + ElapsedFraction × time elapsed.
-	// Default 1: without history the poller doubles the time it has waited at each probe, so an
-	// operation of unknown length up to 10 minutes costs at most 12 probes; the package doc says
-	// why learning makes up for the lateness this costs.
+	// Default 1: before a cold wait's window (see run.cold) and past a learned window, the poller
+	// doubles the time it has waited at each probe: it only guards against an early end there.
 	ElapsedFraction float64
+	// ColdFraction is the interval of a cold wait inside its window, as a fraction of the time
+	// elapsed: what bounds its lateness (at most this share of the duration, about half at the
+	// median). Default 0.15 (median ~7 %, p95 ~15 %); run.cold states the cost in probes.
+	ColdFraction float64
+	// ColdMinInterval and ColdMaxInterval bound the cold wait's interval inside its window. The
+	// floor (default 100 ms) keeps a wait of a fast kind to 10 reads a second at most; the cap
+	// (default 90 s) bounds the lateness of an operation far longer than expected, where
+	// ColdFraction × elapsed would grow without end.
+	ColdMinInterval, ColdMaxInterval time.Duration
 	// Jitter spreads each interval uniformly over ±Jitter of its nominal value, so that waits
 	// started together (terraform apply with count = 10) do not probe in lock step. Default 0.1.
 	Jitter float64
@@ -53,6 +60,10 @@ type params struct {
 	// spacing widens so that the window is covered in DenseProbes steps. Default 7, which keeps a
 	// learned 10-minute wait (durations ±20 %) at ≤ 10 probes with lateness ~3.5 % median, 7 % p95.
 	DenseProbes int
+	// FrugalFraction is the least dense spacing of a learned wait under pressure (WithPressure), as a
+	// fraction of the time elapsed. Default 0.2: about 1.6 probes for an operation within ±25 % of
+	// its median (the first at the median), against 3-5 at DenseFraction.
+	FrugalFraction float64
 	// WindowBudget is the most probes a learned wait may have made when its window ends. A wait
 	// that spent more than planned (hedging before the window, or a window that widened while it
 	// ran, as siblings finished) spaces its remaining steps so that the window still ends within
@@ -69,6 +80,9 @@ func defaultParams() params {
 		MaxInterval:     4 * time.Minute,
 		Growth:          2,
 		ElapsedFraction: 1,
+		ColdFraction:    0.15,
+		ColdMinInterval: 100 * time.Millisecond,
+		ColdMaxInterval: 90 * time.Second,
 		Jitter:          0.1,
 		MinSamples:      3,
 		HistorySize:     50,
@@ -78,6 +92,7 @@ func defaultParams() params {
 		DenseFraction:   0.05,
 		DenseProbes:     7,
 		WindowBudget:    10,
+		FrugalFraction:  0.2,
 	}
 }
 
@@ -103,6 +118,9 @@ func (d *params) merge(o params) {
 	setD(&d.MaxInterval, o.MaxInterval)
 	setF(&d.Growth, o.Growth)
 	setF(&d.ElapsedFraction, o.ElapsedFraction)
+	setF(&d.ColdFraction, o.ColdFraction)
+	setD(&d.ColdMinInterval, o.ColdMinInterval)
+	setD(&d.ColdMaxInterval, o.ColdMaxInterval)
 	setF(&d.Jitter, o.Jitter)
 	setI(&d.MinSamples, o.MinSamples)
 	setI(&d.HistorySize, o.HistorySize)
@@ -112,6 +130,7 @@ func (d *params) merge(o params) {
 	setF(&d.DenseFraction, o.DenseFraction)
 	setI(&d.DenseProbes, o.DenseProbes)
 	setI(&d.WindowBudget, o.WindowBudget)
+	setF(&d.FrugalFraction, o.FrugalFraction)
 }
 
 // Option configures a Poller.
@@ -127,6 +146,14 @@ func WithSeed(seed uint64) Option {
 		p.rnd = r.Float64
 	}
 }
+
+// WithPressure gives the poller a signal that the API is rate limiting its requests (throttled
+// reports true). While it does, learned waits probe frugally: their first probe goes at the
+// learned median instead of the window's start, and the dense spacing is at least
+// FrugalFraction of the time elapsed; cold waits probe at twice ColdFraction. Each probe then
+// costs every other request a queue slot, so fewer probes end the run sooner even though each
+// wait is noticed a little later.
+func WithPressure(throttled func() bool) Option { return func(p *Poller) { p.pressure = throttled } }
 
 // withParams overrides the schedule parameters; zero fields keep the defaults.
 func withParams(d params) Option { return func(p *Poller) { p.cfg.merge(d) } }

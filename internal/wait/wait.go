@@ -33,18 +33,21 @@ type Poller struct {
 	randMu sync.Mutex
 	rnd    func() float64
 
-	mu   sync.Mutex
-	hist map[string]*history
+	mu       sync.Mutex
+	hist     map[string]*history
+	priors   map[string]Prior // fixed after New
+	pressure func() bool      // the API is rate limiting us (nil: never)
 }
 
 // New returns a Poller. Without options it uses the wall clock, the default schedule and a
 // randomly seeded jitter.
 func New(opts ...Option) *Poller {
 	p := &Poller{
-		clock: RealClock(),
-		cfg:   defaultParams(),
-		rnd:   rand.Float64,
-		hist:  map[string]*history{},
+		clock:  RealClock(),
+		cfg:    defaultParams(),
+		rnd:    rand.Float64,
+		hist:   map[string]*history{},
+		priors: map[string]Prior{},
 	}
 	for _, o := range opts {
 		o(p)
@@ -80,6 +83,8 @@ func (d *params) sanitize() {
 	d.LowQuantile = math.Min(d.LowQuantile, 1)
 	d.HighQuantile = math.Min(math.Max(d.HighQuantile, d.LowQuantile), 1)
 	d.MaxInterval = max(d.MaxInterval, d.MinInterval)
+	d.ColdMinInterval = max(d.ColdMinInterval, d.MinInterval)
+	d.ColdMaxInterval = max(d.ColdMaxInterval, d.ColdMinInterval)
 }
 
 func (p *Poller) rand() float64 {
@@ -278,6 +283,9 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 	if !st.ok {
 		return r.cold(t), phaseCold
 	}
+	if p.pressure != nil && p.pressure() {
+		st = st.frugal(cfg)
+	}
 	switch {
 	case t+st.step < st.start && st.hedges == 0:
 		// Sleep until just before the earliest expected end, minus a little jitter so that waits
@@ -305,10 +313,21 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 		r.nominal = max(st.stepAt(t, cfg.MinInterval), r.budgetStep(t, st.end))
 		return r.jitter(r.nominal), phaseDense
 	default:
-		floor := st.stepAt(st.end, cfg.MinInterval)
-		r.nominal = max(r.nominal, floor)
-		return r.jitter(max(r.grow(t), floor)), phaseBackoff
+		r.nominal = r.backoff(t, st)
+		return r.jitter(r.nominal), phaseBackoff
 	}
+}
+
+// backoff is the interval past the learned window: ColdFraction of the time elapsed just after
+// the window's end, the share growing with how far past it the wait is (× t/end), so that the
+// slow members of a batch, which overrun a window learned from its fast ones, are still noticed
+// within about ColdFraction of their duration, while a true outlier (5 times the window) costs
+// about 1/ColdFraction probes more in all. Never finer than the window's spacing, at most MaxInterval.
+func (r *run) backoff(t time.Duration, st stats) time.Duration {
+	cfg := &r.p.cfg
+	share := cfg.ColdFraction * float64(t) / float64(max(st.end, 1))
+	d := max(time.Duration(share*float64(t)), st.stepAt(st.end, cfg.MinInterval), cfg.ColdMinInterval)
+	return min(d, cfg.MaxInterval)
 }
 
 // budgetStep is the spacing at elapsed time t that reaches the window's end in the probes left
@@ -322,9 +341,19 @@ func (r *run) budgetStep(t, end time.Duration) time.Duration {
 	return time.Duration((math.Pow(float64(end)/float64(t), 1/float64(left)) - 1) * float64(t))
 }
 
-// cold is the schedule without history: FirstDelay, then intervals growing by Growth per probe but
-// never beyond FirstDelay + ElapsedFraction × t, nor MaxInterval.
+// cold is the schedule without history. Before the kind's cold window (coldWindowLocked: a
+// quarter of its prior's typical duration, scaled by the pace of the kinds already measured) it
+// only guards against an early end: FirstDelay, then intervals growing by Growth per probe but
+// never beyond FirstDelay + ElapsedFraction × t, landing on the window's start. From there each
+// interval is ColdFraction of the time elapsed, within [ColdMinInterval, ColdMaxInterval].
+//
+// The trade-off: an end inside the window is noticed at most ColdFraction of its duration late
+// (about half that at the median), and at most ColdMaxInterval; it costs ln(D/start)/ln(1+ColdFraction)
+// probes from the window's start to an end at D, so halving the lateness doubles them. With the
+// defaults a 10-minute operation whose prior is right within a factor of 2 costs at most 25 probes;
+// without a prior the window starts at once (prompt but about twice the probes).
 func (r *run) cold(t time.Duration) time.Duration {
+	cfg := &r.p.cfg
 	if r.probes == 0 {
 		r.nominal = r.first
 		return r.jitter(r.first)
@@ -332,7 +361,19 @@ func (r *run) cold(t time.Duration) time.Duration {
 	if r.nominal == 0 {
 		r.nominal = r.first
 	}
-	r.nominal = r.grow(t)
+	start := r.p.coldWindow(r.kind)
+	share := cfg.ColdFraction
+	if r.p.pressure != nil && r.p.pressure() {
+		share *= 2 // rate limited: every probe delays every other request
+	}
+	dense := min(max(time.Duration(share*float64(t)), cfg.ColdMinInterval), cfg.ColdMaxInterval)
+	if t+dense >= start {
+		r.nominal = dense
+		return r.jitter(dense)
+	}
+	if n := r.grow(t); t+n > start {
+		r.nominal = start - t // land on the window's start rather than step over it
+	}
 	return r.jitter(r.nominal)
 }
 

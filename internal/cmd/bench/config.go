@@ -53,6 +53,7 @@ type config struct {
 	warmup          int     // N of the untimed warm-up apply+destroy; 0 = none
 	rateLimit       float64 // requests/s for the rate-limited run
 	rateN           int     // N of the rate-limited run; 0 = none
+	ciNs            []int   // server counts of the CI-mode runs; none = skip
 	timingsCache    bool    // give the provider SCP_TIMINGS_CACHE in the work dir
 	micro           bool
 	openstackN      int // servers of the OpenStack run; 0 = none
@@ -81,6 +82,7 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.warmup, "warmup", 10, "N of an untimed apply+destroy before the timed runs, as a returning user's timings cache would have seen (0 = none)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 20, "emulator rate limit (requests/s) of the rate-limited run")
 	fs.IntVar(&c.rateN, "rate-n", 20, "N of the extra apply+destroy under -rate-limit (0 = skip)")
+	ciNs := fs.String("ci-n", "1,10", "server counts of the CI mode: apply, plan, destroy, each a new job with no timings cache and no warm-up (0 = skip)")
 	fs.BoolVar(&c.timingsCache, "timings-cache", true, "set SCP_TIMINGS_CACHE to a file in the work dir (false: \"off\")")
 	fs.BoolVar(&c.micro, "micro", true, "run the poller micro-benchmark")
 	fs.IntVar(&c.microOps, "micro-ops", 30, "micro-benchmark operations per kind and schedule")
@@ -103,6 +105,11 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 	var err error
 	if c.ns, err = parseCounts(*ns); err != nil {
 		return nil, fmt.Errorf("-n: %w", err)
+	}
+	if t := strings.TrimSpace(*ciNs); t != "" && t != "0" {
+		if c.ciNs, err = parseCounts(t); err != nil {
+			return nil, fmt.Errorf("-ci-n: %w", err)
+		}
 	}
 	switch {
 	case c.parallelism < 1:

@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
@@ -86,10 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cachePath = filepath.Join(workDir, "timings-cache.json")
 	}
 	cred := emu.Credentials()
-	providerEnv := []string{
-		"SCP_ENDPOINT=" + emu.URL(), "SCP_ACCESS_KEY=" + cred.AccessKey, "SCP_SECRET_KEY=" + cred.SecretKey,
-		"SCP_TIMINGS_CACHE=" + cachePath,
-	}
+	connection := []string{"SCP_ENDPOINT=" + emu.URL(), "SCP_ACCESS_KEY=" + cred.AccessKey, "SCP_SECRET_KEY=" + cred.SecretKey}
+	providerEnv := append(slices.Clone(connection), "SCP_TIMINGS_CACHE="+cachePath)
 	tf, err := newTerraformRunner(cfg, workDir, providerBin, providerEnv, stdout)
 	if err != nil {
 		return err
@@ -107,7 +106,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	printHeader(stdout, rep, cfg)
 
-	s := &session{emu: emu, tf: tf, cfg: cfg}
+	ciTF, err := newTerraformRunner(cfg, workDir, providerBin, append(connection, "SCP_TIMINGS_CACHE=off"), stdout)
+	if err != nil {
+		return err
+	}
+	s := &session{emu: emu, tf: tf, cfg: cfg, ciTF: ciTF}
 	progress := func(runs []runReport) {
 		for _, r := range runs {
 			fmt.Fprintf(stdout, "  %-26s wall %-9s ideal %-9s ratio %.3f  requests %d, 429s %d, errors %d\n",
@@ -136,6 +139,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.Runs = append(rep.Runs, runs...)
 		if err != nil {
 			return err
+		}
+	}
+	if len(cfg.ciNs) > 0 {
+		fmt.Fprintln(stdout, "CI mode (each command a new job: no warm-up, no timings cache, only the state):")
+		for _, n := range cfg.ciNs {
+			runs, err := s.ciRun(ctx, n)
+			progress(runs)
+			rep.Runs = append(rep.Runs, runs...)
+			if err != nil {
+				return err
+			}
 		}
 	}
 	if cfg.rateN > 0 {

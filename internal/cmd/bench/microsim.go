@@ -37,7 +37,9 @@ func simKinds(real map[emulator.OpKind]emulator.Latency) []simKind {
 }
 
 // runMicroSim waits ops operations of every kind, one after the other, with each schedule; a
-// sequence per kind, so the learning poller's first MinSamples waits are cold and the rest learned.
+// sequence per kind, whose waits after the learning poller's first MinSamples are its learned
+// column. Its cold column is ops more waits of the same durations, each on a poller that knows
+// nothing but the kind's prior (the first wait of a CI job).
 func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64) []microRow {
 	kinds := simKinds(real)
 	scheds := schedules()
@@ -49,7 +51,20 @@ func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64
 			clk := waittest.NewAutoClock(time.Time{})
 			w := sc.newWaiter(clk, wait.WithSeed(seed+uint64(si)))
 			for i := 0; i < ops; i++ {
-				samples = append(samples, simulateWait(w, clk, sc.Name, k, rng))
+				s := simulateWait(w, clk, sc.Name, k, rng)
+				if sc.Name == learningSchedule && !s.Learned {
+					continue // the cold column comes from pollers that know nothing, below
+				}
+				samples = append(samples, s)
+			}
+			if sc.Name != learningSchedule {
+				continue
+			}
+			// No history at all: each wait on a new poller, as the first wait of a CI job.
+			coldRng := rand.New(rand.NewPCG(seed, uint64(ki)))
+			for i := 0; i < ops; i++ {
+				clk := waittest.NewAutoClock(time.Time{})
+				samples = append(samples, simulateWait(sc.newWaiter(clk, wait.WithSeed(seed+uint64(i))), clk, sc.Name, k, coldRng))
 			}
 		}
 	}

@@ -17,8 +17,13 @@ func TestRunMicroSim(t *testing.T) {
 		if r.Schedule == "fixed 3s" && r.OvershootP95 > 3*sec+probeRTT {
 			t.Errorf("fixed 3s %s: p95 overshoot %v beyond one interval", r.Kind, r.OvershootP95)
 		}
-		if r.Schedule == learningSchedule && r.Phase == "cold" && r.Ops != 3 {
-			t.Errorf("learning %s: %d cold waits, want the poller's MinSamples (3)", r.Kind, r.Ops)
+		// The cold column: one wait per new poller; the learned one: the sequence after the
+		// poller's MinSamples (3) cold waits.
+		if r.Schedule == learningSchedule && r.Phase == "cold" && (r.Ops != 12 || r.ProbesMax > maxColdProbes) {
+			t.Errorf("learning %s: %d cold waits of up to %d probes, want 12 of at most %d", r.Kind, r.Ops, r.ProbesMax, maxColdProbes)
+		}
+		if r.Schedule == learningSchedule && r.Phase == "learned" && r.Ops != 12-3 {
+			t.Errorf("learning %s: %d learned waits, want 9", r.Kind, r.Ops)
 		}
 	}
 }

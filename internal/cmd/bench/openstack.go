@@ -21,6 +21,7 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	"github.com/scp-community/terraform-provider-scp/internal/provider"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
 )
@@ -144,6 +145,11 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 
 	s := &osSession{emu: emu, tf: tf, cfg: cfg}
 	rep := &openstackReport{N: n, SimOps: cfg.openstackSimOps}
+	if len(cfg.ciNs) > 0 {
+		if err := s.ciRun(ctx, n, workDir, rep, stdout); err != nil || len(rep.Problems) > 0 {
+			return rep, err
+		}
+	}
 	dir := filepath.Join(workDir, fmt.Sprintf("openstack-n%d", n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -208,6 +214,37 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 	return rep, nil
 }
 
+// ciRun is the CI mode on OpenStack: apply, plan and destroy of n servers, each a new job with no
+// timings cache, in a directory of their own, before the other OpenStack runs.
+func (s *osSession) ciRun(ctx context.Context, n int, workDir string, rep *openstackReport, stdout io.Writer) error {
+	dir := filepath.Join(workDir, fmt.Sprintf("openstack-ci-n%d", n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	hcl, err := openstackHCL(configHCL("osci", n, s.cfg.chain))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o644); err != nil {
+		return err
+	}
+	ci := *s.tf
+	ci.env = append(slices.DeleteFunc(slices.Clone(s.tf.env), func(kv string) bool { return strings.HasPrefix(kv, "SCP_TIMINGS_CACHE=") }),
+		"SCP_TIMINGS_CACHE=off")
+	cs := &osSession{emu: s.emu, tf: &ci, cfg: s.cfg}
+	for _, command := range []string{"apply", "plan", "destroy"} {
+		r, _, _ := cs.measure(ctx, dir, command, n)
+		r.CI, r.Name = true, fmt.Sprintf("openstack ci %s N=%d", command, n)
+		fmt.Fprintf(stdout, "  %-34s wall %-9s ideal %-9s ratio %.3f  requests %d, errors %d\n", r.Name, round(r.Wall), round(r.Ideal), r.Ratio, r.Requests, r.Errors)
+		rep.Runs = append(rep.Runs, r)
+		if r.Errors > 0 {
+			rep.Problems = append(rep.Problems, r.Problems...)
+			return nil
+		}
+	}
+	return ctx.Err()
+}
+
 // openstackHCL turns the SCP configuration of the timed runs into the same graph on OpenStack.
 func openstackHCL(scpHCL string) (string, error) {
 	out := scpHCL
@@ -251,7 +288,10 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 		r.Problems = append(r.Problems, fmt.Sprintf("%d operations did not succeed", r.FailedOps))
 	}
 	want := 5 * n
-	if command == "apply" && len(ops) < 3*n { // the re-attach apply makes only the 2n attachments
+	switch {
+	case command == "plan":
+		want = 0 // a plan right after an apply shows no changes
+	case command == "apply" && len(ops) < 3*n: // the re-attach apply makes only the 2n attachments
 		want = 2 * n
 	}
 	if res.ExitCode == 0 && res.Changed != want {
@@ -261,7 +301,7 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	if command == "destroy" && (servers != 0 || volumes != 0) {
 		r.Problems = append(r.Problems, fmt.Sprintf("%d servers and %d volumes left after destroy", servers, volumes))
 	}
-	if command == "apply" && (servers != n || volumes != 3*n) {
+	if command != "destroy" && (servers != n || volumes != 3*n) {
 		r.Problems = append(r.Problems, fmt.Sprintf("%d servers and %d volumes after apply, want %d and %d", servers, volumes, n, 3*n))
 	}
 	r.Errors = len(r.Problems)
@@ -446,12 +486,13 @@ func simulateDetaches(real emulator.Latency, ops int, seed uint64) []detachRow {
 		}
 
 		clk := waittest.NewAutoClock(time.Time{})
-		poller := wait.New(wait.WithClock(clk), wait.WithSeed(seed))
+		// The provider's poller as it starts on an OpenStack cloud: its priors, nothing learned.
+		poller := wait.New(wait.WithClock(clk), wait.WithSeed(seed), wait.WithPriors(provider.WaitPriors("OpenStack")))
 		var mine, common []detachSample
 		for _, d := range durations {
 			end := clk.Now().Add(d)
 			var noticed time.Time
-			res, err := poller.Wait(context.Background(), "detach", func(context.Context) (bool, error) {
+			res, err := poller.Wait(context.Background(), "volume.detach", func(context.Context) (bool, error) {
 				done := simProbe(clk, end)
 				if done {
 					noticed = clk.Now()

@@ -17,6 +17,8 @@ type runReport struct {
 	Command   string  `json:"command"`
 	N         int     `json:"n"`
 	RateLimit float64 `json:"rate_limit_rps,omitempty"`
+	// CI marks a run of the CI mode: each command a new job with no timings cache, only the state.
+	CI bool `json:"ci,omitempty"`
 
 	Wall         time.Duration `json:"-"`
 	Ideal        time.Duration `json:"-"`
@@ -55,6 +57,8 @@ type session struct {
 	emu *emulator.Emulator
 	tf  *terraformRunner
 	cfg *config
+	// ciTF runs Terraform as a CI job does: the provider has no timings cache.
+	ciTF *terraformRunner
 }
 
 // measure runs one terraform command and extracts its figures from the emulator's logs, using
@@ -90,6 +94,9 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 		r.Problems = append(r.Problems, fmt.Sprintf("%d operations did not succeed", r.FailedOps))
 	}
 	wantChanged := 5 * n // a server, two volumes, two attachments each
+	if command == "plan" {
+		wantChanged = 0 // a plan right after the apply must show no changes
+	}
 	if res.ExitCode == 0 && res.Changed != wantChanged {
 		r.Problems = append(r.Problems, fmt.Sprintf("terraform reported %d resources, want %d", res.Changed, wantChanged))
 	}
@@ -175,4 +182,25 @@ func (s *session) applyDestroy(ctx context.Context, name string, n int) ([]runRe
 	}
 	destroy := s.measure(ctx, dir, "destroy", n)
 	return []runReport{apply, destroy}, ctx.Err()
+}
+
+// ciRun runs n servers as a CI pipeline does: apply in one job, a plan in the next, the destroy in
+// a third. Each command is a new provider process with no timings cache and no warm-up: only the
+// Terraform state passes from one to the next.
+func (s *session) ciRun(ctx context.Context, n int) ([]runReport, error) {
+	ci := &session{emu: s.emu, tf: s.ciTF, cfg: s.cfg}
+	dir, err := ci.tf.prepare(fmt.Sprintf("ci-n%d", n), n)
+	if err != nil {
+		return nil, err
+	}
+	var runs []runReport
+	for _, command := range []string{"apply", "plan", "destroy"} {
+		r := ci.measure(ctx, dir, command, n)
+		r.CI, r.Name = true, "ci "+r.Name
+		runs = append(runs, r)
+		if ctx.Err() != nil {
+			return runs, ctx.Err()
+		}
+	}
+	return runs, nil
 }

@@ -14,8 +14,12 @@ const (
 	overshootP95Fraction    = 0.20
 	overshootP95Floor       = 500 * time.Millisecond
 	maxProbesPerOp          = 12
-	maxDestroyRatio         = 1.15
-	destroyRatioN           = 100
+	// A first wait with no history (only the kind's prior) on the fake clock.
+	maxColdProbes      = 25
+	coldMedianFraction = 0.10
+	coldP95Fraction    = 0.25
+	maxDestroyRatio    = 1.15
+	destroyRatioN      = 100
 )
 
 // target is one verdict.
@@ -35,11 +39,14 @@ func verdict(name string, misses []string, ok string) target {
 // evaluateTargets judges the timed runs (unthrottled ones for overshoot and probes: a throttled
 // probe is late by design) and the micro-benchmark's learned waits.
 func evaluateTargets(runs []runReport, micro, sim []microRow) []target {
-	var unthrottled, throttled []runReport
+	var unthrottled, throttled, ci []runReport
 	for _, r := range runs {
-		if r.RateLimit > 0 {
+		switch {
+		case r.CI:
+			ci = append(ci, r)
+		case r.RateLimit > 0:
 			throttled = append(throttled, r)
-		} else {
+		default:
 			unthrottled = append(unthrottled, r)
 		}
 	}
@@ -96,8 +103,12 @@ func evaluateTargets(runs []runReport, micro, sim []microRow) []target {
 			switch {
 			case r.Phase == "learned" && r.ProbesMax > maxProbesPerOp:
 				learnedMiss = append(learnedMiss, fmt.Sprintf("%s max %d", r.Kind, r.ProbesMax))
-			case r.Phase == "cold" && r.ProbesMax > maxProbesPerOp:
-				coldMiss = append(coldMiss, fmt.Sprintf("%s max %d", r.Kind, r.ProbesMax))
+			case r.Phase == "cold" && r.Ops > 0:
+				med := float64(r.OvershootMedian) / float64(max(r.DurationMedian, 1))
+				p95 := float64(r.OvershootP95) / float64(max(r.DurationMedian, 1))
+				if r.ProbesMax > maxColdProbes || med > coldMedianFraction || p95 > coldP95Fraction {
+					coldMiss = append(coldMiss, fmt.Sprintf("%s max %d probes, overshoot %.1f%%/%.1f%%", r.Kind, r.ProbesMax, 100*med, 100*p95))
+				}
 			}
 			if r.Phase == "learned" {
 				most = max(most, r.ProbesMax)
@@ -105,8 +116,8 @@ func evaluateTargets(runs []runReport, micro, sim []microRow) []target {
 		}
 		out = append(out, verdict(fmt.Sprintf("<= %d probes per operation up to 10 min, learned (fake clock)", maxProbesPerOp),
 			learnedMiss, fmt.Sprintf("most: %d", most)))
-		out = append(out, verdict(fmt.Sprintf("<= %d probes per operation up to 10 min, cold first waits (fake clock)", maxProbesPerOp),
-			coldMiss, "all within"))
+		out = append(out, verdict(fmt.Sprintf("cold first waits (fake clock): <= %d probes up to 10 min, overshoot median <= %.0f%%, p95 <= %.0f%% of the duration",
+			maxColdProbes, 100*coldMedianFraction, 100*coldP95Fraction), coldMiss, "every kind within"))
 	}
 	if len(micro) > 0 {
 		var miss []string
@@ -142,20 +153,8 @@ func evaluateTargets(runs []runReport, micro, sim []microRow) []target {
 	}
 	out = append(out, ratio)
 
-	rate := target{Name: "rate-limited run: zero failed operations", Status: "not run"}
-	if len(throttled) > 0 {
-		var miss []string
-		got429 := 0
-		for _, r := range throttled {
-			got429 += r.Throttled
-			if r.FailedOps > 0 || r.Errors > 0 {
-				miss = append(miss, fmt.Sprintf("%s: %d failed operations, %d errors", r.Name, r.FailedOps, r.Errors))
-			}
-		}
-		rate = verdict(fmt.Sprintf("rate limit %g req/s: zero failed operations", throttled[0].RateLimit), miss,
-			fmt.Sprintf("%d 429s absorbed", got429))
-	}
-	out = append(out, rate)
+	out = append(out, rateTargets(throttled)...)
+	out = append(out, ciTargets(ci)...)
 
 	var errs []string
 	for _, r := range runs {
@@ -176,4 +175,87 @@ func round(d time.Duration) time.Duration {
 		return d.Round(10 * time.Millisecond)
 	}
 	return d.Round(time.Millisecond)
+}
+
+// The rate-limited destroy's targets: requests per operation (the refresh's reads included) and
+// its ratio to the ideal.
+const (
+	maxRateRequestsPerOp = 3.5
+	maxRateDestroyRatio  = 1.6
+)
+
+func rateTargets(throttled []runReport) []target {
+	rate := target{Name: "rate-limited run: zero failed operations", Status: "not run"}
+	frugal := target{Name: fmt.Sprintf("rate-limited destroy: <= %.1f requests per operation, <= %.1fx of ideal", maxRateRequestsPerOp, maxRateDestroyRatio), Status: "not run"}
+	if len(throttled) == 0 {
+		return []target{rate, frugal}
+	}
+	var miss, frugalMiss []string
+	got429, detail := 0, ""
+	for _, r := range throttled {
+		got429 += r.Throttled
+		if r.FailedOps > 0 || r.Errors > 0 {
+			miss = append(miss, fmt.Sprintf("%s: %d failed operations, %d errors", r.Name, r.FailedOps, r.Errors))
+		}
+		if r.Command != "destroy" || r.Operations == 0 {
+			continue
+		}
+		perOp := float64(r.Requests) / float64(r.Operations)
+		detail = fmt.Sprintf("%s: %.2f requests per operation (%d for %d), %.3fx", r.Name, perOp, r.Requests, r.Operations, r.Ratio)
+		if perOp > maxRateRequestsPerOp || r.Ratio > maxRateDestroyRatio {
+			frugalMiss = append(frugalMiss, detail)
+		}
+	}
+	rate = verdict(fmt.Sprintf("rate limit %g req/s: zero failed operations", throttled[0].RateLimit), miss,
+		fmt.Sprintf("%d 429s absorbed", got429))
+	if detail != "" {
+		frugal = verdict(frugal.Name, frugalMiss, detail)
+	}
+	return []target{rate, frugal}
+}
+
+// The CI mode's targets: apply and destroy of N = 1 within 1.20 of the ideal, N = 10 within
+// 1.45, and the server build noticed within 15 % of its duration at the median.
+const ciBuildOvershootFraction = 0.15
+
+func ciRatioLimit(n int) float64 {
+	if n <= 1 {
+		return 1.20
+	}
+	return 1.45
+}
+
+func ciTargets(ci []runReport) []target {
+	ratio := target{Name: "CI mode: apply and destroy within 1.20x of ideal at N=1, 1.45x at N=10", Status: "not run"}
+	build := target{Name: "CI mode: server build overshoot median <= 15% of its duration", Status: "not run"}
+	if len(ci) == 0 {
+		return []target{ratio, build}
+	}
+	var miss, seen []string
+	var pooled []opMetric
+	for _, r := range ci {
+		pooled = append(pooled, r.metrics...)
+		if r.Command == "plan" {
+			continue
+		}
+		line := fmt.Sprintf("%s %.3f", r.Name, r.Ratio)
+		seen = append(seen, line)
+		if r.Ratio > ciRatioLimit(r.N) || r.Errors > 0 {
+			miss = append(miss, line)
+		}
+	}
+	ratio = verdict(ratio.Name, miss, strings.Join(seen, ", "))
+	for _, k := range summarize(pooled) {
+		if k.Kind != "server_create" {
+			continue
+		}
+		share := float64(k.OvershootMedian) / float64(max(k.DurationMedian, 1))
+		line := fmt.Sprintf("%s of %s (%.1f%%)", round(k.OvershootMedian), round(k.DurationMedian), 100*share)
+		var m []string
+		if share > ciBuildOvershootFraction {
+			m = append(m, line)
+		}
+		build = verdict(build.Name, m, line)
+	}
+	return []target{ratio, build}
 }

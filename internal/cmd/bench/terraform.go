@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,10 +108,14 @@ type commandResult struct {
 var resourcesLine = regexp.MustCompile(`Resources: (\d+) added, (\d+) changed, (\d+) destroyed`)
 var destroyLine = regexp.MustCompile(`Destroy complete! Resources: (\d+) destroyed`)
 
-// run executes `terraform <command> -auto-approve` in dir ("apply" or "destroy") and times it.
+// run executes `terraform <command> -auto-approve` in dir ("apply" or "destroy"), or `terraform
+// plan`, and times it.
 func (t *terraformRunner) run(ctx context.Context, dir, command string) commandResult {
 	args := []string{command, "-auto-approve", "-no-color", "-input=false", "-compact-warnings",
 		fmt.Sprintf("-parallelism=%d", t.parallelism)}
+	if command == "plan" {
+		args = slices.Delete(args, 1, 2)
+	}
 	cmd := exec.CommandContext(ctx, t.bin, args...)
 	cmd.Dir, cmd.Env = dir, t.env
 	// On Ctrl-C, let Terraform stop gracefully (it saves the state) rather than killing it.
@@ -138,8 +143,14 @@ func (t *terraformRunner) run(ctx context.Context, dir, command string) commandR
 }
 
 // changedResources reads the number of resources added (apply) or destroyed (destroy) from
-// Terraform's closing summary; -1 when there is none.
+// Terraform's closing summary, 0 for a plan that shows no changes; -1 when there is none.
 func changedResources(output, command string) int {
+	if command == "plan" {
+		if strings.Contains(output, "No changes.") {
+			return 0
+		}
+		return -1
+	}
 	summary := resourcesLine
 	if command == "destroy" {
 		summary = destroyLine

@@ -1,0 +1,99 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
+)
+
+// slowVolumes holds every Volume read until released, so that reads overlap for certain.
+type slowVolumes struct {
+	*cloudtest.Fake
+	release chan struct{}
+}
+
+func (s slowVolumes) Volume(ctx context.Context, id string) (*cloud.Volume, error) {
+	<-s.release
+	return s.Fake.Volume(ctx, id)
+}
+
+func TestSharedReadsAnswerReadersAtTheSameMomentWithOneRequest(t *testing.T) {
+	fake := cloudtest.New()
+	id := fake.PutVolume(cloud.Volume{Name: "v", Size: 8, Phase: cloud.PhaseAvailable, State: "available"})
+	slow := slowVolumes{Fake: fake, release: make(chan struct{})}
+	c := withSharedReads(slow).(*sharedReads)
+	var wg sync.WaitGroup
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			if i%2 == 0 {
+				ctx = freshRead(ctx) // a probe may join a read in flight
+			}
+			if v, err := c.Volume(ctx, id); err != nil || v.ID != id {
+				t.Errorf("read %d: %v, %v", i, v, err)
+			}
+		}()
+	}
+	for c.inFlight(id) != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // let the others join
+	close(slow.release)
+	wg.Wait()
+	if n := fake.Reads("Volume"); n != 1 {
+		t.Errorf("5 readers at once sent %d reads, want 1", n)
+	}
+}
+
+func TestSharedReadsNeverServeAProbeOrAReadAfterAChangeFromBefore(t *testing.T) {
+	fake := cloudtest.New()
+	serverID := fake.PutServer(cloud.Server{Name: "s", Phase: cloud.PhaseActive, State: "ACTIVE"})
+	id := fake.PutVolume(cloud.Volume{Name: "v", Size: 8, Phase: cloud.PhaseAvailable, State: "available"})
+	c := withSharedReads(fake)
+	ctx := context.Background()
+	read := func(ctx context.Context) {
+		if _, err := c.Volume(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read(ctx)
+	read(ctx) // a refresh of the attachment right after the volume's: shared
+	if n := fake.Reads("Volume"); n != 1 {
+		t.Fatalf("two reads in a row sent %d, want 1", n)
+	}
+	read(freshRead(ctx)) // a wait's probe: always its own read
+	if n := fake.Reads("Volume"); n != 2 {
+		t.Fatalf("a probe after a finished read sent %d reads in all, want 2", n)
+	}
+	if _, err := c.Attach(ctx, serverID, id, false); err != nil {
+		t.Fatal(err)
+	}
+	read(ctx) // after a change: a new read
+	if n := fake.Reads("Volume"); n != 3 {
+		t.Fatalf("a read after an attach sent %d reads in all, want 3", n)
+	}
+}
+
+type listingFake struct{ *cloudtest.Fake }
+
+func (listingFake) ListServers(context.Context, cloud.ServerFilter) ([]cloud.Server, error) {
+	return nil, nil
+}
+func (listingFake) ListVolumes(context.Context, cloud.VolumeFilter) ([]cloud.Volume, error) {
+	return nil, nil
+}
+
+func TestSharedReadsKeepTheCloudsListCalls(t *testing.T) {
+	if _, ok := withSharedReads(listingFake{cloudtest.New()}).(cloud.Lister); !ok {
+		t.Error("a cloud with list calls lost them behind the shared reads")
+	}
+	if _, ok := withSharedReads(cloudtest.New()).(cloud.Lister); ok {
+		t.Error("a cloud without list calls gained them")
+	}
+}
