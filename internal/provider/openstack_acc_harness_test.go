@@ -96,9 +96,10 @@ func newRealOSAcc(t *testing.T) *osAcc {
 		api:      newOSRealAPI(t),
 		provider: "provider \"scp\" {\n  openstack {}\n}\n",
 		image:    requireEnv(t, "OS_TEST_IMAGE_ID"),
-		flavor:   requireEnv(t, "OS_TEST_FLAVOR_ID"),
-		keypair:  requireEnv(t, "OS_TEST_KEYPAIR"),
-		network:  requireEnv(t, "OS_TEST_NETWORK_ID"),
+		// By name, as users write flavors (and as an import records them, from what Nova 2.47+ shows).
+		flavor:  requireEnv(t, "OS_TEST_FLAVOR_NAME"),
+		keypair: requireEnv(t, "OS_TEST_KEYPAIR"),
+		network: requireEnv(t, "OS_TEST_NETWORK_ID"),
 	}
 	return a
 }
