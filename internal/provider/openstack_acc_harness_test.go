@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"os"
@@ -25,8 +26,9 @@ const (
 )
 
 // osAccPrefix starts the name of every object the OpenStack acceptance tests of this process
-// create: unique per run, so that a run's leftovers can be told apart and swept (make openstack-sweep).
-var osAccPrefix = cloudtest.RunPrefix("acc")
+// create: unique per run, so that a run's leftovers can be told apart and swept (make openstack-sweep
+// OS_SWEEP_PREFIX=...). OS_ACC_PREFIX chooses it (a CI job that sweeps its own run after a failure).
+var osAccPrefix = cmp.Or(os.Getenv("OS_ACC_PREFIX"), cloudtest.RunPrefix("acc"))
 
 // osAcc is one test's cloud (the emulator, or a real cloud) and provider configuration.
 type osAcc struct {

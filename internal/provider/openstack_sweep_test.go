@@ -14,12 +14,36 @@ import (
 )
 
 // sweepPrefixes are the name prefixes of every test run (acceptance: acc-<run>-, conformance:
-// conf-<run>-); OS_SWEEP_PREFIX narrows the sweep to one run's.
+// conf-<run>-); OS_SWEEP_PREFIX narrows the sweep to one run's (OS_ACC_PREFIX names a run's).
 func sweepPrefixes() []string {
 	if p := os.Getenv("OS_SWEEP_PREFIX"); p != "" {
 		return []string{p}
 	}
 	return []string{"acc-", "conf-"}
+}
+
+// sweepMinAge is how old an object must be to be swept: with the prefix of one run, any age; with
+// every run's, OS_SWEEP_MIN_AGE (default one hour), so that a sweep never removes the objects of a
+// run still going on the same cloud.
+func sweepMinAge(t *testing.T) time.Duration {
+	if os.Getenv("OS_SWEEP_PREFIX") != "" {
+		return 0
+	}
+	age := time.Hour
+	if v := os.Getenv("OS_SWEEP_MIN_AGE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("OS_SWEEP_MIN_AGE: %v", err)
+		}
+		age = d
+	}
+	t.Logf("sweeping objects of every test run older than %s (OS_SWEEP_PREFIX=<a run's prefix> sweeps that run's at any age)", age)
+	return age
+}
+
+// oldEnough reports whether an object created at created is old enough to sweep.
+func oldEnough(created time.Time, minAge time.Duration) bool {
+	return minAge == 0 || (!created.IsZero() && time.Since(created) >= minAge)
 }
 
 // TestOpenStackSweep removes from the real cloud of the OS_* variables what failed test runs left:
@@ -32,24 +56,31 @@ func TestOpenStackSweep(t *testing.T) {
 	api := newOSRealAPI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
+	minAge := sweepMinAge(t)
 	for _, prefix := range sweepPrefixes() {
-		api.sweepServers(ctx, t, prefix)
-		api.sweepVolumes(ctx, t, prefix)
-		api.sweepPorts(ctx, t, prefix)
+		api.sweepServers(ctx, t, prefix, minAge)
+		api.sweepVolumes(ctx, t, prefix, minAge)
+		api.sweepPorts(ctx, t, prefix, minAge)
 		left, err := api.leftovers(ctx, prefix, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(left) > 0 {
-			t.Errorf("still there with prefix %q: %s", prefix, strings.Join(left, "; "))
+			t.Logf("left with prefix %q (younger than %s, or not removable): %s", prefix, minAge, strings.Join(left, "; "))
 		}
 	}
 }
 
-func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix string) {
-	found, err := api.serversNamed(ctx, prefix)
+func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix string, minAge time.Duration) {
+	named, err := api.serversNamed(ctx, prefix)
 	if err != nil {
 		t.Fatalf("listing servers: %v", err)
+	}
+	var found []servers.Server
+	for _, s := range named {
+		if oldEnough(s.Created, minAge) {
+			found = append(found, s)
+		}
 	}
 	for _, s := range found {
 		t.Logf("deleting server %s (%s, %s)", s.ID, s.Name, s.Status)
@@ -67,10 +98,16 @@ func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix str
 	}
 }
 
-func (api *osRealAPI) sweepVolumes(ctx context.Context, t *testing.T, prefix string) {
-	found, err := api.volumesNamed(ctx, prefix)
+func (api *osRealAPI) sweepVolumes(ctx context.Context, t *testing.T, prefix string, minAge time.Duration) {
+	named, err := api.volumesNamed(ctx, prefix)
 	if err != nil {
 		t.Fatalf("listing volumes: %v", err)
+	}
+	var found []volumes.Volume
+	for _, v := range named {
+		if oldEnough(v.CreatedAt, minAge) {
+			found = append(found, v)
+		}
 	}
 	for _, v := range found {
 		for _, a := range v.Attachments {
@@ -110,7 +147,7 @@ func (api *osRealAPI) deleteVolumeWhenIdle(ctx context.Context, t *testing.T, v 
 	t.Errorf("volume %s did not become deletable", v.ID)
 }
 
-func (api *osRealAPI) sweepPorts(ctx context.Context, t *testing.T, prefix string) {
+func (api *osRealAPI) sweepPorts(ctx context.Context, t *testing.T, prefix string, minAge time.Duration) {
 	if api.network == nil {
 		return
 	}
@@ -123,7 +160,7 @@ func (api *osRealAPI) sweepPorts(ctx context.Context, t *testing.T, prefix strin
 		t.Fatal(err)
 	}
 	for _, p := range all {
-		if strings.HasPrefix(p.Name, prefix) {
+		if strings.HasPrefix(p.Name, prefix) && oldEnough(p.CreatedAt, minAge) {
 			t.Logf("deleting port %s (%s)", p.ID, p.Name)
 			if err := ports.Delete(ctx, api.network, p.ID).ExtractErr(); err != nil && !isNotFound(err) {
 				t.Errorf("deleting port %s: %v", p.ID, err)
