@@ -469,8 +469,11 @@ func (c *Cloud) Detach(ctx context.Context, serverID, volumeID string) error {
 			"anything was sent (the provider checks the boot volume and the root device); please report it with the server's "+
 			"device names", c.SystemDiskRule())
 		return cloud.NewError(cloud.OutcomeConflict, false, apiErr)
-	case apiErr.Status == http.StatusBadRequest && strings.Contains(lower, "already detached"):
-		return cloud.NewError(cloud.OutcomeRejected, false, apiErr) // the caller reads Cinder to confirm
+	case apiErr.Status == http.StatusBadRequest && strings.Contains(lower, "already detached"),
+		isAPINotFound(err):
+		// "not attached" (Nova's own 404: "Instance S is not attached to volume V"): nothing was
+		// done; the caller reads Cinder to confirm that the volume no longer lists the server.
+		return cloud.NewError(cloud.OutcomeRejected, false, apiErr)
 	case apiErr.Status == http.StatusBadRequest && c.cfg.Flavour == FlavourOTC:
 		apiErr.Hint = "Open Telekom Cloud detaches a data disk from a running server only if the server's OS supports " +
 			"hot-unplug (and the disk is unmounted and idle); otherwise only from a stopped server (otc-ecs-detach-disk.md). " +

@@ -327,9 +327,10 @@ func TestAttachDetach(t *testing.T) {
 			t.Fatalf("another volume was detached: %+v", v)
 		}
 	}
-	// Nova no longer maps it: 404, gone.
-	wantOutcome(t, f.c.Detach(ctx, srv, vols[1]), cloud.OutcomeGone, "detach of a detached volume")
-	wantOutcome(t, f.c.Detach(ctx, "00000000-0000-4000-8000-000000000000", vols[0]), cloud.OutcomeGone, "unknown server")
+	// Nova no longer maps it and answers its own 404: "not attached", a refusal the caller confirms
+	// by reading the volume (the seam's promise), never "gone".
+	wantOutcome(t, f.c.Detach(ctx, srv, vols[1]), cloud.OutcomeRejected, "detach of a detached volume")
+	wantOutcome(t, f.c.Detach(ctx, "00000000-0000-4000-8000-000000000000", vols[0]), cloud.OutcomeRejected, "unknown server")
 	f.noDeprecated()
 }
 

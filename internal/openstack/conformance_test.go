@@ -12,17 +12,6 @@ import (
 	emu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
-// notAttachedIs404 is where the OpenStack targets part from the seam: cloud.Cloud's Detach
-// promises Refused for "not attached", and Nova answers it with its own 404.
-const notAttachedIs404 = "Nova answers the detach of a volume that is no longer attached with its own 404 " +
-	"itemNotFound (\"... is not attached ...\"), which this package classifies as Gone (every 404 is); " +
-	"cloud.Cloud's Detach promises Refused. The resource takes both as detached"
-
-// bare404IsGone: a 404 without Nova's or Cinder's error body (a proxy's, a wrong path's) is Gone
-// here, where the seam (and this package's doc) promise Gone only for the API's own itemNotFound.
-const bare404IsGone = "classifyWith in errors.go maps every 404 to Gone, with or without the API's itemNotFound " +
-	"body, so a proxy's 404 would make the resources drop an object that exists"
-
 // conformanceRoutes are the emulator's routes of the mutations the conformance suite counts.
 var conformanceRoutes = map[string]emu.Route{
 	"CreateServer": emu.RouteServerCreate, "DeleteServer": emu.RouteServerDelete,
@@ -57,10 +46,6 @@ func TestOpenStackEmulatorConformance(t *testing.T) {
 			ForeignNotFound: func(string) error {
 				_, err := e.AddFault(emu.Fault{Op: emu.RouteVolumeGet, Kind: emu.FaultStatus, Status: http.StatusNotFound, NoBody: true, Count: 1})
 				return err
-			},
-			Deviations: map[string]string{
-				"AttachDetach/NotAttachedIsRejected": notAttachedIs404,
-				"ForeignNotFoundIsNotGone":           bare404IsGone,
 			},
 		}
 	})
@@ -100,8 +85,7 @@ func TestRealOpenStackConformance(t *testing.T) {
 				BootVolume: cloud.BootVolume{Size: 1, DeleteOnTermination: true},
 			},
 			VolumeSize: 1, ExtendedSize: 2, Timeout: 3 * time.Minute, Poll: 500 * time.Millisecond,
-			Sent:       counter.count,
-			Deviations: map[string]string{"AttachDetach/NotAttachedIsRejected": notAttachedIs404},
+			Sent: counter.count,
 		}
 	})
 }

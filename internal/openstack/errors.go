@@ -169,8 +169,12 @@ func classifyWith(err error, mutation bool, shown error) error {
 		return cloud.NewError(cloud.OutcomeDenied, false, shown)
 	}
 	switch status := statusOf(err); {
-	case status == http.StatusNotFound:
+	case status == http.StatusNotFound && isAPINotFound(err):
 		return cloud.NewError(cloud.OutcomeGone, false, shown)
+	case status == http.StatusNotFound:
+		// A 404 page of a proxy or a wrong path says nothing of the object: never "gone".
+		return cloud.NewError(cloud.OutcomeFailed, false, fmt.Errorf("%w (a 404 without Nova's or Cinder's "+
+			"itemNotFound body: not the API's own answer, so the object is not taken as gone; check the catalog's endpoints)", shown))
 	case status == http.StatusConflict && isTaskStateConflict(err):
 		return cloud.NewError(cloud.OutcomeBusy, false, shown)
 	case status == http.StatusConflict:
@@ -181,6 +185,14 @@ func classifyWith(err error, mutation bool, shown error) error {
 		return cloud.NewError(cloud.OutcomeDenied, false, shown)
 	}
 	return cloud.NewError(cloud.OutcomeFailed, mutation && mayHaveTakenEffect(err), shown)
+}
+
+// isAPINotFound reports Nova's and Cinder's own 404 body, {"itemNotFound": {...}}: the only
+// answer that proves an object does not exist (REAL-OPENSTACK.md records it for servers,
+// volumes and attachments).
+func isAPINotFound(err error) bool {
+	apiErr := apiErrorOf(err)
+	return apiErr != nil && apiErr.Status == http.StatusNotFound && apiErr.Kind == "itemNotFound"
 }
 
 // isTaskStateConflict is Nova's "Cannot 'X' instance Y while it is in task_state Z": another task

@@ -580,32 +580,32 @@ func TestAccOpenStack_secretsNeverLogged(t *testing.T) {
 // server needs no key pair and no network, and may have a name SCP would refuse.
 func TestAccOpenStack_ownRulesOnly(t *testing.T) {
 	acc := newOSAcc(t, osemu.Config{})
+	volume := func(size int) string {
+		return fmt.Sprintf(`
+resource "scp_volume" "small" {
+  name = %q
+  size = %d
+}
+`, acc.name("1gib"), size)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             acc.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: acc.config(`
-resource "scp_volume" "small" {
-  name = "acc-1gib"
-  size = 1
-}
-`),
-				Check: resource.TestCheckResourceAttr("scp_volume.small", "size", "1"),
+				Config: acc.config(volume(1)),
+				Check:  resource.TestCheckResourceAttr("scp_volume.small", "size", "1"),
 			},
 			{
-				Config: acc.config(fmt.Sprintf(`
-resource "scp_volume" "small" {
-  name = "acc-1gib"
-  size = 3
-}
-
+				// No key pair, no networks and a name SCP would refuse: planned, not refused.
+				Config: acc.config(volume(3) + fmt.Sprintf(`
 resource "scp_virtual_server" "bare" {
-  name           = "web.1/a"
+  name           = "%s.1/a"
   image_id       = %q
-  server_type_id = "m1.small"
+  server_type_id = %q
   boot_volume    = { size = 1 }
 }
-`, osAccImage)),
+`, acc.name("web"), acc.image, acc.flavor)),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
