@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -309,6 +310,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{cloud: api, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // checkResolvedURLs applies the validate-time URL rules to the resolved values, naming where each came from.
@@ -366,6 +368,7 @@ func (p *scpProvider) DataSources(_ context.Context) []func() datasource.DataSou
 var (
 	_ provider.Provider                         = (*scpProvider)(nil)
 	_ provider.ProviderWithValidateConfig       = (*scpProvider)(nil)
+	_ provider.ProviderWithListResources        = (*scpProvider)(nil)
 	_ resource.ResourceWithConfigure            = (*virtualServerResource)(nil)
 	_ resource.ResourceWithImportState          = (*virtualServerResource)(nil)
 	_ resource.ResourceWithModifyPlan           = (*virtualServerResource)(nil)
@@ -375,12 +378,18 @@ var (
 	_ resource.ResourceWithConfigure            = (*volumeAttachmentResource)(nil)
 	_ resource.ResourceWithImportState          = (*volumeAttachmentResource)(nil)
 	_ resource.ResourceWithModifyPlan           = (*volumeAttachmentResource)(nil)
+	_ resource.ResourceWithIdentity             = (*virtualServerResource)(nil)
+	_ resource.ResourceWithIdentity             = (*volumeResource)(nil)
+	_ resource.ResourceWithIdentity             = (*volumeAttachmentResource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*virtualServerDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*virtualServerDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*volumeDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*volumeDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*virtualServersDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*volumesDataSource)(nil)
+	_ list.ListResourceWithConfigure            = (*virtualServerListResource)(nil)
+	_ list.ListResourceWithConfigure            = (*volumeListResource)(nil)
+	_ list.ListResourceWithConfigure            = (*volumeAttachmentListResource)(nil)
 )
 
 func anyUnknown(values ...types.String) bool {

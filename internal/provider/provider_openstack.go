@@ -217,4 +217,5 @@ func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel,
 	data := &providerData{cloud: c, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
