@@ -57,7 +57,8 @@ build() (
 	terraform)
 		module=github.com/hashicorp/terraform
 		pkg=.
-		ldflags="-s -w"
+		# Without this 1.6 and later call themselves <version>-dev.
+		ldflags="-s -w -X github.com/hashicorp/terraform/version.dev=no"
 		;;
 	tofu | opentofu)
 		name=tofu

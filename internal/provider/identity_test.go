@@ -62,7 +62,12 @@ import {
   to       = scp_virtual_server.other
   identity = { id = "web-1" }
 }
-
+`, serverBase),
+			PlanOnly:    true,
+			ExpectError: rx("Invalid server identity", `"web-1" is not a server id`, "identity = { id ="),
+		},
+		{
+			Config: providerHCL + `
 resource "scp_volume_attachment" "other" {
   server_id = "2a9be312-5d4b-4bc8-b2ae-35100fa9241f"
   volume_id = "3f500f00-ed80-4566-a057-e31760226f9a"
@@ -72,9 +77,9 @@ import {
   to       = scp_volume_attachment.other
   identity = { server_id = "2a9be312-5d4b-4bc8-b2ae-35100fa9241f", volume_id = "data" }
 }
-`, serverBase),
+`,
 			PlanOnly:    true,
-			ExpectError: rx("Invalid server identity", `"web-1" is not a server id`, "Invalid volume attachment id", `volume_id = "data"`),
+			ExpectError: rx("Invalid volume attachment id", `volume_id = "data"`, "does not name two ids", "identity = {"),
 		},
 	}
 }

@@ -32,6 +32,15 @@ func TestAccQuery_filters(t *testing.T) {
 	if _, err := acc.client.AttachVolume(context.Background(), attached, web, false); err != nil {
 		t.Fatal(err)
 	}
+	// Cleanups run last first: the volume is detached before it is deleted.
+	t.Cleanup(func() {
+		if err := acc.client.DetachVolume(context.Background(), attached, web); err == nil {
+			_ = waitUntil(func() (bool, error) {
+				v, err := acc.client.GetVolume(context.Background(), attached)
+				return err == nil && len(v.Servers) == 0, err
+			})
+		}
+	})
 	if err := waitUntil(func() (bool, error) {
 		v, err := acc.client.GetVolume(context.Background(), attached)
 		return err == nil && len(v.Servers) == 1, err
