@@ -228,9 +228,16 @@ func TestAccQuery_adoptExisting(t *testing.T) {
 	if applied.changing != 0 {
 		t.Errorf("the apply that adopted everything sent %d requests that change something, want none", applied.changing)
 	}
+	mark, started = len(acc.emu.Requests()), time.Now()
 	if code, out := cli.exitCode("plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Fatalf("the plan after the adoption is not empty:\n%s", out)
 	}
-	t.Logf("adopted %d servers, %d volumes and %d attachments: query %s (%d requests), apply %s (%d requests, none changing)",
-		nServers, nVolumes, attachments, queryTook.Round(time.Millisecond), queried.all, applyTook.Round(time.Millisecond), applied.all)
+	planned, planTook := tallySince(acc.emu, mark), time.Since(started)
+	t.Logf("adopted %d servers, %d volumes and %d attachments: query %s (%d requests, %d changing), "+
+		"apply %s (%d requests, none changing), empty plan after it %s (%d requests)",
+		nServers, nVolumes, attachments, queryTook.Round(time.Millisecond), queried.all, queried.changing,
+		applyTook.Round(time.Millisecond), applied.all, planTook.Round(time.Millisecond), planned.all)
+	if queried.changing != 0 {
+		t.Errorf("terraform query sent %d requests that change something, want none", queried.changing)
+	}
 }
