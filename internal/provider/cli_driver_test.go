@@ -16,14 +16,14 @@ import (
 // the apply of what it wrote) run through cliRun (interrupt_test.go), against the provider served
 // from this process.
 
-// newQueryCLI skips the test unless TF_ACC is set and the CLI of TF_ACC_TERRAFORM_PATH is Terraform
-// at least minimum (OpenTofu has no terraform query); why says what needs that version. It
-// returns a working directory for that CLI.
-func newQueryCLI(t *testing.T, minimum, why string) *cliRun {
+// requireQueryCLI skips the test unless TF_ACC is set and the CLI of TF_ACC_TERRAFORM_PATH is
+// Terraform at least minimum (OpenTofu has no terraform query); why says what needs that version.
+// It returns the CLI's path.
+func requireQueryCLI(t *testing.T, minimum, why string) string {
 	t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if os.Getenv("TF_ACC") == "" || bin == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does); it runs the CLI itself")
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does)")
 	}
 	out, err := exec.Command(bin, "version", "-json").Output()
 	if err != nil {
@@ -41,6 +41,14 @@ func newQueryCLI(t *testing.T, minimum, why string) *cliRun {
 	if !versionAtLeast(v.Version, minimum) {
 		t.Skipf("%s came with Terraform %s; this CLI is %s", why, minimum, v.Version)
 	}
+	return bin
+}
+
+// newQueryCLI is a working directory for the CLI that requireQueryCLI accepts, which runs it
+// against the provider served from this process.
+func newQueryCLI(t *testing.T, minimum, why string) *cliRun {
+	t.Helper()
+	bin := requireQueryCLI(t, minimum, why)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {

@@ -23,8 +23,9 @@ var queryVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfvers
 // a name, a state, attached or not, to which server, with and without the OS disks (which come
 // with skip_destroy = true as attachments).
 func TestAccQuery_filters(t *testing.T) {
+	// The objects are made before resource.Test could check the version: check it first.
+	requireQueryCLI(t, "1.14.0", "terraform query")
 	acc := newAccTarget(t, emulator.Config{})
-	// Made before the query, outside Terraform (which the version check below may skip: cheap).
 	web := acc.outOfBandServer(t, "q-web", "")
 	acc.outOfBandServer(t, "q-db", "")
 	attached := acc.outOfBandVolume(t, "q-attached", 8)
