@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -89,4 +92,42 @@ func TestQueryListerRefusesACloudThatCannotList(t *testing.T) {
 		t.Fatal("the fake cloud, which has no list calls, was accepted")
 	}
 	wantError(t, diags, "Listing is not supported on Fake", "scp_volume list resource", "Import objects one at a time")
+}
+
+// The list resources' pages are written by hand (templates/list-resources/), because a Terraform
+// before 1.14 exports no list resource schemas for tfplugindocs to render them from: each page must
+// describe exactly the attributes of its schema, with their descriptions, and show its example.
+func TestListResourceDocsMatchTheSchema(t *testing.T) {
+	ctx := context.Background()
+	for _, newList := range (&scpProvider{}).ListResources(ctx) {
+		l := newList()
+		var meta resource.MetadataResponse
+		l.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "scp"}, &meta)
+		var s list.ListResourceSchemaResponse
+		l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &s)
+		short := strings.TrimPrefix(meta.TypeName, "scp_")
+		for _, file := range []string{"../../templates/list-resources/" + short + ".md", "../../docs/list-resources/" + short + ".md"} {
+			page, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			example, err := os.ReadFile("../../examples/list-resources/" + meta.TypeName + "/list-resource.tfquery.hcl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := string(page)
+			if !strings.Contains(text, s.Schema.MarkdownDescription) || !strings.Contains(text, strings.TrimSpace(string(example))) {
+				t.Errorf("%s: the description or the example is not the schema's and examples/'s", file)
+			}
+			documented := regexp.MustCompile("(?m)^- `([a-z_]+)` \\(").FindAllStringSubmatch(text, -1)
+			if len(documented) != len(s.Schema.Attributes) {
+				t.Errorf("%s documents %d attributes, the schema has %d", file, len(documented), len(s.Schema.Attributes))
+			}
+			for name, a := range s.Schema.Attributes {
+				if !strings.Contains(text, "- `"+name+"` (") || !strings.Contains(text, a.GetMarkdownDescription()) {
+					t.Errorf("%s: attribute %s is missing or its description is not the schema's", file, name)
+				}
+			}
+		}
+	}
 }
