@@ -12,6 +12,11 @@
 # `go mod download`, copied out of the read-only module cache and built there with
 # `go build`, at the lowest CPU priority. A cold build takes several minutes on 2 cores.
 #
+# Since 1.13 Terraform keeps most remote-state backends (s3, gcs, azurerm, ...) and
+# internal/legacy as nested Go modules, which a module download leaves out. The build copy
+# drops them (see prune_nested_modules); the local, http, inmem, remote and cloud backends stay,
+# which is all the acceptance tests use.
+#
 # Binaries live in ${TF_CLI_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/terraform-provider-scp/cli}/<name>-<version>/.
 # Remove that directory to rebuild.
 set -euo pipefail
@@ -27,6 +32,23 @@ usage() {
 	exit 2
 }
 
+# prune_nested_modules DIR: in a copy of Terraform's module at DIR, drops every nested module
+# that go.mod replaces with a directory the download did not include: its replace and require
+# lines from go.mod, and for a remote-state backend its import and registration from the
+# backend list. A module without such replaces is left as it is.
+prune_nested_modules() {
+	local dir=$1 init=$1/internal/backend/init/init.go mod path alias
+	while read -r mod path; do
+		[ -d "$dir/$path" ] && continue
+		echo "  leaving out $mod (a nested module the download does not include)" >&2
+		sed -i -e "\#^replace $mod => #d" -e "\#^[[:space:]]*$mod v#d" "$dir/go.mod"
+		[ -f "$init" ] || continue
+		alias=$(sed -n "s#^[[:space:]]*\([A-Za-z0-9_]*\) \"$mod\"\$#\1#p" "$init")
+		[ -n "$alias" ] || continue
+		sed -i -e "\#\"$mod\"\$#d" -e "/[[:space:]]$alias\.New(/d" "$init"
+	done < <(sed -n 's#^replace \([^ ]*\) => \(\./[^ ]*\)$#\1 \2#p' "$dir/go.mod")
+}
+
 # build NAME VERSION: prints the cached binary's path, building it first when it is missing.
 # A subshell, so that its EXIT trap removes its own copy of the sources.
 build() (
@@ -35,7 +57,8 @@ build() (
 	terraform)
 		module=github.com/hashicorp/terraform
 		pkg=.
-		ldflags="-s -w"
+		# Without this 1.6 and later call themselves <version>-dev.
+		ldflags="-s -w -X github.com/hashicorp/terraform/version.dev=no"
 		;;
 	tofu | opentofu)
 		name=tofu
@@ -70,12 +93,14 @@ build() (
 	trap 'rm -rf "$work"' EXIT
 	cp -R "$src/." "$work/"
 	chmod -R u+w "$work"
+	prune_nested_modules "$work"
 
 	mkdir -p "$dir"
 	local start=$SECONDS
 	(
 		cd "$work"
-		# -mod=mod: the module's go.sum may lack entries for platforms it was not released on.
+		# -mod=mod: the module's go.sum may lack entries for platforms it was not released on,
+		# and it lets go drop the requirements only the pruned backends had.
 		CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local nice -n 19 \
 			go build -trimpath -ldflags "$ldflags" -o "$bin.tmp" "$pkg"
 	)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -242,6 +243,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{cloud: withSharedReads(api), poller: p.pollerFor(api, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // resolveSCP merges the block with the environment and the SCP CLI's files, and checks what
@@ -392,6 +394,7 @@ func (p *scpProvider) DataSources(_ context.Context) []func() datasource.DataSou
 var (
 	_ provider.Provider                         = (*scpProvider)(nil)
 	_ provider.ProviderWithValidateConfig       = (*scpProvider)(nil)
+	_ provider.ProviderWithListResources        = (*scpProvider)(nil)
 	_ resource.ResourceWithConfigure            = (*virtualServerResource)(nil)
 	_ resource.ResourceWithImportState          = (*virtualServerResource)(nil)
 	_ resource.ResourceWithModifyPlan           = (*virtualServerResource)(nil)
@@ -401,12 +404,18 @@ var (
 	_ resource.ResourceWithConfigure            = (*volumeAttachmentResource)(nil)
 	_ resource.ResourceWithImportState          = (*volumeAttachmentResource)(nil)
 	_ resource.ResourceWithModifyPlan           = (*volumeAttachmentResource)(nil)
+	_ resource.ResourceWithIdentity             = (*virtualServerResource)(nil)
+	_ resource.ResourceWithIdentity             = (*volumeResource)(nil)
+	_ resource.ResourceWithIdentity             = (*volumeAttachmentResource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*virtualServerDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*virtualServerDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*volumeDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*volumeDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*virtualServersDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*volumesDataSource)(nil)
+	_ list.ListResourceWithConfigure            = (*virtualServerListResource)(nil)
+	_ list.ListResourceWithConfigure            = (*volumeListResource)(nil)
+	_ list.ListResourceWithConfigure            = (*volumeAttachmentListResource)(nil)
 )
 
 func anyUnknown(values ...types.String) bool {

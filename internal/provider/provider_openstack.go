@@ -212,4 +212,5 @@ func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel,
 	data := &providerData{cloud: withSharedReads(c), poller: p.pollerFor(c, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }

@@ -289,6 +289,7 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	plan.ID = types.StringValue(id)
 	plan.setComputedNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 
 	server, err := r.data.waitServerActive(ctx, id)
 	if err != nil {
@@ -315,6 +316,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Server no longer exists",
@@ -362,6 +364,7 @@ func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateR
 	}
 
 	id := state.ID.ValueString()
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	if err := r.data.updateTags(ctx, cloud.KindServer, id, plan.Tags, state.Tags); err != nil {
 		addError(&resp.Diagnostics, "Cannot change the server's tags", err)
 		return
@@ -455,7 +458,7 @@ func (r *virtualServerResource) Delete(ctx context.Context, req resource.DeleteR
 
 func (r *virtualServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	defer r.data.carryTimings(ctx, nil, resp.Private, serverTimingKinds)()
-	importByID(ctx, "server", "scp_virtual_server", req, resp)
+	importByIDOrIdentity(ctx, "server", "scp_virtual_server", req, resp)
 }
 
 // readBootVolume fills boot_volume from the system disk, for imported servers.

@@ -197,6 +197,7 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	plan.ID = types.StringValue(attachmentID(serverID, volumeID))
+	resp.Diagnostics.Append(setAttachmentIdentity(ctx, resp.Identity, serverID, volumeID)...)
 	plan.OSVolume = types.BoolValue(false)
 	if plan.DeleteOnTermination.IsUnknown() {
 		plan.DeleteOnTermination = types.BoolValue(false)
@@ -270,6 +271,7 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	serverID, volumeID := state.ServerID.ValueString(), state.VolumeID.ValueString()
+	resp.Diagnostics.Append(setAttachmentIdentity(ctx, resp.Identity, serverID, volumeID)...)
 	volume, err := r.data.cloud.Volume(ctx, volumeID)
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Attached volume no longer exists",
@@ -314,6 +316,7 @@ func (r *volumeAttachmentResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(setAttachmentIdentity(ctx, resp.Identity, plan.ServerID.ValueString(), plan.VolumeID.ValueString())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -372,13 +375,11 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 
 func (r *volumeAttachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	defer r.data.carryTimings(ctx, nil, resp.Private, attachmentTimingKinds)()
-	serverID, volumeID, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
-	if !ok || !idPattern.MatchString(serverID) || !idPattern.MatchString(volumeID) {
-		resp.Diagnostics.AddError("Invalid volume attachment id",
-			fmt.Sprintf("%q is not <server_id>/<volume_id>. Import an attachment with both ids, for example:\n\n"+
-				"  terraform import scp_volume_attachment.example %s/3f500f00-ed80-4566-a057-e31760226f9a", req.ID, idExample))
+	serverID, volumeID, diags := attachmentImportIDs(ctx, req)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(setAttachmentIdentity(ctx, resp.Identity, serverID, volumeID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), attachmentID(serverID, volumeID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_id"), serverID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("volume_id"), volumeID)...)

@@ -131,6 +131,7 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 		id = found.id
 	}
 	plan.ID = types.StringValue(id)
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	plan.State, plan.Bootable, plan.Multiattach = types.StringNull(), types.BoolNull(), types.BoolNull()
 	if plan.VolumeType.IsUnknown() {
 		// The cloud's default type is known only once the volume can be read.
@@ -153,6 +154,7 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if !ok {
 		return
 	}
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Volume no longer exists",
@@ -187,6 +189,7 @@ func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 
 	id := state.ID.ValueString()
+	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
 	if err := r.data.updateTags(ctx, cloud.KindVolume, id, plan.Tags, state.Tags); err != nil {
 		addError(&resp.Diagnostics, "Cannot change the volume's tags", err)
 		return
@@ -253,5 +256,5 @@ func (r *volumeResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 func (r *volumeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	defer r.data.carryTimings(ctx, nil, resp.Private, volumeTimingKinds)()
-	importByID(ctx, "volume", "scp_volume", req, resp)
+	importByIDOrIdentity(ctx, "volume", "scp_volume", req, resp)
 }

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+)
+
+// List resources (Terraform 1.14 and later) find the objects that exist in the cloud, so that
+// `terraform query` can show them and `terraform query -generate-config-out=FILE` can write the
+// resource and import blocks that bring them under management. Each result carries the object's
+// identity (see identity.go) and, when Terraform asks for it, the object as an import of it would
+// read it, so that the generated configuration plans no change beyond what an import records.
+
+func (p *scpProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewVirtualServerListResource, NewVolumeListResource, NewVolumeAttachmentListResource}
+}
+
+// listResourceBase is what the list resources share: their provider data and their type name,
+// which is the managed resource's.
+type listResourceBase struct {
+	data *providerData
+	// suffix is the type name after the provider's, such as "_virtual_server".
+	suffix string
+}
+
+func (l *listResourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + l.suffix
+}
+
+func (l *listResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// queryLister is the configured cloud's list calls, or an error that says listing is not
+// supported there.
+func (d *providerData) queryLister(typeName string, diags *diag.Diagnostics) (cloud.Lister, bool) {
+	if !d.ready(diags) {
+		return nil, false
+	}
+	l, ok := d.cloud.(cloud.Lister)
+	if !ok {
+		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Name()),
+			fmt.Sprintf("The %s list resource finds objects by filter, which this provider cannot do yet on %s. "+
+				"Import objects one at a time by id instead.", typeName, d.cloud.Name()))
+		return nil, false
+	}
+	return l, true
+}
+
+// queryErrorDetail explains a failed listing; a refusal of the call as invalid is about the filters.
+func queryErrorDetail(c cloud.Cloud, err error) string {
+	if cloud.IsRejected(err) {
+		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck the list block's filters (its config block): "+
+			"remove those the message names, or correct their values. Nothing was changed.", c.Name(), err)
+	}
+	return errorDetail(err)
+}
+
+// errorResult is a result that reports a failure of the whole listing.
+func errorResult(summary, detail string) list.ListResult {
+	var diags diag.Diagnostics
+	diags.AddError(summary, detail)
+	return list.ListResult{Diagnostics: diags}
+}
+
+// streamResults makes a result of each object, at most req.Limit of them, and pushes them in the
+// order given. fill sets a result's display name and identity, and its resource when req asks for
+// it; objects are filled describeParallel at a time, because describing one costs a few reads.
+// An object gone by the time it is described (deleted since the listing) is left out.
+func streamResults[T any](ctx context.Context, req list.ListRequest, push func(list.ListResult) bool, kind string,
+	objects []T, fill func(context.Context, *T, *list.ListResult) error) {
+	if req.Limit > 0 && int64(len(objects)) > req.Limit {
+		objects = objects[:req.Limit]
+	}
+	results, err := describeAll(ctx, objects, func(ctx context.Context, object *T) (list.ListResult, error) {
+		result := req.NewListResult(ctx)
+		if !req.IncludeResource {
+			result.Resource = nil
+		}
+		return result, fill(ctx, object, &result)
+	})
+	if err != nil {
+		push(errorResult("Cannot read the "+kind+"s listed", errorDetail(err)))
+		return
+	}
+	for _, result := range results {
+		if !push(result) {
+			return
+		}
+	}
+}
+
+// noTimeouts is the null timeouts block of the resource schema of req, for a listed object's
+// resource (a timeouts block is configuration, which no object in the cloud has).
+func noTimeouts(ctx context.Context, req list.ListRequest, diags *diag.Diagnostics) timeouts.Value {
+	typ, d := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
+	if diags.Append(d...); d.HasError() {
+		return timeouts.Value{}
+	}
+	value, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), nil))
+	if err != nil {
+		diags.AddError("Cannot make the timeouts of a listed object", err.Error())
+		return timeouts.Value{}
+	}
+	if v, ok := value.(timeouts.Value); ok {
+		return v
+	}
+	diags.AddError("Cannot make the timeouts of a listed object", fmt.Sprintf("the schema's timeouts are a %T", value))
+	return timeouts.Value{}
+}
+
+// isOSDisk reports whether a volume is attached somewhere as the system disk (by the cloud's rule
+// for device names), for the filters that leave OS disks out.
+func (d *providerData) isOSDisk(v *cloud.Volume) bool {
+	for _, s := range v.Servers {
+		if d.cloud.IsSystemDiskDevice(s.Device) {
+			return true
+		}
+	}
+	return false
+}
