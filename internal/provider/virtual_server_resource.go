@@ -45,15 +45,8 @@ func (r *virtualServerResource) Metadata(_ context.Context, req resource.Metadat
 
 func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "An SCP Virtual Server. Creating it waits until the server is `ACTIVE`; destroying it sends the documented " +
-			"`DELETE /v1/servers/{server_id}` once and waits until the server is gone. A server with `lock = true` cannot be destroyed: " +
-			"the plan fails before anything is sent, so set `lock = false` and apply first.\n\n" +
-			"After `terraform import`, the provider reads what the API shows, `server_group_id` included. The API does not show " +
-			"`networks`, `security_group_ids`, `user_data` or `file_storage_ids` as the server was created with them, so the " +
-			"first plan records the configured ones with an in-place update and a warning that names them (a `timeouts` block, " +
-			"which is no API value, is recorded the same way); applying it sends nothing to the API, and the plan after it is " +
-			"empty. On SCP `networks` is required, so that first plan is never quite empty there; `user_data_wo` (Terraform 1.11 and later) " +
-			"keeps the user data out of it.",
+		MarkdownDescription: "A virtual server (SCP) or Nova server (OpenStack). Creating it waits until it is `ACTIVE`; destroying it " +
+			"sends the documented delete once and waits until the server is gone",
 		Attributes: map[string]schema.Attribute{
 			"id": computedKept("Server id."),
 			"name": schema.StringAttribute{

@@ -39,18 +39,8 @@ func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Attaches a volume to a virtual server. Destroying it sends the documented " +
-			"detach once (SCP: `DELETE /v1/volumes/{volume_id}/servers/{server_id}`; OpenStack: `DELETE .../os-volume_attachments/{volume_id}`, " +
-			"never Cinder's `os-detach`) and waits until the volume no longer lists the server.\n\n" +
-			"A plan that would detach a server's OS default volume, or the device `/dev/sda`, fails before anything is sent: " +
-			"the OS disk cannot be detached from its server. Set `skip_destroy = true`, or (Terraform >= 1.7) use a `removed` block with " +
-			"`destroy = false`, to stop managing such an attachment without detaching it.\n\n" +
-			"Unmount the file system in the guest before detaching a data volume; SCP warns that a server detached " +
-			"without that may hang.\n\n" +
-			"Several volumes on one server: use `for_each` over a map or set, not `count`. Removing one element of a " +
-			"`count` list shifts the indexes of every element after it, so Terraform detaches and re-attaches all of " +
-			"them (removing one attachment of 15 detached 27 times and re-attached 12); with `for_each` each " +
-			"attachment keeps its key and only the removed one is detached.",
+		MarkdownDescription: "Attaches a volume to a virtual server. Destroying it sends the cloud's documented detach once and " +
+			"waits until the volume no longer lists the server; detaching a server's OS disk is refused at plan time",
 		Attributes: map[string]schema.Attribute{
 			"id":        computedKept("`<server_id>/<volume_id>`."),
 			"server_id": requiredReplacing("Server to attach to. Changing it replaces the attachment (detach, then attach).", validID("server")),
