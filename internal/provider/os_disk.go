@@ -48,7 +48,7 @@ func (d *providerData) systemDiskDevice(device string) bool {
 		}
 		return false
 	}
-	return d.cloud.IsSystemDiskDevice(device)
+	return d.cloud.Facts().IsSystemDiskDevice(device)
 }
 
 // systemDiskRule words why the system disk is never detached, for the refusal.
@@ -56,5 +56,5 @@ func (d *providerData) systemDiskRule() string {
 	if d == nil {
 		return "A server's system disk cannot be detached from it"
 	}
-	return d.cloud.SystemDiskRule()
+	return d.cloud.Facts().SystemDiskRule
 }

@@ -221,7 +221,7 @@ func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
 	unavailable := errors.New("tags need Resource Manager, whose endpoint is not configured")
 
 	sh := newServerHarness(t)
-	sh.fake.TagsError = unavailable
+	sh.withoutTags(unavailable.Error())
 	server := sh.plannedServer(t, "web")
 	server.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	resp := sh.modifyPlan(t, &server, nil)
@@ -232,7 +232,7 @@ func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
 	}
 
 	vh := newVolumeHarness(t)
-	vh.fake.TagsError = unavailable
+	vh.withoutTags(unavailable.Error())
 	volume := vh.plannedVolume(t, "data", 8)
 	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	vresp := vh.modifyPlan(t, &volume).Diagnostics
@@ -244,7 +244,7 @@ func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
 		wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
 	}
 	// With tags manageable, tags plan.
-	vh.fake.TagsError = nil
+	vh.withTags()
 	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
 	if len(vh.fake.Calls())+len(sh.fake.Calls()) != 0 {

@@ -238,7 +238,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	api := client.AsCloud()
-	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
+	timings := newTimingsCache(p.sources.getenv, api.Facts().Endpoint)
 	data := &providerData{cloud: api, poller: p.pollerFor(timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data

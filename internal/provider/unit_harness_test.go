@@ -180,9 +180,15 @@ func tagsValue(t *testing.T, tags map[string]string) types.Map {
 // resource's harness embeds one and adds the plans that resource's tests start from.
 type resourceHarness[M any, R harnessedResource] struct {
 	fake   *cloudtest.Fake
+	data   *providerData
 	r      R
 	schema schema.Schema
 }
+
+// withoutTags makes the resource's cloud one whose configuration cannot manage tags, for reason;
+// withTags makes it the fake again.
+func (h *resourceHarness[M, R]) withoutTags(reason string) { h.data.cloud = h.fake.WithoutTags(reason) }
+func (h *resourceHarness[M, R]) withTags()                 { h.data.cloud = h.fake }
 
 // harnessedResource is what the harness drives: every resource of this provider has plan-time
 // rules and can be imported.
@@ -194,8 +200,9 @@ type harnessedResource interface {
 // newResourceHarness builds the resource newResource makes on a fresh fake cloud.
 func newResourceHarness[M any, R harnessedResource](t *testing.T, newResource func(*providerData) R) resourceHarness[M, R] {
 	f := cloudtest.New()
-	r := newResource(newTestData(f))
-	return resourceHarness[M, R]{fake: f, r: r, schema: schemaOf(t, r)}
+	d := newTestData(f)
+	r := newResource(d)
+	return resourceHarness[M, R]{fake: f, data: d, r: r, schema: schemaOf(t, r)}
 }
 
 func (h *resourceHarness[M, R]) create(t *testing.T, ctx context.Context, plan M) resource.CreateResponse {

@@ -201,7 +201,7 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 			return
 		}
-		showsGroup := r.data != nil && r.data.cloud.ShowsServerGroup()
+		showsGroup := r.data != nil && r.data.cloud.Facts().ShowsServerGroup
 		changed = plan.replacingChanges(&state, showsGroup, func(prior, planned types.String) bool {
 			return r.data.sameServerType(ctx, prior, planned)
 		})
@@ -315,7 +315,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Server no longer exists",
-			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Name(), state.ID.ValueString()))
+			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
 		return
 	}
 	if err != nil {
@@ -329,7 +329,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		addError(&resp.Diagnostics, "Cannot read the server's volumes", err)
 		return
 	}
-	state.applyServer(server, osVolumeID, r.data.cloud.ShowsServerGroup())
+	state.applyServer(server, osVolumeID, r.data.cloud.Facts().ShowsServerGroup)
 	if state.Tags, err = r.data.readTags(ctx, cloud.KindServer, server.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
 		return
@@ -394,7 +394,7 @@ func (r *virtualServerResource) record(ctx context.Context, m *virtualServerMode
 		addError(diags, "Cannot read the server's volumes", err)
 		return
 	}
-	m.applyServer(server, osVolumeID, r.data.cloud.ShowsServerGroup())
+	m.applyServer(server, osVolumeID, r.data.cloud.Facts().ShowsServerGroup)
 	if readBootType && m.BootVolume != nil {
 		m.BootVolume.Type = r.bootVolumeType(ctx, osVolumeID, diags)
 	}

@@ -253,7 +253,7 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 func attachErrorDetail(c cloud.Cloud, volumeID, serverID string, err error) string {
 	if cloud.IsConflict(err) {
 		return fmt.Sprintf("%s refused to attach volume %s to server %s: %v\n\n%s Nothing was attached.",
-			c.Name(), volumeID, serverID, err, c.RefusalReasons(cloud.OpAttach))
+			c.Facts().Name, volumeID, serverID, err, c.Facts().RefusalReasons[cloud.OpAttach])
 	}
 	if cloud.IsGone(err) {
 		return fmt.Sprintf("The volume %s or the server %s does not exist. %v", volumeID, serverID, err)
@@ -270,7 +270,7 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	volume, err := r.data.cloud.Volume(ctx, volumeID)
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Attached volume no longer exists",
-			fmt.Sprintf("%s says the volume %s no longer exists, so it is attached to nothing.", r.data.cloud.Name(), volumeID))
+			fmt.Sprintf("%s says the volume %s no longer exists, so it is attached to nothing.", r.data.cloud.Facts().Name, volumeID))
 		return
 	}
 	if err != nil {
@@ -354,7 +354,7 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 		} else if cloud.IsGone(readErr) {
 			return
 		}
-		addError(&resp.Diagnostics, r.data.cloud.Name()+" refused to detach the volume", err)
+		addError(&resp.Diagnostics, r.data.cloud.Facts().Name+" refused to detach the volume", err)
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot detach the volume", err)

@@ -153,7 +153,7 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Volume no longer exists",
-			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Name(), state.ID.ValueString()))
+			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
 		return
 	}
 	if err != nil {
