@@ -8,11 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
@@ -71,7 +75,7 @@ func TestPlanOfANewServerChecksOnlyTags(t *testing.T) {
 	wantNoError(t, h.modifyPlan(t, &plan, nil).Diagnostics)
 }
 
-func TestReplacingChanges(t *testing.T) {
+func TestServerReplacingChanges(t *testing.T) {
 	h := newServerHarness(t)
 	prior := h.plannedServer(t, "web")
 	prior.UserData = str("#!/bin/sh")
@@ -111,18 +115,20 @@ func TestReplacingChanges(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			plan := prior
 			c.change(&plan)
-			if got := plan.replacingChanges(&prior, false, literalServerType); !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("replacingChanges = %v, want %v", got, c.want)
+			if got := h.replacingChanges(t, plan, prior); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("replacing changes = %v, want %v", got, c.want)
 			}
 		})
 	}
 }
 
-func TestReplacingChangesAdoptsCreateOnlyArgumentsAfterAnImport(t *testing.T) {
+func TestServerReplacingChangesAdoptCreateOnlyArgumentsAfterAnImport(t *testing.T) {
 	// An imported server's state lacks what the API does not report; configuring it is no replacement.
+	h := newServerHarness(t)
 	imported := virtualServerModel{
 		ID: str(serverA), Name: str("web"), ImageID: str("image-1"), ServerTypeID: str("s1v1m2"), KeypairName: str("key-1"),
-		UserData: types.StringNull(), ServerGroupID: types.StringNull(),
+		UserData: types.StringNull(), ServerGroupID: types.StringNull(), Tags: nullTags, Timeouts: nullTimeouts(t, h.schema),
+		BootVolume: h.plannedServer(t, "web").BootVolume, // read from the OS disk on import
 	}
 	plan := imported
 	plan.UserData = str("#!/bin/sh")
@@ -130,10 +136,21 @@ func TestReplacingChangesAdoptsCreateOnlyArgumentsAfterAnImport(t *testing.T) {
 	plan.Networks = []networkModel{{SubnetID: str("subnet-1")}}
 	plan.SecurityGroupIDs = []types.String{str("sg-1")}
 	plan.FileStorageIDs = []types.String{str("fs-1")}
-	plan.BootVolume = &bootVolumeModel{Size: types.Int64Value(16)}
-	if got := plan.replacingChanges(&imported, false, literalServerType); len(got) != 0 {
-		t.Fatalf("replacingChanges after import = %v, want none", got)
+	if got := h.replacingChanges(t, plan, imported); len(got) != 0 {
+		t.Fatalf("replacing changes after import = %v, want none", got)
 	}
+}
+
+// replacingChanges is what the server's ModifyPlan finds replacing in plan, from prior, on a cloud
+// that takes server types by id only and does not show a server's group.
+func (h *serverHarness) replacingChanges(t *testing.T, plan, prior virtualServerModel) []string {
+	t.Helper()
+	p := planOf(t, h.schema, &plan)
+	req := resource.ModifyPlanRequest{Plan: p, State: stateOf(t, h.schema, &prior), Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}
+	var diags diag.Diagnostics
+	changed := serverReplaceRules.changes(context.Background(), req, planFacts{sameType: literalServerType}, &diags)
+	wantNoError(t, diags)
+	return changed
 }
 
 func TestPlanRefusesToDetachTheOSDisk(t *testing.T) {
@@ -439,18 +456,24 @@ func TestInPlaceChangeKeepsTheBootVolume(t *testing.T) {
 // planThroughFramework asks the provider for a plan the way Terraform does, over the protocol.
 func planThroughFramework(t *testing.T, s schema.Schema, typeName string, prior, config, proposed any) *tfprotov6.PlanResourceChangeResponse {
 	t.Helper()
-	ctx := context.Background()
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return planRawThroughFramework(t, server, s, typeName, rawOf(t, s, prior), rawOf(t, s, config), rawOf(t, s, proposed))
+}
+
+// planRawThroughFramework is planThroughFramework for values already in Terraform's form.
+func planRawThroughFramework(t *testing.T, server tfprotov6.ProviderServer, s schema.Schema, typeName string, prior, config, proposed tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	t.Helper()
+	ctx := context.Background()
 	typ := s.Type().TerraformType(ctx)
-	dynamic := func(model any) *tfprotov6.DynamicValue {
-		v, err := tfprotov6.NewDynamicValue(typ, rawOf(t, s, model))
+	dynamic := func(v tftypes.Value) *tfprotov6.DynamicValue {
+		d, err := tfprotov6.NewDynamicValue(typ, v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &v
+		return &d
 	}
 	resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: typeName, PriorState: dynamic(prior), Config: dynamic(config), ProposedNewState: dynamic(proposed),

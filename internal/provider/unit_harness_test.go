@@ -301,9 +301,11 @@ func (h *resourceHarness[M, R]) imported(t *testing.T, id string) M {
 // modifyPlan runs the plan-time rules; plan nil is a destroy plan, state nil a create.
 func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resource.ModifyPlanResponse {
 	t.Helper()
-	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema)}
+	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema),
+		Config: tfsdk.Config{Schema: h.schema, Raw: nullRaw(h.schema)}}
 	if plan != nil {
 		req.Plan = planOf(t, h.schema, plan)
+		req.Config.Raw = configuredOf(t, req.Plan.Raw)
 	}
 	if state != nil {
 		req.State = stateOf(t, h.schema, state)
@@ -311,6 +313,22 @@ func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resourc
 	resp := resource.ModifyPlanResponse{Plan: req.Plan}
 	h.r.ModifyPlan(context.Background(), req, &resp)
 	return resp
+}
+
+// configuredOf is the configuration behind a plan, as far as the unit tests need one: every planned
+// value, but those the plan does not know yet, which were left unset.
+func configuredOf(t *testing.T, plan tftypes.Value) tftypes.Value {
+	t.Helper()
+	raw, err := tftypes.Transform(plan, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 // planNew runs ModifyPlan for a new object planned as plan, with the configuration Terraform would

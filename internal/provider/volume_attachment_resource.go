@@ -38,7 +38,7 @@ func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.Meta
 }
 
 func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withReplaceRules(schema.Schema{
 		MarkdownDescription: "Attaches a volume to a virtual server. Destroying it sends the documented " +
 			"detach once (SCP: `DELETE /v1/volumes/{volume_id}/servers/{server_id}`; OpenStack: `DELETE .../os-volume_attachments/{volume_id}`, " +
 			"never Cinder's `os-detach`) and waits until the volume no longer lists the server.\n\n" +
@@ -53,13 +53,13 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 			"attachment keeps its key and only the removed one is detached.",
 		Attributes: map[string]schema.Attribute{
 			"id":        computedKept("`<server_id>/<volume_id>`."),
-			"server_id": requiredReplacing("Server to attach to. Changing it replaces the attachment (detach, then attach).", validID("server")),
-			"volume_id": requiredReplacing("Volume to attach. Changing it replaces the attachment (detach, then attach).", validID("volume")),
+			"server_id": requiredString("Server to attach to. Changing it replaces the attachment (detach, then attach).", validID("server")),
+			"volume_id": requiredString("Volume to attach. Changing it replaces the attachment (detach, then attach).", validID("volume")),
 			"delete_on_termination": schema.BoolAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Delete the volume when the server is deleted. When unset, a new attachment uses `false` " +
 					"and an imported one keeps what SCP reports. Changing it re-attaches the volume.",
-				PlanModifiers: []planmodifier.Bool{falseOnCreate(), boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers: []planmodifier.Bool{falseOnCreate(), boolplanmodifier.UseStateForUnknown()},
 			},
 			"skip_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -74,7 +74,15 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
-	}
+	}, attachmentReplaceRules)
+}
+
+// attachmentReplaceRules are scp_volume_attachment's replacing arguments: each detaches and
+// attaches again. skip_destroy changes in place.
+var attachmentReplaceRules = replaceTable{
+	{path.Root("server_id"), replaceOnChange},
+	{path.Root("volume_id"), replaceOnChange},
+	{path.Root("delete_on_termination"), replaceIfConfigured},
 }
 
 func (r *volumeAttachmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -96,13 +104,8 @@ func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	destroying := req.Plan.Raw.IsNull()
 	if !destroying {
-		var plan volumeAttachmentModel
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		// The arguments whose change replaces the attachment (their plan modifiers say so, but the
-		// resource-level ModifyPlan does not see that verdict).
-		replacing := !plan.ServerID.Equal(state.ServerID) || !plan.VolumeID.Equal(state.VolumeID) ||
-			!plan.DeleteOnTermination.IsUnknown() && !plan.DeleteOnTermination.Equal(state.DeleteOnTermination)
-		if resp.Diagnostics.HasError() || !replacing {
+		replacing := attachmentReplaceRules.changes(ctx, req, planFacts{}, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() || len(replacing) == 0 {
 			return
 		}
 	}
