@@ -62,12 +62,16 @@ func (c *Cloud) Endpoint() string { return c.compute.Endpoint }
 // systemDiskDevices are the root device names Nova and OTC give a server's first disk.
 var systemDiskDevices = []string{"/dev/sda", "/dev/vda", "/dev/xvda", "/dev/hda"}
 
+// SystemDiskDevices are the device names that are always a server's system disk on an
+// OpenStack-family cloud (Facts gives them too).
+func SystemDiskDevices() []string { return slices.Clone(systemDiskDevices) }
+
 // Facts: this client does not read Nova's server_groups (microversion 2.71 and later), so it does
 // not show a server's group and the configured one is kept; tags are not managed (errTags).
 func (c *Cloud) Facts() cloud.Facts {
 	return cloud.Facts{
 		Name: c.Name(), Endpoint: c.Endpoint(), ShowsServerGroup: false,
-		SystemDiskDevices: slices.Clone(systemDiskDevices), SystemDiskRule: c.systemDiskRule(),
+		SystemDiskDevices: SystemDiskDevices(), SystemDiskRule: c.systemDiskRule(),
 		RefusalReasons: map[cloud.Operation]string{
 			cloud.OpDeleteServer: c.Name() + " refuses to delete a server while it is locked, and answers 409 while another task runs on it " +
 				"(which the provider waits out).",

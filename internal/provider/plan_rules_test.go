@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,8 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
+	"github.com/scp-community/terraform-provider-scp/internal/openstack"
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
 // The plan-time rules: what would destroy a locked server or detach an OS disk fails the plan,
@@ -222,10 +225,14 @@ func TestPlanLetsADataVolumeGoAndChangesThatDoNotReplace(t *testing.T) {
 
 func TestOSDiskRuleBeforeTheProviderIsConfigured(t *testing.T) {
 	// With the provider's settings unknown at plan time there is no cloud to ask: every system
-	// disk name of every supported cloud counts.
+	// disk name of every supported cloud counts, /dev/hda (OpenStack's) included.
 	h := newAttachmentHarness(t)
 	h.r.data = nil
-	for _, device := range []string{"/dev/vda", "/dev/sda", "/dev/xvda"} {
+	every := slices.Concat(scp.SystemDiskDevices(), openstack.SystemDiskDevices())
+	if !slices.Contains(every, "/dev/hda") {
+		t.Fatalf("no cloud lists /dev/hda: %v", every)
+	}
+	for _, device := range every {
 		state := h.recorded(t, h.server, h.volume, device, false)
 		wantError(t, h.modifyPlan(t, nil, &state).Diagnostics, "Cannot detach the server's OS disk",
 			"attached as "+device, "A server's system disk cannot be detached from it")

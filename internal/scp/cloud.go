@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 
@@ -42,7 +41,7 @@ func (s Cloud) Client() *Client { return s.c }
 func (s Cloud) Facts() cloud.Facts {
 	f := cloud.Facts{
 		Name: "SCP", Endpoint: s.c.Endpoint(), ShowsServerGroup: true,
-		SystemDiskDevices: slices.Clone(osDiskDevices),
+		SystemDiskDevices: SystemDiskDevices(),
 		SystemDiskRule:    "SCP cannot detach the OS default volume from its server",
 		RefusalReasons: map[cloud.Operation]string{
 			cloud.OpDeleteServer: "SCP refuses to delete a server while: its lock is set; File Storage is connected; " +
