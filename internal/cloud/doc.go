@@ -36,7 +36,8 @@
 // # Adding a cloud
 //
 // Implement Cloud in its own package (for example internal/openstack), classify its errors with
-// NewError, map its states to Phases, and return it from the provider's Configure for the
-// configuration that selects it. The resources and their unit tests stay as they are; the
+// NewError, map its states to Phases, give its fixed facts in one Facts value, implement the
+// optional interfaces (Lister, Tagger) only where it has the capability, and return it from the
+// provider's Configure for the configuration that selects it. The resources and their unit tests stay as they are; the
 // acceptance tests gain a target for the new cloud's emulator personality.
 package cloud
