@@ -2,13 +2,12 @@ package cloud
 
 import "context"
 
-// Cloud is what the resources need from a cloud: servers, volumes, attachments and their tags,
-// plus the facts the plan-time rules depend on. Implementations are safe for concurrent use.
+// Cloud is what the resources need from a cloud: calls on servers, volumes and attachments, plus
+// the facts the plan-time rules depend on (Facts). What only some clouds can do is an optional
+// interface the resources type-assert: Lister, Tagger. Implementations are safe for concurrent use.
 type Cloud interface {
-	// Name is the cloud as messages call it ("SCP", "OpenStack", "Open Telekom Cloud").
-	Name() string
-	// Endpoint identifies the API for the poller's timings cache.
-	Endpoint() string
+	// Facts are the cloud's fixed facts, the same on every call.
+	Facts() Facts
 
 	// CreateServer sends the create once and returns the new server's id; it is ready at PhaseActive.
 	CreateServer(ctx context.Context, spec ServerSpec) (string, error)
@@ -19,9 +18,6 @@ type Cloud interface {
 	DeleteServer(ctx context.Context, id string) error
 	// SetServerLocked asks for the server's lock to be set or cleared; it is done when Server shows it.
 	SetServerLocked(ctx context.Context, id string, locked bool) error
-	// ShowsServerGroup reports whether Server tells a server's group, so that an empty
-	// Server.ServerGroupID means "in none" rather than "not said".
-	ShowsServerGroup() bool
 	// ValidateServer refuses, before anything is sent, what this cloud cannot do with spec.
 	ValidateServer(spec ServerSpec) error
 	// ServerType resolves a configured server type: an id, or a name where the cloud takes names.
@@ -50,17 +46,11 @@ type Cloud interface {
 	Detach(ctx context.Context, serverID, volumeID string) error
 	// ServerAttachments lists the server's attachments, the system disk marked.
 	ServerAttachments(ctx context.Context, serverID string) ([]Attachment, error)
-	// IsSystemDiskDevice reports a device name that is always a server's system disk on this cloud.
-	IsSystemDiskDevice(device string) bool
-	// SystemDiskRule says, for an error message, why this cloud's system disk is never detached.
-	SystemDiskRule() string
+}
 
-	// RefusalReasons lists, for a message, the documented reasons this cloud refuses op with a
-	// conflict; "" when there are none to name.
-	RefusalReasons(op Operation) string
-
-	// TagsUnavailable says why tags cannot be read or written with this configuration (nil: they can).
-	TagsUnavailable() error
+// Tagger is what tags need: a cloud implements it only where its configuration can read and write
+// them, and Facts.NoTags says why not where it cannot. Like Lister, it is optional.
+type Tagger interface {
 	Tags(ctx context.Context, kind ObjectKind, id string) (map[string]string, error)
 	// SetTags makes tags the object's whole tag set.
 	SetTags(ctx context.Context, kind ObjectKind, id string, tags map[string]string) error
@@ -74,7 +64,7 @@ const (
 	KindVolume ObjectKind = "volume"
 )
 
-// Operation names a mutation whose refusals RefusalReasons explains.
+// Operation names a mutation whose refusals Facts.RefusalReasons explains.
 type Operation string
 
 const (

@@ -28,7 +28,7 @@
 // Which attachment is a server's system disk: SCP says nothing in the volume, and the official
 // provider takes the attachment on /dev/vda or /dev/sda; Nova has the boot volume and the root
 // device name (/dev/sda, /dev/vda, /dev/xvda or what the server reports). Attachment.SystemDisk and
-// IsSystemDiskDevice carry that answer, and SystemDiskRule words the refusal (OTC adds that a
+// Facts.SystemDiskDevices carry that answer, and Facts.SystemDiskRule words the refusal (OTC adds that a
 // system disk can only leave a stopped server). Attributes that exist on one cloud only are
 // validated by the implementation (ValidateServer, ValidateVolume), so the message can name the
 // cloud; the resources run these checks at plan time once the configuration is known.
@@ -36,7 +36,8 @@
 // # Adding a cloud
 //
 // Implement Cloud in its own package (for example internal/openstack), classify its errors with
-// NewError, map its states to Phases, and return it from the provider's Configure for the
-// configuration that selects it. The resources and their unit tests stay as they are; the
+// NewError, map its states to Phases, give its fixed facts in one Facts value, implement the
+// optional interfaces (Lister, Tagger) only where it has the capability, and return it from the
+// provider's Configure for the configuration that selects it. The resources and their unit tests stay as they are; the
 // acceptance tests gain a target for the new cloud's emulator personality.
 package cloud

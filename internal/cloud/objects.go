@@ -70,7 +70,7 @@ type Server struct {
 	KeypairName    string
 	VpcID          string
 	// ServerGroupID is the placement group, or "" when the server is in none or the cloud does not
-	// show it (see Cloud.ShowsServerGroup).
+	// show it (see Facts.ShowsServerGroup).
 	ServerGroupID string
 	// CreatedAt is RFC 3339, or "" when the cloud does not say.
 	CreatedAt string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,7 @@ const (
 // Flavour is the cloud's rule set.
 func (c *Cloud) Flavour() Flavour { return c.cfg.Flavour }
 
+// Name is the cloud as messages call it.
 func (c *Cloud) Name() string {
 	if c.cfg.Flavour == FlavourOTC {
 		return "Open Telekom Cloud"
@@ -57,6 +59,31 @@ func (c *Cloud) Name() string {
 // Endpoint is the compute endpoint the catalog gave (with its /v2 or /v2.1 prefix and project).
 func (c *Cloud) Endpoint() string { return c.compute.Endpoint }
 
+// systemDiskDevices are the root device names Nova and OTC give a server's first disk.
+var systemDiskDevices = []string{"/dev/sda", "/dev/vda", "/dev/xvda", "/dev/hda"}
+
+// SystemDiskDevices are the device names that are always a server's system disk on an
+// OpenStack-family cloud (Facts gives them too).
+func SystemDiskDevices() []string { return slices.Clone(systemDiskDevices) }
+
+// Facts: this client does not read Nova's server_groups (microversion 2.71 and later), so it does
+// not show a server's group and the configured one is kept; tags are not managed (errTags).
+func (c *Cloud) Facts() cloud.Facts {
+	return cloud.Facts{
+		Name: c.Name(), Endpoint: c.Endpoint(), ShowsServerGroup: false,
+		SystemDiskDevices: SystemDiskDevices(), SystemDiskRule: c.systemDiskRule(),
+		RefusalReasons: map[cloud.Operation]string{
+			cloud.OpDeleteServer: c.Name() + " refuses to delete a server while it is locked, and answers 409 while another task runs on it " +
+				"(which the provider waits out).",
+			cloud.OpDeleteVolume: "Cinder deletes a volume only when its status is available or error (or error_extending, error_restoring, " +
+				"error_managing) and it is attached to nothing, has no snapshots and is not being transferred.",
+			cloud.OpAttach: "Nova attaches only an available volume, to a server that is not locked and whose vm_state is active, paused, " +
+				"stopped, resized, soft-deleted or shelved.",
+		},
+		NoTags: errTags.Error(),
+	}
+}
+
 // ComputeEndpoint and VolumeEndpoint are the catalog's endpoints in use.
 func (c *Cloud) ComputeEndpoint() string { return c.compute.Endpoint }
 func (c *Cloud) VolumeEndpoint() string  { return c.block.Endpoint }
@@ -66,10 +93,6 @@ func (c *Cloud) VolumeEndpoint() string  { return c.block.Endpoint }
 var errTags = errors.New("tags cannot be managed on OpenStack-family clouds by this provider: Nova server tags are " +
 	"plain strings (not key = value), and Nova metadata and Cinder metadata are not managed as tags; remove tags from the " +
 	"configuration (manage metadata outside Terraform)")
-
-// ShowsServerGroup: this client does not read Nova's server_groups (microversion 2.71 and later),
-// so the configured group is kept as it is.
-func (c *Cloud) ShowsServerGroup() bool { return false }
 
 // ValidateServer refuses what exists only on SCP, naming the cloud.
 func (c *Cloud) ValidateServer(spec cloud.ServerSpec) error {
@@ -467,7 +490,7 @@ func (c *Cloud) Detach(ctx context.Context, serverID, volumeID string) error {
 		apiErr.Status == http.StatusBadRequest && (strings.Contains(lower, "root device") || strings.Contains(lower, "system disk")):
 		apiErr.Hint = fmt.Sprintf("%s. The volume stays attached. The plan should have refused this detach before "+
 			"anything was sent (the provider checks the boot volume and the root device); please report it with the server's "+
-			"device names", c.SystemDiskRule())
+			"device names", c.systemDiskRule())
 		return cloud.NewError(cloud.OutcomeConflict, false, apiErr)
 	case apiErr.Status == http.StatusBadRequest && strings.Contains(lower, "already detached"),
 		isAPINotFound(err):
@@ -508,7 +531,7 @@ func (c *Cloud) ServerAttachments(ctx context.Context, serverID string) ([]cloud
 		device := strings.ToLower(a.Device)
 		att := cloud.Attachment{
 			VolumeID: a.VolumeID, Device: a.Device,
-			SystemDisk: (root != "" && device == root) || c.IsSystemDiskDevice(device),
+			SystemDisk: (root != "" && device == root) || slices.Contains(systemDiskDevices, device),
 		}
 		if a.DeleteOnTermination != nil {
 			att.DeleteOnTermination = *a.DeleteOnTermination
@@ -518,49 +541,14 @@ func (c *Cloud) ServerAttachments(ctx context.Context, serverID string) ([]cloud
 	return out, nil
 }
 
-// IsSystemDiskDevice: the root device names Nova and OTC give a server's first disk.
-func (c *Cloud) IsSystemDiskDevice(device string) bool {
-	switch strings.ToLower(device) {
-	case "/dev/sda", "/dev/vda", "/dev/xvda", "/dev/hda":
-		return true
-	}
-	return false
-}
-
-func (c *Cloud) SystemDiskRule() string {
+// systemDiskRule words why the system disk is never detached.
+func (c *Cloud) systemDiskRule() string {
 	if c.cfg.Flavour == FlavourOTC {
 		return "On Open Telekom Cloud the system disk (/dev/sda) can only be detached from a stopped server, " +
 			"and this provider never detaches it"
 	}
 	return "OpenStack (Nova) never detaches a server's root device volume (it answers 403 \"Can't detach root device volume\" " +
 		"or 400 \"Cannot detach a root device volume\"), and this provider never asks it to"
-}
-
-func (c *Cloud) RefusalReasons(op cloud.Operation) string {
-	switch op {
-	case cloud.OpDeleteServer:
-		return c.Name() + " refuses to delete a server while it is locked, and answers 409 while another task runs on it " +
-			"(which the provider waits out)."
-	case cloud.OpDeleteVolume:
-		return "Cinder deletes a volume only when its status is available or error (or error_extending, error_restoring, " +
-			"error_managing) and it is attached to nothing, has no snapshots and is not being transferred."
-	case cloud.OpAttach:
-		return "Nova attaches only an available volume, to a server that is not locked and whose vm_state is active, paused, " +
-			"stopped, resized, soft-deleted or shelved."
-	}
-	return ""
-}
-
-// ---- tags ----
-
-func (c *Cloud) TagsUnavailable() error { return errTags }
-
-func (c *Cloud) Tags(context.Context, cloud.ObjectKind, string) (map[string]string, error) {
-	return nil, errTags
-}
-
-func (c *Cloud) SetTags(context.Context, cloud.ObjectKind, string, map[string]string) error {
-	return errTags
 }
 
 // ---- busy answers ----

@@ -258,7 +258,7 @@ func TestVolumeInUseExtendAndDeleteRefused(t *testing.T) {
 	f.idle()
 	err := f.c.DeleteVolume(ctx, vol)
 	wantOutcome(t, err, cloud.OutcomeConflict, "delete of an attached volume")
-	if r := f.c.RefusalReasons(cloud.OpDeleteVolume); !strings.Contains(r, "attached") {
+	if r := f.c.Facts().RefusalReasons[cloud.OpDeleteVolume]; !strings.Contains(r, "attached") {
 		t.Fatalf("RefusalReasons: %q", r)
 	}
 }
@@ -481,12 +481,12 @@ func TestOTCRules(t *testing.T) {
 	if f.c.Name() != "Open Telekom Cloud" {
 		t.Fatal(f.c.Name())
 	}
-	rule := f.c.SystemDiskRule()
+	rule := f.c.Facts().SystemDiskRule
 	if !strings.Contains(rule, "stopped server") || !strings.Contains(rule, "never") {
 		t.Fatalf("rule %q", rule)
 	}
 	for dev, want := range map[string]bool{"/dev/sda": true, "/dev/vda": true, "/dev/xvda": true, "/dev/sdb": false} {
-		if f.c.IsSystemDiskDevice(dev) != want {
+		if f.c.Facts().IsSystemDiskDevice(dev) != want {
 			t.Fatalf("IsSystemDiskDevice(%s)", dev)
 		}
 	}
@@ -529,23 +529,18 @@ func TestOTCRules(t *testing.T) {
 
 func TestNovaRule(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	if r := f.c.SystemDiskRule(); !strings.Contains(r, "root device") {
+	facts := f.c.Facts()
+	if r := facts.SystemDiskRule; !strings.Contains(r, "root device") {
 		t.Fatal(r)
 	}
-	if !f.c.IsSystemDiskDevice("/dev/VDA") || f.c.IsSystemDiskDevice("/dev/vdb") {
+	if !facts.IsSystemDiskDevice("/dev/VDA") || facts.IsSystemDiskDevice("/dev/vdb") {
 		t.Fatal("IsSystemDiskDevice")
 	}
-	if f.c.TagsUnavailable() == nil {
-		t.Fatal("tags are not available")
-	}
-	if _, err := f.c.Tags(f.ctx(), cloud.KindServer, "x"); err == nil {
-		t.Fatal("Tags")
-	}
-	if f.c.SetTags(f.ctx(), cloud.KindVolume, "x", nil) == nil {
-		t.Fatal("SetTags")
+	if _, tags := any(f.c).(cloud.Tagger); tags || facts.NoTags == "" {
+		t.Fatalf("a Tagger: %v; why not: %q", tags, facts.NoTags)
 	}
 	for _, op := range []cloud.Operation{cloud.OpDeleteServer, cloud.OpDeleteVolume, cloud.OpAttach} {
-		if f.c.RefusalReasons(op) == "" {
+		if facts.RefusalReasons[op] == "" {
 			t.Fatal(op)
 		}
 	}

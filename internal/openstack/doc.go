@@ -59,8 +59,8 @@
 //
 // ServerAttachments marks as the system disk the attachment on the server's root_device_name
 // (where Nova puts the boot volume, boot_index 0) or on /dev/sda, /dev/vda, /dev/xvda or /dev/hda
-// (IsSystemDiskDevice). Nova refuses to detach it; OTC allows it only from a stopped server, and
-// this provider never does it (SystemDiskRule words both).
+// (Facts.SystemDiskDevices). Nova refuses to detach it; OTC allows it only from a stopped server, and
+// this provider never does it (Facts.SystemDiskRule words both).
 //
 // # Arguments that exist on one cloud only
 //
@@ -76,7 +76,7 @@
 //
 // # Tags
 //
-// Not managed: TagsUnavailable says why. Nova server tags are plain strings, not key = value, and
+// Not managed: the cloud is no cloud.Tagger, and Facts.NoTags says why. Nova server tags are plain strings, not key = value, and
 // Nova and Cinder metadata would need their own endpoints (PUT /servers/{id}/metadata is not
 // served by the emulator), so a configuration with tags fails at plan time rather than half works.
 package openstack

@@ -264,10 +264,10 @@ func (d *providerData) lister(dataSource, single string, diags *diag.Diagnostics
 	}
 	l, ok := d.cloud.(cloud.Lister)
 	if !ok {
-		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Name()),
+		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Facts().Name),
 			fmt.Sprintf("The %s data source lists objects by filter, which this provider cannot do yet on %s. "+
 				"Look objects up one at a time with the %s data source (by id, or by a name only one of them has).",
-				dataSource, d.cloud.Name(), single))
+				dataSource, d.cloud.Facts().Name, single))
 		return nil, false
 	}
 	return l, true
@@ -277,7 +277,7 @@ func (d *providerData) lister(dataSource, single string, diags *diag.Diagnostics
 func listErrorDetail(c cloud.Cloud, err error) string {
 	if cloud.IsRejected(err) {
 		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck this data source's filters: remove those the "+
-			"message names, or correct their values. Nothing was changed.", c.Name(), err)
+			"message names, or correct their values. Nothing was changed.", c.Facts().Name, err)
 	}
 	return errorDetail(err)
 }

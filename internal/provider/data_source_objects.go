@@ -89,10 +89,11 @@ func withAttributes(attributes map[string]dsschema.Attribute, more map[string]ds
 // dataTags reads an object's tags when this configuration can, and is null otherwise.
 func (d *providerData) dataTags(ctx context.Context, kind cloud.ObjectKind, id string) (types.Map, error) {
 	// Why tags cannot be read is the attribute description's to say: they are left null.
-	if readable := d.cloud.TagsUnavailable() == nil; !readable {
+	tagger, ok := d.cloud.(cloud.Tagger)
+	if !ok {
 		return types.MapNull(types.StringType), nil
 	}
-	tags, err := d.cloud.Tags(ctx, kind, id)
+	tags, err := tagger.Tags(ctx, kind, id)
 	if err != nil {
 		return types.MapNull(types.StringType), err
 	}

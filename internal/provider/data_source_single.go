@@ -164,7 +164,7 @@ func findOne[T any](ctx context.Context, c cloud.Cloud, l lookup[T], id, name ty
 		object, err := l.byID(c, ctx, id.ValueString())
 		switch {
 		case cloud.IsGone(err):
-			diags.AddError("The "+l.kind+" does not exist", goneDetail(c.Name(), l.kind, id.ValueString(), l.dataSource, err))
+			diags.AddError("The "+l.kind+" does not exist", goneDetail(c.Facts().Name, l.kind, id.ValueString(), l.dataSource, err))
 			return nil, false
 		case err != nil:
 			addError(diags, "Cannot read the "+l.kind, err)
@@ -179,7 +179,7 @@ func findOne[T any](ctx context.Context, c cloud.Cloud, l lookup[T], id, name ty
 	}
 	switch len(objects) {
 	case 0:
-		diags.AddError("No "+l.kind+" has this name", noMatchDetail(c.Name(), l.kind, name.ValueString(), l.listForm))
+		diags.AddError("No "+l.kind+" has this name", noMatchDetail(c.Facts().Name, l.kind, name.ValueString(), l.listForm))
 		return nil, false
 	case 1:
 		return &objects[0], true

@@ -243,9 +243,8 @@ func TestDataSourceServerTypeByNameWithoutID(t *testing.T) {
 // Tags are read only where the configuration can read them; otherwise they stay null, unread.
 func TestDataSourceTagsOnlyWhenTheCloudCanReadThem(t *testing.T) {
 	fake := cloudtest.New()
-	fake.TagsError = errors.New("no Resource Manager endpoint")
 	id := fake.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive})
-	resp := readDataSource(t, NewVirtualServerDataSource(), newTestData(fake), map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
+	resp := readDataSource(t, NewVirtualServerDataSource(), newTestData(fake.WithoutTags("no Resource Manager endpoint")), map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
 	if resp.Diagnostics.HasError() {
 		t.Fatal(errorText(resp.Diagnostics))
 	}

@@ -56,11 +56,11 @@ func addError(diags *diag.Diagnostics, summary string, err error) {
 // detail is shown, and the lock, which the server's description does report, is named when set.
 func serverDeleteConflictDetail(c cloud.Cloud, serverID string, err error, locked bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s refused to delete server %s: %v\n\n", c.Name(), serverID, err)
+	fmt.Fprintf(&b, "%s refused to delete server %s: %v\n\n", c.Facts().Name, serverID, err)
 	if locked {
 		b.WriteString("The server's lock is set. Set lock = false on the resource and apply, then destroy it.")
 	} else {
-		b.WriteString(c.RefusalReasons(cloud.OpDeleteServer) + " Resolve the one that applies and run destroy again.")
+		b.WriteString(c.Facts().RefusalReasons[cloud.OpDeleteServer] + " Resolve the one that applies and run destroy again.")
 	}
 	b.WriteString(" Nothing was deleted; the server stays in the Terraform state.")
 	return b.String()
@@ -72,7 +72,7 @@ func serverDeleteConflictDetail(c cloud.Cloud, serverID string, err error, locke
 func volumeDeleteConflict(ctx context.Context, c cloud.Cloud, volumeID string, err error) (summary, detail string) {
 	summary = "Cannot delete the volume"
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s refused to delete volume %s: %v\n\n", c.Name(), volumeID, err)
+	fmt.Fprintf(&b, "%s refused to delete volume %s: %v\n\n", c.Facts().Name, volumeID, err)
 	if volume, readErr := c.Volume(ctx, volumeID); readErr == nil && len(volume.Servers) > 0 {
 		servers := make([]string, 0, len(volume.Servers))
 		for _, s := range volume.Servers {
@@ -82,7 +82,7 @@ func volumeDeleteConflict(ctx context.Context, c cloud.Cloud, volumeID string, e
 		fmt.Fprintf(&b, "It is attached to server %s. Detach it first: remove its scp_volume_attachment "+
 			"(or destroy the server it is attached to), then destroy the volume.", strings.Join(servers, ", "))
 	} else {
-		b.WriteString(c.RefusalReasons(cloud.OpDeleteVolume) + " Resolve the one that applies and run destroy again.")
+		b.WriteString(c.Facts().RefusalReasons[cloud.OpDeleteVolume] + " Resolve the one that applies and run destroy again.")
 	}
 	b.WriteString(" Nothing was deleted; the volume stays in the Terraform state.")
 	return summary, b.String()

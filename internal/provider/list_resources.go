@@ -48,9 +48,9 @@ func (d *providerData) queryLister(typeName string, diags *diag.Diagnostics) (cl
 	}
 	l, ok := d.cloud.(cloud.Lister)
 	if !ok {
-		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Name()),
+		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Facts().Name),
 			fmt.Sprintf("The %s list resource finds objects by filter, which this provider cannot do yet on %s. "+
-				"Import objects one at a time by id instead.", typeName, d.cloud.Name()))
+				"Import objects one at a time by id instead.", typeName, d.cloud.Facts().Name))
 		return nil, false
 	}
 	return l, true
@@ -60,7 +60,7 @@ func (d *providerData) queryLister(typeName string, diags *diag.Diagnostics) (cl
 func queryErrorDetail(c cloud.Cloud, err error) string {
 	if cloud.IsRejected(err) {
 		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck the list block's filters (its config block): "+
-			"remove those the message names, or correct their values. Nothing was changed.", c.Name(), err)
+			"remove those the message names, or correct their values. Nothing was changed.", c.Facts().Name, err)
 	}
 	return errorDetail(err)
 }
@@ -122,7 +122,7 @@ func noTimeouts(ctx context.Context, req list.ListRequest, diags *diag.Diagnosti
 // for device names), for the filters that leave OS disks out.
 func (d *providerData) isOSDisk(v *cloud.Volume) bool {
 	for _, s := range v.Servers {
-		if d.cloud.IsSystemDiskDevice(s.Device) {
+		if d.cloud.Facts().IsSystemDiskDevice(s.Device) {
 			return true
 		}
 	}

@@ -2,8 +2,11 @@ package provider
 
 import (
 	"context"
+	"slices"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/openstack"
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
 // osVolumeID returns the server's system disk: known when the state recorded it and the server
@@ -37,24 +40,33 @@ func (d *providerData) serverAttachment(ctx context.Context, serverID, volumeID 
 	return cloud.Attachment{VolumeID: volumeID}, nil
 }
 
-// systemDiskDevice is the cloud's rule for device names that are always the system disk. Before the
-// provider is configured (a plan whose provider settings are not known yet) every name any
-// supported cloud uses counts, so the rule never lets a system disk through.
+// unconfiguredFacts are what holds before the provider is configured (a plan whose provider
+// settings are not known yet): there is no cloud to ask, so every name any supported cloud gives a
+// system disk counts, and the rule never lets a system disk through.
+var unconfiguredFacts = cloud.Facts{
+	SystemDiskDevices: everySystemDiskDevice(scp.SystemDiskDevices(), openstack.SystemDiskDevices()),
+	SystemDiskRule:    "A server's system disk cannot be detached from it",
+}
+
+// everySystemDiskDevice is the clouds' lists in one, each name once.
+func everySystemDiskDevice(lists ...[]string) []string {
+	all := slices.Concat(lists...)
+	slices.Sort(all)
+	return slices.Compact(all)
+}
+
+// systemDiskDevice is the cloud's rule for device names that are always the system disk.
 func (d *providerData) systemDiskDevice(device string) bool {
 	if d == nil {
-		switch device {
-		case "/dev/sda", "/dev/vda", "/dev/xvda":
-			return true
-		}
-		return false
+		return unconfiguredFacts.IsSystemDiskDevice(device)
 	}
-	return d.cloud.IsSystemDiskDevice(device)
+	return d.cloud.Facts().IsSystemDiskDevice(device)
 }
 
 // systemDiskRule words why the system disk is never detached, for the refusal.
 func (d *providerData) systemDiskRule() string {
 	if d == nil {
-		return "A server's system disk cannot be detached from it"
+		return unconfiguredFacts.SystemDiskRule
 	}
-	return d.cloud.SystemDiskRule()
+	return d.cloud.Facts().SystemDiskRule
 }

@@ -12,16 +12,15 @@ import (
 
 // Two attribute shapes every resource has: a computed string that an update leaves as it was
 // (the plan keeps the state's value rather than "(known after apply)"), and a required string
-// whose change replaces the resource.
+// (whose change replaces the resource where the resource's replaceTable says so).
 
 func computedKept(description string) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: description,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 }
 
-func requiredReplacing(description string, validators ...validator.String) schema.StringAttribute {
-	return schema.StringAttribute{Required: true, MarkdownDescription: description, Validators: validators,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+func requiredString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, MarkdownDescription: description, Validators: validators}
 }
 
 // description is a plan modifier's text, the same in plain text and Markdown.
@@ -29,36 +28,6 @@ type description string
 
 func (d description) Description(context.Context) string         { return string(d) }
 func (d description) MarkdownDescription(context.Context) string { return string(d) }
-
-// replaceUnlessImported forces replacement when a create-only argument changes, except when the prior
-// value is null: the API does not report these arguments, so after an import the state lacks them and
-// adopting the configured value must not destroy a working server.
-func replaceUnlessImported() replaceUnlessImportedModifier {
-	return replaceUnlessImportedModifier{"Changing this value replaces the resource (after an import, the first " +
-		"configured value is adopted without replacement)."}
-}
-
-type replaceUnlessImportedModifier struct{ description }
-
-func (replaceUnlessImportedModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
-}
-
-func (replaceUnlessImportedModifier) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
-}
-
-func (replaceUnlessImportedModifier) PlanModifyInt64(_ context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
-	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
-}
-
-func (replaceUnlessImportedModifier) PlanModifyMap(_ context.Context, req planmodifier.MapRequest, resp *planmodifier.MapResponse) {
-	resp.RequiresReplace = needsReplace(req.State.Raw.IsNull(), req.StateValue.IsNull(), req.PlanValue.Equal(req.StateValue))
-}
-
-func needsReplace(creating, priorNull, unchanged bool) bool {
-	return !creating && !priorNull && !unchanged
-}
 
 // falseOnCreate and nullOnCreate plan the API's value for an argument left unset on a resource
 // being created (false, or none), so the plan shows it instead of "(known after apply)". An

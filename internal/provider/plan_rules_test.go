@@ -5,17 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
+	"github.com/scp-community/terraform-provider-scp/internal/openstack"
+	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
 // The plan-time rules: what would destroy a locked server or detach an OS disk fails the plan,
@@ -71,7 +78,7 @@ func TestPlanOfANewServerChecksOnlyTags(t *testing.T) {
 	wantNoError(t, h.modifyPlan(t, &plan, nil).Diagnostics)
 }
 
-func TestReplacingChanges(t *testing.T) {
+func TestServerReplacingChanges(t *testing.T) {
 	h := newServerHarness(t)
 	prior := h.plannedServer(t, "web")
 	prior.UserData = str("#!/bin/sh")
@@ -111,18 +118,20 @@ func TestReplacingChanges(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			plan := prior
 			c.change(&plan)
-			if got := plan.replacingChanges(&prior, false, literalServerType); !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("replacingChanges = %v, want %v", got, c.want)
+			if got := h.replacingChanges(t, plan, prior); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("replacing changes = %v, want %v", got, c.want)
 			}
 		})
 	}
 }
 
-func TestReplacingChangesAdoptsCreateOnlyArgumentsAfterAnImport(t *testing.T) {
+func TestServerReplacingChangesAdoptCreateOnlyArgumentsAfterAnImport(t *testing.T) {
 	// An imported server's state lacks what the API does not report; configuring it is no replacement.
+	h := newServerHarness(t)
 	imported := virtualServerModel{
 		ID: str(serverA), Name: str("web"), ImageID: str("image-1"), ServerTypeID: str("s1v1m2"), KeypairName: str("key-1"),
-		UserData: types.StringNull(), ServerGroupID: types.StringNull(),
+		UserData: types.StringNull(), ServerGroupID: types.StringNull(), Tags: nullTags, Timeouts: nullTimeouts(t, h.schema),
+		BootVolume: h.plannedServer(t, "web").BootVolume, // read from the OS disk on import
 	}
 	plan := imported
 	plan.UserData = str("#!/bin/sh")
@@ -130,10 +139,21 @@ func TestReplacingChangesAdoptsCreateOnlyArgumentsAfterAnImport(t *testing.T) {
 	plan.Networks = []networkModel{{SubnetID: str("subnet-1")}}
 	plan.SecurityGroupIDs = []types.String{str("sg-1")}
 	plan.FileStorageIDs = []types.String{str("fs-1")}
-	plan.BootVolume = &bootVolumeModel{Size: types.Int64Value(16)}
-	if got := plan.replacingChanges(&imported, false, literalServerType); len(got) != 0 {
-		t.Fatalf("replacingChanges after import = %v, want none", got)
+	if got := h.replacingChanges(t, plan, imported); len(got) != 0 {
+		t.Fatalf("replacing changes after import = %v, want none", got)
 	}
+}
+
+// replacingChanges is what the server's ModifyPlan finds replacing in plan, from prior, on a cloud
+// that takes server types by id only and does not show a server's group.
+func (h *serverHarness) replacingChanges(t *testing.T, plan, prior virtualServerModel) []string {
+	t.Helper()
+	p := planOf(t, h.schema, &plan)
+	req := resource.ModifyPlanRequest{Plan: p, State: stateOf(t, h.schema, &prior), Config: tfsdk.Config{Schema: h.schema, Raw: p.Raw}}
+	var diags diag.Diagnostics
+	changed := serverReplaceRules.changes(context.Background(), req, planFacts{sameType: literalServerType}, &diags)
+	wantNoError(t, diags)
+	return changed
 }
 
 func TestPlanRefusesToDetachTheOSDisk(t *testing.T) {
@@ -205,10 +225,14 @@ func TestPlanLetsADataVolumeGoAndChangesThatDoNotReplace(t *testing.T) {
 
 func TestOSDiskRuleBeforeTheProviderIsConfigured(t *testing.T) {
 	// With the provider's settings unknown at plan time there is no cloud to ask: every system
-	// disk name of every supported cloud counts.
+	// disk name of every supported cloud counts, /dev/hda (OpenStack's) included.
 	h := newAttachmentHarness(t)
 	h.r.data = nil
-	for _, device := range []string{"/dev/vda", "/dev/sda", "/dev/xvda"} {
+	every := slices.Concat(scp.SystemDiskDevices(), openstack.SystemDiskDevices())
+	if !slices.Contains(every, "/dev/hda") {
+		t.Fatalf("no cloud lists /dev/hda: %v", every)
+	}
+	for _, device := range every {
 		state := h.recorded(t, h.server, h.volume, device, false)
 		wantError(t, h.modifyPlan(t, nil, &state).Diagnostics, "Cannot detach the server's OS disk",
 			"attached as "+device, "A server's system disk cannot be detached from it")
@@ -221,7 +245,7 @@ func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
 	unavailable := errors.New("tags need Resource Manager, whose endpoint is not configured")
 
 	sh := newServerHarness(t)
-	sh.fake.TagsError = unavailable
+	sh.withoutTags(unavailable.Error())
 	server := sh.plannedServer(t, "web")
 	server.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	resp := sh.modifyPlan(t, &server, nil)
@@ -232,7 +256,7 @@ func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
 	}
 
 	vh := newVolumeHarness(t)
-	vh.fake.TagsError = unavailable
+	vh.withoutTags(unavailable.Error())
 	volume := vh.plannedVolume(t, "data", 8)
 	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	vresp := vh.modifyPlan(t, &volume).Diagnostics
@@ -244,7 +268,7 @@ func TestPlanRefusesTagsTheCloudCannotManage(t *testing.T) {
 		wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
 	}
 	// With tags manageable, tags plan.
-	vh.fake.TagsError = nil
+	vh.withTags()
 	volume.Tags = tagsValue(t, map[string]string{"env": "prod"})
 	wantNoError(t, vh.modifyPlan(t, &volume).Diagnostics)
 	if len(vh.fake.Calls())+len(sh.fake.Calls()) != 0 {
@@ -439,18 +463,24 @@ func TestInPlaceChangeKeepsTheBootVolume(t *testing.T) {
 // planThroughFramework asks the provider for a plan the way Terraform does, over the protocol.
 func planThroughFramework(t *testing.T, s schema.Schema, typeName string, prior, config, proposed any) *tfprotov6.PlanResourceChangeResponse {
 	t.Helper()
-	ctx := context.Background()
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return planRawThroughFramework(t, server, s, typeName, rawOf(t, s, prior), rawOf(t, s, config), rawOf(t, s, proposed))
+}
+
+// planRawThroughFramework is planThroughFramework for values already in Terraform's form.
+func planRawThroughFramework(t *testing.T, server tfprotov6.ProviderServer, s schema.Schema, typeName string, prior, config, proposed tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	t.Helper()
+	ctx := context.Background()
 	typ := s.Type().TerraformType(ctx)
-	dynamic := func(model any) *tfprotov6.DynamicValue {
-		v, err := tfprotov6.NewDynamicValue(typ, rawOf(t, s, model))
+	dynamic := func(v tftypes.Value) *tfprotov6.DynamicValue {
+		d, err := tfprotov6.NewDynamicValue(typ, v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &v
+		return &d
 	}
 	resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: typeName, PriorState: dynamic(prior), Config: dynamic(config), ProposedNewState: dynamic(proposed),

@@ -77,7 +77,7 @@ func (d *providerData) seedTimings(ctx context.Context, from privateGetter) {
 	}
 	var pt privateTimings
 	if err := json.Unmarshal(raw, &pt); err != nil || pt.Version != privateTimingsVersion ||
-		pt.Endpoint != endpointHash(d.cloud.Endpoint()) {
+		pt.Endpoint != endpointHash(d.cloud.Facts().Endpoint) {
 		tflog.Debug(ctx, "the private state's operation timings are not for this provider version or endpoint; not used")
 		return
 	}
@@ -102,7 +102,7 @@ func (d *providerData) saveTimings(ctx context.Context, to privateSetter, kinds 
 	if d == nil || d.poller == nil || to == nil {
 		return
 	}
-	pt := privateTimings{Version: privateTimingsVersion, Endpoint: endpointHash(d.cloud.Endpoint()), Kinds: map[string][][]int64{}}
+	pt := privateTimings{Version: privateTimingsVersion, Endpoint: endpointHash(d.cloud.Facts().Endpoint), Kinds: map[string][][]int64{}}
 	for _, kind := range kinds {
 		if picked := summarizeSamples(d.poller.History(kind)); len(picked) > 0 {
 			pt.Kinds[kind] = picked

@@ -34,7 +34,7 @@ func newProcess(t *testing.T) (*providerData, *waittest.Clock) {
 	clk := waittest.NewAutoClock(time.Time{})
 	return &providerData{
 		cloud:  fake,
-		poller: wait.New(wait.WithClock(clk), wait.WithSeed(7), wait.WithPriors(WaitPriors(fake.Name()))),
+		poller: wait.New(wait.WithClock(clk), wait.WithSeed(7), wait.WithPriors(WaitPriors(fake.Facts().Name))),
 		locks:  newKeyedMutex(),
 	}, clk
 }
@@ -113,7 +113,7 @@ func TestPrivateTimingsFromAnotherReleaseOrCloudAreIgnored(t *testing.T) {
 		Kinds: map[string][][]int64{kindServerCreate: {{1000, 2000}}}}
 	otherRaw, _ := json.Marshal(other)
 	future := other
-	future.Version, future.Endpoint = privateTimingsVersion+1, endpointHash(d.cloud.Endpoint())
+	future.Version, future.Endpoint = privateTimingsVersion+1, endpointHash(d.cloud.Facts().Endpoint)
 	futureRaw, _ := json.Marshal(future)
 	for name, p := range map[string]memPrivate{
 		"older release": {}, "another endpoint": {privateTimingsKey: otherRaw}, "a newer version": {privateTimingsKey: futureRaw},

@@ -239,7 +239,7 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	api := client.AsCloud()
-	timings := newTimingsCache(p.sources.getenv, api.Endpoint())
+	timings := newTimingsCache(p.sources.getenv, api.Facts().Endpoint)
 	data := &providerData{cloud: withSharedReads(api), poller: p.pollerFor(api, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -368,7 +368,7 @@ func (p *scpProvider) pollerFor(c cloud.Cloud, timings *timingsCache) *wait.Poll
 	p.pollerMu.Lock()
 	defer p.pollerMu.Unlock()
 	if p.poller == nil {
-		opts := []wait.Option{wait.WithPriors(WaitPriors(c.Name())), wait.WithPressure(throttledRecently(c))}
+		opts := []wait.Option{wait.WithPriors(WaitPriors(c.Facts().Name)), wait.WithPressure(throttledRecently(c))}
 		for kind, samples := range timings.load() {
 			opts = append(opts, wait.WithHistory(kind, samples...))
 		}

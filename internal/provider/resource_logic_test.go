@@ -178,7 +178,7 @@ func TestServerReadAfterImportFillsTheBootVolumeAndTags(t *testing.T) {
 	}
 
 	// Without Resource Manager an import reads no tags, and that is no error.
-	h.fake.TagsError = errors.New("no Resource Manager")
+	h.withoutTags("no Resource Manager")
 	resp = h.read(t, imported)
 	wantNoError(t, resp.Diagnostics)
 	got, _ = stateModel[virtualServerModel](t, resp.State)
@@ -206,11 +206,11 @@ func TestServerReadOfManagedTags(t *testing.T) {
 
 	// Managed tags that cannot be read are an error, never "unchanged".
 	unavailable := errors.New("Resource Manager is not configured")
-	h.fake.TagsError = unavailable
+	h.withoutTags(unavailable.Error())
 	read = h.read(t, state)
 	wantError(t, read.Diagnostics, "Cannot read the server's tags", unavailable.Error())
 
-	h.fake.TagsError = nil
+	h.withTags()
 	h.fake.Fail("Tags", errors.New("tag service down"))
 	wantError(t, h.read(t, state).Diagnostics, "Cannot read the server's tags", "tag service down")
 }

@@ -66,7 +66,7 @@ func (d *providerData) planServerType(ctx context.Context, req resource.ModifyPl
 	case err != nil:
 		resp.Diagnostics.AddAttributeWarning(at, "Cannot look up the server type",
 			fmt.Sprintf("%s could not say which server type %q is: %s. A change of server_type_id is planned as a replacement.",
-				d.cloud.Name(), configured.ValueString(), errorDetail(err)))
+				d.cloud.Facts().Name, configured.ValueString(), errorDetail(err)))
 	case prior.ValueString() == serverType.ID || prior.ValueString() == serverType.Name:
 		return
 	}

@@ -90,9 +90,10 @@ func TestImportedServerTypeThenPlan(t *testing.T) {
 	wantError(t, got.Diagnostics, "Unknown server type", `"m9.huge"`, "nothing was sent")
 
 	// The same flavor by id is recorded in place: a locked server is not "replaced".
+	// (With a boot volume in the state: a state without one, planned with one, is a replacement.)
 	state.Lock = types.BoolValue(true)
+	state.BootVolume = h.plannedServer(t, "legacy").BootVolume
 	plan = state
-	plan.BootVolume = h.plannedServer(t, "legacy").BootVolume // required: a configuration has it
 	plan.ServerTypeID = str("2")
 	wantNoError(t, h.planWithConfig(t, plan, &state).Diagnostics)
 	plan.ServerTypeID = str("m1.tiny")

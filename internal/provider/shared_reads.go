@@ -37,20 +37,39 @@ type sharedReads struct {
 // slows the refresh (a refresh is a snapshot seconds wide anyway).
 const sharedReadWindow = 5 * time.Second
 
-// withSharedReads wraps c; a cloud with list calls (cloud.Lister) keeps them.
+// withSharedReads wraps c, keeping each optional capability c has (cloud.Lister, cloud.Tagger):
+// the resources type-assert them on the wrapped cloud.
 func withSharedReads(c cloud.Cloud) cloud.Cloud {
-	s := &sharedReads{
+	s := newSharedReads(c)
+	lister, lists := c.(cloud.Lister)
+	tagger, tags := c.(cloud.Tagger)
+	switch {
+	case lists && tags:
+		return struct {
+			*sharedReads
+			cloud.Lister
+			cloud.Tagger
+		}{s, lister, tagger}
+	case lists:
+		return struct {
+			*sharedReads
+			cloud.Lister
+		}{s, lister}
+	case tags:
+		return struct {
+			*sharedReads
+			cloud.Tagger
+		}{s, tagger}
+	}
+	return s
+}
+
+func newSharedReads(c cloud.Cloud) *sharedReads {
+	return &sharedReads{
 		Cloud: c, window: sharedReadWindow, now: time.Now,
 		servers: map[string]*sharedCall[cloud.Server]{}, volumes: map[string]*sharedCall[cloud.Volume]{},
 		attachments: map[string]*sharedCall[[]cloud.Attachment]{},
 	}
-	if l, ok := c.(cloud.Lister); ok {
-		return struct {
-			*sharedReads
-			cloud.Lister
-		}{s, l}
-	}
-	return s
 }
 
 // sharedCall is one read, in flight until done is closed.

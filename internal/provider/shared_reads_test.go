@@ -25,7 +25,7 @@ func TestSharedReadsAnswerReadersAtTheSameMomentWithOneRequest(t *testing.T) {
 	fake := cloudtest.New()
 	id := fake.PutVolume(cloud.Volume{Name: "v", Size: 8, Phase: cloud.PhaseAvailable, State: "available"})
 	slow := slowVolumes{Fake: fake, release: make(chan struct{})}
-	c := withSharedReads(slow).(*sharedReads)
+	c := newSharedReads(slow)
 	var wg sync.WaitGroup
 	for i := range 5 {
 		wg.Add(1)
@@ -89,11 +89,30 @@ func (listingFake) ListVolumes(context.Context, cloud.VolumeFilter) ([]cloud.Vol
 	return nil, nil
 }
 
-func TestSharedReadsKeepTheCloudsListCalls(t *testing.T) {
-	if _, ok := withSharedReads(listingFake{cloudtest.New()}).(cloud.Lister); !ok {
-		t.Error("a cloud with list calls lost them behind the shared reads")
-	}
-	if _, ok := withSharedReads(cloudtest.New()).(cloud.Lister); ok {
-		t.Error("a cloud without list calls gained them")
+// untaggedLister lists but has no tag calls.
+type untaggedLister struct {
+	cloud.Cloud
+	cloud.Lister
+}
+
+func TestSharedReadsKeepTheCloudsOptionalCapabilities(t *testing.T) {
+	lister := listingFake{cloudtest.New()}
+	for _, tc := range []struct {
+		name             string
+		c                cloud.Cloud
+		wantList, wantTa bool
+	}{
+		{"tags only", cloudtest.New(), false, true},
+		{"lists and tags", lister, true, true},
+		{"lists only", untaggedLister{cloudtest.New().WithoutTags("no tags here"), lister}, true, false},
+		{"neither", cloudtest.New().WithoutTags("no tags here"), false, false},
+	} {
+		wrapped := withSharedReads(tc.c)
+		if _, ok := wrapped.(cloud.Lister); ok != tc.wantList {
+			t.Errorf("%s: Lister = %v behind the shared reads, want %v", tc.name, ok, tc.wantList)
+		}
+		if _, ok := wrapped.(cloud.Tagger); ok != tc.wantTa {
+			t.Errorf("%s: Tagger = %v behind the shared reads, want %v", tc.name, ok, tc.wantTa)
+		}
 	}
 }

@@ -36,7 +36,7 @@ func (d *providerData) checkTagsUsable(ctx context.Context, plan tfsdk.Plan, dia
 	if tags.IsNull() || tags.IsUnknown() || len(tags.Elements()) == 0 {
 		return
 	}
-	if err := d.cloud.TagsUnavailable(); err != nil {
+	if _, err := d.tagger(); err != nil {
 		diags.AddAttributeError(path.Root("tags"), "Tags cannot be managed with this provider configuration",
 			err.Error()+". Nothing was sent to the API.")
 	}
@@ -52,13 +52,14 @@ func (d *providerData) readTags(ctx context.Context, kind cloud.ObjectKind, id s
 	if !managed && !imported {
 		return prior, nil
 	}
-	if unavailable := d.cloud.TagsUnavailable(); unavailable != nil {
+	tagger, unavailable := d.tagger()
+	if unavailable != nil {
 		if !managed {
 			return prior, nil
 		}
 		return prior, unavailable
 	}
-	tags, err := d.cloud.Tags(ctx, kind, id)
+	tags, err := tagger.Tags(ctx, kind, id)
 	if err != nil {
 		return prior, err
 	}
@@ -74,5 +75,21 @@ func (d *providerData) updateTags(ctx context.Context, kind cloud.ObjectKind, id
 	if diags.HasError() {
 		return errors.New("the tags are not a map of strings")
 	}
-	return d.cloud.SetTags(ctx, kind, id, tags)
+	tagger, err := d.tagger()
+	if err != nil {
+		return err
+	}
+	return tagger.SetTags(ctx, kind, id, tags)
+}
+
+// tagger is the cloud's tag calls, or why this configuration cannot manage tags (cloud.Tagger is
+// optional).
+func (d *providerData) tagger() (cloud.Tagger, error) {
+	if tagger, ok := d.cloud.(cloud.Tagger); ok {
+		return tagger, nil
+	}
+	if why := d.cloud.Facts().NoTags; why != "" {
+		return nil, errors.New(why)
+	}
+	return nil, fmt.Errorf("tags cannot be managed on %s", d.cloud.Facts().Name)
 }

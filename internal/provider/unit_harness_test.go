@@ -180,9 +180,15 @@ func tagsValue(t *testing.T, tags map[string]string) types.Map {
 // resource's harness embeds one and adds the plans that resource's tests start from.
 type resourceHarness[M any, R harnessedResource] struct {
 	fake   *cloudtest.Fake
+	data   *providerData
 	r      R
 	schema schema.Schema
 }
+
+// withoutTags makes the resource's cloud one whose configuration cannot manage tags, for reason;
+// withTags makes it the fake again.
+func (h *resourceHarness[M, R]) withoutTags(reason string) { h.data.cloud = h.fake.WithoutTags(reason) }
+func (h *resourceHarness[M, R]) withTags()                 { h.data.cloud = h.fake }
 
 // harnessedResource is what the harness drives: every resource of this provider has plan-time
 // rules and can be imported.
@@ -194,8 +200,9 @@ type harnessedResource interface {
 // newResourceHarness builds the resource newResource makes on a fresh fake cloud.
 func newResourceHarness[M any, R harnessedResource](t *testing.T, newResource func(*providerData) R) resourceHarness[M, R] {
 	f := cloudtest.New()
-	r := newResource(newTestData(f))
-	return resourceHarness[M, R]{fake: f, r: r, schema: schemaOf(t, r)}
+	d := newTestData(f)
+	r := newResource(d)
+	return resourceHarness[M, R]{fake: f, data: d, r: r, schema: schemaOf(t, r)}
 }
 
 func (h *resourceHarness[M, R]) create(t *testing.T, ctx context.Context, plan M) resource.CreateResponse {
@@ -294,9 +301,11 @@ func (h *resourceHarness[M, R]) imported(t *testing.T, id string) M {
 // modifyPlan runs the plan-time rules; plan nil is a destroy plan, state nil a create.
 func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resource.ModifyPlanResponse {
 	t.Helper()
-	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema)}
+	req := resource.ModifyPlanRequest{Plan: nullPlan(h.schema), State: emptyState(h.schema),
+		Config: tfsdk.Config{Schema: h.schema, Raw: nullRaw(h.schema)}}
 	if plan != nil {
 		req.Plan = planOf(t, h.schema, plan)
+		req.Config.Raw = configuredOf(t, req.Plan.Raw)
 	}
 	if state != nil {
 		req.State = stateOf(t, h.schema, state)
@@ -304,6 +313,22 @@ func (h *resourceHarness[M, R]) modifyPlan(t *testing.T, plan, state *M) resourc
 	resp := resource.ModifyPlanResponse{Plan: req.Plan}
 	h.r.ModifyPlan(context.Background(), req, &resp)
 	return resp
+}
+
+// configuredOf is the configuration behind a plan, as far as the unit tests need one: every planned
+// value, but those the plan does not know yet, which were left unset.
+func configuredOf(t *testing.T, plan tftypes.Value) tftypes.Value {
+	t.Helper()
+	raw, err := tftypes.Transform(plan, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 // planNew runs ModifyPlan for a new object planned as plan, with the configuration Terraform would

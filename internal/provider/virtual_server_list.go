@@ -91,7 +91,7 @@ func (d *providerData) importedServer(ctx context.Context, s *cloud.Server) (vir
 		return m, err
 	}
 	osDisk, hasOSDisk := cloud.SystemDisk(attachments)
-	m.applyServer(s, osDisk.VolumeID, d.cloud.ShowsServerGroup())
+	m.applyServer(s, osDisk.VolumeID, d.cloud.Facts().ShowsServerGroup)
 	if m.Tags, err = d.readTags(ctx, cloud.KindServer, s.ID, m.Tags, true); err != nil {
 		return m, err
 	}

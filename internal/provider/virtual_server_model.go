@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -11,38 +10,6 @@ import (
 )
 
 // The scp_virtual_server model's mapping to and from the API; the model is in models.go.
-
-// replacingChanges lists the arguments whose planned change replaces the server. The resource-level
-// ModifyPlan does not see the attribute plan modifiers' verdicts, so this mirrors them.
-//
-// showsGroup is the cloud's ShowsServerGroup: where the API shows the group, the state's value is
-// the server's real one (none included), so any change replaces; elsewhere only a known one does.
-// sameType reports a server type given in another form (a flavor's id for its name): no change.
-func (m *virtualServerModel) replacingChanges(prior *virtualServerModel, showsGroup bool, sameType func(prior, planned types.String) bool) []string {
-	var changed []string
-	always := map[string]bool{
-		"name":           !m.Name.Equal(prior.Name),
-		"image_id":       !m.ImageID.Equal(prior.ImageID),
-		"server_type_id": !prior.ServerTypeID.IsNull() && !sameType(prior.ServerTypeID, m.ServerTypeID),
-		"keypair_name":   !m.KeypairName.Equal(prior.KeypairName),
-		"boot_volume":    prior.BootVolume != nil && (m.BootVolume == nil || *m.BootVolume != *prior.BootVolume),
-		// create-only arguments replace only when the prior value is known (see replaceUnlessImported)
-		"user_data":            !prior.UserData.IsNull() && !m.UserData.Equal(prior.UserData),
-		"user_data_wo_version": !prior.UserDataWOVersion.IsNull() && !m.UserDataWOVersion.Equal(prior.UserDataWOVersion),
-		"server_group_id":      (showsGroup || !prior.ServerGroupID.IsNull()) && !m.ServerGroupID.Equal(prior.ServerGroupID),
-		"networks":             prior.Networks != nil && fmt.Sprint(m.Networks) != fmt.Sprint(prior.Networks),
-		"security_group_ids": prior.SecurityGroupIDs != nil &&
-			fmt.Sprint(m.SecurityGroupIDs) != fmt.Sprint(prior.SecurityGroupIDs),
-		"file_storage_ids": prior.FileStorageIDs != nil && fmt.Sprint(m.FileStorageIDs) != fmt.Sprint(prior.FileStorageIDs),
-	}
-	for _, name := range []string{"name", "image_id", "server_type_id", "keypair_name", "boot_volume", "networks",
-		"security_group_ids", "user_data", "user_data_wo_version", "server_group_id", "file_storage_ids"} {
-		if always[name] {
-			changed = append(changed, name)
-		}
-	}
-	return changed
-}
 
 // recordedFromConfig lists the create-only arguments this plan records from the configuration
 // because the state has no value for them: the API does not show them, so an import leaves them

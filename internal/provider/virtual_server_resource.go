@@ -16,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -44,7 +42,7 @@ func (r *virtualServerResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withReplaceRules(schema.Schema{
 		MarkdownDescription: "A virtual server (SCP) or Nova server (OpenStack). Creating it waits until it is `ACTIVE`; destroying it " +
 			"sends the documented delete once and waits until the server is gone",
 		Attributes: map[string]schema.Attribute{
@@ -53,25 +51,22 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required: true,
 				MarkdownDescription: "Server name; on SCP letters, digits, `-`, `_` and spaces (checked at plan time). Changing it " +
 					"replaces the server.",
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
-			"image_id":       requiredReplacing("Image to boot from. Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
+			"image_id":       requiredString("Image to boot from. Changing it replaces the server.", stringvalidator.LengthAtLeast(1)),
 			"server_type_id": serverTypeAttribute(),
 			"keypair_name": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Key pair injected at boot. SCP requires one (checked at plan time); on OpenStack it is " +
 					"optional. Changing it replaces the server.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"networks": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Network interfaces, in order. Each sets one of `subnet_id`, `port_id`, `fixed_ip`, `public_ip_id`. " +
 					"Create-only. SCP needs at least one (checked at plan time; API 1.0 requires networks, for 1.3 no source " +
 					"says, so the provider always sends them). On OpenStack none means Nova's automatic allocation (`auto`).",
-				PlanModifiers: []planmodifier.List{replaceUnlessImported()},
-				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"subnet_id":    schema.StringAttribute{Optional: true, MarkdownDescription: "Subnet to attach to."},
 					"port_id":      schema.StringAttribute{Optional: true, MarkdownDescription: "Existing port to use."},
@@ -82,7 +77,6 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"security_group_ids": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Security groups. Create-only.",
-				PlanModifiers:       []planmodifier.List{replaceUnlessImported()},
 			},
 			"boot_volume": schema.SingleNestedAttribute{
 				Required:            true,
@@ -93,20 +87,17 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"size": schema.Int64Attribute{
 						Required: true, MarkdownDescription: "Size in GiB: on SCP a multiple of 8 (checked at plan time); on " +
 							"OpenStack any size from 1.",
-						Validators:    []validator.Int64{int64validator.AtLeast(1)},
-						PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
 					},
 					"type": schema.StringAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "Volume type, e.g. `SSD` on SCP. Unset, the cloud's default type is used (on SCP its " +
 							"default volume type; on OpenStack, Cinder's) and read back after creation.",
-						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(),
-							stringplanmodifier.RequiresReplaceIfConfigured()},
+						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 					},
 					"delete_on_termination": schema.BoolAttribute{
 						Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 						MarkdownDescription: "Delete the OS volume with the server. Default `true`.",
-						PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 					},
 				},
 			},
@@ -119,7 +110,6 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"user_data": schema.StringAttribute{
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "User data (a cloud-init script) as text; the provider base64-encodes it, as SCP takes it. Create-only.",
-				PlanModifiers:       []planmodifier.String{replaceUnlessImported()},
 				Validators: []validator.String{userDataSize{},
 					stringvalidator.ConflictsWith(path.MatchRoot("user_data_wo"), path.MatchRoot("user_data_wo_version"))},
 			},
@@ -134,22 +124,21 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional: true,
 				MarkdownDescription: "Any number, kept in the state; changing it replaces the server, so that a changed " +
 					"`user_data_wo` is applied.",
-				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("user_data_wo"))},
-				PlanModifiers: []planmodifier.Int64{replaceUnlessImported()},
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("user_data_wo"))},
 			},
 			"server_group_id": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Server group (placement). Create-only: changing it replaces the server. Read back where " +
 					"the API shows it (SCP does; on OpenStack the configured value is kept). Removing it from the configuration " +
 					"keeps the recorded value: a server cannot leave its group.",
-				PlanModifiers: []planmodifier.String{nullOnCreate(), stringplanmodifier.UseStateForUnknown(), replaceUnlessImported()},
+				PlanModifiers: []planmodifier.String{nullOnCreate(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"file_storage_ids": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "File Storage to connect at creation. SCP refuses to delete a server while File Storage is " +
 					"connected, so a plan that deletes the server warns; disconnect it first. Removing the argument later only " +
 					"stops tracking it (the API cannot disconnect it here): it does not replace the server.",
-				PlanModifiers: []planmodifier.List{keepWhenRemoved(), replaceUnlessImported()},
+				PlanModifiers: []planmodifier.List{keepWhenRemoved()},
 				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
 			},
 			// An in-place update (lock, tags) ends with the server idle in the state it had.
@@ -161,7 +150,25 @@ func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
-	}
+	}, serverReplaceRules)
+}
+
+// serverReplaceRules are scp_virtual_server's replacing arguments; lock and tags change in place.
+var serverReplaceRules = replaceTable{
+	{path.Root("name"), replaceOnChange},
+	{path.Root("image_id"), replaceOnChange},
+	{path.Root("server_type_id"), replaceOnOtherType},
+	{path.Root("keypair_name"), replaceOnChange},
+	{path.Root("boot_volume").AtName("size"), replaceOnChange},
+	// An unset type is the cloud's, read back; a plan that leaves it unset keeps it.
+	{path.Root("boot_volume").AtName("type"), replaceIfConfigured},
+	{path.Root("boot_volume").AtName("delete_on_termination"), replaceOnChange},
+	{path.Root("networks"), replaceUnlessImported},
+	{path.Root("security_group_ids"), replaceUnlessImported},
+	{path.Root("user_data"), replaceUnlessImported},
+	{path.Root("user_data_wo_version"), replaceUnlessImported},
+	{path.Root("server_group_id"), replaceGroupChange},
+	{path.Root("file_storage_ids"), replaceUnlessImported},
 }
 
 func (r *virtualServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -195,10 +202,10 @@ func (r *virtualServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 			return
 		}
-		showsGroup := r.data != nil && r.data.cloud.ShowsServerGroup()
-		changed = plan.replacingChanges(&state, showsGroup, func(prior, planned types.String) bool {
+		showsGroup := r.data != nil && r.data.cloud.Facts().ShowsServerGroup
+		changed = serverReplaceRules.changes(ctx, req, planFacts{showsGroup: showsGroup, sameType: func(prior, planned types.String) bool {
 			return r.data.sameServerType(ctx, prior, planned)
-		})
+		}}, &resp.Diagnostics)
 		if showsGroup && slices.Contains(changed, "server_group_id") {
 			// replaceUnlessImported spares a null prior value, which here means "in no group".
 			resp.RequiresReplace = resp.RequiresReplace.Append(path.Root("server_group_id"))
@@ -313,7 +320,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Server no longer exists",
-			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Name(), state.ID.ValueString()))
+			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
 		return
 	}
 	if err != nil {
@@ -327,7 +334,7 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 		addError(&resp.Diagnostics, "Cannot read the server's volumes", err)
 		return
 	}
-	state.applyServer(server, osVolumeID, r.data.cloud.ShowsServerGroup())
+	state.applyServer(server, osVolumeID, r.data.cloud.Facts().ShowsServerGroup)
 	if state.Tags, err = r.data.readTags(ctx, cloud.KindServer, server.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the server's tags", err)
 		return
@@ -394,7 +401,7 @@ func (r *virtualServerResource) record(ctx context.Context, m *virtualServerMode
 		addError(diags, "Cannot read the server's volumes", err)
 		return
 	}
-	m.applyServer(server, osVolumeID, r.data.cloud.ShowsServerGroup())
+	m.applyServer(server, osVolumeID, r.data.cloud.Facts().ShowsServerGroup)
 	if readBootType && m.BootVolume != nil {
 		m.BootVolume.Type = r.bootVolumeType(ctx, osVolumeID, diags)
 	}

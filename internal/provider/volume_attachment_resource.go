@@ -38,18 +38,18 @@ func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.Meta
 }
 
 func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withReplaceRules(schema.Schema{
 		MarkdownDescription: "Attaches a volume to a virtual server. Destroying it sends the cloud's documented detach once and " +
 			"waits until the volume no longer lists the server; detaching a server's OS disk is refused at plan time",
 		Attributes: map[string]schema.Attribute{
 			"id":        computedKept("`<server_id>/<volume_id>`."),
-			"server_id": requiredReplacing("Server to attach to. Changing it replaces the attachment (detach, then attach).", validID("server")),
-			"volume_id": requiredReplacing("Volume to attach. Changing it replaces the attachment (detach, then attach).", validID("volume")),
+			"server_id": requiredString("Server to attach to. Changing it replaces the attachment (detach, then attach).", validID("server")),
+			"volume_id": requiredString("Volume to attach. Changing it replaces the attachment (detach, then attach).", validID("volume")),
 			"delete_on_termination": schema.BoolAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Delete the volume when the server is deleted. When unset, a new attachment uses `false` " +
 					"and an imported one keeps what SCP reports. Changing it re-attaches the volume.",
-				PlanModifiers: []planmodifier.Bool{falseOnCreate(), boolplanmodifier.UseStateForUnknown(), boolplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers: []planmodifier.Bool{falseOnCreate(), boolplanmodifier.UseStateForUnknown()},
 			},
 			"skip_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -64,7 +64,15 @@ func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
 		},
-	}
+	}, attachmentReplaceRules)
+}
+
+// attachmentReplaceRules are scp_volume_attachment's replacing arguments: each detaches and
+// attaches again. skip_destroy changes in place.
+var attachmentReplaceRules = replaceTable{
+	{path.Root("server_id"), replaceOnChange},
+	{path.Root("volume_id"), replaceOnChange},
+	{path.Root("delete_on_termination"), replaceIfConfigured},
 }
 
 func (r *volumeAttachmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -87,13 +95,8 @@ func (r *volumeAttachmentResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	destroying := req.Plan.Raw.IsNull()
 	if !destroying {
-		var plan volumeAttachmentModel
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		// The arguments whose change replaces the attachment (their plan modifiers say so, but the
-		// resource-level ModifyPlan does not see that verdict).
-		replacing := !plan.ServerID.Equal(state.ServerID) || !plan.VolumeID.Equal(state.VolumeID) ||
-			!plan.DeleteOnTermination.IsUnknown() && !plan.DeleteOnTermination.Equal(state.DeleteOnTermination)
-		if resp.Diagnostics.HasError() || !replacing {
+		replacing := attachmentReplaceRules.changes(ctx, req, planFacts{}, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() || len(replacing) == 0 {
 			return
 		}
 	}
@@ -246,7 +249,7 @@ func (r *volumeAttachmentResource) Create(ctx context.Context, req resource.Crea
 func attachErrorDetail(c cloud.Cloud, volumeID, serverID string, err error) string {
 	if cloud.IsConflict(err) {
 		return fmt.Sprintf("%s refused to attach volume %s to server %s: %v\n\n%s Nothing was attached.",
-			c.Name(), volumeID, serverID, err, c.RefusalReasons(cloud.OpAttach))
+			c.Facts().Name, volumeID, serverID, err, c.Facts().RefusalReasons[cloud.OpAttach])
 	}
 	if cloud.IsGone(err) {
 		return fmt.Sprintf("The volume %s or the server %s does not exist. %v", volumeID, serverID, err)
@@ -265,7 +268,7 @@ func (r *volumeAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	volume, err := r.data.cloud.Volume(ctx, volumeID)
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Attached volume no longer exists",
-			fmt.Sprintf("%s says the volume %s no longer exists, so it is attached to nothing.", r.data.cloud.Name(), volumeID))
+			fmt.Sprintf("%s says the volume %s no longer exists, so it is attached to nothing.", r.data.cloud.Facts().Name, volumeID))
 		return
 	}
 	if err != nil {
@@ -352,7 +355,7 @@ func (r *volumeAttachmentResource) Delete(ctx context.Context, req resource.Dele
 		} else if cloud.IsGone(readErr) {
 			return
 		}
-		addError(&resp.Diagnostics, r.data.cloud.Name()+" refused to detach the volume", err)
+		addError(&resp.Diagnostics, r.data.cloud.Facts().Name+" refused to detach the volume", err)
 		return
 	case err != nil:
 		addError(&resp.Diagnostics, "Cannot detach the volume", err)

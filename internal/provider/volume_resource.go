@@ -8,9 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -35,7 +35,7 @@ func (r *volumeResource) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = withReplaceRules(schema.Schema{
 		MarkdownDescription: "An SCP block storage volume. Attach it to a server with `scp_volume_attachment`. " +
 			"Destroying it waits until it is gone; SCP refuses to delete a volume that is still attached.",
 		Attributes: map[string]schema.Attribute{
@@ -49,27 +49,20 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Size in GiB: on SCP a multiple of 8 (checked at plan time); on OpenStack any size " +
 					"from 1. Growing it extends the volume in place; shrinking is impossible, so it replaces the volume (and its data).",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(
-					func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-						resp.RequiresReplace = req.PlanValue.ValueInt64() < req.StateValue.ValueInt64()
-					},
-					"Shrinking a volume replaces it.", "Shrinking a volume replaces it.")},
 			},
 			"volume_type": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Volume type, e.g. `SSD` on SCP. Unset, the cloud's default type is used (on SCP its default " +
 					"volume type; on OpenStack, Cinder's) and read back. Changing it replaces the volume.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"max_iops": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Provisioned IOPS, for types that take it. Changing it replaces the volume.",
-				Validators:    []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"max_throughput": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Provisioned throughput (MB/s), for types that take it. Changing it replaces the volume.",
-				Validators:    []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"tags": tagsAttribute("volume"),
 			// An in-place update (rename, grow, tags) ends with the volume idle in the state it had.
@@ -82,7 +75,15 @@ func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
-	}
+	}, volumeReplaceRules)
+}
+
+// volumeReplaceRules are scp_volume's replacing arguments; a rename, growing and tags are in place.
+var volumeReplaceRules = replaceTable{
+	{path.Root("size"), replaceOnShrink},
+	{path.Root("volume_type"), replaceIfConfigured},
+	{path.Root("max_iops"), replaceOnChange},
+	{path.Root("max_throughput"), replaceOnChange},
 }
 
 // ModifyPlan refuses, before anything is created, tags that this configuration could not read back
@@ -158,7 +159,7 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
 	if cloud.IsGone(err) {
 		forgetGone(ctx, resp, "Volume no longer exists",
-			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Name(), state.ID.ValueString()))
+			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
 		return
 	}
 	if err != nil {

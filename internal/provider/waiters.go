@@ -152,7 +152,7 @@ func awaitGone[T any](ctx context.Context, d *providerData, kind, id string,
 		}
 		if what, isFailed := failed(object); isFailed {
 			return false, wait.Permanent(fmt.Errorf("%s; it still exists and stays in the Terraform state. "+
-				"Check it in the %s console before retrying", what, d.cloud.Name()))
+				"Check it in the %s console before retrying", what, d.cloud.Facts().Name))
 		}
 		return false, nil
 	})

@@ -343,8 +343,8 @@ func TestCreateOnlyArgumentsReplaceUnlessImported(t *testing.T) {
 	h := newServerHarness(t)
 	prior := h.existing(t, "web")
 	prior.UserData = str("old")
-	st := stateOf(t, h.schema, &prior)
-	m := replaceUnlessImported()
+	st, pl := stateOf(t, h.schema, &prior), planOf(t, h.schema, &prior)
+	m := replaceModifier{replaceUnlessImported}
 
 	cases := []struct {
 		name          string
@@ -357,7 +357,7 @@ func TestCreateOnlyArgumentsReplaceUnlessImported(t *testing.T) {
 		{"on create", types.StringNull(), str("new"), true, false},
 	}
 	for _, c := range cases {
-		req := planmodifier.StringRequest{State: st, StateValue: c.state, PlanValue: c.plan}
+		req := planmodifier.StringRequest{State: st, Plan: pl, StateValue: c.state, PlanValue: c.plan}
 		if c.creating {
 			req.State = emptyState(h.schema)
 		}
@@ -376,12 +376,12 @@ func TestCreateOnlyArgumentsReplaceUnlessImported(t *testing.T) {
 		return types.ListValueMust(types.StringType, elems)
 	}
 	var lresp planmodifier.ListResponse
-	m.PlanModifyList(context.Background(), planmodifier.ListRequest{State: st, StateValue: list("a"), PlanValue: list("b")}, &lresp)
-	var mresp planmodifier.MapResponse
-	m.PlanModifyMap(context.Background(), planmodifier.MapRequest{State: st, StateValue: types.MapNull(types.StringType),
-		PlanValue: tagsValue(t, map[string]string{"a": "b"})}, &mresp)
-	if !lresp.RequiresReplace || mresp.RequiresReplace {
-		t.Errorf("list change replaces: %v (want true); map set after import replaces: %v (want false)", lresp.RequiresReplace, mresp.RequiresReplace)
+	m.PlanModifyList(context.Background(), planmodifier.ListRequest{State: st, Plan: pl, StateValue: list("a"), PlanValue: list("b")}, &lresp)
+	var nresp planmodifier.ListResponse
+	m.PlanModifyList(context.Background(), planmodifier.ListRequest{State: st, Plan: pl, StateValue: types.ListNull(types.StringType),
+		PlanValue: list("b")}, &nresp)
+	if !lresp.RequiresReplace || nresp.RequiresReplace {
+		t.Errorf("list change replaces: %v (want true); list set after import replaces: %v (want false)", lresp.RequiresReplace, nresp.RequiresReplace)
 	}
 	if !strings.Contains(m.MarkdownDescription(context.Background()), "after an import") {
 		t.Error("the description does not mention imports")

@@ -16,16 +16,48 @@ import (
 // SCP's attested states mapped to phases, and its answers classified into outcomes.
 type Cloud struct{ c *Client }
 
-var _ cloud.Cloud = Cloud{}
+// taggingCloud is SCP where this configuration reaches Resource Manager: tags can be managed.
+type taggingCloud struct{ Cloud }
 
-// AsCloud returns the client as a cloud.Cloud.
-func (c *Client) AsCloud() Cloud { return Cloud{c: c} }
+var (
+	_ cloud.Cloud  = Cloud{}
+	_ cloud.Tagger = taggingCloud{}
+)
+
+// AsCloud returns the client as a cloud.Cloud: a cloud.Tagger as well where the configuration can
+// address tags (Resource Manager's endpoint, the account, the region and the environment known).
+func (c *Client) AsCloud() cloud.Cloud {
+	s := Cloud{c: c}
+	if s.noTags() == nil {
+		return taggingCloud{s}
+	}
+	return s
+}
 
 // Client returns the typed client underneath, for what only SCP has.
 func (s Cloud) Client() *Client { return s.c }
 
-func (s Cloud) Name() string     { return "SCP" }
-func (s Cloud) Endpoint() string { return s.c.Endpoint() }
+// Facts are SCP's: the server body has server_group_id (null when the server is in none), and
+// the refusal reasons are the ones SCP's documents give (Delete Virtual Server, Delete Volume).
+func (s Cloud) Facts() cloud.Facts {
+	f := cloud.Facts{
+		Name: "SCP", Endpoint: s.c.Endpoint(), ShowsServerGroup: true,
+		SystemDiskDevices: SystemDiskDevices(),
+		SystemDiskRule:    "SCP cannot detach the OS default volume from its server",
+		RefusalReasons: map[cloud.Operation]string{
+			cloud.OpDeleteServer: "SCP refuses to delete a server while: its lock is set; File Storage is connected; " +
+				"it belongs to a Load Balancer server group; or a backup is connected.",
+			cloud.OpDeleteVolume: "SCP refuses to delete a volume that is attached to a server, is a server's OS default volume, " +
+				"is linked to a custom image, or is in a state other than available or error.",
+			cloud.OpAttach: "A volume that is attached elsewhere (or is another server's OS volume) cannot be attached here, " +
+				"and a server takes one volume operation at a time.",
+		},
+	}
+	if err := s.noTags(); err != nil {
+		f.NoTags = err.Error()
+	}
+	return f
+}
 
 // LastThrottled is when the API last answered 429 (see Client.LastThrottled).
 func (s Cloud) LastThrottled() time.Time { return s.c.LastThrottled() }
@@ -160,9 +192,6 @@ func (s Cloud) SetServerLocked(ctx context.Context, id string, locked bool) erro
 	return classify(s.c.UnlockServer(ctx, id))
 }
 
-// ShowsServerGroup: the server body has server_group_id (null when the server is in none).
-func (s Cloud) ShowsServerGroup() bool { return true }
-
 // ServerType: SCP takes a server type by its id only, and the provider sends it as given.
 func (s Cloud) ServerType(_ context.Context, ref string) (cloud.ServerType, error) {
 	return cloud.ServerType{ID: ref}, nil
@@ -256,29 +285,8 @@ func (s Cloud) ServerAttachments(ctx context.Context, serverID string) ([]cloud.
 	return out, nil
 }
 
-func (s Cloud) IsSystemDiskDevice(device string) bool { return IsOSDiskDevice(strings.ToLower(device)) }
-
-func (s Cloud) SystemDiskRule() string {
-	return "SCP cannot detach the OS default volume from its server"
-}
-
-// RefusalReasons are the ones SCP's documents give (Delete Virtual Server, Delete Volume).
-func (s Cloud) RefusalReasons(op cloud.Operation) string {
-	switch op {
-	case cloud.OpDeleteServer:
-		return "SCP refuses to delete a server while: its lock is set; File Storage is connected; " +
-			"it belongs to a Load Balancer server group; or a backup is connected."
-	case cloud.OpDeleteVolume:
-		return "SCP refuses to delete a volume that is attached to a server, is a server's OS default volume, " +
-			"is linked to a custom image, or is in a state other than available or error."
-	case cloud.OpAttach:
-		return "A volume that is attached elsewhere (or is another server's OS volume) cannot be attached here, " +
-			"and a server takes one volume operation at a time."
-	}
-	return ""
-}
-
-func (s Cloud) TagsUnavailable() error {
+// noTags says why this configuration cannot address tags, nil when it can.
+func (s Cloud) noTags() error {
 	if !s.c.HasResourceManager() {
 		return ErrNoResourceManager
 	}
@@ -298,7 +306,7 @@ func resourceType(kind cloud.ObjectKind) (string, error) {
 	return "", errors.New("no tags for objects of kind " + string(kind))
 }
 
-func (s Cloud) Tags(ctx context.Context, kind cloud.ObjectKind, id string) (map[string]string, error) {
+func (s taggingCloud) Tags(ctx context.Context, kind cloud.ObjectKind, id string) (map[string]string, error) {
 	rt, err := resourceType(kind)
 	if err != nil {
 		return nil, err
@@ -314,7 +322,7 @@ func (s Cloud) Tags(ctx context.Context, kind cloud.ObjectKind, id string) (map[
 	return out, nil
 }
 
-func (s Cloud) SetTags(ctx context.Context, kind cloud.ObjectKind, id string, tags map[string]string) error {
+func (s taggingCloud) SetTags(ctx context.Context, kind cloud.ObjectKind, id string, tags map[string]string) error {
 	rt, err := resourceType(kind)
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 
 func TestListServersSendsEveryFilterAsItsQueryParameter(t *testing.T) {
 	c, rec := newTestClient(t, answer(200, `{"servers":[]}`))
-	_, err := c.AsCloud().ListServers(context.Background(), cloud.ServerFilter{
+	_, err := (Cloud{c: c}).ListServers(context.Background(), cloud.ServerFilter{
 		Name: "web", State: "ACTIVE", IP: "10.0.0.5", VpcID: "vpc-1", ServerTypeID: "s1v2m4",
 		ProductCategory: "compute", ProductOfferings: []string{"virtual_server", "gpu_server"},
 	})
@@ -32,7 +32,7 @@ func TestListServersSendsEveryFilterAsItsQueryParameter(t *testing.T) {
 
 func TestListServersWithoutFiltersSendsOnlyPaging(t *testing.T) {
 	c, rec := newTestClient(t, answer(200, `{"servers":[]}`))
-	servers, err := c.AsCloud().ListServers(context.Background(), cloud.ServerFilter{})
+	servers, err := (Cloud{c: c}).ListServers(context.Background(), cloud.ServerFilter{})
 	if err != nil || servers == nil || len(servers) != 0 {
 		t.Fatalf("servers %#v, err %v; want an empty, non-nil list", servers, err)
 	}
@@ -50,7 +50,7 @@ func TestListServersKeepsOnlyWhatTheAnswerShowsMatching(t *testing.T) {
 		`{"id":"s-4","name":"web","state":"ACTIVE","vpc_id":"vpc-2","server_type":{"id":"s1v2m4"}},` +
 		`{"id":"s-5","name":"web","state":"active","vpc_id":"vpc-1","server_type":{"id":"s1v2m4"}}]}`
 	c, _ := newTestClient(t, answer(200, body))
-	servers, err := c.AsCloud().ListServers(context.Background(), cloud.ServerFilter{Name: "web", State: "ACTIVE", VpcID: "vpc-1", ServerTypeID: "s1v2m4"})
+	servers, err := (Cloud{c: c}).ListServers(context.Background(), cloud.ServerFilter{Name: "web", State: "ACTIVE", VpcID: "vpc-1", ServerTypeID: "s1v2m4"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestListVolumesSendsNameStateAndBootable(t *testing.T) {
 		{new(bool), "bootable=false&limit=1000&name=data&state=available"},
 	} {
 		c, rec := newTestClient(t, answer(200, `{"volumes":[]}`))
-		if _, err := c.AsCloud().ListVolumes(context.Background(), cloud.VolumeFilter{Name: "data", State: "available", Bootable: tc.bootable}); err != nil {
+		if _, err := (Cloud{c: c}).ListVolumes(context.Background(), cloud.VolumeFilter{Name: "data", State: "available", Bootable: tc.bootable}); err != nil {
 			t.Fatal(err)
 		}
 		if got := rec.requests[0].URL.RawQuery; got != tc.want {
@@ -95,7 +95,7 @@ func TestListVolumesReadsEveryPageAndChecksBootable(t *testing.T) {
 	}
 	c, rec := newTestClient(t, page(vol("v-1", true), vol("v-2", false)), page(vol("v-3", true), vol("v-4", true)), page(vol("v-5", true)))
 	yes := true
-	volumes, err := c.AsCloud().ListVolumes(context.Background(), cloud.VolumeFilter{Bootable: &yes})
+	volumes, err := (Cloud{c: c}).ListVolumes(context.Background(), cloud.VolumeFilter{Bootable: &yes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestListVolumesReadsEveryPageAndChecksBootable(t *testing.T) {
 
 func TestListFailuresAreClassified(t *testing.T) {
 	c, _ := newTestClient(t, answer(400, `{"code":400,"message":"bad request","detail":"state: unknown"}`))
-	_, err := c.AsCloud().ListVolumes(context.Background(), cloud.VolumeFilter{State: "nope"})
+	_, err := (Cloud{c: c}).ListVolumes(context.Background(), cloud.VolumeFilter{State: "nope"})
 	if !cloud.IsRejected(err) {
 		t.Fatalf("err %v (outcome %v), want rejected", err, cloud.OutcomeOf(err))
 	}

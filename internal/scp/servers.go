@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // The server states the sources attest. A deleted server answers 404. Every other state (the
@@ -252,6 +253,9 @@ func (c *Client) ListServerVolumes(ctx context.Context, serverID string) ([]Serv
 // OS disk devices: the official provider takes the attachment on one of these as the server's
 // OS disk (virtio and SCSI buses).
 var osDiskDevices = []string{"/dev/vda", "/dev/sda"}
+
+// SystemDiskDevices are the device names of a server's OS disk on SCP (Facts gives them too).
+func SystemDiskDevices() []string { return slices.Clone(osDiskDevices) }
 
 // IsOSDiskDevice reports whether device is where a server's OS disk sits.
 func IsOSDiskDevice(device string) bool {

@@ -69,7 +69,7 @@ func RunPrefix(base string) string {
 // RunConformance holds a cloud.Cloud implementation to the promises of package cloud: operations
 // pass through their phases to the final state, Gone only on the API's own 404, each mutation
 // sent once, "not attached" reported as Rejected, the system disk marked and never detached, lists
-// complete, busy answers classified as busy. newCloud is called once per check, with that check's t;
+// complete, busy answers classified as busy, the facts complete. newCloud is called once per check, with that check's t;
 // every object a check creates is deleted when it ends.
 func RunConformance(t *testing.T, newCloud func(t *testing.T) (cloud.Cloud, Fixtures)) {
 	checks := []struct {
@@ -85,6 +85,7 @@ func RunConformance(t *testing.T, newCloud func(t *testing.T) (cloud.Cloud, Fixt
 		{"SystemDiskIsMarkedAndKept", (*conformance).systemDisk},
 		{"ListsAreComplete", (*conformance).listsAreComplete},
 		{"BusyIsBusy", (*conformance).busyIsBusy},
+		{"FactsAreComplete", (*conformance).factsAreComplete},
 	}
 	for _, check := range checks {
 		t.Run(check.name, func(t *testing.T) {

@@ -168,7 +168,7 @@ func (r *conformance) attachDetach() {
 	for _, a := range attachments {
 		if a.VolumeID == v.ID {
 			found = true
-			if a.SystemDisk || a.Device == "" || r.c.IsSystemDiskDevice(a.Device) {
+			if a.SystemDisk || a.Device == "" || r.c.Facts().IsSystemDiskDevice(a.Device) {
 				r.t.Errorf("the data volume's attachment: %+v; want a device that is not the system disk", a)
 			}
 		}

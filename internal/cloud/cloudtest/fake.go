@@ -51,8 +51,6 @@ type Fake struct {
 
 	// CloudName is what Name returns ("Fake" unless set).
 	CloudName string
-	// TagsError is what TagsUnavailable returns: nil means tags can be managed.
-	TagsError error
 	// Validate, when set, is what ValidateServer returns.
 	Validate func(cloud.ServerSpec) error
 	// ValidateVolumeSpec, when set, is what ValidateVolume returns.
@@ -102,7 +100,10 @@ type failure struct {
 	tookEffect bool
 }
 
-var _ cloud.Cloud = (*Fake)(nil)
+var (
+	_ cloud.Cloud  = (*Fake)(nil)
+	_ cloud.Tagger = (*Fake)(nil)
+)
 
 // New returns an empty fake cloud whose operations finish at once.
 func New() *Fake {
@@ -399,8 +400,37 @@ func (f *Fake) attachment(serverID, volumeID string) *attachment {
 
 // ---- cloud.Cloud ----
 
-func (f *Fake) Name() string     { return f.CloudName }
-func (f *Fake) Endpoint() string { return "fake://" + strings.ToLower(f.CloudName) }
+// Facts: the fake shows the group a server was created with, and its system disk sits on
+// /dev/vda or /dev/sda, as on SCP; its refusal reasons name the operation, so a test can see
+// them reach the message.
+func (f *Fake) Facts() cloud.Facts {
+	reasons := map[cloud.Operation]string{}
+	for _, op := range []cloud.Operation{cloud.OpDeleteServer, cloud.OpDeleteVolume, cloud.OpAttach} {
+		reasons[op] = fmt.Sprintf("%s refuses to %s for these reasons.", f.CloudName, op)
+	}
+	return cloud.Facts{
+		Name: f.CloudName, Endpoint: "fake://" + strings.ToLower(f.CloudName), ShowsServerGroup: true,
+		SystemDiskDevices: []string{"/dev/vda", "/dev/sda"},
+		SystemDiskRule:    f.CloudName + " never detaches a system disk",
+		RefusalReasons:    reasons,
+	}
+}
+
+// WithoutTags is the fake as a cloud whose configuration cannot manage tags: it is no
+// cloud.Tagger, and its Facts say why (reason).
+func (f *Fake) WithoutTags(reason string) cloud.Cloud { return untagged{f, reason} }
+
+// untagged hides the fake's tag calls: embedding the interface keeps only cloud.Cloud's methods.
+type untagged struct {
+	cloud.Cloud
+	reason string
+}
+
+func (u untagged) Facts() cloud.Facts {
+	facts := u.Cloud.Facts()
+	facts.NoTags = u.reason
+	return facts
+}
 
 func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, error) {
 	f.mu.Lock()
@@ -540,9 +570,6 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 	s.pending = f.start(method, s.setPhase, func() { s.s.Locked = locked })
 	return err
 }
-
-// ShowsServerGroup: the fake reports the group a server was created with, as SCP does.
-func (f *Fake) ShowsServerGroup() bool { return true }
 
 func (f *Fake) ValidateServer(spec cloud.ServerSpec) error {
 	if f.Validate != nil {
@@ -825,20 +852,6 @@ func (f *Fake) ServerAttachments(_ context.Context, serverID string) ([]cloud.At
 	}
 	return out, nil
 }
-
-// IsSystemDiskDevice: /dev/vda and /dev/sda, as on SCP.
-func (f *Fake) IsSystemDiskDevice(device string) bool {
-	return device == "/dev/vda" || device == "/dev/sda"
-}
-
-func (f *Fake) SystemDiskRule() string { return f.CloudName + " never detaches a system disk" }
-
-// RefusalReasons names the operation, so a test can see the reasons reached the message.
-func (f *Fake) RefusalReasons(op cloud.Operation) string {
-	return fmt.Sprintf("%s refuses to %s for these reasons.", f.CloudName, op)
-}
-
-func (f *Fake) TagsUnavailable() error { return f.TagsError }
 
 func tagKey(kind cloud.ObjectKind, id string) string { return string(kind) + "/" + id }
 
