@@ -5,16 +5,16 @@ import (
 	"slices"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // opMetric is what the logs say about one operation: how long it ran, how late a client noticed
 // its end, and how many reads it took to notice.
 type opMetric struct {
-	Kind      emulator.OpKind
+	Kind      scpemu.OpKind
 	ObjectID  string
 	RelatedID string
-	Outcome   emulator.Outcome
+	Outcome   scpemu.Outcome
 	Duration  time.Duration // FinishedAt − AcceptedAt
 	// Noticed is false when no read of the object came after FinishedAt (a wait that gave up).
 	Noticed bool
@@ -28,25 +28,25 @@ type opMetric struct {
 // probeKey identifies the reads that poll one operation: GET of the server for server_*, GET of
 // the volume for volume_*, attach and detach (the provider watches the volume's server list).
 type probeKey struct {
-	route emulator.Route
+	route scpemu.Route
 	id    string
 }
 
-func probeKeyOf(op emulator.OperationRecord) probeKey {
+func probeKeyOf(op scpemu.OperationRecord) probeKey {
 	switch op.Kind {
-	case emulator.OpServerCreate, emulator.OpServerDelete, emulator.OpServerLock, emulator.OpServerPower:
-		return probeKey{emulator.RouteServerGet, op.ObjectID}
+	case scpemu.OpServerCreate, scpemu.OpServerDelete, scpemu.OpServerLock, scpemu.OpServerPower:
+		return probeKey{scpemu.RouteServerGet, op.ObjectID}
 	}
-	return probeKey{emulator.RouteVolumeGet, op.ObjectID}
+	return probeKey{scpemu.RouteVolumeGet, op.ObjectID}
 }
 
-func probeKeyOfRequest(r emulator.RequestRecord) (probeKey, bool) {
+func probeKeyOfRequest(r scpemu.RequestRecord) (probeKey, bool) {
 	switch {
 	case r.Method != http.MethodGet:
 		return probeKey{}, false
-	case r.Op == emulator.RouteServerGet:
+	case r.Op == scpemu.RouteServerGet:
 		return probeKey{r.Op, r.ServerID}, true
-	case r.Op == emulator.RouteVolumeGet:
+	case r.Op == scpemu.RouteVolumeGet:
 		return probeKey{r.Op, r.VolumeID}, true
 	}
 	return probeKey{}, false
@@ -58,15 +58,15 @@ func probeKeyOfRequest(r emulator.RequestRecord) (probeKey, bool) {
 // microseconds before the completion may still have taken the lock after it and seen the end (the
 // provider then stops probing): a read straddling FinishedAt counts as noticing it, with overshoot
 // 0. Insisting on arrival after FinishedAt would credit the end to some unrelated later read.
-func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) []opMetric {
-	reads := map[probeKey][]emulator.RequestRecord{}
+func measureOps(ops []scpemu.OperationRecord, reqs []scpemu.RequestRecord) []opMetric {
+	reads := map[probeKey][]scpemu.RequestRecord{}
 	for _, r := range reqs {
 		if k, ok := probeKeyOfRequest(r); ok {
 			reads[k] = append(reads[k], r)
 		}
 	}
 	for _, rs := range reads {
-		slices.SortStableFunc(rs, func(a, b emulator.RequestRecord) int { return a.Time.Compare(b.Time) })
+		slices.SortStableFunc(rs, func(a, b scpemu.RequestRecord) int { return a.Time.Compare(b.Time) })
 	}
 
 	out := make([]opMetric, 0, len(ops))
@@ -96,17 +96,17 @@ func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) [
 
 // kindSummary aggregates the operations of one kind.
 type kindSummary struct {
-	Kind      emulator.OpKind `json:"kind"`
-	Ops       int             `json:"ops"`
-	Unnoticed int             `json:"unnoticed"`
+	Kind      scpemu.OpKind `json:"kind"`
+	Ops       int           `json:"ops"`
+	Unnoticed int           `json:"unnoticed"`
 	waitStats
 }
 
 // summarize groups successful operations by kind, in benchKinds order (other kinds after).
 func summarize(metrics []opMetric) []kindSummary {
-	byKind := map[emulator.OpKind][]opMetric{}
+	byKind := map[scpemu.OpKind][]opMetric{}
 	for _, m := range metrics {
-		if m.Outcome == emulator.OutcomeSucceeded {
+		if m.Outcome == scpemu.OutcomeSucceeded {
 			byKind[m.Kind] = append(byKind[m.Kind], m)
 		}
 	}
@@ -148,7 +148,7 @@ type trafficCounts struct {
 	ServerErrors int `json:"server_errors_5xx"`
 }
 
-func countTraffic(reqs []emulator.RequestRecord) trafficCounts {
+func countTraffic(reqs []scpemu.RequestRecord) trafficCounts {
 	var t trafficCounts
 	for _, r := range reqs {
 		t.Requests++
@@ -165,10 +165,10 @@ func countTraffic(reqs []emulator.RequestRecord) trafficCounts {
 }
 
 // failedOps counts operations that did not succeed (failed, cancelled, or still pending).
-func failedOps(ops []emulator.OperationRecord) int {
+func failedOps(ops []scpemu.OperationRecord) int {
 	n := 0
 	for _, op := range ops {
-		if op.Outcome != emulator.OutcomeSucceeded {
+		if op.Outcome != scpemu.OutcomeSucceeded {
 			n++
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
 )
@@ -25,20 +25,20 @@ const (
 // simKind is one modelled operation kind.
 type simKind struct {
 	name    string
-	latency emulator.Latency
+	latency scpemu.Latency
 }
 
-func simKinds(real map[emulator.OpKind]emulator.Latency) []simKind {
+func simKinds(real map[scpemu.OpKind]scpemu.Latency) []simKind {
 	var out []simKind
 	for _, k := range benchKinds {
 		out = append(out, simKind{string(k), real[k]})
 	}
-	return append(out, simKind{longKind, emulator.Latency{Base: 8 * time.Minute, Jitter: 0.25}})
+	return append(out, simKind{longKind, scpemu.Latency{Base: 8 * time.Minute, Jitter: 0.25}})
 }
 
 // runMicroSim waits ops operations of every kind, one after the other, with each schedule; a
 // sequence per kind, so the learning poller's first MinSamples waits are cold and the rest learned.
-func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64) []microRow {
+func runMicroSim(real map[scpemu.OpKind]scpemu.Latency, ops int, seed uint64) []microRow {
 	kinds := simKinds(real)
 	scheds := schedules()
 	var samples []microSample

@@ -19,8 +19,8 @@ import (
 	gcos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
 )
@@ -195,11 +195,11 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 		rep.Problems = append(rep.Problems, fmt.Sprintf("%d calls of a deprecated Cinder action", len(uses)))
 	}
 
-	setting := fmt.Sprintf("emulator, %d detaches of ~%s", 2*n, round(cfg.emulatorLatencies()[emulator.OpDetach].Base))
+	setting := fmt.Sprintf("emulator, %d detaches of ~%s", 2*n, round(cfg.emulatorLatencies()[scpemu.OpDetach].Base))
 	rep.Detaches = append(rep.Detaches,
 		newDetachRow(setting, "this provider (terraform destroy)", providerDetaches(destroyOps, destroyReqs)),
 		newDetachRow(setting, "common provider's loop", baseline))
-	rep.Detaches = append(rep.Detaches, simulateDetaches(cfg.latencies[emulator.OpDetach], cfg.openstackSimOps, cfg.seed)...)
+	rep.Detaches = append(rep.Detaches, simulateDetaches(cfg.latencies[scpemu.OpDetach], cfg.openstackSimOps, cfg.seed)...)
 	for _, row := range rep.Detaches {
 		if strings.HasPrefix(row.Strategy, "this provider") && (row.GaveUp > 0 || row.DelMax != 1) {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s, %s: %d gave up, up to %d DELETEs per detach (want 0 and 1)", row.Setting, row.Strategy, row.GaveUp, row.DelMax))
@@ -273,19 +273,19 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 // reads that poll an operation become RouteServerGet and RouteVolumeGet. The provider polls
 // Cinder's volume for an attach or a detach; the common provider polls Nova's attachment
 // (attachments, with the attachment id being the volume id), chosen by attachmentPolls.
-func asProbes(reqs []osemu.RequestRecord, attachmentPolls bool) []emulator.RequestRecord {
-	out := make([]emulator.RequestRecord, len(reqs))
+func asProbes(reqs []osemu.RequestRecord, attachmentPolls bool) []scpemu.RequestRecord {
+	out := make([]scpemu.RequestRecord, len(reqs))
 	for i, r := range reqs {
-		route := emulator.Route("openstack." + string(r.Op))
+		route := scpemu.Route("openstack." + string(r.Op))
 		switch {
 		case r.Op == osemu.RouteServerGet:
-			route = emulator.RouteServerGet
+			route = scpemu.RouteServerGet
 		case r.Op == osemu.RouteVolumeGet && !attachmentPolls:
-			route = emulator.RouteVolumeGet
+			route = scpemu.RouteVolumeGet
 		case r.Op == osemu.RouteAttachmentGet && attachmentPolls:
-			route = emulator.RouteVolumeGet
+			route = scpemu.RouteVolumeGet
 		}
-		out[i] = emulator.RequestRecord{
+		out[i] = scpemu.RequestRecord{
 			Seq: r.Seq, Time: r.Time, Method: r.Method, Path: r.Path, Status: r.Status, Op: route,
 			ServerID: r.ServerID, VolumeID: r.VolumeID, Fault: r.Fault, Duration: r.Duration,
 		}
@@ -315,7 +315,7 @@ func detachSamples(ops []osemu.OperationRecord, reqs []osemu.RequestRecord, atta
 		m := metrics[i]
 		d := deletes[op.RelatedID+"/"+op.ObjectID]
 		s := detachSample{Deletes: d, Requests: d + m.Probes, Overshoot: m.Overshoot}
-		s.GaveUp = !m.Noticed || m.Outcome != emulator.OutcomeSucceeded || gaveUp[op.RelatedID+"/"+op.ObjectID]
+		s.GaveUp = !m.Noticed || m.Outcome != scpemu.OutcomeSucceeded || gaveUp[op.RelatedID+"/"+op.ObjectID]
 		out = append(out, s)
 	}
 	return out
@@ -421,14 +421,14 @@ func commonDetach(ctx context.Context, compute *gophercloud.ServiceClient, serve
 // detachClass is one range of detach durations of the fake-clock comparison.
 type detachClass struct {
 	name    string
-	latency emulator.Latency
+	latency scpemu.Latency
 }
 
-func detachClasses(real emulator.Latency) []detachClass {
+func detachClasses(real scpemu.Latency) []detachClass {
 	return []detachClass{
 		{fmt.Sprintf("fake clock, detach %s ±%.0f %%", real.Base, 100*real.Jitter), real},
-		{"fake clock, detach 2-3 min", emulator.Latency{Base: 150 * time.Second, Jitter: 0.2}},
-		{"fake clock, detach 3.5-5 min", emulator.Latency{Base: 255 * time.Second, Jitter: 0.18}},
+		{"fake clock, detach 2-3 min", scpemu.Latency{Base: 150 * time.Second, Jitter: 0.2}},
+		{"fake clock, detach 3.5-5 min", scpemu.Latency{Base: 255 * time.Second, Jitter: 0.18}},
 	}
 }
 
@@ -436,7 +436,7 @@ func detachClasses(real emulator.Latency) []detachClass {
 // auto-advancing fake clock: the provider sends one DELETE and waits with its learning poller
 // (gives up at its 10 min default timeout); the common loop as commonDetach. A probe takes
 // probeRTT and sees the state at its midpoint; the same durations for both strategies.
-func simulateDetaches(real emulator.Latency, ops int, seed uint64) []detachRow {
+func simulateDetaches(real scpemu.Latency, ops int, seed uint64) []detachRow {
 	var rows []detachRow
 	for ci, class := range detachClasses(real) {
 		durations := make([]time.Duration, ops)

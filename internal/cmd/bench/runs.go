@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // runReport is one timed terraform command and what the emulator saw during it.
@@ -52,7 +52,7 @@ type runReport struct {
 
 // session is the emulator and the Terraform runner shared by every run.
 type session struct {
-	emu *emulator.Emulator
+	emu *scpemu.Emulator
 	tf  *terraformRunner
 	cfg *config
 }
@@ -101,7 +101,7 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 
 // dumpLogs keeps the emulator's records of one command next to its Terraform log, for digging
 // into a result after the fact.
-func (s *session) dumpLogs(dir, command string, ops []emulator.OperationRecord, reqs []emulator.RequestRecord) {
+func (s *session) dumpLogs(dir, command string, ops []scpemu.OperationRecord, reqs []scpemu.RequestRecord) {
 	for name, v := range map[string]any{"operations": ops, "requests": reqs} {
 		if raw, err := json.Marshal(v); err == nil {
 			_ = os.WriteFile(filepath.Join(dir, command+"-"+name+".json"), raw, 0o644)
@@ -140,7 +140,7 @@ func (s *session) checkObjects(command string, n int) []string {
 }
 
 // opsWindow is when the first operation was accepted and the last one noticed.
-func opsWindow(ops []emulator.OperationRecord, metrics []opMetric) (first, last time.Time, ok bool) {
+func opsWindow(ops []scpemu.OperationRecord, metrics []opMetric) (first, last time.Time, ok bool) {
 	for i, op := range ops {
 		if first.IsZero() || op.AcceptedAt.Before(first) {
 			first = op.AcceptedAt
