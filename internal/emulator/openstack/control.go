@@ -32,7 +32,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		}
 	})
 
-	c.Latency(&e.sched)
+	c.Latency(&e.Scheduler)
 	c.Post("faults", e.controlAddFault)
 	c.FaultRemoval(e.ClearFaults, e.RemoveFault)
 	c.Post("reset-requests", func(*http.Request) (any, error) { e.ResetRequests(); return nil, nil })

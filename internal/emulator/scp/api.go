@@ -164,7 +164,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		rec.Status = sw.Status
 		rec.Duration = time.Since(started)
-		e.reqlog.Add(rec)
+		e.Append(rec)
 	}()
 
 	auth := e.authenticate(r)
@@ -192,7 +192,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// happens); an AfterHandler fault lets the endpoint act, then spoils its answer.
 	// Either way the answer is deliberately not SCP's, so it is not checked (a slow
 	// fault delays a genuine answer, which is).
-	fault := e.faults.Match(r.Method, r.URL.Path, rec.Op)
+	fault := e.MatchFault(r.Method, r.URL.Path, rec.Op)
 	if fault != nil {
 		rec.Fault = fault.Kind
 		switch fault.Kind {

@@ -92,7 +92,7 @@ func (e *Emulator) addAttachment(s *server, v *volume, device string, dot bool, 
 // dropAttachment unlinks a from its server and volume and cancels its operation.
 // The caller refreshes the volume's state. Call with e.mu held.
 func (e *Emulator) dropAttachment(a *attachment, why string) {
-	e.cancel(a.op, why)
+	e.Cancel(a.op, why)
 	if s := e.servers[a.serverID]; s != nil {
 		s.attachments = slices.DeleteFunc(s.attachments, func(x *attachment) bool { return x == a })
 		s.touch(e.now())
@@ -203,7 +203,7 @@ func (e *Emulator) attachVolume(r *http.Request, p params) (int, any, *apiError)
 	}
 
 	a := e.addAttachment(s, v, e.nextDevice(s), req.DeleteOnTermination, attAttaching)
-	a.op = e.schedule(OpAttach, v.id, s.id, func(failed bool) {
+	a.op = e.Schedule(OpAttach, v.id, s.id, func(failed bool) {
 		if failed {
 			e.dropAttachment(a, "")
 			v.state = VolumeError
@@ -253,7 +253,7 @@ func (e *Emulator) detachVolume(_ *http.Request, p params) (int, any, *apiError)
 
 	a.state = attDetaching
 	v.refreshState()
-	a.op = e.schedule(OpDetach, v.id, s.id, func(failed bool) {
+	a.op = e.Schedule(OpDetach, v.id, s.id, func(failed bool) {
 		if failed {
 			a.state = attAttached
 			v.state = VolumeError

@@ -63,7 +63,7 @@ func (e *Emulator) controlHandler() http.Handler {
 		return nil, nil
 	})
 
-	c.Latency(&e.sched)
+	c.Latency(&e.Scheduler)
 	c.Post("faults", e.controlAddFault)
 	c.FaultRemoval(e.ClearFaults, e.RemoveFault)
 	c.Post("ratelimit", func(r *http.Request) (any, error) {

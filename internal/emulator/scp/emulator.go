@@ -2,7 +2,6 @@ package scp
 
 import (
 	"math/rand/v2"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -103,12 +102,19 @@ const DefaultAccountID = "e0a5f6c1c8d24f0b9e5e1a2b3c4d5e6f"
 // DefaultUserID is the user_id of volumes and created_by of servers.
 const DefaultUserID = "7c1b2d3e4f5a4b6c8d9e0f1a2b3c4d5e"
 
-// Emulator is an SCP Virtual Server API. Methods are safe for concurrent use.
+// Emulator is an SCP Virtual Server API. Methods are safe for concurrent use. The
+// engine's Core gives it the operation, fault, request-log and listener methods.
+//
+// Handler serves the API (/v1/, /iam/v1/) and the control API for a caller's own
+// server (httptest); the endpoint catalog then names the request's Host. When
+// checking the contract, close that server before Close, so every exchange is
+// checked before ContractViolations is read.
 type Emulator struct {
-	cfg     Config
-	creds   map[string]Credential
-	handler http.Handler
-	skew    atomic.Int64 // time.Duration added to Clock for the timestamp check
+	engine.Core[Route, RequestRecord]
+
+	cfg   Config
+	creds map[string]Credential
+	skew  atomic.Int64 // time.Duration added to Clock for the timestamp check
 
 	// mu guards the object model, the scheduler and rng.
 	mu      sync.Mutex
@@ -117,17 +123,12 @@ type Emulator struct {
 	vpcID   string
 	servers map[string]*server
 	volumes map[string]*volume
-	sched   engine.Scheduler
 
-	faults  engine.FaultSet[Route]
 	limiter rateLimiter
-	reqlog  requestLog
 
 	contract    *contract.Recorder // nil unless Config.CheckContract
 	osLast      atomic.Bool
 	arrayDetail atomic.Bool
-
-	server engine.Server // listener; its Closing releases held requests
 }
 
 // New builds an Emulator from cfg, filling in defaults. It serves nothing until
@@ -181,13 +182,15 @@ func New(cfg Config) *Emulator {
 	for k, l := range cfg.Latencies {
 		latencies[k] = l
 	}
-	e.reqlog.Init(numberRequest, cfg.OnRequest)
-	e.server.Init("emulator")
-	e.sched.Init(engine.SchedulerConfig{
-		Name: "emulator", Lock: &e.mu, Rand: e.rng, Now: e.now,
-		Kinds: OpKinds, Latencies: latencies, Scale: cfg.LatencyScale,
+	e.Init(engine.CoreConfig[RequestRecord]{
+		Name: "emulator", Seed: cfg.Seed, Listen: cfg.Listen,
+		Scheduler: engine.SchedulerConfig{
+			Lock: &e.mu, Rand: e.rng, Now: e.now,
+			Kinds: OpKinds, Latencies: latencies, Scale: cfg.LatencyScale,
+		},
+		NumberRequest: numberRequest, OnRequest: cfg.OnRequest,
+		ClearFaults: e.clearBusyWindows,
 	})
-	e.faults.Init("emulator", cfg.Seed)
 	e.limiter.set(cfg.RateLimit, cfg.RateBurst)
 	e.vpcID = e.newID()
 	e.osLast.Store(cfg.OSVolumeLast)
@@ -199,17 +202,9 @@ func New(cfg Config) *Emulator {
 		}
 		e.contract = contract.NewRecorder(c, cfg.OnContractViolation)
 	}
-	e.handler = e.routes()
+	e.Mount(e.routes())
 	return e
 }
-
-// Start listens on Config.Listen and serves in the background until Close.
-func (e *Emulator) Start() error {
-	return e.server.Start(e.cfg.Listen, e.handler)
-}
-
-// URL is the base URL (no trailing slash) after Start; empty before.
-func (e *Emulator) URL() string { return e.server.URL() }
 
 // AuthURL is the IAM auth URL after Start (URL() + "/iam/v1"): GET {AuthURL}/endpoints
 // is the endpoint catalog. Empty before Start.
@@ -234,29 +229,12 @@ func (e *Emulator) SetOSVolumeLast(last bool) { e.osLast.Store(last) }
 // string (false); busy 409s always send an array.
 func (e *Emulator) SetErrorDetailArray(array bool) { e.arrayDetail.Store(array) }
 
-// Handler serves the API (/v1/, /iam/v1/) and the control API under /_emulator/, for
-// callers that run their own server (httptest); the endpoint catalog then names the
-// request's Host. Call Close when done so pending operations and hanging requests
-// are released (close the caller's server first when checking the contract, so every
-// exchange is checked before ContractViolations is read).
-func (e *Emulator) Handler() http.Handler { return e.handler }
-
 // Credentials returns the first configured credential.
 func (e *Emulator) Credentials() Credential { return e.cfg.Credentials[0] }
 
 // SetClockSkew shifts the clock the timestamp check uses by d (positive: the
 // emulator runs ahead of the client).
 func (e *Emulator) SetClockSkew(d time.Duration) { e.skew.Store(int64(d)) }
-
-// Close stops pending operations (their records end as cancelled), releases hanging
-// requests and shuts the listener down. It is safe to call more than once.
-func (e *Emulator) Close() {
-	e.server.Close(func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.sched.Stop()
-	})
-}
 
 // now is the emulator's clock for objects and records.
 func (e *Emulator) now() time.Time { return e.cfg.Clock() }

@@ -28,25 +28,12 @@ const (
 // whose {placeholders} match one segment each ("/v1/volumes/{id}/servers/{id}").
 type Fault = engine.Fault[Route]
 
-// AddFault installs a rule and returns its id.
-func (e *Emulator) AddFault(f Fault) (string, error) { return e.faults.Add(f) }
-
-// RemoveFault removes one rule; false if it is gone (removed or used up).
-func (e *Emulator) RemoveFault(id string) bool { return e.faults.Remove(id) }
-
-// ClearFaults removes every request fault rule, pending outcome faults and busy windows.
-func (e *Emulator) ClearFaults() {
-	e.faults.Clear()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.sched.ClearFailNext()
+// clearBusyWindows closes every busy window; ClearFaults runs it under e.mu.
+func (e *Emulator) clearBusyWindows() {
 	for _, s := range e.servers {
 		s.busyUntil = time.Time{}
 	}
 }
-
-// Faults lists the active rules with how often each has fired.
-func (e *Emulator) Faults() []Fault { return e.faults.List() }
 
 // SetServerBusy opens a busy window: for d, attach, detach, delete, lock/unlock and
 // stop/start on the server answer 409 SERVER_BUSY.
@@ -77,7 +64,7 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) 
 			writeError(w, err, e.arrayDetail.Load())
 		},
 		TruncatedJSON: `{"id":"5f0c2a1e-8b7d-4c`,
-		Closing:       e.server.Closing(),
+		Closing:       e.Closing(),
 	})
 }
 

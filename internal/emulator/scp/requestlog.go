@@ -2,8 +2,6 @@ package scp
 
 import (
 	"time"
-
-	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // RequestRecord is one /v1 request as the emulator saw it. It never holds the
@@ -29,15 +27,5 @@ type RequestRecord struct {
 	Duration  time.Duration `json:"duration_ns"`
 }
 
-// requestLog keeps every record until reset; it has its own lock so logging never
-// waits on the object model.
-type requestLog = engine.Log[RequestRecord]
-
 // numberRequest gives a record its place in the log.
 func numberRequest(r *RequestRecord, seq int64) { r.Seq = seq }
-
-// Requests returns a copy of the request log, oldest first.
-func (e *Emulator) Requests() []RequestRecord { return e.reqlog.All() }
-
-// ResetRequests empties the request log; sequence numbers keep counting.
-func (e *Emulator) ResetRequests() { e.reqlog.Reset() }

@@ -196,8 +196,8 @@ func (e *Emulator) DeleteServerOutOfBand(id string) error {
 // removeServer deletes s: volumes with delete_on_termination (and no other holder) go
 // with it, the rest are detached. Call with e.mu held.
 func (e *Emulator) removeServer(s *server, why string) {
-	e.cancel(s.op, why)
-	e.cancel(s.lockOp, why)
+	e.Cancel(s.op, why)
+	e.Cancel(s.lockOp, why)
 	for _, a := range slices.Clone(s.attachments) {
 		v := e.volumes[a.volumeID]
 		attached := a.state != attAttaching

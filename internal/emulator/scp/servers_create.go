@@ -255,7 +255,7 @@ func (e *Emulator) newServer(req *createServerRequest, meta map[string]string) *
 		e.addAttachment(s, v, e.deviceName(i), dot, attReserved)
 	}
 
-	s.op = e.schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishServerCreate(s, failed) })
+	s.op = e.Schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishServerCreate(s, failed) })
 	return s
 }
 

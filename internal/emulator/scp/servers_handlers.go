@@ -133,10 +133,10 @@ func (e *Emulator) deleteServer(_ *http.Request, p params) (int, any, *apiError)
 		return 0, nil, conflict(CodeBackupConnected,
 			"server %s cannot be deleted while a backup is connected; remove the backup first", id)
 	}
-	e.cancel(s.op, "superseded by server delete") // a pending stop or start
+	e.Cancel(s.op, "superseded by server delete") // a pending stop or start
 	s.state = ServerDeleting
 	s.touch(e.now())
-	s.op = e.schedule(OpServerDelete, id, "", func(failed bool) {
+	s.op = e.Schedule(OpServerDelete, id, "", func(failed bool) {
 		if failed {
 			s.state = ServerError
 			s.touch(e.now())
@@ -168,8 +168,8 @@ func (e *Emulator) setLock(id string, lock bool) (int, any, *apiError) {
 	if e.inBusyWindow(s) {
 		return 0, nil, busyError(id)
 	}
-	e.cancel(s.lockOp, "superseded by a later lock or unlock")
-	s.lockOp = e.schedule(OpServerLock, id, "", func(failed bool) {
+	e.Cancel(s.lockOp, "superseded by a later lock or unlock")
+	s.lockOp = e.Schedule(OpServerLock, id, "", func(failed bool) {
 		if !failed {
 			s.locked = lock
 			s.touch(e.now())
@@ -202,7 +202,7 @@ func (e *Emulator) power(id, from, via, to string) (int, any, *apiError) {
 	}
 	s.state = via
 	s.touch(e.now())
-	s.op = e.schedule(OpServerPower, id, "", func(failed bool) {
+	s.op = e.Schedule(OpServerPower, id, "", func(failed bool) {
 		s.state = to
 		if failed {
 			s.state = ServerError

@@ -173,7 +173,7 @@ func (e *Emulator) DeleteVolumeOutOfBand(id string) error {
 
 // removeVolume deletes v and its attachments. Call with e.mu held.
 func (e *Emulator) removeVolume(v *volume, why string) {
-	e.cancel(v.op, why)
+	e.Cancel(v.op, why)
 	for _, a := range slices.Clone(v.attachments) {
 		e.dropAttachment(a, why)
 	}

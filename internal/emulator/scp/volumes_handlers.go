@@ -55,7 +55,7 @@ func (e *Emulator) createVolume(r *http.Request, _ params) (int, any, *apiError)
 		tags: tagsOf(req.Tags), state: VolumeCreating, createdAt: now, modifiedAt: now,
 	}
 	e.volumes[v.id] = v
-	v.op = e.schedule(OpVolumeCreate, v.id, "", func(failed bool) {
+	v.op = e.Schedule(OpVolumeCreate, v.id, "", func(failed bool) {
 		v.state = VolumeAvailable
 		if failed {
 			v.state = VolumeError
@@ -220,7 +220,7 @@ func (e *Emulator) extendVolume(r *http.Request, p params) (int, any, *apiError)
 	previous := v.state
 	v.state = VolumeExtending
 	v.touch(e.now())
-	v.op = e.schedule(OpVolumeExtend, v.id, "", func(failed bool) {
+	v.op = e.Schedule(OpVolumeExtend, v.id, "", func(failed bool) {
 		v.touch(e.now())
 		if failed {
 			v.state = VolumeErrorExtending
@@ -265,7 +265,7 @@ func (e *Emulator) deleteVolume(r *http.Request, p params) (int, any, *apiError)
 	}
 	v.state = VolumeDeleting
 	v.touch(e.now())
-	v.op = e.schedule(OpVolumeDelete, v.id, "", func(failed bool) {
+	v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
 		if failed {
 			v.state = VolumeErrorDeleting
 			v.touch(e.now())
