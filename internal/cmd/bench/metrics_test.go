@@ -45,7 +45,7 @@ func TestMeasureOpsServerDelete(t *testing.T) {
 		serverGet("s1", 1200*msec, 404), // noticed
 		serverGet("s1", 1300*msec, 404), // after the notice: not counted
 	}
-	got := measureOps(ops, reqs)[0]
+	got := measureOps(ops, scpLog(reqs))[0]
 	if !got.Noticed || got.Overshoot != 200*msec || got.Probes != 3 || got.Duration != time.Second {
 		t.Errorf("got noticed=%v overshoot=%v probes=%d duration=%v; want true 200ms 3 1s",
 			got.Noticed, got.Overshoot, got.Probes, got.Duration)
@@ -67,7 +67,7 @@ func TestMeasureOpsVolumeKindsUseVolumeReads(t *testing.T) {
 		volumeGet("v3", 200*msec, 200),
 		volumeGet("v3", 320*msec, 200),
 	}
-	ms := measureOps(ops, reqs)
+	ms := measureOps(ops, scpLog(reqs))
 	want := []struct {
 		over   time.Duration
 		probes int
@@ -84,7 +84,7 @@ func TestMeasureOpsReadStraddlingTheEnd(t *testing.T) {
 	ops := []scpemu.OperationRecord{record(scpemu.OpDetach, "v1", "s1", 0, 400*msec)}
 	straddling := volumeGet("v1", 400*msec-50*time.Microsecond, 200)
 	reqs := []scpemu.RequestRecord{volumeGet("v1", 200*msec, 200), straddling, volumeGet("v1", 10*time.Second, 200)}
-	got := measureOps(ops, reqs)[0]
+	got := measureOps(ops, scpLog(reqs))[0]
 	if !got.Noticed || got.Overshoot != 0 || got.Probes != 2 {
 		t.Errorf("got noticed=%v overshoot=%v probes=%d; want true 0 2", got.Noticed, got.Overshoot, got.Probes)
 	}
@@ -97,7 +97,7 @@ func TestMeasureOpsUnnoticedAndPending(t *testing.T) {
 	}
 	ops[1].Outcome = scpemu.OutcomePending
 	reqs := []scpemu.RequestRecord{volumeGet("v1", 100*msec, 200), volumeGet("v2", 100*msec, 200), volumeGet("v2", 200*msec, 200)}
-	for _, m := range measureOps(ops, reqs) {
+	for _, m := range measureOps(ops, scpLog(reqs)) {
 		if m.Noticed || m.Probes != 0 {
 			t.Errorf("%s: noticed=%v probes=%d, want an unnoticed operation with no probes", m.ObjectID, m.Noticed, m.Probes)
 		}
@@ -128,7 +128,7 @@ func TestSummarize(t *testing.T) {
 
 func TestCountTraffic(t *testing.T) {
 	reqs := []scpemu.RequestRecord{{Status: 200}, {Status: 202}, {Status: 429}, {Status: 429}, {Status: 409}, {Status: 502}, {Status: 0}, {Status: 404}}
-	got := countTraffic(reqs)
+	got := countTraffic(scpLog(reqs))
 	want := trafficCounts{Requests: 8, Throttled: 2, Conflicts: 1, ServerErrors: 2}
 	if got != want {
 		t.Errorf("countTraffic = %+v, want %+v", got, want)

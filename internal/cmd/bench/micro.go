@@ -156,7 +156,7 @@ func runMicroEmulator(ctx context.Context, emu *scpemu.Emulator, ops, wave int) 
 	}
 
 	byOp := map[string]opMetric{}
-	for _, m := range measureOps(emu.Operations()[opsBefore:], emu.Requests()[reqsBefore:]) {
+	for _, m := range measureOps(emu.Operations()[opsBefore:], scpLog(emu.Requests()[reqsBefore:])) {
 		byOp[string(m.Kind)+"|"+m.ObjectID+"|"+m.RelatedID] = m
 	}
 	var samples []microSample

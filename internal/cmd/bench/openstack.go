@@ -231,7 +231,7 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	res := s.tf.run(ctx, dir, command)
 	ops := s.emu.Operations()[opsBefore:]
 	reqs := s.emu.Requests()[reqsBefore:]
-	probes := asProbes(reqs, false)
+	probes := osLog{reqs: reqs}
 
 	r := runReport{
 		Command: command, N: n, Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
@@ -269,30 +269,6 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	return r, ops, reqs
 }
 
-// asProbes puts the OpenStack request log in the SCP record shape the bench's metrics read: the
-// reads that poll an operation become RouteServerGet and RouteVolumeGet. The provider polls
-// Cinder's volume for an attach or a detach; the common provider polls Nova's attachment
-// (attachments, with the attachment id being the volume id), chosen by attachmentPolls.
-func asProbes(reqs []osemu.RequestRecord, attachmentPolls bool) []scpemu.RequestRecord {
-	out := make([]scpemu.RequestRecord, len(reqs))
-	for i, r := range reqs {
-		route := scpemu.Route("openstack." + string(r.Op))
-		switch {
-		case r.Op == osemu.RouteServerGet:
-			route = scpemu.RouteServerGet
-		case r.Op == osemu.RouteVolumeGet && !attachmentPolls:
-			route = scpemu.RouteVolumeGet
-		case r.Op == osemu.RouteAttachmentGet && attachmentPolls:
-			route = scpemu.RouteVolumeGet
-		}
-		out[i] = scpemu.RequestRecord{
-			Seq: r.Seq, Time: r.Time, Method: r.Method, Path: r.Path, Status: r.Status, Op: route,
-			ServerID: r.ServerID, VolumeID: r.VolumeID, Fault: r.Fault, Duration: r.Duration,
-		}
-	}
-	return out
-}
-
 // detachSamples measures the detach operations of a log: the DELETEs sent for each, the reads
 // that polled it (attachment GETs or volume GETs, as attachmentPolls says) and the overshoot.
 // An unnoticed detach, or one whose DELETEs ended in an error, gave up.
@@ -303,7 +279,7 @@ func detachSamples(ops []osemu.OperationRecord, reqs []osemu.RequestRecord, atta
 			detachOps = append(detachOps, op)
 		}
 	}
-	metrics := measureOps(detachOps, asProbes(reqs, attachmentPolls))
+	metrics := measureOps(detachOps, osLog{reqs, attachmentPolls})
 	deletes := map[string]int{}
 	for _, r := range reqs {
 		if r.Op == osemu.RouteAttachmentDelete {

@@ -72,12 +72,12 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 	r := runReport{
 		Name: fmt.Sprintf("%s N=%d", command, n), Command: command, N: n,
 		Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
-		trafficCounts: countTraffic(reqs), Operations: len(ops), FailedOps: failedOps(ops),
+		trafficCounts: countTraffic(scpLog(reqs)), Operations: len(ops), FailedOps: failedOps(ops),
 	}
 	jobs := jobsFromOperations(ops)
 	r.Ideal = simulate(jobs, s.cfg.parallelism)
 	r.CriticalPath = criticalPath(jobs)
-	r.metrics = measureOps(ops, reqs)
+	r.metrics = measureOps(ops, scpLog(reqs))
 	r.Kinds = summarize(r.metrics)
 	if first, last, ok := opsWindow(ops, r.metrics); ok {
 		r.Pre, r.Span, r.Post = first.Sub(res.Start), last.Sub(first), res.Start.Add(res.Wall).Sub(last)
