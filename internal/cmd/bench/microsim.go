@@ -62,22 +62,14 @@ func runMicroSim(real map[scpemu.OpKind]scpemu.Latency, ops int, seed uint64) []
 
 func simulateWait(w waitFunc, clk *waittest.Clock, schedName string, k simKind, rng *rand.Rand) microSample {
 	d := time.Duration(float64(k.latency.Base) * (1 + k.latency.Jitter*(2*rng.Float64()-1)))
-	end := clk.Now().Add(d)
-	var noticed time.Time
-	res, err := w(context.Background(), k.name, func(context.Context) (bool, error) {
-		clk.Advance(probeRTT / 2)
-		done := !clk.Now().Before(end)
-		if done {
-			noticed = clk.Now()
-		}
-		clk.Advance(probeRTT / 2)
-		return done, nil
-	})
+	op := startSimOp(clk, d)
+	res, err := w(context.Background(), k.name, op.check)
 	s := microSample{Schedule: schedName, Kind: k.name, Learned: res.Learned, Duration: d, Probes: res.Probes}
-	if err != nil || noticed.IsZero() {
+	overshoot, noticed := op.overshoot()
+	if err != nil || !noticed {
 		s.Failed = true
 		return s
 	}
-	s.Overshoot = noticed.Sub(end)
+	s.Overshoot = overshoot
 	return s
 }

@@ -425,35 +425,30 @@ func simulateDetaches(real scpemu.Latency, ops int, seed uint64) []detachRow {
 		poller := wait.New(wait.WithClock(clk), wait.WithSeed(seed))
 		var mine, common []detachSample
 		for _, d := range durations {
-			end := clk.Now().Add(d)
-			var noticed time.Time
-			res, err := poller.Wait(context.Background(), "detach", func(context.Context) (bool, error) {
-				done := simProbe(clk, end)
-				if done {
-					noticed = clk.Now()
-				}
-				return done, nil
-			})
+			op := startSimOp(clk, d)
+			res, err := poller.Wait(context.Background(), "detach", op.check)
 			s := detachSample{Deletes: 1, Requests: 1 + res.Probes}
-			if err != nil || noticed.IsZero() || res.Elapsed > providerDetachCap {
+			overshoot, noticed := op.overshoot()
+			if err != nil || !noticed || res.Elapsed > providerDetachCap {
 				s.GaveUp = true
 			} else {
-				s.Overshoot = noticed.Sub(end) - probeRTT/2
+				s.Overshoot = overshoot
 			}
 			mine = append(mine, s)
 		}
 
 		clk = waittest.NewAutoClock(time.Time{})
 		for _, d := range durations {
-			end := clk.Now().Add(d)
+			op := startSimOp(clk, d)
 			s := detachSample{Deletes: 1, Requests: 1}
 			clk.Advance(probeRTT) // the first DELETE
 			s.GaveUp = true
 			for pending := 0; pending < commonMaxPending; pending++ {
 				clk.Advance(commonDelay(pending))
 				s.Requests++
-				if simProbe(clk, end) {
-					s.GaveUp, s.Overshoot = false, clk.Now().Add(-probeRTT/2).Sub(end)
+				if op.probe() {
+					s.GaveUp = false
+					s.Overshoot, _ = op.overshoot()
 					break
 				}
 				s.Requests++
@@ -465,14 +460,6 @@ func simulateDetaches(real scpemu.Latency, ops int, seed uint64) []detachRow {
 		rows = append(rows, newDetachRow(class.name, "this provider", mine), newDetachRow(class.name, "common provider's loop", common))
 	}
 	return rows
-}
-
-// simProbe is a read taking probeRTT that sees the state at its midpoint.
-func simProbe(clk *waittest.Clock, end time.Time) bool {
-	clk.Advance(probeRTT / 2)
-	done := !clk.Now().Before(end)
-	clk.Advance(probeRTT / 2)
-	return done
 }
 
 // printOpenStack prints the OpenStack runs and the detach comparison.
