@@ -13,11 +13,16 @@ import (
 // durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
 	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
+	engine.ServeCore(c, &e.Core)
+	c.Post("faults", e.controlAddFault)
+	e.controlState(c)
+	e.controlSettings(c)
+	e.controlOutOfBand(c)
+	return c.Mux
+}
 
-	c.Get("health", func() any { return map[string]string{"status": "ok"} })
-	c.Get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
-	c.Get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
-	c.Get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
+// controlState serves GET state and the contract check's findings.
+func (e *Emulator) controlState(c *engine.Control) {
 	c.Get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
@@ -36,99 +41,68 @@ func (e *Emulator) controlHandler() http.Handler {
 		return map[string]any{"checked": e.ContractChecked(), "violations": engine.NonNil(e.ContractViolations())}
 	})
 	c.Delete("contract-violations", e.ResetContractViolations)
-	c.Post("volume-order", func(r *http.Request) (any, error) {
-		var req struct {
-			OSVolumeLast *bool `json:"os_volume_last"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+}
+
+// controlSettings serves the switches of how the emulator answers: volume order,
+// error detail shape, rate limit and clock skew.
+func (e *Emulator) controlSettings(c *engine.Control) {
+	engine.PostJSON(c, "volume-order", func(req struct {
+		OSVolumeLast *bool `json:"os_volume_last"`
+	}) (any, error) {
 		if req.OSVolumeLast == nil {
 			return nil, fmt.Errorf(`give "os_volume_last": true or false`)
 		}
 		e.SetOSVolumeLast(*req.OSVolumeLast)
 		return nil, nil
 	})
-	c.Post("error-detail", func(r *http.Request) (any, error) {
-		var req struct {
-			Array *bool `json:"array"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+	engine.PostJSON(c, "error-detail", func(req struct {
+		Array *bool `json:"array"`
+	}) (any, error) {
 		if req.Array == nil {
 			return nil, fmt.Errorf(`give "array": true or false`)
 		}
 		e.SetErrorDetailArray(*req.Array)
 		return nil, nil
 	})
-
-	c.Latency(&e.Scheduler)
-	c.Post("faults", e.controlAddFault)
-	c.FaultRemoval(e.ClearFaults, e.RemoveFault)
-	c.Post("ratelimit", func(r *http.Request) (any, error) {
-		var req struct {
-			RPS   float64 `json:"rps"`
-			Burst int     `json:"burst"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+	engine.PostJSON(c, "ratelimit", func(req struct {
+		RPS   float64 `json:"rps"`
+		Burst int     `json:"burst"`
+	}) (any, error) {
 		return nil, e.SetRateLimit(req.RPS, req.Burst)
 	})
-	c.Post("connections", func(r *http.Request) (any, error) {
-		var req struct {
-			ServerID string `json:"server_id"`
-			Connections
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		return nil, e.SetServerAttachments(req.ServerID, req.Connections)
-	})
-	c.Post("reset-requests", func(*http.Request) (any, error) {
-		e.ResetRequests()
-		return nil, nil
-	})
-	c.Post("detach", func(r *http.Request) (any, error) {
-		var req struct {
-			VolumeID string `json:"volume_id"`
-			ServerID string `json:"server_id"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID)
-	})
-	c.Post("delete-server", func(r *http.Request) (any, error) {
-		var req struct {
-			ServerID string `json:"server_id"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		return nil, e.DeleteServerOutOfBand(req.ServerID)
-	})
-	c.Post("delete-volume", func(r *http.Request) (any, error) {
-		var req struct {
-			VolumeID string `json:"volume_id"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		return nil, e.DeleteVolumeOutOfBand(req.VolumeID)
-	})
-	c.Post("clock-skew", func(r *http.Request) (any, error) {
-		var req struct {
-			Skew engine.Duration `json:"skew"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+	engine.PostJSON(c, "clock-skew", func(req struct {
+		Skew engine.Duration `json:"skew"`
+	}) (any, error) {
 		e.SetClockSkew(time.Duration(req.Skew))
 		return nil, nil
 	})
-	return c.Mux
+}
+
+// controlOutOfBand serves the changes made behind the API's back: a server's
+// connections, a detach, a server's or a volume's deletion.
+func (e *Emulator) controlOutOfBand(c *engine.Control) {
+	engine.PostJSON(c, "connections", func(req struct {
+		ServerID string `json:"server_id"`
+		Connections
+	}) (any, error) {
+		return nil, e.SetServerAttachments(req.ServerID, req.Connections)
+	})
+	engine.PostJSON(c, "detach", func(req struct {
+		VolumeID string `json:"volume_id"`
+		ServerID string `json:"server_id"`
+	}) (any, error) {
+		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID)
+	})
+	engine.PostJSON(c, "delete-server", func(req struct {
+		ServerID string `json:"server_id"`
+	}) (any, error) {
+		return nil, e.DeleteServerOutOfBand(req.ServerID)
+	})
+	engine.PostJSON(c, "delete-volume", func(req struct {
+		VolumeID string `json:"volume_id"`
+	}) (any, error) {
+		return nil, e.DeleteVolumeOutOfBand(req.VolumeID)
+	})
 }
 
 // controlAddFault takes a request fault (a Fault, delay as a string), or one of two
