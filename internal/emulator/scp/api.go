@@ -148,7 +148,36 @@ func matchRoute(method, escapedPath string) (rt *route, p params, allowed []stri
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
 	rt, p, allowed := matchRoute(r.Method, r.URL.EscapedPath())
-	rec := RequestRecord{
+	rec := e.newRequestRecord(r, rt, p)
+	sw := &engine.StatusWriter{ResponseWriter: w}
+	defer func() {
+		rec.Status = sw.Status
+		rec.Duration = time.Since(started)
+		e.Append(*rec)
+	}()
+
+	auth := e.authenticate(r)
+	rec.AccessKey, rec.SignatureValid = auth.accessKey, auth.signatureValid
+	if auth.err != nil {
+		rec.AuthError = auth.err.Detail
+	}
+	if e.rateLimited(sw, r, rec) {
+		return
+	}
+	fault, answered := e.faultBefore(sw, r, rec)
+	if answered {
+		return
+	}
+	if rt == nil {
+		e.answerUnknownPath(sw, r, rec, fault, allowed)
+		return
+	}
+	e.answerRoute(sw, r, rec, fault, rt, p, auth)
+}
+
+// newRequestRecord starts the log record of r.
+func (e *Emulator) newRequestRecord(r *http.Request, rt *route, p params) *RequestRecord {
+	rec := &RequestRecord{
 		Time:       e.now(),
 		Method:     r.Method,
 		Path:       r.URL.Path,
@@ -160,71 +189,73 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if rt != nil {
 		rec.Op = rt.name
 	}
-	sw := &engine.StatusWriter{ResponseWriter: w}
-	defer func() {
-		rec.Status = sw.Status
-		rec.Duration = time.Since(started)
-		e.Append(rec)
-	}()
+	return rec
+}
 
-	auth := e.authenticate(r)
-	rec.AccessKey, rec.SignatureValid = auth.accessKey, auth.signatureValid
-	if auth.err != nil {
-		rec.AuthError = auth.err.Detail
+// rateLimited answers 429 when the limiter refuses r. The limiter plays the API
+// gateway: SCP documents no 429, so the answer is not checked against the contract
+// (the request still is).
+func (e *Emulator) rateLimited(sw http.ResponseWriter, r *http.Request, rec *RequestRecord) bool {
+	wait, ok := e.limiter.take(time.Now())
+	if ok {
+		return false
 	}
+	contract.SkipResponse(r.Context())
+	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	sw.Header().Set("Retry-After", strconv.Itoa(secs))
+	rec.ErrorCode = CodeTooManyRequests
+	writeError(sw, errorf(http.StatusTooManyRequests, CodeTooManyRequests,
+		"request rate limit exceeded; retry after %d second(s)", secs), e.arrayDetail.Load())
+	return true
+}
 
-	if wait, ok := e.limiter.take(time.Now()); !ok {
-		// The limiter plays the API gateway: SCP documents no 429, so the answer is
-		// not checked against the contract (the request still is).
-		contract.SkipResponse(r.Context())
-		secs := int((wait + time.Second - 1) / time.Second)
-		if secs < 1 {
-			secs = 1
-		}
-		sw.Header().Set("Retry-After", strconv.Itoa(secs))
+// faultBefore finds the fault that fires for r and, unless it is an AfterHandler
+// one, serves it; answered is true when the fault answered instead of the endpoint
+// (the mutation never happens). An AfterHandler fault lets the endpoint act, then
+// spoils its answer. Either way the answer is deliberately not SCP's, so it is not
+// checked (a slow fault delays a genuine answer, which is).
+func (e *Emulator) faultBefore(sw http.ResponseWriter, r *http.Request, rec *RequestRecord) (fault *Fault, answered bool) {
+	fault = e.MatchFault(r.Method, r.URL.Path, rec.Op)
+	if fault == nil {
+		return nil, false
+	}
+	rec.Fault = fault.Kind
+	switch fault.Kind {
+	case FaultStatus:
+		rec.ErrorCode = faultCode(cmp.Or(fault.Status, http.StatusInternalServerError))
+	case FaultRateLimit:
 		rec.ErrorCode = CodeTooManyRequests
-		writeError(sw, errorf(http.StatusTooManyRequests, CodeTooManyRequests,
-			"request rate limit exceeded; retry after %d second(s)", secs), e.arrayDetail.Load())
-		return
 	}
+	if fault.Kind != FaultSlow {
+		contract.SkipResponse(r.Context())
+	}
+	return fault, !fault.AfterHandler && !e.serveFault(sw, r, fault)
+}
 
-	// A fault that fires before the endpoint answers instead of it (the mutation never
-	// happens); an AfterHandler fault lets the endpoint act, then spoils its answer.
-	// Either way the answer is deliberately not SCP's, so it is not checked (a slow
-	// fault delays a genuine answer, which is).
-	fault := e.MatchFault(r.Method, r.URL.Path, rec.Op)
-	if fault != nil {
-		rec.Fault = fault.Kind
-		switch fault.Kind {
-		case FaultStatus:
-			rec.ErrorCode = faultCode(cmp.Or(fault.Status, http.StatusInternalServerError))
-		case FaultRateLimit:
-			rec.ErrorCode = CodeTooManyRequests
-		}
-		if fault.Kind != FaultSlow {
-			contract.SkipResponse(r.Context())
-		}
-		if !fault.AfterHandler && !e.serveFault(sw, r, fault) {
-			return
-		}
-	}
-	if rt == nil {
-		// Not an SCP endpoint: answer as a gateway or web server would, without the SCP
-		// envelope, so that a client pointed at a wrong path cannot read it as SCP's
-		// "this object does not exist".
-		if fault != nil && fault.AfterHandler && !e.serveFault(sw, r, fault) {
-			return
-		}
-		if len(allowed) > 0 {
-			rec.ErrorCode = CodeMethodNotAllowed
-			sw.Header().Set("Allow", strings.Join(allowed, ", "))
-			writePlain(sw, http.StatusMethodNotAllowed, "405 method not allowed")
-			return
-		}
-		rec.ErrorCode = CodeNotFound
-		writePlain(sw, http.StatusNotFound, "404 page not found")
+// faultAfter serves an AfterHandler fault; it reports whether the fault answered.
+func (e *Emulator) faultAfter(sw http.ResponseWriter, r *http.Request, fault *Fault) bool {
+	return fault != nil && fault.AfterHandler && !e.serveFault(sw, r, fault)
+}
+
+// answerUnknownPath answers a path that is no SCP endpoint as a gateway or web
+// server would, without the SCP envelope, so that a client pointed at a wrong path
+// cannot read it as SCP's "this object does not exist".
+func (e *Emulator) answerUnknownPath(sw http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault, allowed []string) {
+	if e.faultAfter(sw, r, fault) {
 		return
 	}
+	if len(allowed) > 0 {
+		rec.ErrorCode = CodeMethodNotAllowed
+		sw.Header().Set("Allow", strings.Join(allowed, ", "))
+		writePlain(sw, http.StatusMethodNotAllowed, "405 method not allowed")
+		return
+	}
+	rec.ErrorCode = CodeNotFound
+	writePlain(sw, http.StatusNotFound, "404 page not found")
+}
+
+// answerRoute runs the endpoint and writes its answer (or an AfterHandler fault's).
+func (e *Emulator) answerRoute(sw http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault, rt *route, p params, auth authResult) {
 	status, body, apiErr := e.dispatch(r, rt, p, auth)
 	if apiErr != nil {
 		rec.ErrorCode = apiErr.Code
@@ -237,7 +268,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 			apiErr.Status = fitStatus(rt.name, apiErr.Status)
 		}
 	}
-	if fault != nil && fault.AfterHandler && !e.serveFault(sw, r, fault) {
+	if e.faultAfter(sw, r, fault) {
 		return
 	}
 	if apiErr != nil {
