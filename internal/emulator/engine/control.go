@@ -116,3 +116,18 @@ func ServeCore[R ~string, T any](c *Control, core *Core[R, T]) {
 	c.FaultRemoval(core.ClearFaults, core.RemoveFault)
 	c.Post("reset-requests", func(*http.Request) (any, error) { core.ResetRequests(); return nil, nil })
 }
+
+// ServeOutOfBandDeletes serves POST delete-server {server_id} and delete-volume
+// {volume_id}: an object removed behind the API's back, as a console user would.
+func ServeOutOfBandDeletes(c *Control, deleteServer, deleteVolume func(id string) error) {
+	PostJSON(c, "delete-server", func(req struct {
+		ServerID string `json:"server_id"`
+	}) (any, error) {
+		return nil, deleteServer(req.ServerID)
+	})
+	PostJSON(c, "delete-volume", func(req struct {
+		VolumeID string `json:"volume_id"`
+	}) (any, error) {
+		return nil, deleteVolume(req.VolumeID)
+	})
+}

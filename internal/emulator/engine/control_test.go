@@ -78,3 +78,26 @@ func TestPostJSONDecodesAndRefuses(t *testing.T) {
 		t.Fatalf("an undecodable body answered %d", rec.Code)
 	}
 }
+
+func TestServeOutOfBandDeletesPassesTheIDs(t *testing.T) {
+	c, _ := newTestControl(t)
+	var deleted []string
+	del := func(kind string) func(string) error {
+		return func(id string) error {
+			if id == "" {
+				return errors.New(kind + " id is required")
+			}
+			deleted = append(deleted, kind+":"+id)
+			return nil
+		}
+	}
+	ServeOutOfBandDeletes(c, del("server"), del("volume"))
+	serveControl(c, "POST", "/_emulator/delete-server", `{"server_id":"s1"}`)
+	serveControl(c, "POST", "/_emulator/delete-volume", `{"volume_id":"v1"}`)
+	if rec := serveControl(c, "POST", "/_emulator/delete-volume", `{}`); rec.Code != 400 {
+		t.Fatalf("a delete without an id answered %d", rec.Code)
+	}
+	if strings.Join(deleted, ",") != "server:s1,volume:v1" {
+		t.Fatalf("deleted %v", deleted)
+	}
+}

@@ -87,16 +87,7 @@ func (e *Emulator) controlOutOfBand(c *engine.Control) {
 	}) (any, error) {
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID, req.CinderOnly)
 	})
-	engine.PostJSON(c, "delete-server", func(req struct {
-		ServerID string `json:"server_id"`
-	}) (any, error) {
-		return nil, e.DeleteServerOutOfBand(req.ServerID)
-	})
-	engine.PostJSON(c, "delete-volume", func(req struct {
-		VolumeID string `json:"volume_id"`
-	}) (any, error) {
-		return nil, e.DeleteVolumeOutOfBand(req.VolumeID)
-	})
+	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
 }
 
 // controlAddFault takes a request fault (a Fault, delay as a string), or the
