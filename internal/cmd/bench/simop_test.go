@@ -10,8 +10,10 @@ import (
 func TestSimOpSeesTheEndAtAProbesMidpoint(t *testing.T) {
 	clk := waittest.NewClock(time.Unix(0, 0))
 	op := startSimOp(clk, 100*time.Millisecond)
-	if op.probe() || op.probe() { // midpoints at 20 ms and 60 ms
-		t.Fatal("a probe saw the end before it came")
+	for i := range 2 { // midpoints at 20 ms and 60 ms
+		if op.probe() {
+			t.Fatalf("probe %d saw the end before it came", i+1)
+		}
 	}
 	if _, ok := op.overshoot(); ok {
 		t.Fatal("overshoot known before any probe saw the end")
