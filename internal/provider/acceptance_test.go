@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -81,7 +81,7 @@ func accProviderAddress() string {
 
 // accTarget is where one acceptance test sends its requests.
 type accTarget struct {
-	emu          *emulator.Emulator // nil against a real endpoint
+	emu          *scpemu.Emulator // nil against a real endpoint
 	providerHCL  string
 	imageID      string
 	serverTypeID string
@@ -111,7 +111,7 @@ func useRealEndpoint() bool {
 
 // newAccTarget starts a fresh emulator for the test (so its request log is the test's alone), or
 // describes the real endpoint.
-func newAccTarget(t *testing.T, cfg emulator.Config) *accTarget {
+func newAccTarget(t *testing.T, cfg scpemu.Config) *accTarget {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
@@ -139,7 +139,7 @@ func newAccTarget(t *testing.T, cfg emulator.Config) *accTarget {
 	// Every request the provider sends and every answer the emulator gives is held to the
 	// contract; any violation fails the test.
 	cfg.CheckContract = true
-	emu := emulator.New(cfg)
+	emu := scpemu.New(cfg)
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +189,8 @@ func (a *accTarget) needEmulator(t *testing.T) bool {
 func (a *accTarget) config(body string) string { return a.providerHCL + "\n" + body }
 
 // requests returns the emulator's request log entries for one route.
-func (a *accTarget) requests(route emulator.Route) []emulator.RequestRecord {
-	var out []emulator.RequestRecord
+func (a *accTarget) requests(route scpemu.Route) []scpemu.RequestRecord {
+	var out []scpemu.RequestRecord
 	for _, r := range a.emu.Requests() {
 		if r.Op == route {
 			out = append(out, r)

@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -43,7 +43,7 @@ resource "scp_volume" "test" {
 }
 
 // emulatorTags reads the tags Resource Manager holds for an object, as the emulator sees them.
-func emulatorTags(tags []emulator.Tag) map[string]string {
+func emulatorTags(tags []scpemu.Tag) map[string]string {
 	out := map[string]string{}
 	for _, t := range tags {
 		out[t.Key] = t.Value
@@ -52,7 +52,7 @@ func emulatorTags(tags []emulator.Tag) map[string]string {
 }
 
 func TestAccContract_tagsChangeInPlaceThroughResourceManager(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	if !acc.needEmulator(t) {
 		t.Skip("reads Resource Manager's records in the emulator")
 	}
@@ -115,8 +115,8 @@ func TestAccContract_tagsChangeInPlaceThroughResourceManager(t *testing.T) {
 			},
 		},
 	})
-	if len(acc.requests(emulator.RouteTagsUpdate)) != 2 {
-		t.Errorf("%d tag updates sent, want 2 (one per object, in the tag-change step)", len(acc.requests(emulator.RouteTagsUpdate)))
+	if len(acc.requests(scpemu.RouteTagsUpdate)) != 2 {
+		t.Errorf("%d tag updates sent, want 2 (one per object, in the tag-change step)", len(acc.requests(scpemu.RouteTagsUpdate)))
 	}
 }
 
@@ -134,7 +134,7 @@ resource "scp_volume_attachment" "data" {
 `
 
 func TestAccContract_osVolumeFoundByDeviceNotPosition(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{OSVolumeLast: true})
+	acc := newAccTarget(t, scpemu.Config{OSVolumeLast: true})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator to list the OS volume last")
 	}
@@ -194,7 +194,7 @@ func TestAccContract_osVolumeFoundByDeviceNotPosition(t *testing.T) {
 }
 
 func TestAccContract_busyAnswerWithAnArrayDetailIsWaitedOut(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{ErrorDetailArray: true})
+	acc := newAccTarget(t, scpemu.Config{ErrorDetailArray: true})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator to hold the server busy")
 	}
@@ -238,7 +238,7 @@ resource "scp_volume_attachment" "data" {
 		},
 	})
 	busy := 0
-	for _, r := range acc.requests(emulator.RouteVolumeAttach) {
+	for _, r := range acc.requests(scpemu.RouteVolumeAttach) {
 		if r.Status == http.StatusConflict {
 			busy++
 		}
@@ -246,7 +246,7 @@ resource "scp_volume_attachment" "data" {
 	if busy == 0 {
 		t.Errorf("the attach was never answered 409: the test proves nothing")
 	}
-	if n := len(acc.requests(emulator.RouteVolumeAttach)); n != busy+1 {
+	if n := len(acc.requests(scpemu.RouteVolumeAttach)); n != busy+1 {
 		t.Errorf("%d attach requests for %d busy answers, want exactly one more (the one that worked)", n, busy)
 	}
 }
@@ -255,7 +255,7 @@ func TestAccContract_lostCreateFoundBeyondTheFirstPage(t *testing.T) {
 	// Objects made two hours ago are not the one a lost create just made: the emulator's clock is
 	// set back while they are created, and forward again for the test.
 	var offset atomic.Int64
-	acc := newAccTarget(t, emulator.Config{Clock: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
+	acc := newAccTarget(t, scpemu.Config{Clock: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator's clock and faults")
 	}
@@ -274,7 +274,7 @@ func TestAccContract_lostCreateFoundBeyondTheFirstPage(t *testing.T) {
 	}
 	// The create is carried out, but its answer is lost: the provider must find the new volume,
 	// 23rd in the listing, past the API's default page of 20.
-	if _, err := acc.emu.AddFault(emulator.Fault{Op: emulator.RouteVolumeCreate, Kind: emulator.FaultStatus, Status: 503, AfterHandler: true, Count: 1}); err != nil {
+	if _, err := acc.emu.AddFault(scpemu.Fault{Op: scpemu.RouteVolumeCreate, Kind: scpemu.FaultStatus, Status: 503, AfterHandler: true, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
@@ -291,7 +291,7 @@ resource "scp_volume" "test" {
 				if err != nil {
 					return err
 				}
-				if creates := len(acc.requests(emulator.RouteVolumeCreate)); creates != 23 {
+				if creates := len(acc.requests(scpemu.RouteVolumeCreate)); creates != 23 {
 					return fmt.Errorf("%d creates sent, want the 22 of the setup and one", creates)
 				}
 				volumes := acc.emu.Volumes()
@@ -317,7 +317,7 @@ func plain404(t *testing.T) string {
 }
 
 func TestAccContract_aStray404NeverEmptiesTheState(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	if !acc.needEmulator(t) {
 		t.Skip("needs a local emulator to point away from")
 	}
@@ -367,8 +367,8 @@ resource "scp_volume" "test" {
 			},
 		},
 	})
-	if _, ok := acc.emu.Volume(volumeID); ok && len(acc.requests(emulator.RouteVolumeDelete)) != 1 {
-		t.Errorf("%d volume deletes reached the emulator, want only the final destroy's", len(acc.requests(emulator.RouteVolumeDelete)))
+	if _, ok := acc.emu.Volume(volumeID); ok && len(acc.requests(scpemu.RouteVolumeDelete)) != 1 {
+		t.Errorf("%d volume deletes reached the emulator, want only the final destroy's", len(acc.requests(scpemu.RouteVolumeDelete)))
 	}
 	if !strings.HasPrefix(wrong, "http://127.0.0.1") {
 		t.Fatalf("the stand-in server must be on loopback, is %s", wrong)

@@ -18,8 +18,8 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -156,7 +156,7 @@ func (a *accTarget) lookupSteps(body string, checks []resource.TestCheckFunc, wi
 // testListForm applies a configuration of list forms with checks, and on the emulator also with
 // emulatorChecks (which know every object there is); there it then holds that each of queries
 // went out in a request of route: a list form's filters are the API's.
-func (a *accTarget) testListForm(t *testing.T, config string, checks, emulatorChecks []resource.TestCheckFunc, route emulator.Route, queries ...string) {
+func (a *accTarget) testListForm(t *testing.T, config string, checks, emulatorChecks []resource.TestCheckFunc, route scpemu.Route, queries ...string) {
 	t.Helper()
 	if a.emu != nil {
 		checks = append(checks, emulatorChecks...)
@@ -283,7 +283,7 @@ func TestDescribeAllLeavesOutWhatIsGone(t *testing.T) {
 // the API shows of it, its OS volume found as the resource finds it, and its tags when they can
 // be read (null when they cannot).
 func TestAccDataSourceVirtualServer_byIDAndName(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	const name = "acc-ds-web"
 	id := acc.outOfBandServer(t, name, "", scp.Tag{Key: "env", Value: "test"})
 	osVolumeID := acc.osVolumeOf(t, id)
@@ -317,7 +317,7 @@ data "scp_virtual_server" "by_name" {
 	)
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
 	if acc.emu != nil {
-		for _, r := range acc.requests(emulator.RouteServerList) {
+		for _, r := range acc.requests(scpemu.RouteServerList) {
 			if r.RawQuery != "limit=1000&name="+name {
 				t.Errorf("list request %s?%s: the look-up by name should send the name filter only", r.Path, r.RawQuery)
 			}
@@ -362,7 +362,7 @@ func TestAccDataSource_lookupErrors(t *testing.T) {
 		},
 	} {
 		t.Run(tc.dataSource, func(t *testing.T) {
-			acc := newAccTarget(t, emulator.Config{})
+			acc := newAccTarget(t, scpemu.Config{})
 			first, second := tc.create(t, acc, tc.twin), tc.create(t, acc, tc.twin)
 			lookup := func(args string) string {
 				return acc.config(fmt.Sprintf("data %q \"test\" {\n%s\n}\n", tc.dataSource, args))
@@ -422,7 +422,7 @@ resource "scp_volume_attachment" "os" {
 // refused at plan, and once imported, a plan that would detach it (removing it, destroying it) is
 // refused at plan too. No attach or detach of the OS volume is ever sent.
 func TestAccDataSourceVirtualServer_attachToServerCreatedElsewhere(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	const name = "acc-ds-elsewhere"
 	serverID := acc.outOfBandServer(t, name, "")
 	osVolumeID := acc.osVolumeOf(t, serverID)
@@ -430,7 +430,7 @@ func TestAccDataSourceVirtualServer_attachToServerCreatedElsewhere(t *testing.T)
 		if acc.emu == nil {
 			return nil
 		}
-		for _, route := range []emulator.Route{emulator.RouteVolumeAttach, emulator.RouteVolumeDetach} {
+		for _, route := range []scpemu.Route{scpemu.RouteVolumeAttach, scpemu.RouteVolumeDetach} {
 			for _, r := range acc.requests(route) {
 				if r.VolumeID == osVolumeID {
 					return fmt.Errorf("%s %s reached the API for the OS volume %s", r.Method, r.Path, osVolumeID)
@@ -521,7 +521,7 @@ func TestAccDataSourceVirtualServer_attachToServerCreatedElsewhere(t *testing.T)
 		},
 	})
 	if acc.emu != nil {
-		if n := len(acc.requests(emulator.RouteVolumeDetach)); n != 1 {
+		if n := len(acc.requests(scpemu.RouteVolumeDetach)); n != 1 {
 			t.Errorf("%d detach requests, want the data volume's alone", n)
 		}
 	}
@@ -530,7 +530,7 @@ func TestAccDataSourceVirtualServer_attachToServerCreatedElsewhere(t *testing.T)
 // The list form finds the servers that match every filter, the filters go to the API as its query
 // parameters, and each item has the single form's attributes.
 func TestAccDataSourceVirtualServers_filters(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	// Against a real endpoint other servers exist: the checks there name their servers.
 	otherType := acc.serverTypeID
 	if acc.emu != nil {
@@ -602,7 +602,7 @@ data "scp_virtual_servers" "b_gpu" {
 		checkListIDs("data.scp_virtual_servers.all", a1, a2, b),
 		resource.TestCheckResourceAttr("data.scp_virtual_servers.a", "servers.0.tags.%", "0"),
 	}
-	acc.testListForm(t, config, checks, emulatorChecks, emulator.RouteServerList,
+	acc.testListForm(t, config, checks, emulatorChecks, scpemu.RouteServerList,
 		"state=SHUTOFF", "vpc_id="+server.VpcID, "server_type_id="+otherType,
 		"product_category=compute&product_offering=virtual_server&product_offering=gpu_server")
 }
@@ -610,7 +610,7 @@ data "scp_virtual_servers" "b_gpu" {
 // A volume made elsewhere is found by id and by name with what the API shows of it; a server's OS
 // volume, found by id, shows itself bootable and attached to its server.
 func TestAccDataSourceVolume_byIDAndName(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	const name = "acc-ds-data"
 	volumeID := acc.outOfBandVolume(t, name, 16, scp.Tag{Key: "team", Value: "storage"})
 	serverID := acc.outOfBandServer(t, "acc-ds-vol-server", "")
@@ -662,7 +662,7 @@ data "scp_volume" "os" {
 // The list form finds the volumes that match every filter (name, state, bootable), sent to the API
 // as its query parameters, and each item has the single form's attributes.
 func TestAccDataSourceVolumes_filters(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	const name = "acc-ds-vols"
 	d1 := acc.outOfBandVolume(t, name, 8)
 	d2 := acc.outOfBandVolume(t, name, 16)
@@ -713,7 +713,7 @@ data "scp_volumes" "bootable_in_use" {
 		checkListIDs("data.scp_volumes.bootable_in_use", osVolumeID),
 		resource.TestCheckResourceAttr("data.scp_volumes.bootable_in_use", "volumes.0.attachments.0.device", "/dev/vda"),
 	}
-	acc.testListForm(t, config, checks, emulatorChecks, emulator.RouteVolumeList,
+	acc.testListForm(t, config, checks, emulatorChecks, scpemu.RouteVolumeList,
 		"bootable=false", "bootable=true", "state=in-use", "state=available")
 }
 

@@ -18,8 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // What the two fault matrices share: fault_matrix_test.go runs on the SCP personality of the
@@ -180,16 +180,16 @@ const (
 // faultCalls gives, per operation, the asynchronous operation it starts (both personalities name
 // their kinds alike) and the request it sends to each personality.
 var faultCalls = map[faultOp]struct {
-	kind    emulator.OpKind
-	route   emulator.Route
+	kind    scpemu.OpKind
+	route   scpemu.Route
 	osRoute osemu.Route
 }{
-	opCreateServer: {emulator.OpServerCreate, emulator.RouteServerCreate, osemu.RouteServerCreate},
-	opDeleteServer: {emulator.OpServerDelete, emulator.RouteServerDelete, osemu.RouteServerDelete},
-	opAttach:       {emulator.OpAttach, emulator.RouteVolumeAttach, osemu.RouteAttachmentCreate},
-	opDetach:       {emulator.OpDetach, emulator.RouteVolumeDetach, osemu.RouteAttachmentDelete},
-	opCreateVolume: {emulator.OpVolumeCreate, emulator.RouteVolumeCreate, osemu.RouteVolumeCreate},
-	opDeleteVolume: {emulator.OpVolumeDelete, emulator.RouteVolumeDelete, osemu.RouteVolumeDelete},
+	opCreateServer: {scpemu.OpServerCreate, scpemu.RouteServerCreate, osemu.RouteServerCreate},
+	opDeleteServer: {scpemu.OpServerDelete, scpemu.RouteServerDelete, osemu.RouteServerDelete},
+	opAttach:       {scpemu.OpAttach, scpemu.RouteVolumeAttach, osemu.RouteAttachmentCreate},
+	opDetach:       {scpemu.OpDetach, scpemu.RouteVolumeDetach, osemu.RouteAttachmentDelete},
+	opCreateVolume: {scpemu.OpVolumeCreate, scpemu.RouteVolumeCreate, osemu.RouteVolumeCreate},
+	opDeleteVolume: {scpemu.OpVolumeDelete, scpemu.RouteVolumeDelete, osemu.RouteVolumeDelete},
 }
 
 // faultLayout says which resources a configuration declares.
@@ -272,13 +272,13 @@ type cellBase struct {
 	t  *testing.T
 	op faultOp
 	// operations is the emulator's operation log.
-	operations func() []emulator.OperationRecord
+	operations func() []scpemu.OperationRecord
 	fired      atomic.Bool // set once the out-of-band action has run
 	wg         sync.WaitGroup
 }
 
 // kind is the asynchronous operation the cell's operation starts.
-func (c *cellBase) kind() emulator.OpKind { return faultCalls[c.op].kind }
+func (c *cellBase) kind() scpemu.OpKind { return faultCalls[c.op].kind }
 
 // waitOutOfBand waits for the cell's out-of-band action to end.
 func (c *cellBase) waitOutOfBand() { c.wg.Wait() }
@@ -293,14 +293,14 @@ func (c *cellBase) ran(failure string) error {
 
 // duringWait runs act, from a goroutine, once the cell's operation has been accepted and is
 // pending.
-func (c *cellBase) duringWait(act func(op emulator.OperationRecord) error) {
+func (c *cellBase) duringWait(act func(op scpemu.OperationRecord) error) {
 	kind := c.kind()
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
 		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			for _, op := range c.operations() {
-				if op.Kind == kind && op.Outcome == emulator.OutcomePending {
+				if op.Kind == kind && op.Outcome == scpemu.OutcomePending {
 					time.Sleep(300 * time.Millisecond) // well inside the provider's wait
 					if err := act(op); err != nil {
 						c.t.Errorf("out-of-band action: %v", err)
@@ -316,7 +316,7 @@ func (c *cellBase) duringWait(act func(op emulator.OperationRecord) error) {
 
 // awaitFaultedRequest polls until met sees a request of route that the fault of kind met. A
 // request is logged when its answer ends, and a held one ends after the fault's delay.
-func awaitFaultedRequest[R ~string](route R, kind emulator.FaultKind, delay time.Duration, met func() bool) error {
+func awaitFaultedRequest[R ~string](route R, kind scpemu.FaultKind, delay time.Duration, met func() bool) error {
 	for deadline := time.Now().Add(delay + 5*time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if met() {
 			return nil
@@ -369,11 +369,11 @@ type faultCase[C faultCell] struct {
 }
 
 // latencies are the emulator latencies the cell needs at scale: none, or its operation stretched.
-func (fc faultCase[C]) latencies(op faultOp, scale float64) map[emulator.OpKind]emulator.Latency {
+func (fc faultCase[C]) latencies(op faultOp, scale float64) map[scpemu.OpKind]scpemu.Latency {
 	if !fc.slowOp {
 		return nil
 	}
-	return map[emulator.OpKind]emulator.Latency{faultCalls[op].kind: {Base: time.Duration(float64(3*time.Second) / scale)}}
+	return map[scpemu.OpKind]scpemu.Latency{faultCalls[op].kind: {Base: time.Duration(float64(3*time.Second) / scale)}}
 }
 
 // faultTarget is what one cell's runs need of the emulator personality behind them.

@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -57,7 +57,7 @@ const faultLatencyScale = 0.2
 // emulatorObjects is what exists in the emulator. A server's OS volume belongs to the server and
 // its boot attachment is no resource of its own; every other volume and attachment (attaching,
 // attached or detaching) is.
-func emulatorObjects(emu *emulator.Emulator) objectSet {
+func emulatorObjects(emu *scpemu.Emulator) objectSet {
 	out := newObjectSet()
 	for _, s := range emu.Servers() {
 		out.servers[s.ID] = true
@@ -78,7 +78,7 @@ func emulatorObjects(emu *emulator.Emulator) objectSet {
 }
 
 // compareWithEmulator checks the invariant (compareObjects) against the SCP emulator.
-func compareWithEmulator(emu *emulator.Emulator, state objectSet, strict bool) error {
+func compareWithEmulator(emu *scpemu.Emulator, state objectSet, strict bool) error {
 	settle(emu.WaitIdle)
 	return compareObjects(emulatorObjects(emu), state, strict)
 }
@@ -118,10 +118,10 @@ type scpFaultCell struct {
 }
 
 // route is the request the cell's operation sends.
-func (c *scpFaultCell) route() emulator.Route { return faultCalls[c.op].route }
+func (c *scpFaultCell) route() scpemu.Route { return faultCalls[c.op].route }
 
 // addFault installs a request fault on the cell's route.
-func (c *scpFaultCell) addFault(f emulator.Fault) {
+func (c *scpFaultCell) addFault(f scpemu.Fault) {
 	c.t.Helper()
 	f.Op = c.route()
 	if _, err := c.acc.emu.AddFault(f); err != nil {
@@ -130,14 +130,14 @@ func (c *scpFaultCell) addFault(f emulator.Fault) {
 }
 
 // requestsWith counts the cell's route requests that match.
-func (c *scpFaultCell) requestsWith(match func(emulator.RequestRecord) bool) int {
+func (c *scpFaultCell) requestsWith(match func(scpemu.RequestRecord) bool) int {
 	return countWhere(c.acc.requests(c.route()), match)
 }
 
-func requestFault(f emulator.Fault) func(*scpFaultCell) error {
+func requestFault(f scpemu.Fault) func(*scpFaultCell) error {
 	return func(c *scpFaultCell) error {
 		return awaitFaultedRequest(c.route(), f.Kind, f.Delay, func() bool {
-			return c.requestsWith(func(r emulator.RequestRecord) bool { return r.Fault == f.Kind }) > 0
+			return c.requestsWith(func(r scpemu.RequestRecord) bool { return r.Fault == f.Kind }) > 0
 		})
 	}
 }
@@ -145,7 +145,7 @@ func requestFault(f emulator.Fault) func(*scpFaultCell) error {
 func faultCases() []faultCase[*scpFaultCell] {
 	var cases []faultCase[*scpFaultCell]
 	add := func(fc faultCase[*scpFaultCell]) { cases = append(cases, fc) }
-	withRequestFault := func(fc faultCase[*scpFaultCell], faults ...emulator.Fault) faultCase[*scpFaultCell] {
+	withRequestFault := func(fc faultCase[*scpFaultCell], faults ...scpemu.Fault) faultCase[*scpFaultCell] {
 		fc.install = func(c *scpFaultCell) {
 			for _, f := range faults {
 				c.addFault(f)
@@ -175,48 +175,48 @@ func faultCases() []faultCase[*scpFaultCell] {
 		name:  "5xx_burst",
 		fails: createsLookedUp(),
 	},
-		emulator.Fault{Kind: emulator.FaultStatus, Status: 500, Count: 1},
-		emulator.Fault{Kind: emulator.FaultStatus, Status: 502, Count: 1, NoBody: true},
-		emulator.Fault{Kind: emulator.FaultStatus, Status: 503, Count: 1},
-		emulator.Fault{Kind: emulator.FaultStatus, Status: 504, Count: 1},
+		scpemu.Fault{Kind: scpemu.FaultStatus, Status: 500, Count: 1},
+		scpemu.Fault{Kind: scpemu.FaultStatus, Status: 502, Count: 1, NoBody: true},
+		scpemu.Fault{Kind: scpemu.FaultStatus, Status: 503, Count: 1},
+		scpemu.Fault{Kind: scpemu.FaultStatus, Status: 504, Count: 1},
 	))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "5xx_beyond_retries",
 		fails: deletesFail("Cannot delete the server", "Cannot detach the volume", "503 Service Unavailable"),
-	}, emulator.Fault{Kind: emulator.FaultStatus, Status: 503}))
+	}, scpemu.Fault{Kind: scpemu.FaultStatus, Status: 503}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "503_after_taking_effect"},
-		emulator.Fault{Kind: emulator.FaultStatus, Status: 503, Count: 1, AfterHandler: true}))
+		scpemu.Fault{Kind: scpemu.FaultStatus, Status: 503, Count: 1, AfterHandler: true}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "429_retry_after"},
-		emulator.Fault{Kind: emulator.FaultRateLimit, RetryAfter: 1, Count: 2}))
+		scpemu.Fault{Kind: scpemu.FaultRateLimit, RetryAfter: 1, Count: 2}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "connection_reset",
 		fails: createsLookedUp(),
-	}, emulator.Fault{Kind: emulator.FaultReset, Count: 1}))
+	}, scpemu.Fault{Kind: scpemu.FaultReset, Count: 1}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "connection_reset_after_taking_effect"},
-		emulator.Fault{Kind: emulator.FaultReset, Count: 1, AfterHandler: true}))
+		scpemu.Fault{Kind: scpemu.FaultReset, Count: 1, AfterHandler: true}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "hang_past_client_timeout",
 		fails: createsLookedUp(),
-	}, emulator.Fault{Kind: emulator.FaultHang, Count: 1, Delay: hangDelay}))
+	}, scpemu.Fault{Kind: scpemu.FaultHang, Count: 1, Delay: hangDelay}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "hang_after_taking_effect"},
-		emulator.Fault{Kind: emulator.FaultHang, Count: 1, AfterHandler: true, Delay: hangDelay}))
+		scpemu.Fault{Kind: scpemu.FaultHang, Count: 1, AfterHandler: true, Delay: hangDelay}))
 	add(withRequestFault(faultCase[*scpFaultCell]{name: "slow_answers"},
-		emulator.Fault{Kind: emulator.FaultSlow, Delay: time.Second, Count: 2}))
+		scpemu.Fault{Kind: scpemu.FaultSlow, Delay: time.Second, Count: 2}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "malformed_json_200",
 		fails: deletesFail("Cannot delete the server", "Cannot detach the volume", "cannot use", "may or may not have taken effect"),
-	}, emulator.Fault{Kind: emulator.FaultMalformedJSON, Count: 1}))
+	}, scpemu.Fault{Kind: scpemu.FaultMalformedJSON, Count: 1}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		name:  "html_502",
 		fails: createsLookedUp(),
-	}, emulator.Fault{Kind: emulator.FaultHTML, Count: 1}))
+	}, scpemu.Fault{Kind: scpemu.FaultHTML, Count: 1}))
 	add(withRequestFault(faultCase[*scpFaultCell]{
 		// A 200 with no body is a valid answer to a DELETE, so the provider waits for a deletion
 		// that was never accepted, until the resource's delete timeout.
 		name:    "empty_body_200",
 		timeout: "8s",
 		fails:   deletesFail("Server deletion did not finish", "Detach did not finish", "gave up waiting", "stays in the Terraform state"),
-	}, emulator.Fault{Kind: emulator.FaultEmptyBody, Count: 1}))
+	}, scpemu.Fault{Kind: scpemu.FaultEmptyBody, Count: 1}))
 
 	add(faultCase[*scpFaultCell]{
 		name: "operation_ends_in_error",
@@ -227,7 +227,7 @@ func faultCases() []faultCase[*scpFaultCell] {
 		},
 		hit: func(c *scpFaultCell) error {
 			for _, op := range c.acc.emu.Operations() {
-				if op.Kind == c.kind() && op.Outcome == emulator.OutcomeFailed {
+				if op.Kind == c.kind() && op.Outcome == scpemu.OutcomeFailed {
 					return nil
 				}
 			}
@@ -250,7 +250,7 @@ func faultCases() []faultCase[*scpFaultCell] {
 			}
 		},
 		hit: func(c *scpFaultCell) error {
-			if c.requestsWith(func(r emulator.RequestRecord) bool { return r.Status == 409 }) == 0 {
+			if c.requestsWith(func(r scpemu.RequestRecord) bool { return r.Status == 409 }) == 0 {
 				return fmt.Errorf("no %s request was answered 409 busy", c.route())
 			}
 			return nil
@@ -263,7 +263,7 @@ func faultCases() []faultCase[*scpFaultCell] {
 		slowOp: true,
 		install: func(c *scpFaultCell) {
 			emu := c.acc.emu
-			c.duringWait(func(op emulator.OperationRecord) error {
+			c.duringWait(func(op scpemu.OperationRecord) error {
 				switch c.op {
 				case opCreateServer, opDeleteServer:
 					return emu.DeleteServerOutOfBand(op.ObjectID)
@@ -284,7 +284,7 @@ func faultCases() []faultCase[*scpFaultCell] {
 		name:   "server_deleted_out_of_band_during_attach",
 		slowOp: true,
 		install: func(c *scpFaultCell) {
-			c.duringWait(func(op emulator.OperationRecord) error { return c.acc.emu.DeleteServerOutOfBand(op.RelatedID) })
+			c.duringWait(func(op scpemu.OperationRecord) error { return c.acc.emu.DeleteServerOutOfBand(op.RelatedID) })
 		},
 		hit:   func(c *scpFaultCell) error { return c.ran("the server was not deleted during the attach") },
 		fails: map[faultOp]*regexp.Regexp{opAttach: rx("Attach did not finish", "did not take effect", "does not list the server")},
@@ -300,9 +300,9 @@ func faultCases() []faultCase[*scpFaultCell] {
 		name:   "lost_answer_then_reads_fail",
 		slowOp: true,
 		install: func(c *scpFaultCell) {
-			c.addFault(emulator.Fault{Kind: emulator.FaultHang, Count: 1, AfterHandler: true, Delay: hangDelay})
-			c.duringWait(func(emulator.OperationRecord) error {
-				_, err := c.acc.emu.AddFault(emulator.Fault{Op: emulator.RouteVolumeGet, Kind: emulator.FaultStatus, Status: 503})
+			c.addFault(scpemu.Fault{Kind: scpemu.FaultHang, Count: 1, AfterHandler: true, Delay: hangDelay})
+			c.duringWait(func(scpemu.OperationRecord) error {
+				_, err := c.acc.emu.AddFault(scpemu.Fault{Op: scpemu.RouteVolumeGet, Kind: scpemu.FaultStatus, Status: 503})
 				return err
 			})
 		},
@@ -349,7 +349,7 @@ func TestAccFault_matrix(t *testing.T) {
 // startSCPFaultCell gives a cell its own emulator and the provider whose client gives up on a
 // silent answer after faultAttemptTimeout.
 func startSCPFaultCell(t *testing.T, fc faultCase[*scpFaultCell], op faultOp) (*scpFaultCell, faultTarget) {
-	acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale, Latencies: fc.latencies(op, faultLatencyScale)})
+	acc := newAccTarget(t, scpemu.Config{LatencyScale: faultLatencyScale, Latencies: fc.latencies(op, faultLatencyScale)})
 	if !acc.needEmulator(t) {
 		t.Skip("fault injection needs the emulator")
 	}
@@ -373,24 +373,24 @@ func startSCPFaultCell(t *testing.T, fc faultCase[*scpFaultCell], op faultOp) (*
 func TestAccFault_volumeCreateAnswerLost(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		fault  emulator.Fault
+		fault  scpemu.Fault
 		expect *regexp.Regexp
 	}{
-		{"503_after_taking_effect", emulator.Fault{Kind: emulator.FaultStatus, Status: 503, AfterHandler: true, Count: 1}, nil},
-		{"reset_after_taking_effect", emulator.Fault{Kind: emulator.FaultReset, AfterHandler: true, Count: 1}, nil},
-		{"hang_after_taking_effect", emulator.Fault{Kind: emulator.FaultHang, AfterHandler: true, Count: 1, Delay: hangDelay}, nil},
-		{"503_before", emulator.Fault{Kind: emulator.FaultStatus, Status: 503, Count: 1}, rx("Cannot create the volume", "There is none", "applying again is safe")},
+		{"503_after_taking_effect", scpemu.Fault{Kind: scpemu.FaultStatus, Status: 503, AfterHandler: true, Count: 1}, nil},
+		{"reset_after_taking_effect", scpemu.Fault{Kind: scpemu.FaultReset, AfterHandler: true, Count: 1}, nil},
+		{"hang_after_taking_effect", scpemu.Fault{Kind: scpemu.FaultHang, AfterHandler: true, Count: 1, Delay: hangDelay}, nil},
+		{"503_before", scpemu.Fault{Kind: scpemu.FaultStatus, Status: 503, Count: 1}, rx("Cannot create the volume", "There is none", "applying again is safe")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
+			acc := newAccTarget(t, scpemu.Config{LatencyScale: faultLatencyScale})
 			if !acc.needEmulator(t) {
 				t.Skip("fault injection needs the emulator")
 			}
 			config := acc.faultConfig("fault-volume-"+strings.ReplaceAll(tc.name, "_", "-"), faultLayout{volume: true}, "60s")
 			steps := []resource.TestStep{{
 				PreConfig: func() {
-					tc.fault.Op = emulator.RouteVolumeCreate
+					tc.fault.Op = scpemu.RouteVolumeCreate
 					if _, err := acc.emu.AddFault(tc.fault); err != nil {
 						t.Fatal(err)
 					}
@@ -412,7 +412,7 @@ func TestAccFault_volumeCreateAnswerLost(t *testing.T) {
 				CheckDestroy:             acc.checkEmulatorEmpty,
 				Steps:                    steps,
 			})
-			if n := len(acc.requests(emulator.RouteVolumeCreate)); n != 1+btoi(tc.expect != nil) {
+			if n := len(acc.requests(scpemu.RouteVolumeCreate)); n != 1+btoi(tc.expect != nil) {
 				t.Errorf("%d volume creates were sent; a lost answer must never make the provider send the create again", n)
 			}
 		})
@@ -472,13 +472,13 @@ func (a *accTarget) importOSAttachment(config string) resource.TestStep {
 
 // readFaults spoils the reads a refresh makes: bursts of 503s, a reset and a hang past the client's
 // attempt timeout, on both server and volume reads.
-func readFaults(t *testing.T, emu *emulator.Emulator) {
+func readFaults(t *testing.T, emu *scpemu.Emulator) {
 	t.Helper()
-	for _, f := range []emulator.Fault{
-		{Op: emulator.RouteServerGet, Kind: emulator.FaultStatus, Status: 503, Count: 2},
-		{Op: emulator.RouteVolumeGet, Kind: emulator.FaultStatus, Status: 503, Count: 2},
-		{Op: emulator.RouteVolumeGet, Kind: emulator.FaultReset, Count: 1},
-		{Op: emulator.RouteServerGet, Kind: emulator.FaultHang, Count: 1, Delay: hangDelay},
+	for _, f := range []scpemu.Fault{
+		{Op: scpemu.RouteServerGet, Kind: scpemu.FaultStatus, Status: 503, Count: 2},
+		{Op: scpemu.RouteVolumeGet, Kind: scpemu.FaultStatus, Status: 503, Count: 2},
+		{Op: scpemu.RouteVolumeGet, Kind: scpemu.FaultReset, Count: 1},
+		{Op: scpemu.RouteServerGet, Kind: scpemu.FaultHang, Count: 1, Delay: hangDelay},
 	} {
 		if _, err := emu.AddFault(f); err != nil {
 			t.Fatal(err)
@@ -490,16 +490,16 @@ func readFaults(t *testing.T, emu *emulator.Emulator) {
 // locked server is never deleted or replaced) hold while reads fail and recover: no fault makes the
 // provider send a detach of the OS volume or a DELETE of the locked server.
 func TestAccFault_planTimeRulesHold(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
+	acc := newAccTarget(t, scpemu.Config{LatencyScale: faultLatencyScale})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator's faults and request log")
 	}
 	nothingSent := func() {
 		t.Helper()
-		if n := len(acc.requests(emulator.RouteVolumeDetach)); n != 0 {
+		if n := len(acc.requests(scpemu.RouteVolumeDetach)); n != 0 {
 			t.Errorf("%d detach requests reached the API; the OS disk must never be detached", n)
 		}
-		if n := len(acc.requests(emulator.RouteServerDelete)); n != 0 {
+		if n := len(acc.requests(scpemu.RouteServerDelete)); n != 0 {
 			t.Errorf("%d server DELETE requests reached the API while the server was locked", n)
 		}
 	}
@@ -559,8 +559,8 @@ func TestAccFault_planTimeRulesHold(t *testing.T) {
 				// Reads that never recover fail the plan; they do not let a detach or a delete through.
 				PreConfig: func() {
 					faultsFired()
-					for _, route := range []emulator.Route{emulator.RouteServerGet, emulator.RouteVolumeGet} {
-						if _, err := acc.emu.AddFault(emulator.Fault{Op: route, Kind: emulator.FaultStatus, Status: 503}); err != nil {
+					for _, route := range []scpemu.Route{scpemu.RouteServerGet, scpemu.RouteVolumeGet} {
+						if _, err := acc.emu.AddFault(scpemu.Fault{Op: route, Kind: scpemu.FaultStatus, Status: 503}); err != nil {
 							t.Fatal(err)
 						}
 					}
@@ -589,7 +589,7 @@ func TestAccFault_planTimeRulesHold(t *testing.T) {
 			},
 		},
 	})
-	if n := len(acc.requests(emulator.RouteVolumeDetach)); n != 0 {
+	if n := len(acc.requests(scpemu.RouteVolumeDetach)); n != 0 {
 		t.Errorf("%d detach requests reached the API; skip_destroy must forget the OS attachment without detaching", n)
 	}
 }
@@ -600,23 +600,23 @@ func TestAccFault_planTimeRulesHold(t *testing.T) {
 func TestAccFault_undocumentedBodyOnRead(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		fault emulator.Fault
+		fault scpemu.Fault
 	}{
-		{"malformed_json", emulator.Fault{Kind: emulator.FaultMalformedJSON}},
-		{"html_200", emulator.Fault{Kind: emulator.FaultHTML, Status: 200}},
-		{"empty_body", emulator.Fault{Kind: emulator.FaultEmptyBody}},
+		{"malformed_json", scpemu.Fault{Kind: scpemu.FaultMalformedJSON}},
+		{"html_200", scpemu.Fault{Kind: scpemu.FaultHTML, Status: 200}},
+		{"empty_body", scpemu.Fault{Kind: scpemu.FaultEmptyBody}},
 	} {
-		for _, route := range []emulator.Route{emulator.RouteServerGet, emulator.RouteVolumeGet} {
+		for _, route := range []scpemu.Route{scpemu.RouteServerGet, scpemu.RouteVolumeGet} {
 			t.Run(tc.name+"/"+string(route), func(t *testing.T) {
 				t.Parallel()
-				acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
+				acc := newAccTarget(t, scpemu.Config{LatencyScale: faultLatencyScale})
 				if !acc.needEmulator(t) {
 					t.Skip("fault injection needs the emulator")
 				}
 				config := acc.faultConfig("fault-read", faultLayout{server: true, volume: true, attachment: true}, "60s")
-				summary := map[emulator.Route]string{
-					emulator.RouteServerGet: "Cannot read the server",
-					emulator.RouteVolumeGet: "Cannot read the volume",
+				summary := map[scpemu.Route]string{
+					scpemu.RouteServerGet: "Cannot read the server",
+					scpemu.RouteVolumeGet: "Cannot read the volume",
 				}[route]
 				resource.Test(t, resource.TestCase{
 					ProtoV6ProviderFactories: faultProviderFactories,

@@ -10,8 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // Resource identity came with Terraform 1.12 (import blocks with identity, identity in the state).
@@ -85,7 +85,7 @@ import {
 }
 
 func TestAccIdentity_importByIdentity(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   identityVersions,

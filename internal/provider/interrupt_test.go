@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // terraform-plugin-testing cannot send a signal to the Terraform it runs, so this test drives the
@@ -163,7 +163,7 @@ func (c *cliRun) state() objectSet {
 }
 
 // accepted reports whether the emulator has answered 202 to a request of route.
-func accepted(emu *emulator.Emulator, route emulator.Route) func() bool {
+func accepted(emu *scpemu.Emulator, route scpemu.Route) func() bool {
 	return func() bool {
 		for _, r := range emu.Requests() {
 			if r.Op == route && r.Status == 202 {
@@ -182,13 +182,13 @@ func TestAccFault_interruptDestroy(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" || tfPath == "" {
 		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does)")
 	}
-	acc := newAccTarget(t, emulator.Config{LatencyScale: faultLatencyScale})
+	acc := newAccTarget(t, scpemu.Config{LatencyScale: faultLatencyScale})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator, to stretch the operations and see when they are accepted")
 	}
 	emu := acc.emu
-	defaults := emulator.DefaultLatencies()
-	stretch := func(kind emulator.OpKind, d time.Duration) {
+	defaults := scpemu.DefaultLatencies()
+	stretch := func(kind scpemu.OpKind, d time.Duration) {
 		t.Helper()
 		base, jitter := time.Duration(float64(d)/faultLatencyScale), 0.0
 		if d == 0 {
@@ -221,7 +221,7 @@ func TestAccFault_interruptDestroy(t *testing.T) {
 		t.Fatalf("after apply the state holds %+v", created)
 	}
 
-	phase := func(name string, route emulator.Route, check func(out string, st objectSet)) {
+	phase := func(name string, route scpemu.Route, check func(out string, st objectSet)) {
 		emu.ResetRequests()
 		out, took := cli.interruptWhen(accepted(emu, route), "destroy", "-auto-approve")
 		t.Logf("%s: terraform exited %s after SIGINT", name, took.Round(time.Millisecond))
@@ -239,20 +239,20 @@ func TestAccFault_interruptDestroy(t *testing.T) {
 	}
 
 	// 1. Interrupted while waiting for the detach: the attachment, its volume and the server stay.
-	stretch(emulator.OpDetach, interruptLatency)
-	phase("detach", emulator.RouteVolumeDetach, func(out string, st objectSet) {
+	stretch(scpemu.OpDetach, interruptLatency)
+	phase("detach", scpemu.RouteVolumeDetach, func(out string, st objectSet) {
 		if len(st.attachments) != 1 || len(st.servers) != 1 || len(st.volumes) != 1 {
 			t.Errorf("detach: the state lost what was not confirmed gone: %+v", st)
 		}
-		if n := len(acc.requests(emulator.RouteServerDelete)); n != 0 {
+		if n := len(acc.requests(scpemu.RouteServerDelete)); n != 0 {
 			t.Errorf("detach: %d server DELETEs were sent although the detach never finished", n)
 		}
 	})
 
 	// 2. The next destroy sees the detach through, then is interrupted waiting for the server.
-	stretch(emulator.OpDetach, 0)
-	stretch(emulator.OpServerDelete, interruptLatency)
-	phase("server delete", emulator.RouteServerDelete, func(out string, st objectSet) {
+	stretch(scpemu.OpDetach, 0)
+	stretch(scpemu.OpServerDelete, interruptLatency)
+	phase("server delete", scpemu.RouteServerDelete, func(out string, st objectSet) {
 		if len(st.attachments) != 0 {
 			t.Errorf("server delete: the detached attachment is still in the state: %+v", st)
 		}
@@ -266,7 +266,7 @@ func TestAccFault_interruptDestroy(t *testing.T) {
 
 	// 3. A plain destroy finishes the job. (The server is still DELETING, so its DELETE is sent
 	// again and accepted without a second operation.)
-	stretch(emulator.OpServerDelete, 0)
+	stretch(scpemu.OpServerDelete, 0)
 	cli.run("destroy", "-auto-approve")
 	if st := cli.state(); len(st.servers)+len(st.volumes)+len(st.attachments) != 0 {
 		t.Errorf("after the last destroy the state still holds %+v", st)
@@ -275,7 +275,7 @@ func TestAccFault_interruptDestroy(t *testing.T) {
 		t.Error(err)
 	}
 	for _, op := range emu.Operations() {
-		if op.Outcome == emulator.OutcomeFailed {
+		if op.Outcome == scpemu.OutcomeFailed {
 			t.Errorf("operation %s on %s failed: %s", op.Kind, op.ObjectID, op.Detail)
 		}
 	}

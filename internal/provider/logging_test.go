@@ -14,7 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -27,7 +27,7 @@ type signatureRecorder struct {
 }
 
 func (s *signatureRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if sig := r.Header.Get(emulator.HeaderSignature); sig != "" {
+	if sig := r.Header.Get(scpemu.HeaderSignature); sig != "" {
 		s.mu.Lock()
 		s.signatures = append(s.signatures, sig)
 		s.mu.Unlock()
@@ -58,9 +58,9 @@ func TestAccFault_secretsNeverLogged(t *testing.T) {
 		wrongAccessKey = "AKWRONGKEY0002"
 		wrongSecretKey = "sk-wrong-never-log-5d3a"
 	)
-	emu := emulator.New(emulator.Config{
+	emu := scpemu.New(scpemu.Config{
 		LatencyScale: faultLatencyScale,
-		Credentials:  []emulator.Credential{{AccessKey: accessKey, SecretKey: secretKey}},
+		Credentials:  []scpemu.Credential{{AccessKey: accessKey, SecretKey: secretKey}},
 	})
 	t.Cleanup(emu.Close)
 	recorder := &signatureRecorder{next: emu.Handler()}
@@ -104,13 +104,13 @@ func TestAccFault_secretsNeverLogged(t *testing.T) {
 	// The log must prove it saw what it is checking: Terraform's own lines, the provider's API
 	// traffic at TRACE (bodies included), and the 401.
 	for _, want := range []string{
-		"[TRACE]",                          // Terraform and the provider at TRACE
-		"sending SCP API request",          // the provider's request log (scp_api subsystem)
-		"SCP API answer body",              // answer bodies, logged at TRACE only
-		"status=401",                       // the wrong-credentials run reached the API
-		scp.MaskKey(accessKey),             // the access key, masked
-		scp.MaskKey(wrongAccessKey),        // the wrong one, masked
-		string(emulator.RouteVolumeAttach), // the attach was logged
+		"[TRACE]",                   // Terraform and the provider at TRACE
+		"sending SCP API request",   // the provider's request log (scp_api subsystem)
+		"SCP API answer body",       // answer bodies, logged at TRACE only
+		"status=401",                // the wrong-credentials run reached the API
+		scp.MaskKey(accessKey),      // the access key, masked
+		scp.MaskKey(wrongAccessKey), // the wrong one, masked
+		string(scpemu.RouteVolumeAttach),
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the TRACE log (%d bytes) lacks %q, so it cannot prove anything about secrets", len(raw), want)

@@ -21,7 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // The transport promises of issue 13: no redirect is followed, plain http only to this machine, a
@@ -116,7 +116,7 @@ func TestAccProvider_redirectOfACreateReachesNothing(t *testing.T) {
 }
 
 func TestAccProvider_redirectToTheAPIReachesNothingAndKeepsTheState(t *testing.T) {
-	emu := emulator.New(emulator.Config{LatencyScale: 0.05})
+	emu := scpemu.New(scpemu.Config{LatencyScale: 0.05})
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +329,7 @@ func TestAccProvider_endpointsFromTheCatalog(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
-	emu := emulator.New(emulator.Config{LatencyScale: 0.05, CheckContract: true})
+	emu := scpemu.New(scpemu.Config{LatencyScale: 0.05, CheckContract: true})
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -356,17 +356,17 @@ resource "scp_volume" "x" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("scp_volume.x", "tags.team", "storage"),
 				func(*terraform.State) error {
-					routes := map[emulator.Route]int{}
+					routes := map[scpemu.Route]int{}
 					for _, r := range emu.Requests() {
 						routes[r.Op]++
 						if !r.SignatureValid {
 							return fmt.Errorf("%s %s was not validly signed", r.Method, r.Path)
 						}
-						if r.Op == emulator.RouteEndpoints && r.APIVersion != "" {
+						if r.Op == scpemu.RouteEndpoints && r.APIVersion != "" {
 							return fmt.Errorf("the catalog request carries Scp-Api-Version %q", r.APIVersion)
 						}
 					}
-					if routes[emulator.RouteEndpoints] == 0 {
+					if routes[scpemu.RouteEndpoints] == 0 {
 						return fmt.Errorf("the catalog was never read; requests by route: %v", routes)
 					}
 					return nil

@@ -12,8 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // List resources and terraform query came with Terraform 1.14.
@@ -25,7 +25,7 @@ var queryVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfvers
 func TestAccQuery_filters(t *testing.T) {
 	// The objects are made before resource.Test could check the version: check it first.
 	requireQueryCLI(t, "1.14.0", "terraform query")
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	web := acc.outOfBandServer(t, "q-web", "")
 	acc.outOfBandServer(t, "q-db", "")
 	attached := acc.outOfBandVolume(t, "q-attached", 8)

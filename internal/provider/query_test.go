@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -167,7 +167,7 @@ func waitUntil(done func() (bool, error)) error {
 // something (anything but GET).
 type requestTally struct{ all, changing int }
 
-func tallySince(emu *emulator.Emulator, mark int) requestTally {
+func tallySince(emu *scpemu.Emulator, mark int) requestTally {
 	var n requestTally
 	for _, r := range emu.Requests()[mark:] {
 		n.all++

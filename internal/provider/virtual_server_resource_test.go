@@ -19,7 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -27,7 +27,7 @@ import (
 // log, or changes made behind the provider's back); against a real endpoint the test is skipped.
 func emulatorTarget(t *testing.T, why string) *accTarget {
 	t.Helper()
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	if !acc.needEmulator(t) {
 		t.Skip(why)
 	}
@@ -78,7 +78,7 @@ func (a *accTarget) checkOneDeletePerServer(s *terraform.State) error {
 	}
 	for _, id := range ids {
 		n := 0
-		for _, r := range a.requests(emulator.RouteServerDelete) {
+		for _, r := range a.requests(scpemu.RouteServerDelete) {
 			if r.ServerID == id {
 				n++
 			}
@@ -91,7 +91,7 @@ func (a *accTarget) checkOneDeletePerServer(s *terraform.State) error {
 }
 
 func TestAccVirtualServer_lifecycle(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	deletesBeforeLockedDestroy := 0
 
 	resource.Test(t, resource.TestCase{
@@ -129,7 +129,7 @@ func TestAccVirtualServer_lifecycle(t *testing.T) {
 					resource.TestCheckResourceAttr(serverAddress, "lock", "true"),
 					func(*terraform.State) error {
 						if acc.emu != nil {
-							deletesBeforeLockedDestroy = len(acc.requests(emulator.RouteServerDelete))
+							deletesBeforeLockedDestroy = len(acc.requests(scpemu.RouteServerDelete))
 						}
 						return nil
 					},
@@ -148,7 +148,7 @@ func TestAccVirtualServer_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if acc.emu != nil && len(acc.requests(emulator.RouteServerDelete)) != deletesBeforeLockedDestroy {
+					if acc.emu != nil && len(acc.requests(scpemu.RouteServerDelete)) != deletesBeforeLockedDestroy {
 						t.Errorf("a DELETE reached the API although the plan refused to destroy the locked server")
 					}
 				},
@@ -186,7 +186,7 @@ func TestAccVirtualServer_deleteConflictKeepsState(t *testing.T) {
 			{
 				// The refused destroy left the server in the state: nothing to create now.
 				PreConfig: func() {
-					if err := acc.emu.SetServerAttachments(serverID, emulator.Connections{}); err != nil {
+					if err := acc.emu.SetServerAttachments(serverID, scpemu.Connections{}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -243,7 +243,7 @@ func TestAccVirtualServer_deletedOutOfBandIsRecreated(t *testing.T) {
 }
 
 func TestAccProvider_badConfiguration(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	server := `
 resource "scp_virtual_server" "test" {
   name           = "x"
@@ -464,15 +464,15 @@ func (c changedAttributesCheck) CheckPlan(_ context.Context, req plancheck.Check
 // destroy that follows at once finds the server still building: SCP refuses that delete (409), and
 // the provider waits for the build to end and sends it again, once.
 func TestAccVirtualServer_createTimeoutSaysHowToKeepTheServer(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{Latencies: map[emulator.OpKind]emulator.Latency{
-		emulator.OpServerCreate: {Base: 30 * time.Second},
+	acc := newAccTarget(t, scpemu.Config{Latencies: map[scpemu.OpKind]scpemu.Latency{
+		scpemu.OpServerCreate: {Base: 30 * time.Second},
 	}})
 	oneAcceptedDelete := func(s *terraform.State) error {
 		if acc.emu == nil {
 			return nil
 		}
 		accepted := 0
-		for _, r := range acc.requests(emulator.RouteServerDelete) {
+		for _, r := range acc.requests(scpemu.RouteServerDelete) {
 			switch r.Status {
 			case http.StatusAccepted:
 				accepted++

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // attachmentsConfig is a server with one volume and attachment per name in attached, plus volumes
@@ -47,7 +47,7 @@ resource "scp_volume_attachment" %[1]q {
 // detachesOf counts the detach DELETEs the emulator received for a volume.
 func (a *accTarget) detachesOf(volumeID string) int {
 	n := 0
-	for _, r := range a.requests(emulator.RouteVolumeDetach) {
+	for _, r := range a.requests(scpemu.RouteVolumeDetach) {
 		if r.VolumeID == volumeID {
 			n++
 		}
@@ -62,12 +62,12 @@ func (a *accTarget) checkDetachedBeforeServerDelete(s *terraform.State) error {
 		return nil
 	}
 	deleteSeq := map[string]int64{}
-	for _, r := range a.requests(emulator.RouteServerDelete) {
+	for _, r := range a.requests(scpemu.RouteServerDelete) {
 		if r.Status == 202 {
 			deleteSeq[r.ServerID] = r.Seq
 		}
 	}
-	for _, r := range a.requests(emulator.RouteVolumeDetach) {
+	for _, r := range a.requests(scpemu.RouteVolumeDetach) {
 		if seq, ok := deleteSeq[r.ServerID]; r.Status == 202 && (!ok || r.Seq > seq) {
 			return fmt.Errorf("volume %s was detached (request %d) after its server %s was deleted (request %d)", r.VolumeID, r.Seq, r.ServerID, seq)
 		}
@@ -82,7 +82,7 @@ func (a *accTarget) checkDetachedBeforeServerDelete(s *terraform.State) error {
 }
 
 func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	ids := map[string]string{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -168,7 +168,7 @@ func TestAccVolumeAttachment_removeOneOfThree(t *testing.T) {
 }
 
 func TestAccVolumeAttachment_importAndDrift(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	var serverID, volumeID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -219,14 +219,14 @@ func TestAccVolumeAttachment_importAndDrift(t *testing.T) {
 	})
 }
 
-func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Regexp) {
+func testOSVolumeProtection(t *testing.T, cfg scpemu.Config, device *regexp.Regexp) {
 	acc := newAccTarget(t, cfg)
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator's request log to prove no detach was sent")
 	}
 	var serverID, osVolumeID string
 	noDetachSent := func() {
-		if n := len(acc.requests(emulator.RouteVolumeDetach)); n != 0 {
+		if n := len(acc.requests(scpemu.RouteVolumeDetach)); n != 0 {
 			t.Errorf("%d detach requests reached the API; the OS disk must never be detached", n)
 		}
 	}
@@ -302,16 +302,16 @@ func testOSVolumeProtection(t *testing.T, cfg emulator.Config, device *regexp.Re
 }
 
 func TestAccVolumeAttachment_osVolumeProtectedAtPlan(t *testing.T) {
-	testOSVolumeProtection(t, emulator.Config{}, regexp.MustCompile(`^/dev/vda$`))
+	testOSVolumeProtection(t, scpemu.Config{}, regexp.MustCompile(`^/dev/vda$`))
 }
 
 // On a SCSI bus the OS disk is /dev/sda: the same protection holds.
 func TestAccVolumeAttachment_sdaProtectedAtPlan(t *testing.T) {
-	testOSVolumeProtection(t, emulator.Config{DevicePrefix: "/dev/sd"}, regexp.MustCompile(`^/dev/sda$`))
+	testOSVolumeProtection(t, scpemu.Config{DevicePrefix: "/dev/sd"}, regexp.MustCompile(`^/dev/sda$`))
 }
 
 func TestAccVolumeAttachment_tenVolumesInParallel(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	names := make([]string, 10)
 	for i := range names {
 		names[i] = fmt.Sprintf("v%d", i)
@@ -380,7 +380,7 @@ func TestOSDiskReason(t *testing.T) {
 // apply when the ids are not known at plan (the server is made in the same run), and at plan when
 // they are; no attach is ever sent, and destroy is not blocked afterwards.
 func TestAccVolumeAttachment_ownOSDiskRefused(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator's request log to prove no attach was sent")
 	}
@@ -405,7 +405,7 @@ func TestAccVolumeAttachment_ownOSDiskRefused(t *testing.T) {
 			},
 		},
 	})
-	if n := len(acc.requests(emulator.RouteVolumeAttach)); n != 0 {
+	if n := len(acc.requests(scpemu.RouteVolumeAttach)); n != 0 {
 		t.Errorf("%d attach requests reached the API; the OS disk must be refused before anything is sent", n)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 )
 
@@ -36,7 +36,7 @@ func (a *accTarget) checkVolumesGone(s *terraform.State) error {
 }
 
 func TestAccVolume_lifecycle(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	const address = "scp_volume.test"
 	var firstID string
 	resource.Test(t, resource.TestCase{
@@ -105,7 +105,7 @@ func TestAccVolume_lifecycle(t *testing.T) {
 // TestAccVolume_deleteWhileAttachedIsRefused forgets an attachment (skip_destroy) and then destroys
 // the volume: SCP refuses, the provider says to detach first, and the volume stays in the state.
 func TestAccVolume_deleteWhileAttachedIsRefused(t *testing.T) {
-	acc := newAccTarget(t, emulator.Config{})
+	acc := newAccTarget(t, scpemu.Config{})
 	if !acc.needEmulator(t) {
 		t.Skip("needs the emulator to detach out of band afterwards")
 	}

@@ -7,15 +7,15 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 	"github.com/scp-community/terraform-provider-scp/internal/cloud/cloudtest"
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // conformanceRoutes are the emulator's routes of the mutations the conformance suite counts.
-var conformanceRoutes = map[string]emulator.Route{
-	"CreateServer": emulator.RouteServerCreate, "DeleteServer": emulator.RouteServerDelete,
-	"LockServer": emulator.RouteServerLock, "UnlockServer": emulator.RouteServerUnlock,
-	"CreateVolume": emulator.RouteVolumeCreate, "ExtendVolume": emulator.RouteVolumeExtend,
-	"DeleteVolume": emulator.RouteVolumeDelete, "Attach": emulator.RouteVolumeAttach, "Detach": emulator.RouteVolumeDetach,
+var conformanceRoutes = map[string]scpemu.Route{
+	"CreateServer": scpemu.RouteServerCreate, "DeleteServer": scpemu.RouteServerDelete,
+	"LockServer": scpemu.RouteServerLock, "UnlockServer": scpemu.RouteServerUnlock,
+	"CreateVolume": scpemu.RouteVolumeCreate, "ExtendVolume": scpemu.RouteVolumeExtend,
+	"DeleteVolume": scpemu.RouteVolumeDelete, "Attach": scpemu.RouteVolumeAttach, "Detach": scpemu.RouteVolumeDetach,
 }
 
 // SCP's Cloud, against the SCP emulator, keeps the seam's promises; lists are served in pages of
@@ -25,7 +25,7 @@ func TestSCPEmulatorConformance(t *testing.T) {
 	pageSize = 2
 	t.Cleanup(func() { pageSize = saved })
 	cloudtest.RunConformance(t, func(t *testing.T) (cloud.Cloud, cloudtest.Fixtures) {
-		emu := emulator.New(emulator.Config{LatencyScale: 0.02})
+		emu := scpemu.New(scpemu.Config{LatencyScale: 0.02})
 		if err := emu.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestSCPEmulatorConformance(t *testing.T) {
 			},
 			MakeBusy: emu.SetServerBusy,
 			ForeignNotFound: func(volumeID string) error {
-				_, err := emu.AddFault(emulator.Fault{Op: emulator.RouteVolumeGet, Kind: emulator.FaultStatus,
+				_, err := emu.AddFault(scpemu.Fault{Op: scpemu.RouteVolumeGet, Kind: scpemu.FaultStatus,
 					Status: http.StatusNotFound, NoBody: true, Count: 1})
 				return err
 			},

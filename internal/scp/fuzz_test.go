@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // The fuzz targets' seed corpora run as ordinary tests (go test, make test); to explore further:
@@ -222,11 +222,11 @@ func FuzzBuildURLAndSign(f *testing.F) {
 			t.Fatalf("sent %q, the server received %q", u.RequestURI(), requestURI)
 		}
 		wire := "http://" + host + requestURI
-		want := emulator.Sign(secretKey, method, wire, header.Get(emulator.HeaderTimestamp), accessKey, accountID, emulator.ClientType)
-		if got := header.Get(emulator.HeaderSignature); got != want {
+		want := scpemu.Sign(secretKey, method, wire, header.Get(scpemu.HeaderTimestamp), accessKey, accountID, scpemu.ClientType)
+		if got := header.Get(scpemu.HeaderSignature); got != want {
 			t.Fatalf("the signature of %s does not verify against the wire URL %q", method, wire)
 		}
-		if header.Get(emulator.HeaderAccessKey) != accessKey || header.Get(emulator.HeaderAccountID) != accountID {
+		if header.Get(scpemu.HeaderAccessKey) != accessKey || header.Get(scpemu.HeaderAccountID) != accountID {
 			t.Fatalf("access key or account id header missing: %v", header)
 		}
 		if !utf8.ValidString(wire) {

@@ -11,27 +11,27 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // benchKinds are the operation kinds a bench run exercises, in the order tables list them.
-var benchKinds = []emulator.OpKind{
-	emulator.OpServerCreate, emulator.OpVolumeCreate, emulator.OpAttach,
-	emulator.OpDetach, emulator.OpServerDelete, emulator.OpVolumeDelete,
+var benchKinds = []scpemu.OpKind{
+	scpemu.OpServerCreate, scpemu.OpVolumeCreate, scpemu.OpAttach,
+	scpemu.OpDetach, scpemu.OpServerDelete, scpemu.OpVolumeDelete,
 }
 
 // realWorldLatencies are the durations the bench models, before -latency-scale: the order of
 // magnitude of a cloud VM build, block-volume create and hot attach. The emulator runs them
 // scaled down (-latency-scale) so that N = 100 fits in a few minutes; the fake-clock
 // micro-benchmark runs them unscaled.
-func realWorldLatencies() map[emulator.OpKind]emulator.Latency {
-	return map[emulator.OpKind]emulator.Latency{
-		emulator.OpServerCreate: {Base: 180 * time.Second, Jitter: 0.25},
-		emulator.OpServerDelete: {Base: 60 * time.Second, Jitter: 0.25},
-		emulator.OpVolumeCreate: {Base: 20 * time.Second, Jitter: 0.2},
-		emulator.OpVolumeDelete: {Base: 15 * time.Second, Jitter: 0.2},
-		emulator.OpAttach:       {Base: 30 * time.Second, Jitter: 0.25},
-		emulator.OpDetach:       {Base: 25 * time.Second, Jitter: 0.25},
+func realWorldLatencies() map[scpemu.OpKind]scpemu.Latency {
+	return map[scpemu.OpKind]scpemu.Latency{
+		scpemu.OpServerCreate: {Base: 180 * time.Second, Jitter: 0.25},
+		scpemu.OpServerDelete: {Base: 60 * time.Second, Jitter: 0.25},
+		scpemu.OpVolumeCreate: {Base: 20 * time.Second, Jitter: 0.2},
+		scpemu.OpVolumeDelete: {Base: 15 * time.Second, Jitter: 0.2},
+		scpemu.OpAttach:       {Base: 30 * time.Second, Jitter: 0.25},
+		scpemu.OpDetach:       {Base: 25 * time.Second, Jitter: 0.25},
 	}
 }
 
@@ -137,10 +137,10 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 }
 
 // emulatorLatencies are the scaled latencies the emulator draws from.
-func (c *config) emulatorLatencies() map[emulator.OpKind]emulator.Latency {
-	out := make(map[emulator.OpKind]emulator.Latency, len(c.latencies))
+func (c *config) emulatorLatencies() map[scpemu.OpKind]scpemu.Latency {
+	out := make(map[scpemu.OpKind]scpemu.Latency, len(c.latencies))
 	for k, l := range c.latencies {
-		out[k] = emulator.Latency{Base: time.Duration(float64(l.Base) * c.scale), Jitter: l.Jitter}
+		out[k] = scpemu.Latency{Base: time.Duration(float64(l.Base) * c.scale), Jitter: l.Jitter}
 	}
 	return out
 }
@@ -165,7 +165,7 @@ func parseCounts(s string) ([]int, error) {
 }
 
 // latencyFlag holds -latency kind=duration[:jitter] values (real-world, before the scale).
-type latencyFlag map[emulator.OpKind]emulator.Latency
+type latencyFlag map[scpemu.OpKind]scpemu.Latency
 
 func (l latencyFlag) String() string {
 	keys := make([]string, 0, len(l))
@@ -175,7 +175,7 @@ func (l latencyFlag) String() string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		v := l[emulator.OpKind(k)]
+		v := l[scpemu.OpKind(k)]
 		parts[i] = fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter)
 	}
 	return strings.Join(parts, ",")
@@ -187,7 +187,7 @@ func (l latencyFlag) Set(s string) error {
 		if !ok {
 			return fmt.Errorf("%q: want kind=duration[:jitter]", item)
 		}
-		k := emulator.OpKind(kind)
+		k := scpemu.OpKind(kind)
 		if !slices.Contains(benchKinds, k) {
 			return fmt.Errorf("%q: unknown kind (kinds: %s)", item, kindNames())
 		}

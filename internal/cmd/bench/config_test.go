@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -17,13 +17,13 @@ func TestParseConfig(t *testing.T) {
 	if len(c.ns) != 3 || c.ns[0] != 1 || c.ns[1] != 10 || c.ns[2] != 100 {
 		t.Errorf("ns = %v", c.ns)
 	}
-	if got := c.latencies[emulator.OpAttach]; got.Base != 40*time.Second || got.Jitter != 0.1 {
+	if got := c.latencies[scpemu.OpAttach]; got.Base != 40*time.Second || got.Jitter != 0.1 {
 		t.Errorf("attach latency = %+v", got)
 	}
-	if got := c.emulatorLatencies()[emulator.OpAttach]; got.Base != 20*time.Second || got.Jitter != 0.1 {
+	if got := c.emulatorLatencies()[scpemu.OpAttach]; got.Base != 20*time.Second || got.Jitter != 0.1 {
 		t.Errorf("scaled attach latency = %+v, want 20s ±0.1", got)
 	}
-	if got := c.latencies[emulator.OpDetach]; got != realWorldLatencies()[emulator.OpDetach] {
+	if got := c.latencies[scpemu.OpDetach]; got != realWorldLatencies()[scpemu.OpDetach] {
 		t.Errorf("detach latency changed to %+v", got)
 	}
 

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // The ideal time of a run is how long its operations would take if every one were noticed the
@@ -17,7 +17,7 @@ import (
 
 // job is one operation to schedule.
 type job struct {
-	kind     emulator.OpKind
+	kind     scpemu.OpKind
 	duration time.Duration
 	deps     []int  // indices of jobs that must finish first
 	group    string // jobs with the same non-empty group never overlap (one server's attaches/detaches)
@@ -26,16 +26,16 @@ type job struct {
 // jobsFromOperations turns a run's operation log into jobs. The dependencies are the provider's
 // resource graph: an attach needs its server and volume created; a server delete needs every
 // detach from that server; a volume delete needs the volume's detach.
-func jobsFromOperations(ops []emulator.OperationRecord) []job {
+func jobsFromOperations(ops []scpemu.OperationRecord) []job {
 	jobs := make([]job, 0, len(ops))
 	created := map[string]int{}      // server or volume id → its create job
 	detachesOf := map[string][]int{} // server or volume id → detach jobs involving it
 	for _, op := range ops {
-		if op.Kind == emulator.OpDetach {
+		if op.Kind == scpemu.OpDetach {
 			detachesOf[op.ObjectID] = append(detachesOf[op.ObjectID], len(jobs))
 			detachesOf[op.RelatedID] = append(detachesOf[op.RelatedID], len(jobs))
 		}
-		if op.Kind == emulator.OpServerCreate || op.Kind == emulator.OpVolumeCreate {
+		if op.Kind == scpemu.OpServerCreate || op.Kind == scpemu.OpVolumeCreate {
 			created[op.ObjectID] = len(jobs)
 		}
 		jobs = append(jobs, job{kind: op.Kind, duration: op.Latency})
@@ -43,17 +43,17 @@ func jobsFromOperations(ops []emulator.OperationRecord) []job {
 	for i, op := range ops {
 		j := &jobs[i]
 		switch op.Kind {
-		case emulator.OpAttach, emulator.OpDetach:
+		case scpemu.OpAttach, scpemu.OpDetach:
 			j.group = op.RelatedID
 		}
 		switch op.Kind {
-		case emulator.OpAttach:
+		case scpemu.OpAttach:
 			for _, id := range []string{op.ObjectID, op.RelatedID} {
 				if c, ok := created[id]; ok {
 					j.deps = append(j.deps, c)
 				}
 			}
-		case emulator.OpServerDelete, emulator.OpVolumeDelete:
+		case scpemu.OpServerDelete, scpemu.OpVolumeDelete:
 			j.deps = append(j.deps, detachesOf[op.ObjectID]...)
 		}
 	}

@@ -5,24 +5,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 const sec = time.Second
 
 // op is a shorthand for an operation record with only what the ideal time reads.
-func op(kind emulator.OpKind, object, related string, latency time.Duration) emulator.OperationRecord {
-	return emulator.OperationRecord{Kind: kind, ObjectID: object, RelatedID: related, Latency: latency}
+func op(kind scpemu.OpKind, object, related string, latency time.Duration) scpemu.OperationRecord {
+	return scpemu.OperationRecord{Kind: kind, ObjectID: object, RelatedID: related, Latency: latency}
 }
 
 func TestSimulateApplyOfOneServer(t *testing.T) {
 	// Server 4 s and two 1 s volumes in parallel, then the two 1 s attaches one after the other.
-	ops := []emulator.OperationRecord{
-		op(emulator.OpVolumeCreate, "v1", "", sec),
-		op(emulator.OpServerCreate, "s1", "", 4*sec),
-		op(emulator.OpVolumeCreate, "v2", "", sec),
-		op(emulator.OpAttach, "v1", "s1", sec),
-		op(emulator.OpAttach, "v2", "s1", sec),
+	ops := []scpemu.OperationRecord{
+		op(scpemu.OpVolumeCreate, "v1", "", sec),
+		op(scpemu.OpServerCreate, "s1", "", 4*sec),
+		op(scpemu.OpVolumeCreate, "v2", "", sec),
+		op(scpemu.OpAttach, "v1", "s1", sec),
+		op(scpemu.OpAttach, "v2", "s1", sec),
 	}
 	jobs := jobsFromOperations(ops)
 	if got := simulate(jobs, 10); got != 6*sec {
@@ -39,12 +39,12 @@ func TestSimulateApplyOfOneServer(t *testing.T) {
 
 func TestSimulateDestroyOfOneServer(t *testing.T) {
 	// Detaches (serialized) before the server delete (2 s) and each volume's delete (0.5 s).
-	ops := []emulator.OperationRecord{
-		op(emulator.OpDetach, "v1", "s1", sec),
-		op(emulator.OpDetach, "v2", "s1", sec),
-		op(emulator.OpVolumeDelete, "v1", "", sec/2),
-		op(emulator.OpServerDelete, "s1", "", 2*sec),
-		op(emulator.OpVolumeDelete, "v2", "", sec/2),
+	ops := []scpemu.OperationRecord{
+		op(scpemu.OpDetach, "v1", "s1", sec),
+		op(scpemu.OpDetach, "v2", "s1", sec),
+		op(scpemu.OpVolumeDelete, "v1", "", sec/2),
+		op(scpemu.OpServerDelete, "s1", "", 2*sec),
+		op(scpemu.OpVolumeDelete, "v2", "", sec/2),
 	}
 	jobs := jobsFromOperations(ops)
 	if got := simulate(jobs, 10); got != 4*sec {
@@ -53,9 +53,9 @@ func TestSimulateDestroyOfOneServer(t *testing.T) {
 }
 
 func TestSimulateParallelismBound(t *testing.T) {
-	var ops []emulator.OperationRecord
+	var ops []scpemu.OperationRecord
 	for i := range 25 {
-		ops = append(ops, op(emulator.OpVolumeCreate, fmt.Sprintf("v%d", i), "", sec))
+		ops = append(ops, op(scpemu.OpVolumeCreate, fmt.Sprintf("v%d", i), "", sec))
 	}
 	if got := simulate(jobsFromOperations(ops), 10); got != 3*sec {
 		t.Errorf("25 one-second jobs on 10 slots = %v, want 3s", got)
@@ -66,12 +66,12 @@ func TestSimulateStartsLongestPathFirst(t *testing.T) {
 	// Two slots; three short volume creates listed before a server create whose attach follows.
 	// Critical-path priority starts the server at once: 3s + 1s attach = 4s. Starting in list
 	// order would delay the server by a second: 5s.
-	ops := []emulator.OperationRecord{
-		op(emulator.OpVolumeCreate, "v1", "", sec),
-		op(emulator.OpVolumeCreate, "v2", "", sec),
-		op(emulator.OpVolumeCreate, "v3", "", sec),
-		op(emulator.OpServerCreate, "s1", "", 3*sec),
-		op(emulator.OpAttach, "v1", "s1", sec),
+	ops := []scpemu.OperationRecord{
+		op(scpemu.OpVolumeCreate, "v1", "", sec),
+		op(scpemu.OpVolumeCreate, "v2", "", sec),
+		op(scpemu.OpVolumeCreate, "v3", "", sec),
+		op(scpemu.OpServerCreate, "s1", "", 3*sec),
+		op(scpemu.OpAttach, "v1", "s1", sec),
 	}
 	if got := simulate(jobsFromOperations(ops), 2); got != 4*sec {
 		t.Errorf("ideal = %v, want 4s", got)
@@ -82,12 +82,12 @@ func TestSimulateSerializationFreesTheSlot(t *testing.T) {
 	// Four detaches of one server and four independent 1s volume creates, two slots. A detach
 	// waiting for its server does not hold a slot in the ideal, so the creates fill the other
 	// slot: 4s, not 6s.
-	var ops []emulator.OperationRecord
+	var ops []scpemu.OperationRecord
 	for i := range 4 {
-		ops = append(ops, op(emulator.OpDetach, fmt.Sprintf("d%d", i), "s1", sec))
+		ops = append(ops, op(scpemu.OpDetach, fmt.Sprintf("d%d", i), "s1", sec))
 	}
 	for i := range 4 {
-		ops = append(ops, op(emulator.OpVolumeCreate, fmt.Sprintf("n%d", i), "", sec))
+		ops = append(ops, op(scpemu.OpVolumeCreate, fmt.Sprintf("n%d", i), "", sec))
 	}
 	if got := simulate(jobsFromOperations(ops), 2); got != 4*sec {
 		t.Errorf("ideal = %v, want 4s", got)
@@ -95,17 +95,17 @@ func TestSimulateSerializationFreesTheSlot(t *testing.T) {
 }
 
 func TestJobsFromOperationsDependencies(t *testing.T) {
-	ops := []emulator.OperationRecord{
-		op(emulator.OpServerCreate, "s1", "", sec), // 0
-		op(emulator.OpVolumeCreate, "v1", "", sec), // 1
-		op(emulator.OpAttach, "v1", "s1", sec),     // 2: needs its server and volume
-		op(emulator.OpAttach, "v9", "s1", sec),     // 3: v9 was created by an earlier run
-		op(emulator.OpDetach, "v1", "s1", sec),     // 4
-		op(emulator.OpDetach, "v2", "s1", sec),     // 5
-		op(emulator.OpServerDelete, "s1", "", sec), // 6: needs every detach from s1
-		op(emulator.OpVolumeDelete, "v1", "", sec), // 7: needs v1's detach
-		op(emulator.OpVolumeDelete, "v3", "", sec), // 8: never attached
-		op(emulator.OpDetach, "v4", "s2", sec),     // 9: another server, its own group
+	ops := []scpemu.OperationRecord{
+		op(scpemu.OpServerCreate, "s1", "", sec), // 0
+		op(scpemu.OpVolumeCreate, "v1", "", sec), // 1
+		op(scpemu.OpAttach, "v1", "s1", sec),     // 2: needs its server and volume
+		op(scpemu.OpAttach, "v9", "s1", sec),     // 3: v9 was created by an earlier run
+		op(scpemu.OpDetach, "v1", "s1", sec),     // 4
+		op(scpemu.OpDetach, "v2", "s1", sec),     // 5
+		op(scpemu.OpServerDelete, "s1", "", sec), // 6: needs every detach from s1
+		op(scpemu.OpVolumeDelete, "v1", "", sec), // 7: needs v1's detach
+		op(scpemu.OpVolumeDelete, "v3", "", sec), // 8: never attached
+		op(scpemu.OpDetach, "v4", "s2", sec),     // 9: another server, its own group
 	}
 	jobs := jobsFromOperations(ops)
 	want := map[int][]int{2: {1, 0}, 3: {0}, 6: {4, 5}, 7: {4}}
@@ -114,7 +114,7 @@ func TestJobsFromOperationsDependencies(t *testing.T) {
 			t.Errorf("job %d (%s %s): deps %v, want %v", i, ops[i].Kind, ops[i].ObjectID, j.deps, want[i])
 		}
 		wantGroup := ""
-		if ops[i].Kind == emulator.OpAttach || ops[i].Kind == emulator.OpDetach {
+		if ops[i].Kind == scpemu.OpAttach || ops[i].Kind == scpemu.OpDetach {
 			wantGroup = ops[i].RelatedID
 		}
 		if j.group != wantGroup {

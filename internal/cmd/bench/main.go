@@ -28,7 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 func main() {
@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}()
 
-	emu := emulator.New(emulator.Config{Latencies: cfg.emulatorLatencies(), Seed: cfg.seed})
+	emu := scpemu.New(scpemu.Config{Latencies: cfg.emulatorLatencies(), Seed: cfg.seed})
 	if err := emu.Start(); err != nil {
 		return err
 	}

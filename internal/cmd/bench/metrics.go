@@ -5,16 +5,16 @@ import (
 	"slices"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // opMetric is what the logs say about one operation: how long it ran, how late a client noticed
 // its end, and how many reads it took to notice.
 type opMetric struct {
-	Kind      emulator.OpKind
+	Kind      scpemu.OpKind
 	ObjectID  string
 	RelatedID string
-	Outcome   emulator.Outcome
+	Outcome   scpemu.Outcome
 	Duration  time.Duration // FinishedAt − AcceptedAt
 	// Noticed is false when no read of the object came after FinishedAt (a wait that gave up).
 	Noticed bool
@@ -28,28 +28,24 @@ type opMetric struct {
 // probeKey identifies the reads that poll one operation: GET of the server for server_*, GET of
 // the volume for volume_*, attach and detach (the provider watches the volume's server list).
 type probeKey struct {
-	route emulator.Route
-	id    string
+	object polledObject
+	id     string
 }
 
-func probeKeyOf(op emulator.OperationRecord) probeKey {
+// polledObject is what a read shows the state of.
+type polledObject int
+
+const (
+	serverObject polledObject = iota + 1
+	volumeObject
+)
+
+func probeKeyOf(op scpemu.OperationRecord) probeKey {
 	switch op.Kind {
-	case emulator.OpServerCreate, emulator.OpServerDelete, emulator.OpServerLock, emulator.OpServerPower:
-		return probeKey{emulator.RouteServerGet, op.ObjectID}
+	case scpemu.OpServerCreate, scpemu.OpServerDelete, scpemu.OpServerLock, scpemu.OpServerPower:
+		return probeKey{serverObject, op.ObjectID}
 	}
-	return probeKey{emulator.RouteVolumeGet, op.ObjectID}
-}
-
-func probeKeyOfRequest(r emulator.RequestRecord) (probeKey, bool) {
-	switch {
-	case r.Method != http.MethodGet:
-		return probeKey{}, false
-	case r.Op == emulator.RouteServerGet:
-		return probeKey{r.Op, r.ServerID}, true
-	case r.Op == emulator.RouteVolumeGet:
-		return probeKey{r.Op, r.VolumeID}, true
-	}
-	return probeKey{}, false
+	return probeKey{volumeObject, op.ObjectID}
 }
 
 // measureOps matches every operation with the reads of its object. A read "sees" the end when it
@@ -58,15 +54,15 @@ func probeKeyOfRequest(r emulator.RequestRecord) (probeKey, bool) {
 // microseconds before the completion may still have taken the lock after it and seen the end (the
 // provider then stops probing): a read straddling FinishedAt counts as noticing it, with overshoot
 // 0. Insisting on arrival after FinishedAt would credit the end to some unrelated later read.
-func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) []opMetric {
-	reads := map[probeKey][]emulator.RequestRecord{}
-	for _, r := range reqs {
-		if k, ok := probeKeyOfRequest(r); ok {
-			reads[k] = append(reads[k], r)
+func measureOps(ops []scpemu.OperationRecord, log requestLog) []opMetric {
+	reads := map[probeKey][]probe{}
+	for _, r := range log.probes() {
+		if r.ok {
+			reads[r.polls] = append(reads[r.polls], r)
 		}
 	}
 	for _, rs := range reads {
-		slices.SortStableFunc(rs, func(a, b emulator.RequestRecord) int { return a.Time.Compare(b.Time) })
+		slices.SortStableFunc(rs, func(a, b probe) int { return a.time.Compare(b.time) })
 	}
 
 	out := make([]opMetric, 0, len(ops))
@@ -76,13 +72,13 @@ func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) [
 			m.Duration = op.FinishedAt.Sub(op.AcceptedAt)
 		}
 		for _, r := range reads[probeKeyOf(op)] {
-			if r.Time.Before(op.AcceptedAt) || r.Status == http.StatusTooManyRequests {
+			if r.time.Before(op.AcceptedAt) || r.status == http.StatusTooManyRequests {
 				continue
 			}
 			m.Probes++
-			if !op.FinishedAt.IsZero() && !r.Time.Add(r.Duration).Before(op.FinishedAt) &&
-				(r.Status == http.StatusOK || r.Status == http.StatusNotFound) {
-				m.Noticed, m.Overshoot = true, max(r.Time.Sub(op.FinishedAt), 0)
+			if !op.FinishedAt.IsZero() && !r.time.Add(r.duration).Before(op.FinishedAt) &&
+				(r.status == http.StatusOK || r.status == http.StatusNotFound) {
+				m.Noticed, m.Overshoot = true, max(r.time.Sub(op.FinishedAt), 0)
 				break
 			}
 		}
@@ -96,17 +92,17 @@ func measureOps(ops []emulator.OperationRecord, reqs []emulator.RequestRecord) [
 
 // kindSummary aggregates the operations of one kind.
 type kindSummary struct {
-	Kind      emulator.OpKind `json:"kind"`
-	Ops       int             `json:"ops"`
-	Unnoticed int             `json:"unnoticed"`
+	Kind      scpemu.OpKind `json:"kind"`
+	Ops       int           `json:"ops"`
+	Unnoticed int           `json:"unnoticed"`
 	waitStats
 }
 
 // summarize groups successful operations by kind, in benchKinds order (other kinds after).
 func summarize(metrics []opMetric) []kindSummary {
-	byKind := map[emulator.OpKind][]opMetric{}
+	byKind := map[scpemu.OpKind][]opMetric{}
 	for _, m := range metrics {
-		if m.Outcome == emulator.OutcomeSucceeded {
+		if m.Outcome == scpemu.OutcomeSucceeded {
 			byKind[m.Kind] = append(byKind[m.Kind], m)
 		}
 	}
@@ -148,16 +144,16 @@ type trafficCounts struct {
 	ServerErrors int `json:"server_errors_5xx"`
 }
 
-func countTraffic(reqs []emulator.RequestRecord) trafficCounts {
+func countTraffic(log requestLog) trafficCounts {
 	var t trafficCounts
-	for _, r := range reqs {
+	for _, r := range log.probes() {
 		t.Requests++
 		switch {
-		case r.Status == http.StatusTooManyRequests:
+		case r.status == http.StatusTooManyRequests:
 			t.Throttled++
-		case r.Status == http.StatusConflict:
+		case r.status == http.StatusConflict:
 			t.Conflicts++
-		case r.Status >= 500 || r.Status == 0:
+		case r.status >= 500 || r.status == 0:
 			t.ServerErrors++
 		}
 	}
@@ -165,10 +161,10 @@ func countTraffic(reqs []emulator.RequestRecord) trafficCounts {
 }
 
 // failedOps counts operations that did not succeed (failed, cancelled, or still pending).
-func failedOps(ops []emulator.OperationRecord) int {
+func failedOps(ops []scpemu.OperationRecord) int {
 	n := 0
 	for _, op := range ops {
-		if op.Outcome != emulator.OutcomeSucceeded {
+		if op.Outcome != scpemu.OutcomeSucceeded {
 			n++
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/provider"
 	"github.com/scp-community/terraform-provider-scp/internal/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
@@ -31,10 +31,10 @@ const learningSchedule = "learning"
 // fake clock: a long build, 8 minutes.
 func benchPriors() map[string]wait.Prior {
 	scp := provider.WaitPriors("SCP")
-	names := map[emulator.OpKind]string{
-		emulator.OpServerCreate: "server.create", emulator.OpServerDelete: "server.delete",
-		emulator.OpVolumeCreate: "volume.create", emulator.OpVolumeDelete: "volume.delete",
-		emulator.OpAttach: "volume.attach", emulator.OpDetach: "volume.detach",
+	names := map[scpemu.OpKind]string{
+		scpemu.OpServerCreate: "server.create", scpemu.OpServerDelete: "server.delete",
+		scpemu.OpVolumeCreate: "volume.create", scpemu.OpVolumeDelete: "volume.delete",
+		scpemu.OpAttach: "volume.attach", scpemu.OpDetach: "volume.detach",
 	}
 	out := map[string]wait.Prior{longKind: {Typical: 8 * time.Minute}}
 	for k, name := range names {
@@ -134,7 +134,7 @@ func aggregateMicro(source string, samples []microSample, scheds []schedule, kin
 // waitRecord ties one micro wait to the emulator operation it waited for.
 type waitRecord struct {
 	schedule string
-	kind     emulator.OpKind
+	kind     scpemu.OpKind
 	object   string
 	related  string
 	learned  bool
@@ -146,7 +146,7 @@ type waitRecord struct {
 // created, each volume attached to its own server, detached, then everything deleted. The first
 // wave of the learning poller is cold; the later ones use what it learned. Overshoot and probes
 // come from the emulator's logs, exactly as for the Terraform runs.
-func runMicroEmulator(ctx context.Context, emu *emulator.Emulator, ops, wave int) ([]microRow, error) {
+func runMicroEmulator(ctx context.Context, emu *scpemu.Emulator, ops, wave int) ([]microRow, error) {
 	opsBefore, reqsBefore := len(emu.Operations()), len(emu.Requests())
 	scheds := schedules()
 	var (
@@ -177,14 +177,14 @@ func runMicroEmulator(ctx context.Context, emu *emulator.Emulator, ops, wave int
 	}
 
 	byOp := map[string]opMetric{}
-	for _, m := range measureOps(emu.Operations()[opsBefore:], emu.Requests()[reqsBefore:]) {
+	for _, m := range measureOps(emu.Operations()[opsBefore:], scpLog(emu.Requests()[reqsBefore:])) {
 		byOp[string(m.Kind)+"|"+m.ObjectID+"|"+m.RelatedID] = m
 	}
 	var samples []microSample
 	for _, r := range records {
 		m, ok := byOp[string(r.kind)+"|"+r.object+"|"+r.related]
 		s := microSample{Schedule: r.schedule, Kind: string(r.kind), Learned: r.learned}
-		if r.err != nil || !ok || !m.Noticed || m.Outcome != emulator.OutcomeSucceeded {
+		if r.err != nil || !ok || !m.Noticed || m.Outcome != scpemu.OutcomeSucceeded {
 			s.Failed = true
 		} else {
 			s.Duration, s.Overshoot, s.Probes = m.Duration, m.Overshoot, m.Probes
@@ -210,7 +210,7 @@ type microLane struct {
 	records []waitRecord
 }
 
-func newMicroLane(emu *emulator.Emulator, sc schedule) (*microLane, error) {
+func newMicroLane(emu *scpemu.Emulator, sc schedule) (*microLane, error) {
 	cred := emu.Credentials()
 	client, err := scp.New(scp.Config{Endpoint: emu.URL(), AccessKey: cred.AccessKey, SecretKey: cred.SecretKey})
 	if err != nil {
@@ -286,7 +286,7 @@ func (l *microLane) await(ctx context.Context, rec waitRecord, probe wait.Probe)
 
 func (l *microLane) createServer(prefix string) func(context.Context, int) (waitRecord, error) {
 	return func(ctx context.Context, i int) (waitRecord, error) {
-		rec := waitRecord{kind: emulator.OpServerCreate}
+		rec := waitRecord{kind: scpemu.OpServerCreate}
 		id, err := l.client.CreateServer(ctx, scp.CreateServerRequest{
 			Name: fmt.Sprintf("%s-%d", prefix, i), ImageID: "ubuntu-22.04", ServerTypeID: "s1v2m4",
 			KeypairName: "bench-key", Networks: []scp.ServerNetwork{{SubnetID: "bench-subnet"}},
@@ -312,7 +312,7 @@ func (l *microLane) createServer(prefix string) func(context.Context, int) (wait
 
 func (l *microLane) createVolume(prefix string) func(context.Context, int) (waitRecord, error) {
 	return func(ctx context.Context, i int) (waitRecord, error) {
-		rec := waitRecord{kind: emulator.OpVolumeCreate}
+		rec := waitRecord{kind: scpemu.OpVolumeCreate}
 		v, err := l.client.CreateVolume(ctx, scp.CreateVolumeRequest{Name: fmt.Sprintf("%s-vol-%d", prefix, i), Size: 8})
 		if err != nil {
 			rec.err = err
@@ -325,7 +325,7 @@ func (l *microLane) createVolume(prefix string) func(context.Context, int) (wait
 
 func (l *microLane) attach(ctx context.Context, i int) (waitRecord, error) {
 	vol, srv := l.volumes[i], l.servers[i]
-	rec := waitRecord{kind: emulator.OpAttach, object: vol, related: srv}
+	rec := waitRecord{kind: scpemu.OpAttach, object: vol, related: srv}
 	if _, err := l.client.AttachVolume(ctx, vol, srv, false); err != nil {
 		rec.err = err
 		return rec, err
@@ -338,7 +338,7 @@ func (l *microLane) attach(ctx context.Context, i int) (waitRecord, error) {
 
 func (l *microLane) detach(ctx context.Context, i int) (waitRecord, error) {
 	vol, srv := l.volumes[i], l.servers[i]
-	rec := waitRecord{kind: emulator.OpDetach, object: vol, related: srv}
+	rec := waitRecord{kind: scpemu.OpDetach, object: vol, related: srv}
 	if err := l.client.DetachVolume(ctx, vol, srv); err != nil {
 		rec.err = err
 		return rec, err
@@ -351,7 +351,7 @@ func (l *microLane) detach(ctx context.Context, i int) (waitRecord, error) {
 
 func (l *microLane) deleteServer(ctx context.Context, i int) (waitRecord, error) {
 	id := l.servers[i]
-	rec := waitRecord{kind: emulator.OpServerDelete, object: id}
+	rec := waitRecord{kind: scpemu.OpServerDelete, object: id}
 	if err := l.client.DeleteServer(ctx, id); err != nil {
 		rec.err = err
 		return rec, err
@@ -367,7 +367,7 @@ func (l *microLane) deleteServer(ctx context.Context, i int) (waitRecord, error)
 
 func (l *microLane) deleteVolume(ctx context.Context, i int) (waitRecord, error) {
 	id := l.volumes[i]
-	rec := waitRecord{kind: emulator.OpVolumeDelete, object: id}
+	rec := waitRecord{kind: scpemu.OpVolumeDelete, object: id}
 	if err := l.client.DeleteVolume(ctx, id); err != nil {
 		rec.err = err
 		return rec, err

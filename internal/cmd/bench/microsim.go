@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
 )
@@ -25,22 +25,22 @@ const (
 // simKind is one modelled operation kind.
 type simKind struct {
 	name    string
-	latency emulator.Latency
+	latency scpemu.Latency
 }
 
-func simKinds(real map[emulator.OpKind]emulator.Latency) []simKind {
+func simKinds(real map[scpemu.OpKind]scpemu.Latency) []simKind {
 	var out []simKind
 	for _, k := range benchKinds {
 		out = append(out, simKind{string(k), real[k]})
 	}
-	return append(out, simKind{longKind, emulator.Latency{Base: 8 * time.Minute, Jitter: 0.25}})
+	return append(out, simKind{longKind, scpemu.Latency{Base: 8 * time.Minute, Jitter: 0.25}})
 }
 
 // runMicroSim waits ops operations of every kind, one after the other, with each schedule; a
 // sequence per kind, whose waits after the learning poller's first MinSamples are its learned
 // column. Its cold column is ops more waits of the same durations, each on a poller that knows
 // nothing but the kind's prior (the first wait of a CI job).
-func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64) []microRow {
+func runMicroSim(real map[scpemu.OpKind]scpemu.Latency, ops int, seed uint64) []microRow {
 	kinds := simKinds(real)
 	scheds := schedules()
 	var samples []microSample
@@ -77,22 +77,14 @@ func runMicroSim(real map[emulator.OpKind]emulator.Latency, ops int, seed uint64
 
 func simulateWait(w waitFunc, clk *waittest.Clock, schedName string, k simKind, rng *rand.Rand) microSample {
 	d := time.Duration(float64(k.latency.Base) * (1 + k.latency.Jitter*(2*rng.Float64()-1)))
-	end := clk.Now().Add(d)
-	var noticed time.Time
-	res, err := w(context.Background(), k.name, func(context.Context) (bool, error) {
-		clk.Advance(probeRTT / 2)
-		done := !clk.Now().Before(end)
-		if done {
-			noticed = clk.Now()
-		}
-		clk.Advance(probeRTT / 2)
-		return done, nil
-	})
+	op := startSimOp(clk, d)
+	res, err := w(context.Background(), k.name, op.check)
 	s := microSample{Schedule: schedName, Kind: k.name, Learned: res.Learned, Duration: d, Probes: res.Probes}
-	if err != nil || noticed.IsZero() {
+	overshoot, noticed := op.overshoot()
+	if err != nil || !noticed {
 		s.Failed = true
 		return s
 	}
-	s.Overshoot = noticed.Sub(end)
+	s.Overshoot = overshoot
 	return s
 }

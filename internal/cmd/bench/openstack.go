@@ -19,8 +19,8 @@ import (
 	gcos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	osemu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 	"github.com/scp-community/terraform-provider-scp/internal/provider"
 	"github.com/scp-community/terraform-provider-scp/internal/wait"
 	"github.com/scp-community/terraform-provider-scp/internal/wait/waittest"
@@ -201,11 +201,11 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 		rep.Problems = append(rep.Problems, fmt.Sprintf("%d calls of a deprecated Cinder action", len(uses)))
 	}
 
-	setting := fmt.Sprintf("emulator, %d detaches of ~%s", 2*n, round(cfg.emulatorLatencies()[emulator.OpDetach].Base))
+	setting := fmt.Sprintf("emulator, %d detaches of ~%s", 2*n, round(cfg.emulatorLatencies()[scpemu.OpDetach].Base))
 	rep.Detaches = append(rep.Detaches,
 		newDetachRow(setting, "this provider (terraform destroy)", providerDetaches(destroyOps, destroyReqs)),
 		newDetachRow(setting, "common provider's loop", baseline))
-	rep.Detaches = append(rep.Detaches, simulateDetaches(cfg.latencies[emulator.OpDetach], cfg.openstackSimOps, cfg.seed)...)
+	rep.Detaches = append(rep.Detaches, simulateDetaches(cfg.latencies[scpemu.OpDetach], cfg.openstackSimOps, cfg.seed)...)
 	for _, row := range rep.Detaches {
 		if strings.HasPrefix(row.Strategy, "this provider") && (row.GaveUp > 0 || row.DelMax != 1) {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s, %s: %d gave up, up to %d DELETEs per detach (want 0 and 1)", row.Setting, row.Strategy, row.GaveUp, row.DelMax))
@@ -268,7 +268,7 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	res := s.tf.run(ctx, dir, command)
 	ops := s.emu.Operations()[opsBefore:]
 	reqs := s.emu.Requests()[reqsBefore:]
-	probes := asProbes(reqs, false)
+	probes := osLog{reqs: reqs}
 
 	r := runReport{
 		Command: command, N: n, Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
@@ -309,30 +309,6 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	return r, ops, reqs
 }
 
-// asProbes puts the OpenStack request log in the SCP record shape the bench's metrics read: the
-// reads that poll an operation become RouteServerGet and RouteVolumeGet. The provider polls
-// Cinder's volume for an attach or a detach; the common provider polls Nova's attachment
-// (attachments, with the attachment id being the volume id), chosen by attachmentPolls.
-func asProbes(reqs []osemu.RequestRecord, attachmentPolls bool) []emulator.RequestRecord {
-	out := make([]emulator.RequestRecord, len(reqs))
-	for i, r := range reqs {
-		route := emulator.Route("openstack." + string(r.Op))
-		switch {
-		case r.Op == osemu.RouteServerGet:
-			route = emulator.RouteServerGet
-		case r.Op == osemu.RouteVolumeGet && !attachmentPolls:
-			route = emulator.RouteVolumeGet
-		case r.Op == osemu.RouteAttachmentGet && attachmentPolls:
-			route = emulator.RouteVolumeGet
-		}
-		out[i] = emulator.RequestRecord{
-			Seq: r.Seq, Time: r.Time, Method: r.Method, Path: r.Path, Status: r.Status, Op: route,
-			ServerID: r.ServerID, VolumeID: r.VolumeID, Fault: r.Fault, Duration: r.Duration,
-		}
-	}
-	return out
-}
-
 // detachSamples measures the detach operations of a log: the DELETEs sent for each, the reads
 // that polled it (attachment GETs or volume GETs, as attachmentPolls says) and the overshoot.
 // An unnoticed detach, or one whose DELETEs ended in an error, gave up.
@@ -343,7 +319,7 @@ func detachSamples(ops []osemu.OperationRecord, reqs []osemu.RequestRecord, atta
 			detachOps = append(detachOps, op)
 		}
 	}
-	metrics := measureOps(detachOps, asProbes(reqs, attachmentPolls))
+	metrics := measureOps(detachOps, osLog{reqs, attachmentPolls})
 	deletes := map[string]int{}
 	for _, r := range reqs {
 		if r.Op == osemu.RouteAttachmentDelete {
@@ -355,7 +331,7 @@ func detachSamples(ops []osemu.OperationRecord, reqs []osemu.RequestRecord, atta
 		m := metrics[i]
 		d := deletes[op.RelatedID+"/"+op.ObjectID]
 		s := detachSample{Deletes: d, Requests: d + m.Probes, Overshoot: m.Overshoot}
-		s.GaveUp = !m.Noticed || m.Outcome != emulator.OutcomeSucceeded || gaveUp[op.RelatedID+"/"+op.ObjectID]
+		s.GaveUp = !m.Noticed || m.Outcome != scpemu.OutcomeSucceeded || gaveUp[op.RelatedID+"/"+op.ObjectID]
 		out = append(out, s)
 	}
 	return out
@@ -461,14 +437,14 @@ func commonDetach(ctx context.Context, compute *gophercloud.ServiceClient, serve
 // detachClass is one range of detach durations of the fake-clock comparison.
 type detachClass struct {
 	name    string
-	latency emulator.Latency
+	latency scpemu.Latency
 }
 
-func detachClasses(real emulator.Latency) []detachClass {
+func detachClasses(real scpemu.Latency) []detachClass {
 	return []detachClass{
 		{fmt.Sprintf("fake clock, detach %s ±%.0f %%", real.Base, 100*real.Jitter), real},
-		{"fake clock, detach 2-3 min", emulator.Latency{Base: 150 * time.Second, Jitter: 0.2}},
-		{"fake clock, detach 3.5-5 min", emulator.Latency{Base: 255 * time.Second, Jitter: 0.18}},
+		{"fake clock, detach 2-3 min", scpemu.Latency{Base: 150 * time.Second, Jitter: 0.2}},
+		{"fake clock, detach 3.5-5 min", scpemu.Latency{Base: 255 * time.Second, Jitter: 0.18}},
 	}
 }
 
@@ -476,7 +452,7 @@ func detachClasses(real emulator.Latency) []detachClass {
 // auto-advancing fake clock: the provider sends one DELETE and waits with its learning poller
 // (gives up at its 10 min default timeout); the common loop as commonDetach. A probe takes
 // probeRTT and sees the state at its midpoint; the same durations for both strategies.
-func simulateDetaches(real emulator.Latency, ops int, seed uint64) []detachRow {
+func simulateDetaches(real scpemu.Latency, ops int, seed uint64) []detachRow {
 	var rows []detachRow
 	for ci, class := range detachClasses(real) {
 		durations := make([]time.Duration, ops)
@@ -490,35 +466,30 @@ func simulateDetaches(real emulator.Latency, ops int, seed uint64) []detachRow {
 		poller := wait.New(wait.WithClock(clk), wait.WithSeed(seed), wait.WithPriors(provider.WaitPriors("OpenStack")))
 		var mine, common []detachSample
 		for _, d := range durations {
-			end := clk.Now().Add(d)
-			var noticed time.Time
-			res, err := poller.Wait(context.Background(), "volume.detach", func(context.Context) (bool, error) {
-				done := simProbe(clk, end)
-				if done {
-					noticed = clk.Now()
-				}
-				return done, nil
-			})
+			op := startSimOp(clk, d)
+			res, err := poller.Wait(context.Background(), "volume.detach", op.check)
 			s := detachSample{Deletes: 1, Requests: 1 + res.Probes}
-			if err != nil || noticed.IsZero() || res.Elapsed > providerDetachCap {
+			overshoot, noticed := op.overshoot()
+			if err != nil || !noticed || res.Elapsed > providerDetachCap {
 				s.GaveUp = true
 			} else {
-				s.Overshoot = noticed.Sub(end) - probeRTT/2
+				s.Overshoot = overshoot
 			}
 			mine = append(mine, s)
 		}
 
 		clk = waittest.NewAutoClock(time.Time{})
 		for _, d := range durations {
-			end := clk.Now().Add(d)
+			op := startSimOp(clk, d)
 			s := detachSample{Deletes: 1, Requests: 1}
 			clk.Advance(probeRTT) // the first DELETE
 			s.GaveUp = true
 			for pending := 0; pending < commonMaxPending; pending++ {
 				clk.Advance(commonDelay(pending))
 				s.Requests++
-				if simProbe(clk, end) {
-					s.GaveUp, s.Overshoot = false, clk.Now().Add(-probeRTT/2).Sub(end)
+				if op.probe() {
+					s.GaveUp = false
+					s.Overshoot, _ = op.overshoot()
 					break
 				}
 				s.Requests++
@@ -530,14 +501,6 @@ func simulateDetaches(real emulator.Latency, ops int, seed uint64) []detachRow {
 		rows = append(rows, newDetachRow(class.name, "this provider", mine), newDetachRow(class.name, "common provider's loop", common))
 	}
 	return rows
-}
-
-// simProbe is a read taking probeRTT that sees the state at its midpoint.
-func simProbe(clk *waittest.Clock, end time.Time) bool {
-	clk.Advance(probeRTT / 2)
-	done := !clk.Now().Before(end)
-	clk.Advance(probeRTT / 2)
-	return done
 }
 
 // printOpenStack prints the OpenStack runs and the detach comparison.

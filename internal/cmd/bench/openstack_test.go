@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 func TestCommonDelay(t *testing.T) {
@@ -25,7 +25,7 @@ func TestCommonDelay(t *testing.T) {
 // Detaches longer than the common loop's ~190 s all give up there, none with the provider, which
 // sends one DELETE each; short ones succeed with both.
 func TestSimulateDetaches(t *testing.T) {
-	rows := simulateDetaches(emulator.Latency{Base: 25 * time.Second, Jitter: 0.25}, 40, 1)
+	rows := simulateDetaches(scpemu.Latency{Base: 25 * time.Second, Jitter: 0.25}, 40, 1)
 	if len(rows) != 6 {
 		t.Fatalf("%d rows", len(rows))
 	}

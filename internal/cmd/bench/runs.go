@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // runReport is one timed terraform command and what the emulator saw during it.
@@ -54,7 +54,7 @@ type runReport struct {
 
 // session is the emulator and the Terraform runner shared by every run.
 type session struct {
-	emu *emulator.Emulator
+	emu *scpemu.Emulator
 	tf  *terraformRunner
 	cfg *config
 	// ciTF runs Terraform as a CI job does: the provider has no timings cache.
@@ -76,12 +76,12 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 	r := runReport{
 		Name: fmt.Sprintf("%s N=%d", command, n), Command: command, N: n,
 		Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
-		trafficCounts: countTraffic(reqs), Operations: len(ops), FailedOps: failedOps(ops),
+		trafficCounts: countTraffic(scpLog(reqs)), Operations: len(ops), FailedOps: failedOps(ops),
 	}
 	jobs := jobsFromOperations(ops)
 	r.Ideal = simulate(jobs, s.cfg.parallelism)
 	r.CriticalPath = criticalPath(jobs)
-	r.metrics = measureOps(ops, reqs)
+	r.metrics = measureOps(ops, scpLog(reqs))
 	r.Kinds = summarize(r.metrics)
 	if first, last, ok := opsWindow(ops, r.metrics); ok {
 		r.Pre, r.Span, r.Post = first.Sub(res.Start), last.Sub(first), res.Start.Add(res.Wall).Sub(last)
@@ -108,7 +108,7 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 
 // dumpLogs keeps the emulator's records of one command next to its Terraform log, for digging
 // into a result after the fact.
-func (s *session) dumpLogs(dir, command string, ops []emulator.OperationRecord, reqs []emulator.RequestRecord) {
+func (s *session) dumpLogs(dir, command string, ops []scpemu.OperationRecord, reqs []scpemu.RequestRecord) {
 	for name, v := range map[string]any{"operations": ops, "requests": reqs} {
 		if raw, err := json.Marshal(v); err == nil {
 			_ = os.WriteFile(filepath.Join(dir, command+"-"+name+".json"), raw, 0o644)
@@ -147,7 +147,7 @@ func (s *session) checkObjects(command string, n int) []string {
 }
 
 // opsWindow is when the first operation was accepted and the last one noticed.
-func opsWindow(ops []emulator.OperationRecord, metrics []opMetric) (first, last time.Time, ok bool) {
+func opsWindow(ops []scpemu.OperationRecord, metrics []opMetric) (first, last time.Time, ok bool) {
 	for i, op := range ops {
 		if first.IsZero() || op.AcceptedAt.Before(first) {
 			first = op.AcceptedAt

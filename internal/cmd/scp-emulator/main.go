@@ -19,7 +19,7 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 const defaultListen = "127.0.0.1:8443"
@@ -53,17 +53,17 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", defaultListen, "address to listen on (loopback unless -allow-remote)")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -listen address (the control API has no authentication)")
-	fs.StringVar(&o.accessKey, "access-key", emulator.DefaultAccessKey, "access key clients sign with")
-	fs.StringVar(&o.secretKey, "secret-key", emulator.DefaultSecretKey, "secret key clients sign with")
+	fs.StringVar(&o.accessKey, "access-key", scpemu.DefaultAccessKey, "access key clients sign with")
+	fs.StringVar(&o.secretKey, "secret-key", scpemu.DefaultSecretKey, "secret key clients sign with")
 	fs.StringVar(&o.accountID, "account-id", "", "account id clients must send in Scp-AccountId (optional)")
 	fs.Float64Var(&o.latencyScale, "latency-scale", 1, "factor applied to every operation latency")
-	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+emucli.OpNames(emulator.OpKinds)+")")
+	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+emucli.OpNames(scpemu.OpKinds)+")")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for jitter, fault probabilities and ids")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before 429 (0 = unlimited)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 0, "burst for -rate-limit (default: one second's worth)")
 	fs.BoolVar(&o.busyRule, "busy-rule", true, "answer 409 SERVER_BUSY to an attach/detach while the server has another in progress")
 	fs.StringVar(&o.envFile, "env-file", "", "also write the export lines for SCP_ENDPOINT/SCP_TF_AUTH_URL/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file")
-	fs.StringVar(&o.region, "region", emulator.DefaultRegion, "region the endpoint catalog lists and SRNs must name")
+	fs.StringVar(&o.region, "region", scpemu.DefaultRegion, "region the endpoint catalog lists and SRNs must name")
 	fs.BoolVar(&o.contract, "check-contract", true, "check every request and answer against the SCP contract, log violations and list them in the report")
 	fs.BoolVar(&o.osLast, "os-volume-last", false, "list servers' OS volumes last (only the device name tells the OS disk)")
 	fs.BoolVar(&o.arrayDetail, "error-detail-array", false, "send every error detail as an array of strings")
@@ -87,12 +87,12 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 }
 
 // latencyFlag collects -latency op=duration[:jitter] values.
-type latencyFlag map[emulator.OpKind]emulator.Latency
+type latencyFlag map[scpemu.OpKind]scpemu.Latency
 
 func (l latencyFlag) String() string { return emucli.FormatLatencies(l) }
 
 func (l latencyFlag) Set(s string) error {
-	return emucli.ParseLatencies(s, emulator.OpKinds, emulator.DefaultLatencies(), l)
+	return emucli.ParseLatencies(s, scpemu.OpKinds, scpemu.DefaultLatencies(), l)
 }
 
 // run starts the emulator and serves until ctx ends.
@@ -102,9 +102,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
-	cfg := emulator.Config{
+	cfg := scpemu.Config{
 		Listen:           o.listen,
-		Credentials:      []emulator.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
+		Credentials:      []scpemu.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
 		Latencies:        o.latencies,
 		LatencyScale:     o.latencyScale,
 		Seed:             o.seed,
@@ -119,9 +119,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		OnContractViolation: func(v contract.Violation) { logger.Print("contract violation: ", v) },
 	}
 	if !o.quiet {
-		cfg.OnRequest = func(r emulator.RequestRecord) { logger.Print(requestLine(r)) }
+		cfg.OnRequest = func(r scpemu.RequestRecord) { logger.Print(requestLine(r)) }
 	}
-	e := emulator.New(cfg)
+	e := scpemu.New(cfg)
 	if err := e.Start(); err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // (SCP_ENDPOINT) or, as the official provider finds its services, through the
 // endpoint catalog under the auth URL (SCP_TF_AUTH_URL). The account and region are
 // what Resource Manager addresses tags with.
-func exportLines(e *emulator.Emulator, o *options) string {
+func exportLines(e *scpemu.Emulator, o *options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "export SCP_ENDPOINT=%s\n", e.URL())
 	fmt.Fprintf(&b, "export SCP_TF_AUTH_URL=%s\n", e.AuthURL())
@@ -159,7 +159,7 @@ func exportLines(e *emulator.Emulator, o *options) string {
 }
 
 // requestLine is one log line per request; it carries no signature or secret.
-func requestLine(r emulator.RequestRecord) string {
+func requestLine(r scpemu.RequestRecord) string {
 	path := r.Path
 	if r.RawQuery != "" {
 		path += "?" + r.RawQuery

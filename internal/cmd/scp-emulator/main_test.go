@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -20,10 +20,10 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := o.latencies[emulator.OpAttach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
+	if got := o.latencies[scpemu.OpAttach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
 		t.Errorf("attach: %+v", got)
 	}
-	if got := o.latencies[emulator.OpServerCreate]; got.Base != 3*time.Second {
+	if got := o.latencies[scpemu.OpServerCreate]; got.Base != 3*time.Second {
 		t.Errorf("server_create: %+v", got)
 	}
 	if o.seed != 7 || o.listen != defaultListen {
@@ -54,7 +54,7 @@ func TestEnvFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.secretKey != "from-env" || o.accessKey != "from-flag" || o.latencies[emulator.OpAttach].Base != 5*time.Second {
+	if o.secretKey != "from-env" || o.accessKey != "from-flag" || o.latencies[scpemu.OpAttach].Base != 5*time.Second {
 		t.Fatalf("options: %+v", o)
 	}
 }

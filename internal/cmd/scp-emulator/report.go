@@ -11,7 +11,7 @@ import (
 
 	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
+	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
 // report prints what a running emulator did: every asynchronous operation with its duration, and
@@ -27,11 +27,11 @@ func report(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("report needs -endpoint or SCP_ENDPOINT")
 	}
 	base := strings.TrimRight(*endpoint, "/") + "/_emulator/"
-	var ops []emulator.OperationRecord
+	var ops []scpemu.OperationRecord
 	if err := emucli.GetControl(ctx, base+"operations", &ops); err != nil {
 		return err
 	}
-	var reqs []emulator.RequestRecord
+	var reqs []scpemu.RequestRecord
 	if err := emucli.GetControl(ctx, base+"requests", &reqs); err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func writeViolations(w io.Writer, checked bool, vs []contract.Violation) {
 	}
 }
 
-func writeRequestSummary(w io.Writer, reqs []emulator.RequestRecord) {
+func writeRequestSummary(w io.Writer, reqs []scpemu.RequestRecord) {
 	byOp := map[string]int{}
 	invalid := 0
 	for _, r := range reqs {

@@ -91,3 +91,43 @@ func (c *Control) FaultRemoval(clear func(), remove func(id string) bool) {
 		c.WriteJSON(w, http.StatusOK, okBody)
 	})
 }
+
+// PostJSON serves POST /_emulator/path with the body decoded into a T.
+func PostJSON[T any](c *Control, path string, f func(req T) (any, error)) {
+	c.Post(path, func(r *http.Request) (any, error) {
+		var req T
+		if err := c.Decode(r, &req); err != nil {
+			return nil, err
+		}
+		return f(req)
+	})
+}
+
+// ServeCore serves the endpoints every personality has, from its Core: health,
+// the request and operation logs, the fault rules and their removal, latencies
+// and the request log's reset. Adding a fault stays with the personality, whose
+// pseudo-kinds differ.
+func ServeCore[R ~string, T any](c *Control, core *Core[R, T]) {
+	c.Get("health", func() any { return okBody })
+	c.Get("requests", func() any { return map[string]any{"requests": NonNil(core.Requests())} })
+	c.Get("operations", func() any { return map[string]any{"operations": NonNil(core.Operations())} })
+	c.Get("faults", func() any { return map[string]any{"faults": FaultViews(core.Faults())} })
+	c.Latency(&core.Scheduler)
+	c.FaultRemoval(core.ClearFaults, core.RemoveFault)
+	c.Post("reset-requests", func(*http.Request) (any, error) { core.ResetRequests(); return nil, nil })
+}
+
+// ServeOutOfBandDeletes serves POST delete-server {server_id} and delete-volume
+// {volume_id}: an object removed behind the API's back, as a console user would.
+func ServeOutOfBandDeletes(c *Control, deleteServer, deleteVolume func(id string) error) {
+	PostJSON(c, "delete-server", func(req struct {
+		ServerID string `json:"server_id"`
+	}) (any, error) {
+		return nil, deleteServer(req.ServerID)
+	})
+	PostJSON(c, "delete-volume", func(req struct {
+		VolumeID string `json:"volume_id"`
+	}) (any, error) {
+		return nil, deleteVolume(req.VolumeID)
+	})
+}

@@ -31,22 +31,22 @@ func TestPathMatches(t *testing.T) {
 func TestFaultSetCountsAndRemoves(t *testing.T) {
 	var fs FaultSet[route]
 	fs.Init("test", 1)
-	id, err := fs.Add(Fault[route]{Op: "a", Kind: FaultStatus, Count: 2})
+	id, err := fs.AddFault(Fault[route]{Op: "a", Kind: FaultStatus, Count: 2})
 	if err != nil || id != "fault-1" {
 		t.Fatalf("Add = %q, %v", id, err)
 	}
-	if fs.Match("GET", "/x", "b") != nil {
+	if fs.MatchFault("GET", "/x", "b") != nil {
 		t.Fatal("a rule for op a fired for op b")
 	}
 	for i := 1; i <= 2; i++ {
-		if f := fs.Match("GET", "/x", "a"); f == nil || f.Fired != i {
+		if f := fs.MatchFault("GET", "/x", "a"); f == nil || f.Fired != i {
 			t.Fatalf("match %d: %+v", i, f)
 		}
 	}
-	if len(fs.List()) != 0 || fs.Remove(id) {
+	if len(fs.Faults()) != 0 || fs.RemoveFault(id) {
 		t.Fatal("a used-up rule is still listed")
 	}
-	if _, err := fs.Add(Fault[route]{Kind: "nope"}); err == nil {
+	if _, err := fs.AddFault(Fault[route]{Kind: "nope"}); err == nil {
 		t.Fatal("an unknown kind was accepted")
 	}
 }
@@ -54,12 +54,12 @@ func TestFaultSetCountsAndRemoves(t *testing.T) {
 func TestLogNumbersAndHook(t *testing.T) {
 	type rec struct{ Seq int64 }
 	var heard []int64
-	var l Log[rec]
+	var l RequestLog[rec]
 	l.Init(func(r *rec, seq int64) { r.Seq = seq }, func(r rec) { heard = append(heard, r.Seq) })
-	l.Add(rec{})
-	l.Reset()
-	l.Add(rec{})
-	if all := l.All(); len(all) != 1 || all[0].Seq != 2 || len(heard) != 2 {
+	l.Append(rec{})
+	l.ResetRequests()
+	l.Append(rec{})
+	if all := l.Requests(); len(all) != 1 || all[0].Seq != 2 || len(heard) != 2 {
 		t.Fatalf("records %+v, heard %v", all, heard)
 	}
 }

@@ -140,8 +140,8 @@ func (fs *FaultSet[R]) Init(name string, seed uint64) {
 	fs.rng = rand.New(rand.NewPCG(seed, seed+1))
 }
 
-// Match returns a copy of the rule that fires for this request, or nil.
-func (fs *FaultSet[R]) Match(method, path string, op R) *Fault[R] {
+// MatchFault returns a copy of the rule that fires for this request, or nil.
+func (fs *FaultSet[R]) MatchFault(method, path string, op R) *Fault[R] {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.rules {
@@ -161,8 +161,8 @@ func (fs *FaultSet[R]) Match(method, path string, op R) *Fault[R] {
 	return nil
 }
 
-// Add installs a rule and returns its id.
-func (fs *FaultSet[R]) Add(f Fault[R]) (string, error) {
+// AddFault installs a rule and returns its id.
+func (fs *FaultSet[R]) AddFault(f Fault[R]) (string, error) {
 	if err := f.validate(fs.name); err != nil {
 		return "", err
 	}
@@ -174,8 +174,8 @@ func (fs *FaultSet[R]) Add(f Fault[R]) (string, error) {
 	return f.ID, nil
 }
 
-// Remove removes one rule; false if it is gone (removed or used up).
-func (fs *FaultSet[R]) Remove(id string) bool {
+// RemoveFault removes one rule; false if it is gone (removed or used up).
+func (fs *FaultSet[R]) RemoveFault(id string) bool {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.rules {
@@ -187,15 +187,15 @@ func (fs *FaultSet[R]) Remove(id string) bool {
 	return false
 }
 
-// Clear removes every rule.
-func (fs *FaultSet[R]) Clear() {
+// clearRules removes every rule.
+func (fs *FaultSet[R]) clearRules() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.rules = nil
 }
 
-// List returns the active rules with how often each has fired.
-func (fs *FaultSet[R]) List() []Fault[R] {
+// Faults returns the active rules with how often each has fired.
+func (fs *FaultSet[R]) Faults() []Fault[R] {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	out := make([]Fault[R], len(fs.rules))

@@ -164,8 +164,8 @@ func (s *Scheduler) finish(op *Operation, outcome Outcome, detail string) {
 	r.FinishedAt, r.Outcome, r.Detail = s.cfg.Now(), outcome, detail
 }
 
-// Stop cancels everything pending and refuses new timers. Call with the lock held.
-func (s *Scheduler) Stop() {
+// stop cancels everything pending and refuses new timers. Call with the lock held.
+func (s *Scheduler) stop() {
 	s.closed = true
 	s.CancelAll("emulator closed")
 }
@@ -246,8 +246,8 @@ func (s *Scheduler) FailNext(kind OpKind, n int) error {
 	return nil
 }
 
-// Pending is the number of accepted operations not yet finished.
-func (s *Scheduler) Pending() int {
+// PendingOperations is the number of accepted operations not yet finished.
+func (s *Scheduler) PendingOperations() int {
 	s.cfg.Lock.Lock()
 	defer s.cfg.Lock.Unlock()
 	return len(s.pending)
@@ -257,7 +257,7 @@ func (s *Scheduler) Pending() int {
 func (s *Scheduler) WaitIdle(ctx context.Context) error {
 	t := time.NewTicker(2 * time.Millisecond)
 	defer t.Stop()
-	for s.Pending() > 0 {
+	for s.PendingOperations() > 0 {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -26,8 +26,8 @@ func (s *Server) Init(name string) {
 	s.closing = make(chan struct{})
 }
 
-// Start listens on addr and serves h in the background.
-func (s *Server) Start(addr string, h http.Handler) error {
+// listen listens on addr and serves h in the background.
+func (s *Server) listen(addr string, h http.Handler) error {
 	if s.srv != nil {
 		return errors.New(s.name + ": already started")
 	}
@@ -47,9 +47,9 @@ func (s *Server) URL() string { return s.url }
 // Closing is closed by Close: held requests (FaultHang, FaultSlow) let go then.
 func (s *Server) Closing() <-chan struct{} { return s.closing }
 
-// Close releases held requests, runs stop (the personality's clean-up, such as
+// shutdown releases held requests, runs stop (the personality's clean-up, such as
 // cancelling its operations) and shuts the listener down. Only the first call acts.
-func (s *Server) Close(stop func()) {
+func (s *Server) shutdown(stop func()) {
 	s.closeOnce.Do(func() {
 		close(s.closing)
 		stop()

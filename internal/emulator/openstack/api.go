@@ -321,11 +321,11 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		rec.Status = sw.Status
 		rec.Duration = time.Since(started)
-		e.reqlog.Add(rec)
+		e.Append(rec)
 	}()
 	_, rec.TokenValid = e.tokens.valid(r.Header.Get("X-Auth-Token"), e.now())
 
-	fault := e.faults.Match(r.Method, r.URL.Path, rec.Op)
+	fault := e.MatchFault(r.Method, r.URL.Path, rec.Op)
 	if fault != nil {
 		rec.Fault = fault.Kind
 		if !fault.AfterHandler && !e.serveFault(sw, r, fault) {

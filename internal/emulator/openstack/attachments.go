@@ -120,7 +120,7 @@ func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
 	s.bdms = append(s.bdms, b)
 	v.status = volAttaching
 	v.touch(now)
-	b.op = e.schedule(OpAttach, v.id, s.id, func(failed bool) {
+	b.op = e.Schedule(OpAttach, v.id, s.id, func(failed bool) {
 		b.op = nil
 		if failed { // Nova rolls back: the mapping goes, the volume is available again
 			s.removeBDM(b)
@@ -214,7 +214,7 @@ func (e *Emulator) startDetach(s *server, b *bdm, v *volume, now time.Time) {
 	b.detaching = true
 	v.status = volDetaching
 	v.touch(now)
-	b.op = e.schedule(OpDetach, v.id, s.id, func(failed bool) {
+	b.op = e.Schedule(OpDetach, v.id, s.id, func(failed bool) {
 		b.op, b.detaching = nil, false
 		if failed {
 			v.status = volInUse

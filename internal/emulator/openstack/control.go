@@ -15,12 +15,18 @@ import (
 // otherwise. Durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
 	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
+	engine.ServeCore(c, &e.Core)
+	c.Post("faults", e.controlAddFault)
+	e.controlState(c)
+	e.controlIdentity(c)
+	e.controlServers(c)
+	e.controlOutOfBand(c)
+	return c.Mux
+}
 
-	c.Get("health", func() any { return map[string]string{"status": "ok"} })
-	c.Get("requests", func() any { return map[string]any{"requests": engine.NonNil(e.Requests())} })
+// controlState serves GET state, the deprecated actions' uses and the reset.
+func (e *Emulator) controlState(c *engine.Control) {
 	c.Get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })
-	c.Get("operations", func() any { return map[string]any{"operations": engine.NonNil(e.Operations())} })
-	c.Get("faults", func() any { return map[string]any{"faults": engine.FaultViews(e.Faults())} })
 	c.Get("state", func() any {
 		lat, scale := e.Latencies()
 		return map[string]any{
@@ -31,87 +37,57 @@ func (e *Emulator) controlHandler() http.Handler {
 			"live_tokens": e.LiveTokens(),
 		}
 	})
-
-	c.Latency(&e.sched)
-	c.Post("faults", e.controlAddFault)
-	c.FaultRemoval(e.ClearFaults, e.RemoveFault)
-	c.Post("reset-requests", func(*http.Request) (any, error) { e.ResetRequests(); return nil, nil })
 	c.Post("reset", func(*http.Request) (any, error) { e.Reset(); return nil, nil })
+}
+
+// controlIdentity serves the token switches: expire every token, set the TTL.
+func (e *Emulator) controlIdentity(c *engine.Control) {
 	c.Post("expire-tokens", func(*http.Request) (any, error) { e.ExpireTokens(); return nil, nil })
-	c.Post("token-ttl", func(r *http.Request) (any, error) {
-		var req struct {
-			TTL engine.Duration `json:"ttl"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+	engine.PostJSON(c, "token-ttl", func(req struct {
+		TTL engine.Duration `json:"ttl"`
+	}) (any, error) {
 		if req.TTL <= 0 {
 			return nil, fmt.Errorf(`"ttl" must be > 0`)
 		}
 		e.SetTokenTTL(time.Duration(req.TTL))
 		return nil, nil
 	})
-	c.Post("task", func(r *http.Request) (any, error) {
-		var req struct {
-			ServerID  string          `json:"server_id"`
-			TaskState string          `json:"task_state"`
-			Duration  engine.Duration `json:"duration"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+}
+
+// controlServers serves what a server shows: a task, a vm_state, hot-plug support.
+func (e *Emulator) controlServers(c *engine.Control) {
+	engine.PostJSON(c, "task", func(req struct {
+		ServerID  string          `json:"server_id"`
+		TaskState string          `json:"task_state"`
+		Duration  engine.Duration `json:"duration"`
+	}) (any, error) {
 		return nil, e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
 	})
-	c.Post("vm-state", func(r *http.Request) (any, error) {
-		var req struct {
-			ServerID string `json:"server_id"`
-			VMState  string `json:"vm_state"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+	engine.PostJSON(c, "vm-state", func(req struct {
+		ServerID string `json:"server_id"`
+		VMState  string `json:"vm_state"`
+	}) (any, error) {
 		return nil, e.SetServerVMState(req.ServerID, req.VMState)
 	})
-	c.Post("hotplug", func(r *http.Request) (any, error) {
-		var req struct {
-			ServerID  string `json:"server_id"`
-			Supported bool   `json:"supported"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+	engine.PostJSON(c, "hotplug", func(req struct {
+		ServerID  string `json:"server_id"`
+		Supported bool   `json:"supported"`
+	}) (any, error) {
 		return nil, e.SetHotplug(req.ServerID, req.Supported)
 	})
-	c.Post("detach", func(r *http.Request) (any, error) {
-		var req struct {
-			VolumeID   string `json:"volume_id"`
-			ServerID   string `json:"server_id"`
-			CinderOnly bool   `json:"cinder_only"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
+}
+
+// controlOutOfBand serves the changes made behind the API's back: a detach (also
+// in Cinder's records only), a server's or a volume's deletion.
+func (e *Emulator) controlOutOfBand(c *engine.Control) {
+	engine.PostJSON(c, "detach", func(req struct {
+		VolumeID   string `json:"volume_id"`
+		ServerID   string `json:"server_id"`
+		CinderOnly bool   `json:"cinder_only"`
+	}) (any, error) {
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID, req.CinderOnly)
 	})
-	c.Post("delete-server", func(r *http.Request) (any, error) {
-		var req struct {
-			ServerID string `json:"server_id"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		return nil, e.DeleteServerOutOfBand(req.ServerID)
-	})
-	c.Post("delete-volume", func(r *http.Request) (any, error) {
-		var req struct {
-			VolumeID string `json:"volume_id"`
-		}
-		if err := decodeControl(r, &req); err != nil {
-			return nil, err
-		}
-		return nil, e.DeleteVolumeOutOfBand(req.VolumeID)
-	})
-	return c.Mux
+	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
 }
 
 // controlAddFault takes a request fault (a Fault, delay as a string), or the

@@ -2,7 +2,7 @@
 // tokens with a service catalog, Nova servers, flavors and os-volume_attachments, Cinder
 // v3 volumes, and the parts of Glance (images) and Neutron (networks, subnets, ports) a
 // client reads before and after it creates a server, on one listener, with the same kind of control API, latencies, fault
-// injection and request log as the SCP personality (package emulator). Its client is
+// injection and request log as the SCP personality (internal/emulator/scp). Its client is
 // gophercloud v2: every answer is in the shape gophercloud's own parsers read, and the
 // tests drive it with gophercloud's request builders.
 //

@@ -109,10 +109,14 @@ type Config struct {
 	OnRequest func(RequestRecord)
 }
 
-// Emulator is a Keystone v3 + Nova + Cinder v3 API. Methods are safe for concurrent use.
+// Emulator is a Keystone v3 + Nova + Cinder v3 API. Methods are safe for concurrent
+// use. The engine's Core gives it the operation, fault, request-log and listener
+// methods. Catalog URLs are built from the Host of the token request, so Handler
+// works behind any listener.
 type Emulator struct {
-	cfg     Config
-	handler http.Handler
+	engine.Core[Route, RequestRecord]
+
+	cfg Config
 
 	// mu guards the object model, the scheduler and rng.
 	mu      sync.Mutex
@@ -121,13 +125,8 @@ type Emulator struct {
 	servers map[string]*server
 	volumes map[string]*volume
 	ports   map[string]*port
-	sched   engine.Scheduler
 
 	tokens tokenStore
-	faults engine.FaultSet[Route]
-	reqlog requestLog
-
-	server engine.Server // listener; its Closing releases held requests
 }
 
 // New builds an Emulator from cfg, filling in defaults. It serves nothing until
@@ -147,15 +146,18 @@ func New(cfg Config) *Emulator {
 	for k, l := range e.cfg.Latencies {
 		latencies[k] = l
 	}
-	e.reqlog.Init(numberRequest, e.cfg.OnRequest)
-	e.server.Init("openstack emulator")
-	e.sched.Init(engine.SchedulerConfig{
-		Name: "openstack emulator", Lock: &e.mu, Rand: e.rng, Now: e.now,
-		Kinds: OpKinds, Latencies: latencies, Scale: e.cfg.LatencyScale,
+	e.Init(engine.CoreConfig[RequestRecord]{
+		Name: "openstack emulator", Seed: e.cfg.Seed, Listen: e.cfg.Listen,
+		Scheduler: engine.SchedulerConfig{
+			Lock: &e.mu, Rand: e.rng, Now: e.now,
+			Kinds: OpKinds, Latencies: latencies, Scale: e.cfg.LatencyScale,
+		},
+		NumberRequest: numberRequest, OnRequest: e.cfg.OnRequest,
+		Validate:    e.cfg.Validate,
+		ClearFaults: e.clearInjectedTasks,
 	})
-	e.faults.Init("openstack emulator", e.cfg.Seed)
 	e.tokens.init(e.cfg.TokenTTL)
-	e.handler = e.routes()
+	e.Mount(e.routes())
 	return e
 }
 
@@ -231,36 +233,10 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Start listens on Config.Listen and serves in the background until Close.
-func (e *Emulator) Start() error {
-	if err := e.cfg.Validate(); err != nil {
-		return err
-	}
-	return e.server.Start(e.cfg.Listen, e.handler)
-}
-
-// URL is the base URL (no trailing slash) after Start; empty before.
-func (e *Emulator) URL() string { return e.server.URL() }
-
 // AuthURL is the Keystone v3 endpoint after Start (URL + "/v3").
 func (e *Emulator) AuthURL() string { return e.URL() + "/v3" }
 
-// Handler serves Keystone, Nova and Cinder and the control API under /_emulator/,
-// for callers that run their own server (httptest). Catalog URLs are built from the
-// Host of the token request, so any listener works.
-func (e *Emulator) Handler() http.Handler { return e.handler }
-
 // Config returns the effective configuration (defaults filled in).
 func (e *Emulator) Config() Config { return e.cfg }
-
-// Close stops pending operations, releases hanging requests and shuts the listener
-// down. It is safe to call more than once.
-func (e *Emulator) Close() {
-	e.server.Close(func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.sched.Stop()
-	})
-}
 
 func (e *Emulator) now() time.Time { return e.cfg.Clock() }

@@ -14,25 +14,12 @@ import (
 // with Status 409 gives a conflictingRequest body.
 type Fault = engine.Fault[Route]
 
-// AddFault installs a rule and returns its id.
-func (e *Emulator) AddFault(f Fault) (string, error) { return e.faults.Add(f) }
-
-// RemoveFault removes one rule; false if it is gone (removed or used up).
-func (e *Emulator) RemoveFault(id string) bool { return e.faults.Remove(id) }
-
-// ClearFaults removes every request rule, pending outcome faults and injected tasks.
-func (e *Emulator) ClearFaults() {
-	e.faults.Clear()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.sched.ClearFailNext()
+// clearInjectedTasks ends every injected task; ClearFaults runs it under e.mu.
+func (e *Emulator) clearInjectedTasks() {
 	for _, s := range e.servers {
 		s.injectedTask, s.injectedUntil = "", time.Time{}
 	}
 }
-
-// Faults lists the active rules with how often each has fired.
-func (e *Emulator) Faults() []Fault { return e.faults.List() }
 
 // serveFault applies f with OpenStack's error bodies. It returns true when the
 // request should go on to its normal answer (FaultSlow), false when the fault
@@ -47,6 +34,6 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) 
 			writeError(w, errorf(code, "injected fault: %s", http.StatusText(code)))
 		},
 		TruncatedJSON: `{"server": {"id": "5f0c2a1e-8b7d-4c`,
-		Closing:       e.server.Closing(),
+		Closing:       e.Closing(),
 	})
 }

@@ -147,10 +147,10 @@ func TestFaultRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := e.faults.Match("GET", "/v2.1/p/servers/s", RouteServerGet); f == nil || f.ID != id {
+	if f := e.MatchFault("GET", "/v2.1/p/servers/s", RouteServerGet); f == nil || f.ID != id {
 		t.Errorf("prefix match: %+v", f)
 	}
-	if f := e.faults.Match("GET", "/v2/p/servers/s", RouteServerGet); f != nil {
+	if f := e.MatchFault("GET", "/v2/p/servers/s", RouteServerGet); f != nil {
 		t.Errorf("/v2 matched /v2.1: %+v", f)
 	}
 	if !e.RemoveFault(id) || e.RemoveFault(id) {

@@ -2,8 +2,6 @@ package openstack
 
 import (
 	"time"
-
-	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // RequestRecord is one API request as the emulator saw it. It never holds a token,
@@ -37,14 +35,8 @@ type RequestRecord struct {
 	Duration   time.Duration `json:"duration_ns"`
 }
 
-// requestLog keeps every record until reset; its own lock keeps logging off e.mu.
-type requestLog = engine.Log[RequestRecord]
-
 // numberRequest gives a record its place in the log.
 func numberRequest(r *RequestRecord, seq int64) { r.Seq = seq }
-
-// Requests returns a copy of the request log, oldest first.
-func (e *Emulator) Requests() []RequestRecord { return e.reqlog.All() }
 
 // RequestsFor returns the records of one endpoint (for example RouteAttachmentDelete).
 func (e *Emulator) RequestsFor(op Route) []RequestRecord {
@@ -68,6 +60,3 @@ func (e *Emulator) DeprecatedActionUses() []RequestRecord {
 	}
 	return out
 }
-
-// ResetRequests empties the request log; sequence numbers keep counting.
-func (e *Emulator) ResetRequests() { e.reqlog.Reset() }

@@ -141,7 +141,7 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 	for _, p := range plan {
 		e.addCreateTimeBDM(s, p, now)
 	}
-	s.op = e.schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishBuild(s, failed) })
+	s.op = e.Schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishBuild(s, failed) })
 
 	adminPass := e.newHexID()[:12]
 	return reply(http.StatusAccepted, map[string]any{"server": map[string]any{
@@ -621,10 +621,10 @@ func (e *Emulator) deleteServer(c *call) (*response, *apiError) {
 	if s.taskState == taskDeleting {
 		return reply(http.StatusNoContent, nil)
 	}
-	e.cancel(s.op, "superseded by delete")
+	e.Cancel(s.op, "superseded by delete")
 	s.taskState = taskDeleting
 	s.touch(e.now())
-	s.op = e.schedule(OpServerDelete, s.id, "", func(failed bool) {
+	s.op = e.Schedule(OpServerDelete, s.id, "", func(failed bool) {
 		s.op, s.taskState = nil, ""
 		if failed {
 			s.vmState, s.fault = vmError, "Failed to delete instance "+s.id+": injected failure"
@@ -641,15 +641,15 @@ func (e *Emulator) deleteServer(c *call) (*response, *apiError) {
 // the purge. Call with e.mu held.
 func (e *Emulator) finishDelete(s *server, immediate bool) {
 	now := e.now()
-	e.cancel(s.op, "server deleted")
+	e.Cancel(s.op, "server deleted")
 	for _, b := range s.bdms {
-		e.cancel(b.op, "server deleted")
+		e.Cancel(b.op, "server deleted")
 		v, ok := e.volumes[b.volumeID]
 		if !ok {
 			continue
 		}
 		if b.deleteOnTermination {
-			e.cancel(v.op, "server deleted")
+			e.Cancel(v.op, "server deleted")
 			delete(e.volumes, v.id)
 			continue
 		}
@@ -667,7 +667,7 @@ func (e *Emulator) finishDelete(s *server, immediate bool) {
 		s.vmState = vmSoftDeleted
 	}
 	s.touch(now)
-	s.op = e.schedule(OpServerPurge, s.id, "", func(bool) { delete(e.servers, s.id) })
+	s.op = e.Schedule(OpServerPurge, s.id, "", func(bool) { delete(e.servers, s.id) })
 }
 
 // releaseVolume is Cinder's side of a mapping that goes with its server: the volume
@@ -679,7 +679,7 @@ func (e *Emulator) releaseVolume(v *volume, s *server, now time.Time) {
 	}
 	switch v.status {
 	case volInUse, volAttaching, volDetaching, volCreating:
-		e.cancel(v.op, "server deleted")
+		e.Cancel(v.op, "server deleted")
 		v.status, v.attach, v.op = volAvailable, nil, nil
 		v.touch(now)
 	}
@@ -718,7 +718,7 @@ func (e *Emulator) serverAction(c *call) (*response, *apiError) {
 		}
 		s.taskState = task
 		s.touch(now)
-		s.op = e.schedule(OpServerPower, s.id, "", func(failed bool) {
+		s.op = e.Schedule(OpServerPower, s.id, "", func(failed bool) {
 			s.op, s.taskState = nil, ""
 			s.vmState = final
 			if failed {

@@ -1,7 +1,6 @@
 package openstack
 
 import (
-	"github.com/scp-community/terraform-provider-scp/internal/emulator"
 	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
@@ -21,16 +20,16 @@ type (
 	FaultKind = engine.FaultKind
 )
 
-// Operation kinds. The names match the SCP personality's where the meaning is the same.
+// Operation kinds: the engine's shared ones, and purge.
 const (
-	OpServerCreate = emulator.OpServerCreate
-	OpServerDelete = emulator.OpServerDelete
-	OpServerPower  = emulator.OpServerPower // os-stop and os-start
-	OpVolumeCreate = emulator.OpVolumeCreate
-	OpVolumeDelete = emulator.OpVolumeDelete
-	OpVolumeExtend = emulator.OpVolumeExtend
-	OpAttach       = emulator.OpAttach
-	OpDetach       = emulator.OpDetach
+	OpServerCreate = engine.OpServerCreate
+	OpServerDelete = engine.OpServerDelete
+	OpServerPower  = engine.OpServerPower // os-stop and os-start
+	OpVolumeCreate = engine.OpVolumeCreate
+	OpVolumeDelete = engine.OpVolumeDelete
+	OpVolumeExtend = engine.OpVolumeExtend
+	OpAttach       = engine.OpAttach
+	OpDetach       = engine.OpDetach
 	// OpServerPurge is the time a deleted server stays visible as DELETED or
 	// SOFT_DELETED before GET answers 404 (only when Config.DeletedStatus is set).
 	OpServerPurge OpKind = "server_purge"

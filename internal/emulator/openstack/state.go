@@ -191,7 +191,7 @@ func (e *Emulator) DetachOutOfBand(volumeID, serverID string, cinderOnly bool) e
 		v.touch(e.now())
 		return nil
 	}
-	e.cancel(b.op, "detached out of band")
+	e.Cancel(b.op, "detached out of band")
 	e.finishDetach(s, b, v)
 	return nil
 }
@@ -218,10 +218,10 @@ func (e *Emulator) DeleteVolumeOutOfBand(volumeID string) error {
 	if !ok {
 		return fmt.Errorf("openstack emulator: volume %s not found", volumeID)
 	}
-	e.cancel(v.op, "deleted out of band")
+	e.Cancel(v.op, "deleted out of band")
 	for _, s := range e.servers {
 		if b := s.findBDM(volumeID); b != nil {
-			e.cancel(b.op, "volume deleted out of band")
+			e.Cancel(b.op, "volume deleted out of band")
 			s.removeBDM(b)
 		}
 	}
@@ -236,8 +236,8 @@ func (e *Emulator) Reset() {
 	e.ResetRequests()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.sched.CancelAll("reset")
-	e.sched.ForgetRecords()
+	e.CancelAll("reset")
+	e.ForgetRecords()
 	e.servers = make(map[string]*server)
 	e.volumes = make(map[string]*volume)
 	e.ports = make(map[string]*port)

@@ -122,7 +122,7 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 	}
 	e.volumes[v.id] = v
 	c.rec.VolumeID = v.id
-	v.op = e.schedule(OpVolumeCreate, v.id, "", func(failed bool) {
+	v.op = e.Schedule(OpVolumeCreate, v.id, "", func(failed bool) {
 		v.op, v.status = nil, volAvailable
 		if failed {
 			v.status = volError
@@ -219,7 +219,7 @@ func (e *Emulator) deleteVolume(c *call) (*response, *apiError) {
 	}
 	v.status = volDeleting
 	v.touch(e.now())
-	v.op = e.schedule(OpVolumeDelete, v.id, "", func(failed bool) {
+	v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
 		v.op = nil
 		if failed {
 			v.status = volErrorDeleting
@@ -298,7 +298,7 @@ func (e *Emulator) extendVolume(c *call, v *volume, raw json.RawMessage) (*respo
 	prev := v.status
 	v.status = volExtending
 	v.touch(e.now())
-	v.op = e.schedule(OpVolumeExtend, v.id, "", func(failed bool) {
+	v.op = e.Schedule(OpVolumeExtend, v.id, "", func(failed bool) {
 		v.op = nil
 		if failed {
 			v.status = volErrorExtending

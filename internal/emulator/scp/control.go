@@ -1,0 +1,145 @@
+package scp
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
+)
+
+// controlHandler serves the control API under /_emulator/. It needs no signature:
+// the process binds loopback unless told otherwise. Bodies mirror the Go API;
+// durations are strings such as "500ms" (a bare number means seconds).
+func (e *Emulator) controlHandler() http.Handler {
+	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
+	engine.ServeCore(c, &e.Core)
+	c.Post("faults", e.controlAddFault)
+	e.controlState(c)
+	e.controlSettings(c)
+	e.controlOutOfBand(c)
+	return c.Mux
+}
+
+// controlState serves GET state and the contract check's findings.
+func (e *Emulator) controlState(c *engine.Control) {
+	c.Get("state", func() any {
+		lat, scale := e.Latencies()
+		return map[string]any{
+			"servers":            engine.NonNil(e.Servers()),
+			"volumes":            engine.NonNil(e.Volumes()),
+			"latencies":          engine.LatencyViews(lat),
+			"latency_scale":      scale,
+			"faults":             engine.FaultViews(e.Faults()),
+			"account_id":         e.AccountID(),
+			"region":             e.Region(),
+			"os_volume_last":     e.osLast.Load(),
+			"error_detail_array": e.arrayDetail.Load(),
+		}
+	})
+	c.Get("contract-violations", func() any {
+		return map[string]any{"checked": e.ContractChecked(), "violations": engine.NonNil(e.ContractViolations())}
+	})
+	c.Delete("contract-violations", e.ResetContractViolations)
+}
+
+// controlSettings serves the switches of how the emulator answers: volume order,
+// error detail shape, rate limit and clock skew.
+func (e *Emulator) controlSettings(c *engine.Control) {
+	engine.PostJSON(c, "volume-order", func(req struct {
+		OSVolumeLast *bool `json:"os_volume_last"`
+	}) (any, error) {
+		if req.OSVolumeLast == nil {
+			return nil, fmt.Errorf(`give "os_volume_last": true or false`)
+		}
+		e.SetOSVolumeLast(*req.OSVolumeLast)
+		return nil, nil
+	})
+	engine.PostJSON(c, "error-detail", func(req struct {
+		Array *bool `json:"array"`
+	}) (any, error) {
+		if req.Array == nil {
+			return nil, fmt.Errorf(`give "array": true or false`)
+		}
+		e.SetErrorDetailArray(*req.Array)
+		return nil, nil
+	})
+	engine.PostJSON(c, "ratelimit", func(req struct {
+		RPS   float64 `json:"rps"`
+		Burst int     `json:"burst"`
+	}) (any, error) {
+		return nil, e.SetRateLimit(req.RPS, req.Burst)
+	})
+	engine.PostJSON(c, "clock-skew", func(req struct {
+		Skew engine.Duration `json:"skew"`
+	}) (any, error) {
+		e.SetClockSkew(time.Duration(req.Skew))
+		return nil, nil
+	})
+}
+
+// controlOutOfBand serves the changes made behind the API's back: a server's
+// connections, a detach, a server's or a volume's deletion.
+func (e *Emulator) controlOutOfBand(c *engine.Control) {
+	engine.PostJSON(c, "connections", func(req struct {
+		ServerID string `json:"server_id"`
+		Connections
+	}) (any, error) {
+		return nil, e.SetServerAttachments(req.ServerID, req.Connections)
+	})
+	engine.PostJSON(c, "detach", func(req struct {
+		VolumeID string `json:"volume_id"`
+		ServerID string `json:"server_id"`
+	}) (any, error) {
+		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID)
+	})
+	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
+}
+
+// controlAddFault takes a request fault (a Fault, delay as a string), or one of two
+// pseudo-kinds: "fail_operation" {operation, count} and "busy" {server_id, duration}.
+func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
+	var req struct {
+		Fault
+		Delay     engine.Duration `json:"delay"`
+		Operation OpKind          `json:"operation"`
+		ServerID  string          `json:"server_id"`
+		Duration  engine.Duration `json:"duration"`
+	}
+	if err := decodeControl(r, &req); err != nil {
+		return nil, err
+	}
+	switch req.Kind {
+	case "fail_operation":
+		n := req.Count
+		if n <= 0 {
+			n = 1
+		}
+		return nil, e.FailNext(req.Operation, n)
+	case "busy":
+		return nil, e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
+	}
+	f := req.Fault
+	f.Delay = time.Duration(req.Delay)
+	id, err := e.AddFault(f)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"id": id}, nil
+}
+
+// refuseControl answers a refused control request in SCP's error shape.
+func refuseControl(w http.ResponseWriter, status int, err error) {
+	code := CodeInvalidRequest
+	if status == http.StatusNotFound {
+		code = CodeNotFound
+	}
+	writeError(w, errorf(status, code, "%v", err), false)
+}
+
+func decodeControl(r *http.Request, v any) error {
+	if apiErr := decodeBody(r, v); apiErr != nil {
+		return fmt.Errorf("%s", apiErr.Detail)
+	}
+	return nil
+}
