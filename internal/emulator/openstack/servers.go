@@ -14,20 +14,23 @@ import (
 
 // createServerRequest is the body gophercloud's servers.CreateOpts builds.
 type createServerRequest struct {
-	Server struct {
-		Name             string            `json:"name"`
-		ImageRef         string            `json:"imageRef"`
-		FlavorRef        string            `json:"flavorRef"`
-		KeyName          string            `json:"key_name"`
-		AvailabilityZone string            `json:"availability_zone"`
-		Metadata         map[string]string `json:"metadata"`
-		UserData         *string           `json:"user_data"`
-		Networks         json.RawMessage   `json:"networks"`
-		SecurityGroups   []struct {
-			Name string `json:"name"`
-		} `json:"security_groups"`
-		BlockDevices []blockDeviceRequest `json:"block_device_mapping_v2"`
-	} `json:"server"`
+	Server createServerBody `json:"server"`
+}
+
+// createServerBody is the server of a POST /servers body.
+type createServerBody struct {
+	Name             string            `json:"name"`
+	ImageRef         string            `json:"imageRef"`
+	FlavorRef        string            `json:"flavorRef"`
+	KeyName          string            `json:"key_name"`
+	AvailabilityZone string            `json:"availability_zone"`
+	Metadata         map[string]string `json:"metadata"`
+	UserData         *string           `json:"user_data"`
+	Networks         json.RawMessage   `json:"networks"`
+	SecurityGroups   []struct {
+		Name string `json:"name"`
+	} `json:"security_groups"`
+	BlockDevices []blockDeviceRequest `json:"block_device_mapping_v2"`
 }
 
 type blockDeviceRequest struct {
@@ -74,22 +77,10 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		return nil, err
 	}
 	rs := req.Server
-	if strings.TrimSpace(rs.Name) == "" {
-		return nil, badRequest("Invalid input for field/attribute name. Value: %q. The name must be a non-empty string.", rs.Name)
-	}
-	if rs.FlavorRef == "" {
-		return nil, badRequest("Invalid input for field/attribute flavorRef. Value: None. None is not of type 'string', 'integer'")
-	}
-	if rs.UserData != nil {
-		if _, err := base64.StdEncoding.DecodeString(*rs.UserData); err != nil {
-			return nil, badRequest("User data needs to be valid base 64.")
-		}
-	}
-	nets, apiErr := parseNetworks(rs.Networks)
+	nets, apiErr := validateServerCreate(rs)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-
 	flavor, ok := e.findFlavor(rs.FlavorRef)
 	if !ok {
 		return nil, badRequest("Flavor %s could not be found.", rs.FlavorRef)
@@ -104,6 +95,45 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 		return nil, apiErr
 	}
 	now := e.now()
+	s := e.newServer(rs, flavor, now)
+	for i, n := range nets {
+		s.networks = append(s.networks, e.connect(s, n, i))
+	}
+	s.hotplug = !slices.Contains(e.cfg.ColdplugImages, bootImageOf(s, rs.ImageRef, plan))
+	e.servers[s.id] = s
+	c.rec.ServerID = s.id
+	for _, p := range plan {
+		e.addCreateTimeBDM(s, p, now)
+	}
+	s.op = e.Schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishBuild(s, failed) })
+
+	adminPass := e.newHexID()[:12]
+	return reply(http.StatusAccepted, map[string]any{"server": map[string]any{
+		"id": s.id, "links": e.serverLinks(c, s.id), "OS-DCF:diskConfig": "MANUAL",
+		"security_groups": securityGroupsJSON(s), "adminPass": adminPass,
+	}})
+}
+
+// validateServerCreate refuses, with Nova's messages, a create body Nova's schema refuses, and
+// returns its networks.
+func validateServerCreate(rs createServerBody) ([]serverNetwork, *apiError) {
+	if strings.TrimSpace(rs.Name) == "" {
+		return nil, badRequest("Invalid input for field/attribute name. Value: %q. The name must be a non-empty string.", rs.Name)
+	}
+	if rs.FlavorRef == "" {
+		return nil, badRequest("Invalid input for field/attribute flavorRef. Value: None. None is not of type 'string', 'integer'")
+	}
+	if rs.UserData != nil {
+		if _, err := base64.StdEncoding.DecodeString(*rs.UserData); err != nil {
+			return nil, badRequest("User data needs to be valid base 64.")
+		}
+	}
+	return parseNetworks(rs.Networks)
+}
+
+// newServer is a server being built from rs, with Nova's defaults (zone nova, the default
+// security group); the caller holds e.mu.
+func (e *Emulator) newServer(rs createServerBody, flavor Flavor, now time.Time) *server {
 	e.seq++
 	s := &server{
 		seq: e.seq, id: e.newID(), name: rs.Name, flavor: flavor, keyName: rs.KeyName,
@@ -123,31 +153,21 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 	if len(s.securityGroups) == 0 {
 		s.securityGroups = []string{"default"}
 	}
-	for i, n := range nets {
-		s.networks = append(s.networks, e.connect(s, n, i))
-	}
-	bootImage := rs.ImageRef
-	if i := slices.IndexFunc(plan, func(p plannedBDM) bool { return p.boot }); i >= 0 {
-		bootImage = plan[i].fromImg
-		if plan[i].existing != nil {
-			bootImage = plan[i].existing.imageRef
-		}
-	} else {
-		s.imageRef = rs.ImageRef
-	}
-	s.hotplug = !slices.Contains(e.cfg.ColdplugImages, bootImage)
-	e.servers[s.id] = s
-	c.rec.ServerID = s.id
-	for _, p := range plan {
-		e.addCreateTimeBDM(s, p, now)
-	}
-	s.op = e.Schedule(OpServerCreate, s.id, "", func(failed bool) { e.finishBuild(s, failed) })
+	return s
+}
 
-	adminPass := e.newHexID()[:12]
-	return reply(http.StatusAccepted, map[string]any{"server": map[string]any{
-		"id": s.id, "links": e.serverLinks(c, s.id), "OS-DCF:diskConfig": "MANUAL",
-		"security_groups": securityGroupsJSON(s), "adminPass": adminPass,
-	}})
+// bootImageOf is the image a new server boots: its boot volume's source, or imageRef. A server
+// booted from an image keeps it as its own image ("image": "" otherwise, as Nova shows it).
+func bootImageOf(s *server, imageRef string, plan []plannedBDM) string {
+	i := slices.IndexFunc(plan, func(p plannedBDM) bool { return p.boot })
+	if i < 0 {
+		s.imageRef = imageRef
+		return imageRef
+	}
+	if plan[i].existing != nil {
+		return plan[i].existing.imageRef
+	}
+	return plan[i].fromImg
 }
 
 // checkReferences is Nova's lookup of the image and the networks in Glance and Neutron,
