@@ -100,6 +100,10 @@ func (p *Poller) rand() float64 {
 // cancellation an error wrapping context.Canceled, returned as soon as ctx is done (Wait never
 // sleeps past it; a probe in flight is the probe's business, it gets ctx); on a Permanent error,
 // that error without the Permanent mark.
+//
+// Wait is longer than the project's other functions on purpose: it is the one loop every
+// asynchronous operation goes through, and its schedule, budget, throttling and learning share
+// state that named steps would have to pass around; read whole, the order of the decisions shows.
 func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...WaitOption) (Result, error) {
 	var wc waitConfig
 	for _, o := range opts {
