@@ -105,20 +105,7 @@ func simulate(jobs []job, parallelism int) time.Duration {
 	}
 	parallelism = max(parallelism, 1)
 	prio := bottomLevels(jobs)
-	waiting := make([]int, len(jobs)) // unfinished dependencies
-	dependents := make([][]int, len(jobs))
-	for i, j := range jobs {
-		waiting[i] = len(j.deps)
-		for _, d := range j.deps {
-			dependents[d] = append(dependents[d], i)
-		}
-	}
-	var ready []int
-	for i := range jobs {
-		if waiting[i] == 0 {
-			ready = append(ready, i)
-		}
-	}
+	waiting, dependents, ready := dependencyGraph(jobs)
 	type running struct {
 		job int
 		end time.Duration
@@ -131,15 +118,7 @@ func simulate(jobs []job, parallelism int) time.Duration {
 	)
 	for finished < len(jobs) {
 		// Start the highest-priority ready jobs whose group is free, while slots remain.
-		slices.SortStableFunc(ready, func(a, b int) int {
-			if prio[a] != prio[b] {
-				if prio[a] > prio[b] {
-					return -1
-				}
-				return 1
-			}
-			return a - b
-		})
+		sortByPriority(ready, prio)
 		kept := ready[:0]
 		for _, i := range ready {
 			g := jobs[i].group
@@ -181,4 +160,37 @@ func simulate(jobs []job, parallelism int) time.Duration {
 		inFlight = still
 	}
 	return now
+}
+
+// dependencyGraph returns, per job, how many of its dependencies are unfinished and which jobs
+// depend on it, and the jobs ready at the start: those with no dependencies.
+func dependencyGraph(jobs []job) (waiting []int, dependents [][]int, ready []int) {
+	waiting = make([]int, len(jobs))
+	dependents = make([][]int, len(jobs))
+	for i, j := range jobs {
+		waiting[i] = len(j.deps)
+		for _, d := range j.deps {
+			dependents[d] = append(dependents[d], i)
+		}
+	}
+	for i := range jobs {
+		if waiting[i] == 0 {
+			ready = append(ready, i)
+		}
+	}
+	return waiting, dependents, ready
+}
+
+// sortByPriority orders the ready jobs by falling priority, then by index so that the schedule is
+// deterministic.
+func sortByPriority(ready []int, prio []time.Duration) {
+	slices.SortStableFunc(ready, func(a, b int) int {
+		if prio[a] != prio[b] {
+			if prio[a] > prio[b] {
+				return -1
+			}
+			return 1
+		}
+		return a - b
+	})
 }

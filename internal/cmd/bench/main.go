@@ -49,12 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	started := time.Now()
 
-	workDir := cfg.workDir
-	if workDir == "" {
-		if workDir, err = os.MkdirTemp("", "scp-bench-"); err != nil {
-			return err
-		}
-	} else if err := os.MkdirAll(workDir, 0o755); err != nil {
+	workDir, err := prepareWorkDir(cfg.workDir)
+	if err != nil {
 		return err
 	}
 	// A temporary work directory goes away unless asked to keep it or something failed: then the
@@ -75,12 +71,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer emu.Close()
 
-	providerBin := cfg.providerBin
-	if providerBin == "" {
-		fmt.Fprintln(stdout, "building the provider...")
-		if providerBin, err = buildProvider(ctx, filepath.Join(workDir, "bin")); err != nil {
-			return err
-		}
+	providerBin, err := providerBinary(ctx, cfg, workDir, stdout)
+	if err != nil {
+		return err
 	}
 	cachePath := "off"
 	if cfg.timingsCache {
@@ -94,6 +87,58 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	rep := newReport(ctx, cfg, tf, started, cachePath)
+	printHeader(stdout, rep, cfg)
+
+	ciTF, err := newTerraformRunner(cfg, workDir, providerBin, append(connection, "SCP_TIMINGS_CACHE=off"), stdout)
+	if err != nil {
+		return err
+	}
+	s := &session{emu: emu, tf: tf, cfg: cfg, ciTF: ciTF}
+	if err := s.runTerraform(ctx, rep, stdout); err != nil {
+		return err
+	}
+	if err := runSideBenchmarks(ctx, cfg, emu, workDir, providerBin, rep, stdout); err != nil {
+		return err
+	}
+
+	noteTimingsCache(rep, cfg, cachePath)
+	rep.Targets = evaluateTargets(rep.Runs, rep.Micro, rep.MicroSim)
+	rep.Total = time.Since(started)
+
+	printSummary(stdout, rep, cfg)
+	if keepDir {
+		fmt.Fprintf(stdout, "work directory kept: %s\n", workDir)
+	}
+	if err := writeOutputs(rep, cfg, keepDir, workDir, stdout); err != nil {
+		return err
+	}
+	if err := runsFailed(rep); err != nil {
+		return err
+	}
+	failed = false
+	return nil
+}
+
+// prepareWorkDir creates the work directory asked for, or a temporary one when none is.
+func prepareWorkDir(asked string) (string, error) {
+	if asked == "" {
+		return os.MkdirTemp("", "scp-bench-")
+	}
+	return asked, os.MkdirAll(asked, 0o755)
+}
+
+// providerBinary is the provider given with -provider, or one built into the work directory.
+func providerBinary(ctx context.Context, cfg *config, workDir string, stdout io.Writer) (string, error) {
+	if cfg.providerBin != "" {
+		return cfg.providerBin, nil
+	}
+	fmt.Fprintln(stdout, "building the provider...")
+	return buildProvider(ctx, filepath.Join(workDir, "bin"))
+}
+
+// newReport starts the report with the setting of the bench, before any run.
+func newReport(ctx context.Context, cfg *config, tf *terraformRunner, started time.Time, cachePath string) *report {
 	rep := &report{
 		StartedAt: started, Terraform: tf.version(ctx), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
 		Parallelism: cfg.parallelism, Chained: cfg.chain, LatencyScale: cfg.scale, Latencies: latencyReport(cfg),
@@ -104,73 +149,91 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// the timed runs start from the same place; with the cache off this only warms the disk caches.
 		rep.Warmup = fmt.Sprintf("N=%d apply+destroy, untimed, before the timed runs (what a returning user's timings cache has seen)", cfg.warmup)
 	}
-	printHeader(stdout, rep, cfg)
+	return rep
+}
 
-	ciTF, err := newTerraformRunner(cfg, workDir, providerBin, append(connection, "SCP_TIMINGS_CACHE=off"), stdout)
-	if err != nil {
+// printProgress prints one line per run as the runs end.
+func printProgress(stdout io.Writer, runs []runReport) {
+	for _, r := range runs {
+		fmt.Fprintf(stdout, "  %-26s wall %-9s ideal %-9s ratio %.3f  requests %d, 429s %d, errors %d\n",
+			r.Name, round(r.Wall), round(r.Ideal), r.Ratio, r.Requests, r.Throttled, r.Errors)
+	}
+}
+
+// runTerraform runs the Terraform benchmarks in order: the warm-up, the timed runs, the CI mode and
+// the rate-limited run, adding all but the warm-up to the report.
+func (s *session) runTerraform(ctx context.Context, rep *report, stdout io.Writer) error {
+	if err := s.warmUp(ctx, stdout); err != nil {
 		return err
 	}
-	s := &session{emu: emu, tf: tf, cfg: cfg, ciTF: ciTF}
-	progress := func(runs []runReport) {
-		for _, r := range runs {
-			fmt.Fprintf(stdout, "  %-26s wall %-9s ideal %-9s ratio %.3f  requests %d, 429s %d, errors %d\n",
-				r.Name, round(r.Wall), round(r.Ideal), r.Ratio, r.Requests, r.Throttled, r.Errors)
-		}
-	}
-
-	if cfg.warmup > 0 {
-		fmt.Fprintln(stdout, "warm-up (untimed):")
-		runs, err := s.applyDestroy(ctx, "warmup", cfg.warmup)
-		progress(runs)
-		if err != nil {
-			return err
-		}
-		for _, r := range runs {
-			if r.Errors > 0 {
-				return fmt.Errorf("the warm-up %s failed, nothing would be meaningful: %v", r.Name, r.Problems)
-			}
-		}
-	}
-
 	fmt.Fprintln(stdout, "timed runs:")
-	for _, n := range cfg.ns {
+	for _, n := range s.cfg.ns {
 		runs, err := s.applyDestroy(ctx, fmt.Sprintf("n%d", n), n)
-		progress(runs)
+		printProgress(stdout, runs)
 		rep.Runs = append(rep.Runs, runs...)
 		if err != nil {
 			return err
 		}
 	}
-	if len(cfg.ciNs) > 0 {
+	if len(s.cfg.ciNs) > 0 {
 		fmt.Fprintln(stdout, "CI mode (each command a new job: no warm-up, no timings cache, only the state):")
-		for _, n := range cfg.ciNs {
+		for _, n := range s.cfg.ciNs {
 			runs, err := s.ciRun(ctx, n)
-			progress(runs)
+			printProgress(stdout, runs)
 			rep.Runs = append(rep.Runs, runs...)
 			if err != nil {
 				return err
 			}
 		}
 	}
-	if cfg.rateN > 0 {
-		if err := emu.SetRateLimit(cfg.rateLimit, 0); err != nil {
-			return err
-		}
-		runs, err := s.applyDestroy(ctx, fmt.Sprintf("rate-n%d", cfg.rateN), cfg.rateN)
-		for i := range runs {
-			runs[i].RateLimit = cfg.rateLimit
-			runs[i].Name += fmt.Sprintf(" @%g rps", cfg.rateLimit)
-		}
-		progress(runs)
-		rep.Runs = append(rep.Runs, runs...)
-		if err != nil {
-			return err
-		}
-		if err := emu.SetRateLimit(0, 0); err != nil {
-			return err
+	return s.rateLimited(ctx, rep, stdout)
+}
+
+// warmUp runs the untimed warm-up, if asked for; a failed warm-up makes every later figure moot.
+func (s *session) warmUp(ctx context.Context, stdout io.Writer) error {
+	if s.cfg.warmup <= 0 {
+		return nil
+	}
+	fmt.Fprintln(stdout, "warm-up (untimed):")
+	runs, err := s.applyDestroy(ctx, "warmup", s.cfg.warmup)
+	printProgress(stdout, runs)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.Errors > 0 {
+			return fmt.Errorf("the warm-up %s failed, nothing would be meaningful: %v", r.Name, r.Problems)
 		}
 	}
+	return nil
+}
 
+// rateLimited runs apply and destroy under the emulator's rate limit, if asked for, and lifts the
+// limit afterwards.
+func (s *session) rateLimited(ctx context.Context, rep *report, stdout io.Writer) error {
+	if s.cfg.rateN <= 0 {
+		return nil
+	}
+	if err := s.emu.SetRateLimit(s.cfg.rateLimit, 0); err != nil {
+		return err
+	}
+	runs, err := s.applyDestroy(ctx, fmt.Sprintf("rate-n%d", s.cfg.rateN), s.cfg.rateN)
+	for i := range runs {
+		runs[i].RateLimit = s.cfg.rateLimit
+		runs[i].Name += fmt.Sprintf(" @%g rps", s.cfg.rateLimit)
+	}
+	printProgress(stdout, runs)
+	rep.Runs = append(rep.Runs, runs...)
+	if err != nil {
+		return err
+	}
+	return s.emu.SetRateLimit(0, 0)
+}
+
+// runSideBenchmarks runs what needs no Terraform on the SCP emulator: the micro-benchmark of the
+// poller and the OpenStack run, each if asked for.
+func runSideBenchmarks(ctx context.Context, cfg *config, emu *scpemu.Emulator, workDir, providerBin string, rep *report, stdout io.Writer) error {
+	var err error
 	if cfg.micro {
 		fmt.Fprintf(stdout, "micro-benchmark: %d operations per kind and schedule, waves of %d, on the emulator...\n", cfg.microOps, cfg.microWave)
 		if rep.Micro, err = runMicroEmulator(ctx, emu, cfg.microOps, cfg.microWave); err != nil {
@@ -178,24 +241,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		rep.MicroSim = runMicroSim(cfg.latencies, cfg.microOps, cfg.seed)
 	}
-
 	if cfg.openstackN > 0 {
 		fmt.Fprintf(stdout, "OpenStack personality, N=%d:\n", cfg.openstackN)
 		if rep.OpenStack, err = runOpenStack(ctx, cfg, workDir, providerBin, stdout); err != nil {
 			return fmt.Errorf("OpenStack run: %w", err)
 		}
 	}
+	return nil
+}
 
-	if cfg.timingsCache {
-		if fi, err := os.Stat(cachePath); err == nil {
-			rep.TimingsCache += fmt.Sprintf(" (written by the provider, %d bytes)", fi.Size())
-		} else {
-			rep.TimingsCache += " (never written: this provider build keeps no timings across runs)"
-		}
+// noteTimingsCache records whether the provider wrote its timings cache: a build that keeps no
+// timings leaves none.
+func noteTimingsCache(rep *report, cfg *config, cachePath string) {
+	if !cfg.timingsCache {
+		return
 	}
-	rep.Targets = evaluateTargets(rep.Runs, rep.Micro, rep.MicroSim)
-	rep.Total = time.Since(started)
+	if fi, err := os.Stat(cachePath); err == nil {
+		rep.TimingsCache += fmt.Sprintf(" (written by the provider, %d bytes)", fi.Size())
+	} else {
+		rep.TimingsCache += " (never written: this provider build keeps no timings across runs)"
+	}
+}
 
+// printSummary prints the tables of the report after all runs.
+func printSummary(stdout io.Writer, rep *report, cfg *config) {
 	fmt.Fprintln(stdout)
 	printRuns(stdout, rep.Runs)
 	printMicro(stdout, fmt.Sprintf("Micro-benchmark on the emulator, real time, emulator latencies (%d per kind, waves of %d; cold = first probe not placed by history)",
@@ -205,10 +274,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printOpenStack(stdout, rep.OpenStack)
 	printTargets(stdout, rep.Targets)
 	fmt.Fprintf(stdout, "\ntimings cache: %s\ntotal bench time: %s\n", rep.TimingsCache, rep.Total.Round(time.Second))
-	if keepDir {
-		fmt.Fprintf(stdout, "work directory kept: %s\n", workDir)
-	}
+}
 
+// writeOutputs writes the chart of the micro-benchmark and the -json report, when there are any.
+func writeOutputs(rep *report, cfg *config, keepDir bool, workDir string, stdout io.Writer) error {
 	if cfg.micro {
 		path := cfg.svgPath
 		switch {
@@ -228,14 +297,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("writing -json: %w", err)
 		}
 	}
+	return nil
+}
+
+// runsFailed is the error of the bench when any run, here or on OpenStack, failed.
+func runsFailed(rep *report) error {
 	for _, r := range rep.Runs {
 		if r.Errors > 0 {
 			return errors.New("some runs had errors (see above)")
 		}
 	}
-	if err := rep.OpenStack.failed(); err != nil {
-		return err
-	}
-	failed = false
-	return nil
+	return rep.OpenStack.failed()
 }

@@ -128,20 +128,10 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 	}
 	defer emu.Close()
 
-	cachePath := "off"
-	if cfg.timingsCache {
-		cachePath = filepath.Join(workDir, "openstack-timings-cache.json")
-	}
-	tf, err := newTerraformRunner(cfg, workDir, providerBin, nil, stdout)
+	tf, err := openstackTerraform(cfg, emu, workDir, providerBin, stdout)
 	if err != nil {
 		return nil, err
 	}
-	// Nothing of the user's OpenStack environment (OS_CLOUD, OS_PASSWORD...) may reach the provider.
-	tf.env = slices.DeleteFunc(tf.env, func(kv string) bool { return strings.HasPrefix(kv, "OS_") })
-	for k, v := range emu.Env() {
-		tf.env = append(tf.env, k+"="+v)
-	}
-	tf.env = append(tf.env, "SCP_TIMINGS_CACHE="+cachePath)
 
 	s := &osSession{emu: emu, tf: tf, cfg: cfg}
 	rep := &openstackReport{N: n, SimOps: cfg.openstackSimOps}
@@ -150,15 +140,8 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 			return rep, err
 		}
 	}
-	dir := filepath.Join(workDir, fmt.Sprintf("openstack-n%d", n))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	hcl, err := openstackHCL(configHCL("os", n, cfg.chain))
+	dir, err := writeOpenStackConfig(cfg, workDir, n)
 	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o644); err != nil {
 		return nil, err
 	}
 
@@ -201,9 +184,52 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 		rep.Problems = append(rep.Problems, fmt.Sprintf("%d calls of a deprecated Cinder action", len(uses)))
 	}
 
+	compareDetaches(rep, cfg, providerDetaches(destroyOps, destroyReqs), baseline)
+	return rep, nil
+}
+
+// openstackTerraform is the Terraform runner of the OpenStack run: it reaches the OpenStack
+// emulator and nothing else, with a timings cache of its own.
+func openstackTerraform(cfg *config, emu *osemu.Emulator, workDir, providerBin string, stdout io.Writer) (*terraformRunner, error) {
+	cachePath := "off"
+	if cfg.timingsCache {
+		cachePath = filepath.Join(workDir, "openstack-timings-cache.json")
+	}
+	tf, err := newTerraformRunner(cfg, workDir, providerBin, nil, stdout)
+	if err != nil {
+		return nil, err
+	}
+	// Nothing of the user's OpenStack environment (OS_CLOUD, OS_PASSWORD...) may reach the provider.
+	tf.env = slices.DeleteFunc(tf.env, func(kv string) bool { return strings.HasPrefix(kv, "OS_") })
+	for k, v := range emu.Env() {
+		tf.env = append(tf.env, k+"="+v)
+	}
+	tf.env = append(tf.env, "SCP_TIMINGS_CACHE="+cachePath)
+	return tf, nil
+}
+
+// writeOpenStackConfig writes the configuration of n servers on OpenStack into a directory of its
+// own and returns the directory.
+func writeOpenStackConfig(cfg *config, workDir string, n int) (string, error) {
+	dir := filepath.Join(workDir, fmt.Sprintf("openstack-n%d", n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	hcl, err := openstackHCL(configHCL("os", n, cfg.chain))
+	if err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o644)
+}
+
+// compareDetaches adds the detach rows, this provider's and the common provider's loop on the
+// emulator and both on a fake clock, and counts as a problem any of this provider's rows that gave
+// up or repeated a DELETE.
+func compareDetaches(rep *openstackReport, cfg *config, ours, baseline []detachSample) {
+	n := rep.N
 	setting := fmt.Sprintf("emulator, %d detaches of ~%s", 2*n, round(cfg.emulatorLatencies()[scpemu.OpDetach].Base))
 	rep.Detaches = append(rep.Detaches,
-		newDetachRow(setting, "this provider (terraform destroy)", providerDetaches(destroyOps, destroyReqs)),
+		newDetachRow(setting, "this provider (terraform destroy)", ours),
 		newDetachRow(setting, "common provider's loop", baseline))
 	rep.Detaches = append(rep.Detaches, simulateDetaches(cfg.latencies[scpemu.OpDetach], cfg.openstackSimOps, cfg.seed)...)
 	for _, row := range rep.Detaches {
@@ -211,7 +237,6 @@ func runOpenStack(ctx context.Context, cfg *config, workDir, providerBin string,
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s, %s: %d gave up, up to %d DELETEs per detach (want 0 and 1)", row.Setting, row.Strategy, row.GaveUp, row.DelMax))
 		}
 	}
-	return rep, nil
 }
 
 // ciRun is the CI mode on OpenStack: apply, plan and destroy of n servers, each a new job with no

@@ -116,31 +116,45 @@ func renderChart(title string, sections []chartSection) []byte {
 					}
 					continue
 				}
-				r := sec.rows[i]
-				for pi, p := range chartPanels {
-					bar, whisker, ok := p.value(r)
-					if !ok {
-						continue
-					}
-					x0 := float64(labelWidth) + float64(pi)*(panelWidth+panelGap)
-					w := p.pos(bar) * panelWidth
-					fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%d" fill="%s"><title>%s</title></rect>`+"\n",
-						x0, by, max(w, 1), barHeight, s.color, esc(barTitle(kind, s.label, r)))
-					wx := x0 + p.pos(whisker)*panelWidth
-					if wx > x0+w {
-						mid := by + barHeight/2.0
-						fmt.Fprintf(&body, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" class="whisker"/>`+"\n", x0+w, mid, wx, mid, s.color)
-						fmt.Fprintf(&body, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" class="whisker"/>`+"\n", wx, by+1, wx, by+barHeight-1, s.color)
-					}
-				}
+				writeBars(&body, sec.rows[i], kind, s.label, s.color, by, panelWidth)
 			}
 		}
 		y = top + height + axisHeight
 	}
 
 	var out bytes.Buffer
-	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%.0f" viewBox="0 0 %d %.0f" font-family="sans-serif">`+"\n",
-		chartWidth, y, chartWidth, y)
+	writeChartHead(&out, title, y)
+	out.Write(body.Bytes())
+	out.WriteString("</svg>\n")
+	return out.Bytes()
+}
+
+// writeBars writes one series' bars of row r, one per panel at height by, each with a whisker out
+// to the panel's second value when that lies beyond the bar.
+func writeBars(body *bytes.Buffer, r microRow, kind, label, color string, by, panelWidth float64) {
+	for pi, p := range chartPanels {
+		bar, whisker, ok := p.value(r)
+		if !ok {
+			continue
+		}
+		x0 := float64(labelWidth) + float64(pi)*(panelWidth+panelGap)
+		w := p.pos(bar) * panelWidth
+		fmt.Fprintf(body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%d" fill="%s"><title>%s</title></rect>`+"\n",
+			x0, by, max(w, 1), barHeight, color, esc(barTitle(kind, label, r)))
+		wx := x0 + p.pos(whisker)*panelWidth
+		if wx > x0+w {
+			mid := by + barHeight/2.0
+			fmt.Fprintf(body, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" class="whisker"/>`+"\n", x0+w, mid, wx, mid, color)
+			fmt.Fprintf(body, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" class="whisker"/>`+"\n", wx, by+1, wx, by+barHeight-1, color)
+		}
+	}
+}
+
+// writeChartHead writes the opening of the SVG document, height tall: the styles, the title and
+// the legend of the series.
+func writeChartHead(out *bytes.Buffer, title string, height float64) {
+	fmt.Fprintf(out, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%.0f" viewBox="0 0 %d %.0f" font-family="sans-serif">`+"\n",
+		chartWidth, height, chartWidth, height)
 	out.WriteString(`<style>
 text { fill: #222; font-size: 11px; }
 .title { font-size: 15px; font-weight: bold; }
@@ -153,16 +167,13 @@ text { fill: #222; font-size: 11px; }
 .whisker { stroke-width: 1.5; }
 </style>
 `)
-	fmt.Fprintf(&out, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&out, `<text x="10" y="22" class="title">%s</text>`+"\n", esc(title))
+	fmt.Fprintf(out, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+	fmt.Fprintf(out, `<text x="10" y="22" class="title">%s</text>`+"\n", esc(title))
 	lx := 10.0
 	for _, s := range chartSeries {
-		fmt.Fprintf(&out, `<rect x="%.0f" y="34" width="12" height="12" fill="%s"/><text x="%.0f" y="44">%s</text>`+"\n", lx, s.color, lx+16, esc(s.label))
+		fmt.Fprintf(out, `<rect x="%.0f" y="34" width="12" height="12" fill="%s"/><text x="%.0f" y="44">%s</text>`+"\n", lx, s.color, lx+16, esc(s.label))
 		lx += 24 + 6.5*float64(len(s.label))
 	}
-	out.Write(body.Bytes())
-	out.WriteString("</svg>\n")
-	return out.Bytes()
 }
 
 // pos is where v falls on the panel's log axis, from 0 (lo or below) to 1 (hi or above).
