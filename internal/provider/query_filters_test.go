@@ -151,11 +151,11 @@ func TestAccOpenStack_queryFilters(t *testing.T) {
 			{Config: acc.attachments([]string{"a"}, []string{"b"}, "")},
 			{
 				Query: true,
-				Config: `
+				Config: fmt.Sprintf(`
 list "scp_virtual_server" "named" {
   provider = scp
   config {
-    name = "acc-os"
+    name = %q
   }
 }
 
@@ -179,7 +179,7 @@ list "scp_volume_attachment" "all" {
     include_os_disks = true
   }
 }
-`,
+`, acc.name("os")),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("scp_virtual_server.named", 1),
 					querycheck.ExpectLength("scp_volume.attached", 1),
