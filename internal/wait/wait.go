@@ -104,7 +104,7 @@ func (p *Poller) rand() float64 {
 // Wait is longer than the project's other functions on purpose: it is the one loop every
 // asynchronous operation goes through, and its schedule, budget, throttling and learning share
 // state that named steps would have to pass around; read whole, the order of the decisions shows.
-func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...WaitOption) (Result, error) {
+func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...WaitOption) (Result, error) { //nolint:funlen // read whole, as said above
 	var wc waitConfig
 	for _, o := range opts {
 		o(&wc)

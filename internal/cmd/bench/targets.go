@@ -40,7 +40,7 @@ func verdict(name string, misses []string, ok string) target {
 // probe is late by design) and the micro-benchmark's learned waits. It is a list, one block per
 // target in the order the README gives them, and longer than other functions on purpose: a target
 // read next to its neighbours is easier to check against the README than one behind a helper.
-func evaluateTargets(runs []runReport, micro, sim []microRow) []target {
+func evaluateTargets(runs []runReport, micro, sim []microRow) []target { //nolint:funlen // one block per target, as said above
 	var unthrottled, throttled, ci []runReport
 	for _, r := range runs {
 		switch {
