@@ -282,11 +282,7 @@ func (c *Cloud) bootImage(ctx context.Context, s *servers.Server) string {
 }
 
 func (c *Cloud) ServersNamed(ctx context.Context, name string) ([]cloud.Server, error) {
-	pages, err := servers.List(c.compute, servers.ListOpts{Name: "^" + regexp.QuoteMeta(name) + "$"}).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	all, err := servers.ExtractServers(pages)
+	all, err := allPages(ctx, servers.List(c.compute, servers.ListOpts{Name: "^" + regexp.QuoteMeta(name) + "$"}), servers.ExtractServers)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
@@ -387,11 +383,7 @@ func (c *Cloud) Volume(ctx context.Context, id string) (*cloud.Volume, error) {
 }
 
 func (c *Cloud) VolumesNamed(ctx context.Context, name string) ([]cloud.Volume, error) {
-	pages, err := volumes.List(c.block, volumes.ListOpts{Name: name}).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	all, err := volumes.ExtractVolumes(pages)
+	all, err := allPages(ctx, volumes.List(c.block, volumes.ListOpts{Name: name}), volumes.ExtractVolumes)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
@@ -518,11 +510,7 @@ func (c *Cloud) ServerAttachments(ctx context.Context, serverID string) ([]cloud
 	if s.RootDeviceName != nil {
 		root = strings.ToLower(*s.RootDeviceName)
 	}
-	pages, err := volumeattach.List(c.compute, serverID).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	list, err := volumeattach.ExtractVolumeAttachments(pages)
+	list, err := allPages(ctx, volumeattach.List(c.compute, serverID), volumeattach.ExtractVolumeAttachments)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
