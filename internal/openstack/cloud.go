@@ -18,6 +18,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // Cloud is an OpenStack-family cloud (Nova, Cinder v3, Keystone v3) as the provider's resources
@@ -557,7 +558,7 @@ func (c *Cloud) untilNotBusy(ctx context.Context, serverID string, send func() e
 		if !busy {
 			return err
 		}
-		pause := backoff(attempt, time.Second, c.cfg.BusyRetryMax)
+		pause := safehttp.Backoff(attempt, time.Second, c.cfg.BusyRetryMax)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < pause+sendMargin {
 			// Sending again so close to the end could leave the answer unheard: stop at a
 			// refusal, which says for certain that nothing was done.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // APIError is an HTTP error answer from SCP. Detail carries the API's own errors[].detail when the
@@ -188,7 +190,7 @@ func MayHaveTakenEffect(err error) bool {
 	}
 	var transportErr *TransportError
 	if errors.As(err, &transportErr) {
-		return !neverSent(transportErr.Err)
+		return !safehttp.NeverSent(transportErr.Err)
 	}
 	if status := statusOf(err); status != 0 {
 		return status >= 500 || status == http.StatusRequestTimeout
