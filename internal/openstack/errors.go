@@ -32,17 +32,14 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	msg := safehttp.AnswerLine(e.Method, e.Path, e.Status)
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		msg += ": " + e.Message
 	}
 	if e.Hint != "" {
-		b.WriteString(". ")
-		b.WriteString(e.Hint)
+		msg += ". " + e.Hint
 	}
-	return b.String()
+	return msg
 }
 
 // statusError returns gophercloud's answer error inside err, by value or by pointer.

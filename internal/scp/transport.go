@@ -45,25 +45,20 @@ type RetryPolicy struct {
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 6
-	}
-	if p.MaxThrottledAttempts <= 0 {
-		p.MaxThrottledAttempts = 40
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 15 * time.Second
-	}
-	if p.AttemptTimeout <= 0 {
-		p.AttemptTimeout = 60 * time.Second
-	}
-	if p.ReadBudget <= 0 {
-		p.ReadBudget = 60 * time.Second
-	}
+	orDefault(&p.MaxAttempts, 6)
+	orDefault(&p.MaxThrottledAttempts, 40)
+	orDefault(&p.BaseDelay, 250*time.Millisecond)
+	orDefault(&p.MaxDelay, 15*time.Second)
+	orDefault(&p.AttemptTimeout, 60*time.Second)
+	orDefault(&p.ReadBudget, 60*time.Second)
 	return p
+}
+
+// orDefault puts def in a policy field left zero (or set negative, which means nothing either).
+func orDefault[T int | time.Duration](field *T, def T) {
+	if *field <= 0 {
+		*field = def
+	}
 }
 
 // service is the API a request is addressed to. The zero value is the Virtual Server API, so

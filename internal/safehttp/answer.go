@@ -1,0 +1,12 @@
+package safehttp
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// AnswerLine names an error answer the way every message of the provider starts:
+// "GET /v1/servers/x: 404 Not Found". path is the request path only, never a host or a query.
+func AnswerLine(method, path string, status int) string {
+	return fmt.Sprintf("%s %s: %d %s", method, path, status, http.StatusText(status))
+}
