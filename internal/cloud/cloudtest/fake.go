@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -315,20 +314,12 @@ func (f *Fake) DetachOutOfBand(serverID, volumeID string) {
 
 // SetServerPhase puts a server in a phase and state, ending any operation under way on it.
 func (f *Fake) SetServerPhase(id string, phase cloud.Phase, state string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if s := f.servers[id]; s != nil {
-		s.s.Phase, s.s.State, s.pending = phase, state, nil
-	}
+	putInPhase(f, f.servers, id, phase, state)
 }
 
 // SetVolumePhase puts a volume in a phase and state, ending any operation under way on it.
 func (f *Fake) SetVolumePhase(id string, phase cloud.Phase, state string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if v := f.volumes[id]; v != nil {
-		v.v.Phase, v.v.State, v.pending = phase, state, nil
-	}
+	putInPhase(f, f.volumes, id, phase, state)
 }
 
 // SetServerBusy makes the mutations addressed to the server (delete, lock, attach, detach) answer
@@ -459,29 +450,12 @@ func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, e
 	f.attached = append(f.attached, &attachment{serverID: id, a: cloud.Attachment{
 		VolumeID: bootID, Device: "/dev/vda", DeleteOnTermination: spec.BootVolume.DeleteOnTermination, SystemDisk: true,
 	}})
-	if len(spec.Tags) > 0 {
-		f.tags[tagKey(cloud.KindServer, id)] = copyTags(spec.Tags)
-	}
-	s.pending = f.start("CreateServer", s.setPhase, func() { s.s.State, s.s.Phase = "ACTIVE", cloud.PhaseActive })
+	f.startCreate("CreateServer", cloud.KindServer, id, spec.Tags, s, func() { s.s.State, s.s.Phase = "ACTIVE", cloud.PhaseActive })
 	return id, err
 }
 
 func (f *Fake) Server(_ context.Context, id string) (*cloud.Server, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("Server"); err != nil {
-		return nil, err
-	}
-	s := f.servers[id]
-	if s == nil {
-		return nil, gone("server", id)
-	}
-	advance(&s.pending)
-	if f.servers[id] == nil { // the operation that finished was its deletion
-		return nil, gone("server", id)
-	}
-	out := f.describeServer(s)
-	return &out, nil
+	return readObject(f, "Server", "server", id, f.servers, f.describeServer)
 }
 
 func (f *Fake) describeServer(s *server) cloud.Server {
@@ -496,19 +470,7 @@ func (f *Fake) describeServer(s *server) cloud.Server {
 }
 
 func (f *Fake) ServersNamed(_ context.Context, name string) ([]cloud.Server, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("ServersNamed"); err != nil {
-		return nil, err
-	}
-	var out []cloud.Server
-	for _, s := range f.servers {
-		if s.s.Name == name {
-			out = append(out, f.describeServer(s))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return objectsNamed(f, "ServersNamed", name, f.servers, f.describeServer)
 }
 
 func (f *Fake) DeleteServer(_ context.Context, id string) error {
@@ -630,29 +592,12 @@ func (f *Fake) CreateVolume(_ context.Context, spec cloud.VolumeSpec) (string, e
 		MaxIOPS: spec.MaxIOPS, MaxThroughput: spec.MaxThroughput, CreatedAt: f.Now().UTC().Format(time.RFC3339),
 	}}
 	f.volumes[id] = v
-	if len(spec.Tags) > 0 {
-		f.tags[tagKey(cloud.KindVolume, id)] = copyTags(spec.Tags)
-	}
-	v.pending = f.start("CreateVolume", v.setPhase, func() { v.v.State, v.v.Phase = "available", cloud.PhaseAvailable })
+	f.startCreate("CreateVolume", cloud.KindVolume, id, spec.Tags, v, func() { v.v.State, v.v.Phase = "available", cloud.PhaseAvailable })
 	return id, err
 }
 
 func (f *Fake) Volume(_ context.Context, id string) (*cloud.Volume, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("Volume"); err != nil {
-		return nil, err
-	}
-	v := f.volumes[id]
-	if v == nil {
-		return nil, gone("volume", id)
-	}
-	advance(&v.pending)
-	if f.volumes[id] == nil {
-		return nil, gone("volume", id)
-	}
-	out := f.describeVolume(v)
-	return &out, nil
+	return readObject(f, "Volume", "volume", id, f.volumes, f.describeVolume)
 }
 
 func (f *Fake) describeVolume(v *volume) cloud.Volume {
@@ -667,19 +612,7 @@ func (f *Fake) describeVolume(v *volume) cloud.Volume {
 }
 
 func (f *Fake) VolumesNamed(_ context.Context, name string) ([]cloud.Volume, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("VolumesNamed"); err != nil {
-		return nil, err
-	}
-	var out []cloud.Volume
-	for _, v := range f.volumes {
-		if v.v.Name == name {
-			out = append(out, f.describeVolume(v))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return objectsNamed(f, "VolumesNamed", name, f.volumes, f.describeVolume)
 }
 
 // busyVolume refuses a mutation of a volume that is gone or has an operation under way.
