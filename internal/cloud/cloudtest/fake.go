@@ -460,12 +460,7 @@ func (f *Fake) Server(_ context.Context, id string) (*cloud.Server, error) {
 
 func (f *Fake) describeServer(s *server) cloud.Server {
 	out := s.s
-	out.VolumeIDs = nil
-	for _, a := range f.attached {
-		if a.serverID == s.s.ID {
-			out.VolumeIDs = append(out.VolumeIDs, a.a.VolumeID)
-		}
-	}
+	out.VolumeIDs = fromAttachments(f, func(a *attachment) (string, bool) { return a.a.VolumeID, a.serverID == s.s.ID })
 	return out
 }
 
@@ -602,12 +597,9 @@ func (f *Fake) Volume(_ context.Context, id string) (*cloud.Volume, error) {
 
 func (f *Fake) describeVolume(v *volume) cloud.Volume {
 	out := v.v
-	out.Servers = nil
-	for _, a := range f.attached {
-		if a.a.VolumeID == v.v.ID {
-			out.Servers = append(out.Servers, cloud.VolumeServer{ServerID: a.serverID, Device: a.a.Device})
-		}
-	}
+	out.Servers = fromAttachments(f, func(a *attachment) (cloud.VolumeServer, bool) {
+		return cloud.VolumeServer{ServerID: a.serverID, Device: a.a.Device}, a.a.VolumeID == v.v.ID
+	})
 	return out
 }
 

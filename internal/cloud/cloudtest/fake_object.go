@@ -73,3 +73,14 @@ func putInPhase[O object](f *Fake, objects map[string]O, id string, phase cloud.
 		*o.operation() = nil
 	}
 }
+
+// fromAttachments is what pick makes of each attachment it accepts, in order; nil when none.
+func fromAttachments[T any](f *Fake, pick func(*attachment) (T, bool)) []T {
+	var out []T
+	for _, a := range f.attached {
+		if v, ok := pick(a); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
