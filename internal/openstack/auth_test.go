@@ -13,6 +13,7 @@ import (
 	emu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
+// startEmulator starts the emulator on a real listener, fast unless the test sets a latency scale.
 func startEmulator(t *testing.T, cfg emu.Config) *emu.Emulator {
 	t.Helper()
 	if cfg.LatencyScale == 0 {
@@ -26,6 +27,8 @@ func startEmulator(t *testing.T, cfg emu.Config) *emu.Emulator {
 	return e
 }
 
+// Every way of signing in to Keystone the provider accepts gets a client that can read, and a
+// token given as is cannot be renewed once it expires.
 func TestAuthMethods(t *testing.T) {
 	e := startEmulator(t, emu.Config{})
 	ec := e.Config()

@@ -23,14 +23,7 @@ type fixture struct {
 // password method, the way the provider does.
 func newFixture(t *testing.T, ecfg emu.Config, adjust ...func(*Config)) *fixture {
 	t.Helper()
-	if ecfg.LatencyScale == 0 {
-		ecfg.LatencyScale = 0.01
-	}
-	e := emu.New(ecfg)
-	if err := e.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
+	e := startEmulator(t, ecfg)
 	cfg := passwordConfig(e)
 	if ecfg.Flavour == emu.FlavourOTC {
 		cfg.Flavour = FlavourOTC
