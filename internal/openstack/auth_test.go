@@ -103,9 +103,7 @@ func TestAuthMethods(t *testing.T) {
 func TestTokenExpiryMidWait(t *testing.T) {
 	f := newFixture(t, emu.Config{Latencies: map[emu.OpKind]emu.Latency{emu.OpDetach: {Base: 30 * time.Second}}})
 	ctx := f.ctx()
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	f.e.ResetRequests()
 	if err := f.c.Detach(ctx, srv, vol); err != nil {
 		t.Fatal(err)
@@ -129,20 +127,14 @@ func TestTokenExpiryMidWait(t *testing.T) {
 	if v, _ := f.c.Volume(ctx, vol); v.Phase != cloud.PhaseAvailable {
 		t.Fatalf("volume %+v", v)
 	}
-	if n := f.count(emu.RouteTokenCreate); n != 1 {
-		t.Fatalf("%d token requests after the expiry, want 1", n)
-	}
-	if n := f.count(emu.RouteAttachmentDelete); n != 1 {
-		t.Fatalf("%d DELETEs", n)
-	}
+	f.wantSent(emu.RouteTokenCreate, 1, "token requests after the expiry")
+	f.wantSent(emu.RouteAttachmentDelete, 1, "the detach after the expiry")
 	f.noDeprecated()
 }
 
 func TestTokenExpiryBeforeDetachDoesNotResend(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	f.e.ExpireTokens()
 	f.e.ResetRequests()
 	if err := f.c.Detach(f.ctx(), srv, vol); err != nil {

@@ -61,6 +61,14 @@ func (f *fixture) idle() {
 	}
 }
 
+// attachedPair is a server "s" with a 1 GB volume "v" attached to it.
+func (f *fixture) attachedPair() (srv, vol string) {
+	f.t.Helper()
+	srv, vol = f.server("s"), f.volume("v", 1)
+	f.attach(srv, vol)
+	return srv, vol
+}
+
 // server creates a server booted from a 10 GB volume made from the image, and waits for it.
 func (f *fixture) server(name string) string {
 	f.t.Helper()
@@ -121,6 +129,14 @@ func (f *fixture) noDeprecated() {
 }
 
 func (f *fixture) count(route emu.Route) int { return len(f.e.RequestsFor(route)) }
+
+// wantSent fails the test unless route was requested want times; what names the request.
+func (f *fixture) wantSent(route emu.Route, want int, what string) {
+	f.t.Helper()
+	if n := f.count(route); n != want {
+		f.t.Fatalf("%s: %v sent %d times, want %d", what, route, n, want)
+	}
+}
 
 func wantOutcome(t *testing.T, err error, want cloud.Outcome, what string) {
 	t.Helper()
