@@ -32,10 +32,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	msg := safehttp.AnswerLine(e.Method, e.Path, e.Status)
-	if e.Message != "" {
-		msg += ": " + e.Message
-	}
+	msg := safehttp.AnswerLine(e.Method, e.Path, e.Status, e.Message)
 	if e.Hint != "" {
 		msg += ". " + e.Hint
 	}
