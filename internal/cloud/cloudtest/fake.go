@@ -201,6 +201,20 @@ func (f *Fake) mutate(method string, ids ...string) (carryOut bool, err error) {
 	return true, nil
 }
 
+// attempt records a mutation and says whether it goes ahead: not when its scripted failure stops
+// it, nor when refusal (what the object's condition refuses; nil for nothing) is set. err is what
+// the call returns.
+func (f *Fake) attempt(method string, refusal error, ids ...string) (goAhead bool, err error) {
+	carryOut, err := f.mutate(method, ids...)
+	switch {
+	case !carryOut:
+		return false, err
+	case refusal != nil:
+		return false, refusal
+	}
+	return true, err
+}
+
 // read counts a read and takes its scripted failure, if any.
 func (f *Fake) read(method string) error {
 	f.reads[method]++
@@ -343,6 +357,14 @@ func (f *Fake) busyServer(id string) error {
 	return nil
 }
 
+// serverRefusal refuses a mutation of a server that is gone or inside its busy window.
+func (f *Fake) serverRefusal(id string) error {
+	if f.servers[id] == nil {
+		return gone("server", id)
+	}
+	return f.busyServer(id)
+}
+
 // HasServer and HasVolume report whether the object exists.
 func (f *Fake) HasServer(id string) bool {
 	f.mu.Lock()
@@ -471,15 +493,12 @@ func (f *Fake) ServersNamed(_ context.Context, name string) ([]cloud.Server, err
 func (f *Fake) DeleteServer(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	carryOut, err := f.mutate("DeleteServer", id)
+	goAhead, err := f.attempt("DeleteServer", f.serverRefusal(id), id)
+	if !goAhead {
+		return err
+	}
 	s := f.servers[id]
 	switch {
-	case !carryOut:
-		return err
-	case s == nil:
-		return gone("server", id)
-	case f.busyServer(id) != nil:
-		return f.busyServer(id)
 	case s.s.Locked:
 		return Err(cloud.OutcomeConflict, fmt.Sprintf("server %s is locked", id))
 	case f.RefuseDeleteWhileBuilding && s.s.State == "BUILDING":
@@ -514,16 +533,11 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 	if locked {
 		method = "LockServer"
 	}
-	carryOut, err := f.mutate(method, id)
-	s := f.servers[id]
-	switch {
-	case !carryOut:
+	goAhead, err := f.attempt(method, f.serverRefusal(id), id)
+	if !goAhead {
 		return err
-	case s == nil:
-		return gone("server", id)
-	case f.busyServer(id) != nil:
-		return f.busyServer(id)
 	}
+	s := f.servers[id]
 	s.pending = f.start(method, s.setPhase, func() { s.s.Locked = locked })
 	return err
 }
@@ -636,12 +650,9 @@ func (f *Fake) RenameVolume(_ context.Context, id, name string) error {
 func (f *Fake) ExtendVolume(_ context.Context, id string, size int64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	carryOut, err := f.mutate("ExtendVolume", id)
-	if !carryOut {
+	goAhead, err := f.attempt("ExtendVolume", f.busyVolume(id), id)
+	if !goAhead {
 		return err
-	}
-	if busy := f.busyVolume(id); busy != nil {
-		return busy
 	}
 	v := f.volumes[id]
 	final, state := v.v.Phase, v.v.State
@@ -653,12 +664,9 @@ func (f *Fake) ExtendVolume(_ context.Context, id string, size int64) error {
 func (f *Fake) DeleteVolume(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	carryOut, err := f.mutate("DeleteVolume", id)
-	if !carryOut {
+	goAhead, err := f.attempt("DeleteVolume", f.busyVolume(id), id)
+	if !goAhead {
 		return err
-	}
-	if busy := f.busyVolume(id); busy != nil {
-		return busy
 	}
 	for _, a := range f.attached {
 		if a.a.VolumeID == id {
