@@ -128,12 +128,10 @@ func (f *fixture) noDeprecated() {
 	}
 }
 
-func (f *fixture) count(route emu.Route) int { return len(f.e.RequestsFor(route)) }
-
 // wantSent fails the test unless route was requested want times; what names the request.
 func (f *fixture) wantSent(route emu.Route, want int, what string) {
 	f.t.Helper()
-	if n := f.count(route); n != want {
+	if n := len(f.e.RequestsFor(route)); n != want {
 		f.t.Fatalf("%s: %v sent %d times, want %d", what, route, n, want)
 	}
 }
