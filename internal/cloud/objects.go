@@ -1,5 +1,7 @@
 package cloud
 
+import "slices"
+
 // Phase is what the resources decide on; State keeps the cloud's own word for messages.
 type Phase int
 
@@ -143,12 +145,11 @@ type Volume struct {
 
 // AttachedTo returns the volume's attachment to serverID, if the volume lists it.
 func (v *Volume) AttachedTo(serverID string) (VolumeServer, bool) {
-	for _, s := range v.Servers {
-		if s.ServerID == serverID {
-			return s, true
-		}
+	i := slices.IndexFunc(v.Servers, func(s VolumeServer) bool { return s.ServerID == serverID })
+	if i < 0 {
+		return VolumeServer{}, false
 	}
-	return VolumeServer{}, false
+	return v.Servers[i], true
 }
 
 // Attachment is one volume as a server lists it.

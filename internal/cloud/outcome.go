@@ -1,6 +1,9 @@
 package cloud
 
-import "errors"
+import (
+	"errors"
+	"net/http"
+)
 
 // Outcome classifies a failed call by what it tells the resources, whatever the cloud.
 type Outcome int
@@ -21,6 +24,20 @@ const (
 	// OutcomeDenied: the credentials were refused (401, 403).
 	OutcomeDenied
 )
+
+// RefusalOutcome is the outcome an HTTP refusal status means on every cloud (400 rejected, 401 and
+// 403 denied, 409 conflict); ok is false for any other status, which each cloud reads on its own terms.
+func RefusalOutcome(status int) (outcome Outcome, ok bool) {
+	switch status {
+	case http.StatusBadRequest:
+		return OutcomeRejected, true
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return OutcomeDenied, true
+	case http.StatusConflict:
+		return OutcomeConflict, true
+	}
+	return OutcomeFailed, false
+}
 
 // Error is a classified failure. Err is the implementation's own error, whose text is shown.
 type Error struct {

@@ -13,6 +13,7 @@ import (
 	emu "github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
+// startEmulator starts the emulator on a real listener, fast unless the test sets a latency scale.
 func startEmulator(t *testing.T, cfg emu.Config) *emu.Emulator {
 	t.Helper()
 	if cfg.LatencyScale == 0 {
@@ -26,6 +27,8 @@ func startEmulator(t *testing.T, cfg emu.Config) *emu.Emulator {
 	return e
 }
 
+// Every way of signing in to Keystone the provider accepts gets a client that can read, and a
+// token given as is cannot be renewed once it expires.
 func TestAuthMethods(t *testing.T) {
 	e := startEmulator(t, emu.Config{})
 	ec := e.Config()
@@ -100,9 +103,7 @@ func TestAuthMethods(t *testing.T) {
 func TestTokenExpiryMidWait(t *testing.T) {
 	f := newFixture(t, emu.Config{Latencies: map[emu.OpKind]emu.Latency{emu.OpDetach: {Base: 30 * time.Second}}})
 	ctx := f.ctx()
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	f.e.ResetRequests()
 	if err := f.c.Detach(ctx, srv, vol); err != nil {
 		t.Fatal(err)
@@ -126,20 +127,14 @@ func TestTokenExpiryMidWait(t *testing.T) {
 	if v, _ := f.c.Volume(ctx, vol); v.Phase != cloud.PhaseAvailable {
 		t.Fatalf("volume %+v", v)
 	}
-	if n := f.count(emu.RouteTokenCreate); n != 1 {
-		t.Fatalf("%d token requests after the expiry, want 1", n)
-	}
-	if n := f.count(emu.RouteAttachmentDelete); n != 1 {
-		t.Fatalf("%d DELETEs", n)
-	}
+	f.wantSent(emu.RouteTokenCreate, 1, "token requests after the expiry")
+	f.wantSent(emu.RouteAttachmentDelete, 1, "the detach after the expiry")
 	f.noDeprecated()
 }
 
 func TestTokenExpiryBeforeDetachDoesNotResend(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	f.e.ExpireTokens()
 	f.e.ResetRequests()
 	if err := f.c.Detach(f.ctx(), srv, vol); err != nil {

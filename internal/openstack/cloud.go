@@ -18,6 +18,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // Cloud is an OpenStack-family cloud (Nova, Cinder v3, Keystone v3) as the provider's resources
@@ -282,11 +283,7 @@ func (c *Cloud) bootImage(ctx context.Context, s *servers.Server) string {
 }
 
 func (c *Cloud) ServersNamed(ctx context.Context, name string) ([]cloud.Server, error) {
-	pages, err := servers.List(c.compute, servers.ListOpts{Name: "^" + regexp.QuoteMeta(name) + "$"}).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	all, err := servers.ExtractServers(pages)
+	all, err := allPages(ctx, servers.List(c.compute, servers.ListOpts{Name: "^" + regexp.QuoteMeta(name) + "$"}), servers.ExtractServers)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
@@ -387,11 +384,7 @@ func (c *Cloud) Volume(ctx context.Context, id string) (*cloud.Volume, error) {
 }
 
 func (c *Cloud) VolumesNamed(ctx context.Context, name string) ([]cloud.Volume, error) {
-	pages, err := volumes.List(c.block, volumes.ListOpts{Name: name}).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	all, err := volumes.ExtractVolumes(pages)
+	all, err := allPages(ctx, volumes.List(c.block, volumes.ListOpts{Name: name}), volumes.ExtractVolumes)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
@@ -518,11 +511,7 @@ func (c *Cloud) ServerAttachments(ctx context.Context, serverID string) ([]cloud
 	if s.RootDeviceName != nil {
 		root = strings.ToLower(*s.RootDeviceName)
 	}
-	pages, err := volumeattach.List(c.compute, serverID).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	list, err := volumeattach.ExtractVolumeAttachments(pages)
+	list, err := allPages(ctx, volumeattach.List(c.compute, serverID), volumeattach.ExtractVolumeAttachments)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
@@ -569,7 +558,7 @@ func (c *Cloud) untilNotBusy(ctx context.Context, serverID string, send func() e
 		if !busy {
 			return err
 		}
-		pause := backoff(attempt, time.Second, c.cfg.BusyRetryMax)
+		pause := safehttp.Backoff(attempt, time.Second, c.cfg.BusyRetryMax)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < pause+sendMargin {
 			// Sending again so close to the end could leave the answer unheard: stop at a
 			// refusal, which says for certain that nothing was done.

@@ -82,9 +82,7 @@ func TestServerLifecycle(t *testing.T) {
 	f.idle()
 	_, err = f.c.Server(ctx, id)
 	wantOutcome(t, err, cloud.OutcomeGone, "read of a deleted server")
-	if n := f.count(emu.RouteServerDelete); n != 1 {
-		t.Fatalf("%d DELETE /servers/{id}, want 1", n)
-	}
+	f.wantSent(emu.RouteServerDelete, 1, "DELETE /servers/{id}")
 	wantOutcome(t, f.c.DeleteServer(ctx, id), cloud.OutcomeGone, "delete of a deleted server")
 	f.noDeprecated()
 }
@@ -196,9 +194,7 @@ func TestValidateServer(t *testing.T) {
 	f.e.ResetRequests()
 	_, err := f.c.CreateServer(f.ctx(), cloud.ServerSpec{Name: "x", FileStorageIDs: []string{"fs"}})
 	wantOutcome(t, err, cloud.OutcomeRejected, "create with file storage")
-	if n := f.count(emu.RouteServerCreate); n != 0 {
-		t.Fatalf("a refused create was sent (%d)", n)
-	}
+	f.wantSent(emu.RouteServerCreate, 0, "a refused create")
 }
 
 func TestVolumeLifecycle(t *testing.T) {
@@ -249,9 +245,7 @@ func TestVolumeLifecycle(t *testing.T) {
 func TestVolumeInUseExtendAndDeleteRefused(t *testing.T) {
 	f := newFixture(t, emu.Config{})
 	ctx := f.ctx()
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	_, vol := f.attachedPair()
 	if err := f.c.ExtendVolume(ctx, vol, 2); err != nil {
 		t.Fatalf("extend of an in-use volume (3.42): %v", err)
 	}
@@ -365,9 +359,7 @@ func TestDetachRootDevice(t *testing.T) {
 
 func TestDetachAlreadyDetached(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	// Someone used os-detach: Cinder shows the volume available, Nova still maps it.
 	if err := f.e.DetachOutOfBand(vol, srv, true); err != nil {
 		t.Fatal(err)
@@ -381,16 +373,12 @@ func TestDetachAlreadyDetached(t *testing.T) {
 	if _, attached := v.AttachedTo(srv); attached {
 		t.Fatalf("Cinder still lists the server: %+v", v)
 	}
-	if n := f.count(emu.RouteAttachmentDelete); n != 1 {
-		t.Fatalf("%d DELETEs", n)
-	}
+	f.wantSent(emu.RouteAttachmentDelete, 1, "the detach of an already detached volume")
 }
 
 func TestDetachLockedAndVMState(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	ctx := f.ctx()
 	if err := f.c.SetServerLocked(ctx, srv, true); err != nil {
 		t.Fatal(err)
@@ -412,16 +400,12 @@ func TestDetachLockedAndVMState(t *testing.T) {
 	if !strings.Contains(err.Error(), "RESCUE") || !strings.Contains(err.Error(), "vm_state rescued") {
 		t.Fatalf("the message does not name the server's state: %v", err)
 	}
-	if n := f.count(emu.RouteAttachmentDelete); n != 1 {
-		t.Fatalf("a vm_state refusal of a settled server was sent %d times", n)
-	}
+	f.wantSent(emu.RouteAttachmentDelete, 1, "a vm_state refusal of a settled server")
 }
 
 func TestDetachTaskStateRetried(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	if err := f.e.SetServerTask(srv, "rebooting", 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
@@ -464,9 +448,7 @@ func TestDetachOnV2Prefix(t *testing.T) {
 	if !strings.Contains(f.c.Endpoint(), "/v2/") {
 		t.Fatalf("endpoint %s", f.c.Endpoint())
 	}
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	if err := f.c.Detach(f.ctx(), srv, vol); err != nil {
 		t.Fatal(err)
 	}
@@ -568,9 +550,7 @@ func TestRootDeviceNameMarksSystemDisk(t *testing.T) {
 // A vm_state 409 from a server that is still building is waited out like a task_state one.
 func TestDetachVMStateBuildingRetried(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	if err := f.e.SetServerVMState(srv, "building"); err != nil {
 		t.Fatal(err)
 	}

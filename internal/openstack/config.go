@@ -178,44 +178,45 @@ func (c Config) Validate() error {
 
 func (c Config) validateCredentials() error {
 	var problems []string
-	if c.AuthURL == "" {
-		problems = append(problems, "auth_url (OS_AUTH_URL) is not set")
-	}
-	switch c.Method() {
-	case "":
-		problems = append(problems, "no credentials: give user_name (or user_id) and password, or token, or "+
-			"application_credential_id (or _name with the user) and application_credential_secret, or cloud for a clouds.yaml entry")
-	case "application_credential":
-		if c.ApplicationCredentialSecret == "" {
-			problems = append(problems, "application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) is not set")
-		}
-		if c.ApplicationCredentialID == "" && c.ApplicationCredentialName == "" {
-			problems = append(problems, "application_credential_id or application_credential_name is needed with the secret")
-		}
-		if c.ApplicationCredentialID == "" && c.ApplicationCredentialName != "" && c.UserID == "" && c.UserName == "" {
-			problems = append(problems, "an application credential given by name needs its user (user_id, or user_name with user_domain_name)")
-		}
-	case "password":
-		if c.Password == "" {
-			problems = append(problems, "password (OS_PASSWORD) is not set")
-		}
-		if c.UserID == "" && c.UserName == "" {
-			problems = append(problems, "user_name or user_id is needed with the password")
-		}
-		if c.UserID == "" && c.UserName != "" && c.UserDomainName == "" && c.UserDomainID == "" {
-			problems = append(problems, "user_name needs user_domain_name or user_domain_id")
-		}
-		if c.ProjectID == "" && c.ProjectName == "" {
-			problems = append(problems, "project_name or project_id is needed: the provider works in one project")
-		}
-		if c.ProjectID == "" && c.ProjectName != "" && c.ProjectDomainName == "" && c.ProjectDomainID == "" {
-			problems = append(problems, "project_name needs project_domain_name or project_domain_id")
+	for _, r := range c.credentialRules() {
+		if r.broken {
+			problems = append(problems, r.problem)
 		}
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("the OpenStack credentials from %s are incomplete: %s", c.source(), strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// credentialRule is one thing the credentials need, and what to say when they lack it.
+type credentialRule struct {
+	broken  bool
+	problem string
+}
+
+// credentialRules are what the auth URL and the chosen method need.
+func (c Config) credentialRules() []credentialRule {
+	rules := []credentialRule{{c.AuthURL == "", "auth_url (OS_AUTH_URL) is not set"}}
+	switch c.Method() {
+	case "":
+		return append(rules, credentialRule{true, "no credentials: give user_name (or user_id) and password, or token, or " +
+			"application_credential_id (or _name with the user) and application_credential_secret, or cloud for a clouds.yaml entry"})
+	case "application_credential":
+		byName := c.ApplicationCredentialID == "" && c.ApplicationCredentialName != ""
+		return append(rules,
+			credentialRule{c.ApplicationCredentialSecret == "", "application_credential_secret (OS_APPLICATION_CREDENTIAL_SECRET) is not set"},
+			credentialRule{c.ApplicationCredentialID == "" && c.ApplicationCredentialName == "", "application_credential_id or application_credential_name is needed with the secret"},
+			credentialRule{byName && c.UserID == "" && c.UserName == "", "an application credential given by name needs its user (user_id, or user_name with user_domain_name)"})
+	case "password":
+		return append(rules,
+			credentialRule{c.Password == "", "password (OS_PASSWORD) is not set"},
+			credentialRule{c.UserID == "" && c.UserName == "", "user_name or user_id is needed with the password"},
+			credentialRule{c.UserID == "" && c.UserName != "" && c.UserDomainName == "" && c.UserDomainID == "", "user_name needs user_domain_name or user_domain_id"},
+			credentialRule{c.ProjectID == "" && c.ProjectName == "", "project_name or project_id is needed: the provider works in one project"},
+			credentialRule{c.ProjectID == "" && c.ProjectName != "" && c.ProjectDomainName == "" && c.ProjectDomainID == "", "project_name needs project_domain_name or project_domain_id"})
+	}
+	return rules
 }
 
 // authOptions builds gophercloud's options (reading clouds.yaml when Cloud is set) and the TLS

@@ -6,17 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // APIError is an error answer of Nova, Cinder or Keystone, with the message of its envelope
@@ -33,17 +32,11 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
+	msg := safehttp.AnswerLine(e.Method, e.Path, e.Status, e.Message)
 	if e.Hint != "" {
-		b.WriteString(". ")
-		b.WriteString(e.Hint)
+		msg += ". " + e.Hint
 	}
-	return b.String()
+	return msg
 }
 
 // statusError returns gophercloud's answer error inside err, by value or by pointer.
@@ -135,22 +128,12 @@ func mayHaveTakenEffect(err error) bool {
 	if errors.As(err, &reauth) {
 		return false // the 401 came first: the request was not carried out
 	}
-	if neverSent(err) {
+	if safehttp.NeverSent(err) {
 		return false
 	}
 	var urlErr *url.Error
 	return errors.As(err, &urlErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "EOF")
-}
-
-// neverSent reports connection failures before the request reached the server.
-func neverSent(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
 }
 
 // classify maps a failed call to an outcome; mutation says whether an unanswered failure leaves
@@ -168,7 +151,8 @@ func classifyWith(err error, mutation bool, shown error) error {
 	if errors.As(err, &reauth) {
 		return cloud.NewError(cloud.OutcomeDenied, false, shown)
 	}
-	switch status := statusOf(err); {
+	status := statusOf(err)
+	switch {
 	case status == http.StatusNotFound && isAPINotFound(err):
 		return cloud.NewError(cloud.OutcomeGone, false, shown)
 	case status == http.StatusNotFound:
@@ -177,12 +161,9 @@ func classifyWith(err error, mutation bool, shown error) error {
 			"itemNotFound body: not the API's own answer, so the object is not taken as gone; check the catalog's endpoints)", shown))
 	case status == http.StatusConflict && isTaskStateConflict(err):
 		return cloud.NewError(cloud.OutcomeBusy, false, shown)
-	case status == http.StatusConflict:
-		return cloud.NewError(cloud.OutcomeConflict, false, shown)
-	case status == http.StatusBadRequest:
-		return cloud.NewError(cloud.OutcomeRejected, false, shown)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return cloud.NewError(cloud.OutcomeDenied, false, shown)
+	}
+	if outcome, refused := cloud.RefusalOutcome(status); refused {
+		return cloud.NewError(outcome, false, shown)
 	}
 	return cloud.NewError(cloud.OutcomeFailed, mutation && mayHaveTakenEffect(err), shown)
 }
@@ -213,28 +194,13 @@ func isVMStateConflict(err error) bool {
 func rateLimitBackoff(ctx context.Context, respErr *gophercloud.ErrUnexpectedResponseCode, _ error, retries uint) error {
 	d := time.Duration(0)
 	if respErr != nil {
-		if v := strings.TrimSpace(respErr.ResponseHeader.Get("Retry-After")); v != "" {
-			if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-				d = time.Duration(secs) * time.Second
-			} else if when, err := http.ParseTime(v); err == nil {
-				d = time.Until(when)
-			}
-		}
+		d, _ = safehttp.RetryAfter(respErr.ResponseHeader)
 	}
 	if d <= 0 {
-		d = backoff(int(retries), 250*time.Millisecond, 15*time.Second)
+		d = safehttp.Backoff(int(retries), 250*time.Millisecond, 15*time.Second)
 	}
 	d = min(d, 2*time.Minute)
 	return sleep(ctx, d)
-}
-
-// backoff is capped exponential backoff with jitter over the upper half of the window.
-func backoff(n int, base, maxDelay time.Duration) time.Duration {
-	window := base << min(max(n-1, 0), 16)
-	if window > maxDelay || window <= 0 {
-		window = maxDelay
-	}
-	return window/2 + time.Duration(rand.Int64N(int64(window/2)+1))
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -18,9 +18,7 @@ func addFault(t *testing.T, e *emu.Emulator, f emu.Fault) {
 
 func TestFaultOutcomes(t *testing.T) {
 	f := newFixture(t, emu.Config{})
-	srv := f.server("s")
-	vol := f.volume("v", 1)
-	f.attach(srv, vol)
+	srv, vol := f.attachedPair()
 	ctx := f.ctx()
 
 	// A 503 after Nova accepted the detach: it may have taken effect.
@@ -34,9 +32,7 @@ func TestFaultOutcomes(t *testing.T) {
 	if v, _ := f.c.Volume(ctx, vol); v.Phase != cloud.PhaseAvailable {
 		t.Fatalf("the detach did take effect: %+v", v)
 	}
-	if n := f.count(emu.RouteAttachmentDelete); n != 1 {
-		t.Fatalf("a 503 was answered by resending the DELETE (%d)", n)
-	}
+	f.wantSent(emu.RouteAttachmentDelete, 1, "a 503 answered by resending the DELETE")
 
 	// A reset connection on a mutation: ambiguous; on a read: not.
 	vol2 := f.volume("v2", 1)

@@ -53,11 +53,7 @@ func (c *Cloud) flavorList(ctx context.Context, fresh bool) ([]flavors.Flavor, e
 	if c.flavors.loaded && !fresh {
 		return c.flavors.list, nil
 	}
-	pages, err := flavors.ListDetail(c.compute, nil).AllPages(ctx)
-	if err != nil {
-		return nil, err
-	}
-	list, err := flavors.ExtractFlavors(pages)
+	list, err := allPages(ctx, flavors.ListDetail(c.compute, nil), flavors.ExtractFlavors)
 	if err != nil {
 		return nil, err
 	}

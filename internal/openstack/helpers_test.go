@@ -23,14 +23,7 @@ type fixture struct {
 // password method, the way the provider does.
 func newFixture(t *testing.T, ecfg emu.Config, adjust ...func(*Config)) *fixture {
 	t.Helper()
-	if ecfg.LatencyScale == 0 {
-		ecfg.LatencyScale = 0.01
-	}
-	e := emu.New(ecfg)
-	if err := e.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
+	e := startEmulator(t, ecfg)
 	cfg := passwordConfig(e)
 	if ecfg.Flavour == emu.FlavourOTC {
 		cfg.Flavour = FlavourOTC
@@ -66,6 +59,14 @@ func (f *fixture) idle() {
 	if err := f.e.WaitIdle(f.ctx()); err != nil {
 		f.t.Fatal(err)
 	}
+}
+
+// attachedPair is a server "s" with a 1 GB volume "v" attached to it.
+func (f *fixture) attachedPair() (srv, vol string) {
+	f.t.Helper()
+	srv, vol = f.server("s"), f.volume("v", 1)
+	f.attach(srv, vol)
+	return srv, vol
 }
 
 // server creates a server booted from a 10 GB volume made from the image, and waits for it.
@@ -127,7 +128,13 @@ func (f *fixture) noDeprecated() {
 	}
 }
 
-func (f *fixture) count(route emu.Route) int { return len(f.e.RequestsFor(route)) }
+// wantSent fails the test unless route was requested want times; what names the request.
+func (f *fixture) wantSent(route emu.Route, want int, what string) {
+	f.t.Helper()
+	if n := len(f.e.RequestsFor(route)); n != want {
+		f.t.Fatalf("%s: %v sent %d times, want %d", what, route, n, want)
+	}
+}
 
 func wantOutcome(t *testing.T, err error, want cloud.Outcome, what string) {
 	t.Helper()

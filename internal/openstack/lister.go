@@ -44,11 +44,7 @@ func (c *Cloud) ListServers(ctx context.Context, f cloud.ServerFilter) ([]cloud.
 	if f.IP != "" {
 		opts.IP = "^" + regexp.QuoteMeta(f.IP) + "$"
 	}
-	pages, err := servers.List(c.compute, opts).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	all, err := servers.ExtractServers(pages)
+	all, err := allPages(ctx, servers.List(c.compute, opts), servers.ExtractServers)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}
@@ -87,11 +83,7 @@ func hasAddress(addresses map[string]any, ip string) bool {
 // ListVolumes lists the volumes matching filter, every page, with Cinder's name, status and
 // bootable filters, each checked on the answer as well.
 func (c *Cloud) ListVolumes(ctx context.Context, f cloud.VolumeFilter) ([]cloud.Volume, error) {
-	pages, err := volumes.List(c.block, volumes.ListOpts{Name: f.Name, Status: f.State, Bootable: f.Bootable}).AllPages(ctx)
-	if err != nil {
-		return nil, c.classify(err, false)
-	}
-	all, err := volumes.ExtractVolumes(pages)
+	all, err := allPages(ctx, volumes.List(c.block, volumes.ListOpts{Name: f.Name, Status: f.State, Bootable: f.Bootable}), volumes.ExtractVolumes)
 	if err != nil {
 		return nil, c.classify(err, false)
 	}

@@ -1,6 +1,7 @@
 // Package safehttp builds the one kind of HTTP client the provider uses for every cloud it talks
-// to, and holds the checks on where credentials may be sent. Both the SCP and the OpenStack-family
-// clients import it, and neither imports the other.
+// to, and holds the checks on where credentials may be sent, the arithmetic of retries (backoff,
+// Retry-After, whether a failed request ever left) and the first line of an error answer. Both the
+// SCP and the OpenStack-family clients import it, and neither imports the other.
 package safehttp
 
 import (

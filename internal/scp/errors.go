@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // APIError is an HTTP error answer from SCP. Detail carries the API's own errors[].detail when the
@@ -29,24 +31,26 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
-	if e.Detail != "" {
-		fmt.Fprintf(&b, ": %s", e.Detail)
-	}
-	if e.StatusCode == http.StatusNotFound && !e.FromAPI {
-		b.WriteString(". The answer is not SCP's error format, so this provider does not take it to mean " +
+	return safehttp.AnswerLine(e.Method, e.Path, e.StatusCode, e.Detail) + e.advice()
+}
+
+// advice says what to check for the answers whose cause is usually on this side: a 404 that is
+// not SCP's own, and a refused signature.
+func (e *APIError) advice() string {
+	switch {
+	case e.StatusCode == http.StatusNotFound && !e.FromAPI:
+		return ". The answer is not SCP's error format, so this provider does not take it to mean " +
 			"that the object is gone: check that the endpoint is the API's base URL (scheme, host and port, no path) " +
-			"and that no proxy answers in its place")
-	}
-	if e.StatusCode == http.StatusUnauthorized {
-		fmt.Fprintf(&b, ". SCP rejected the request signature for access key %s", e.AccessKeyHint)
+			"and that no proxy answers in its place"
+	case e.StatusCode == http.StatusUnauthorized:
+		from := ""
 		if e.CredentialSource != "" {
-			fmt.Fprintf(&b, " taken from %s", e.CredentialSource)
+			from = " taken from " + e.CredentialSource
 		}
-		b.WriteString("; check that the access key and secret key belong together, and that this machine's clock is right (signatures carry a timestamp)")
+		return ". SCP rejected the request signature for access key " + e.AccessKeyHint + from +
+			"; check that the access key and secret key belong together, and that this machine's clock is right (signatures carry a timestamp)"
 	}
-	return b.String()
+	return ""
 }
 
 // errorBody is the documented error envelope. detail may be a string or an array of strings.
@@ -188,7 +192,7 @@ func MayHaveTakenEffect(err error) bool {
 	}
 	var transportErr *TransportError
 	if errors.As(err, &transportErr) {
-		return !neverSent(transportErr.Err)
+		return !safehttp.NeverSent(transportErr.Err)
 	}
 	if status := statusOf(err); status != 0 {
 		return status >= 500 || status == http.StatusRequestTimeout

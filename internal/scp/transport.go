@@ -7,15 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scp-community/terraform-provider-scp/internal/safehttp"
 )
 
 // The retry loop is our own rather than go-retryablehttp's: it must re-sign every attempt, hold all
@@ -46,25 +45,20 @@ type RetryPolicy struct {
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 6
-	}
-	if p.MaxThrottledAttempts <= 0 {
-		p.MaxThrottledAttempts = 40
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 15 * time.Second
-	}
-	if p.AttemptTimeout <= 0 {
-		p.AttemptTimeout = 60 * time.Second
-	}
-	if p.ReadBudget <= 0 {
-		p.ReadBudget = 60 * time.Second
-	}
+	orDefault(&p.MaxAttempts, 6)
+	orDefault(&p.MaxThrottledAttempts, 40)
+	orDefault(&p.BaseDelay, 250*time.Millisecond)
+	orDefault(&p.MaxDelay, 15*time.Second)
+	orDefault(&p.AttemptTimeout, 60*time.Second)
+	orDefault(&p.ReadBudget, 60*time.Second)
 	return p
+}
+
+// orDefault puts def in a policy field left zero (or set negative, which means nothing either).
+func orDefault[T int | time.Duration](field *T, def T) {
+	if *field <= 0 {
+		*field = def
+	}
 }
 
 // service is the API a request is addressed to. The zero value is the Virtual Server API, so
@@ -156,7 +150,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			}
 			failures++
 			outOfBudget := req.method == http.MethodGet && time.Since(started) >= c.retry.ReadBudget
-			if !(req.idempotent || neverSent(err)) || failures >= c.retry.MaxAttempts || outOfBudget {
+			if !(req.idempotent || safehttp.NeverSent(err)) || failures >= c.retry.MaxAttempts || outOfBudget {
 				return connectionError(req, base, path, attempt, time.Since(started), err)
 			}
 			c.sleep(ctx, c.backoff(failures))
@@ -336,47 +330,18 @@ func retryableStatus(status int) bool {
 	return false
 }
 
-// neverSent reports connection failures that happened before the request could reach the server,
-// after which even a create is safe to send again.
-func neverSent(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date), falling back to the computed backoff.
+// retryAfter is the wait Retry-After asks for, capped and spread a little, or fallback without one.
 func retryAfter(header http.Header, fallback time.Duration) time.Duration {
-	value := strings.TrimSpace(header.Get("Retry-After"))
-	if value == "" {
+	wait, ok := safehttp.RetryAfter(header)
+	if !ok {
 		return fallback
 	}
-	if secs, err := strconv.Atoi(value); err == nil && secs >= 0 {
-		d := time.Duration(secs) * time.Second
-		return min(d, 5*time.Minute) + jitter(250*time.Millisecond)
-	}
-	if when, err := http.ParseTime(value); err == nil {
-		return min(max(time.Until(when), 0), 5*time.Minute) + jitter(250*time.Millisecond)
-	}
-	return fallback
+	return min(max(wait, 0), 5*time.Minute) + safehttp.Jitter(250*time.Millisecond)
 }
 
-// backoff is capped exponential backoff with full jitter over the upper half of the window.
+// backoff is the pause before retry n with this client's retry policy.
 func (c *Client) backoff(n int) time.Duration {
-	window := c.retry.BaseDelay << min(n-1, 16)
-	if window > c.retry.MaxDelay || window <= 0 {
-		window = c.retry.MaxDelay
-	}
-	return window/2 + jitter(window/2)
-}
-
-func jitter(limit time.Duration) time.Duration {
-	if limit <= 0 {
-		return 0
-	}
-	return time.Duration(rand.Int64N(int64(limit)))
+	return safehttp.Backoff(n, c.retry.BaseDelay, c.retry.MaxDelay)
 }
 
 func (c *Client) throttle(d time.Duration) {
@@ -402,7 +367,7 @@ func (c *Client) waitForThrottle(ctx context.Context) error {
 	c.throttleMu.Unlock()
 	if d := time.Until(until); d > 0 {
 		// Spread the waiting requests over a short window instead of releasing them all at once.
-		c.sleep(ctx, d+jitter(d/2))
+		c.sleep(ctx, d+safehttp.Jitter(d/2))
 	}
 	return ctx.Err()
 }
@@ -426,7 +391,7 @@ func connectionError(req request, base *url.URL, path string, attempts int, elap
 	msg := fmt.Sprintf("%s %s: no answer from %s after %d attempt(s) in %s: %v",
 		req.method, path, base.Host, attempts, elapsed.Round(time.Second), err)
 	switch {
-	case neverSent(err):
+	case safehttp.NeverSent(err):
 		msg += ". No connection could be made, so the request was never sent and nothing was changed; " +
 			"check the endpoint and that the API is reachable from this machine"
 	case req.method == http.MethodGet:

@@ -16,10 +16,7 @@ func (r *conformance) volumeLifecycle() {
 	v := r.newVolume("vol")
 	ctx, cancel := r.ctx()
 	defer cancel()
-	named, err := r.c.VolumesNamed(ctx, v.Name)
-	if err != nil || len(named) != 1 || named[0].ID != v.ID {
-		r.t.Fatalf("VolumesNamed(%s) = %+v, %v; want the one volume %s", v.Name, named, err, v.ID)
-	}
+	listsOnly(r, ctx, "VolumesNamed", r.c.VolumesNamed, v.Name, v.ID, func(v cloud.Volume) string { return v.ID })
 	if err := r.c.DeleteVolume(ctx, v.ID); err != nil {
 		r.t.Fatalf("DeleteVolume: %v", err)
 	}
@@ -102,10 +99,7 @@ func (r *conformance) serverLifecycle() {
 	s := r.newServer("srv")
 	ctx, cancel := r.ctx()
 	defer cancel()
-	named, err := r.c.ServersNamed(ctx, s.Name)
-	if err != nil || len(named) != 1 || named[0].ID != s.ID {
-		r.t.Fatalf("ServersNamed(%s) = %+v, %v; want the one server %s", s.Name, named, err, s.ID)
-	}
+	listsOnly(r, ctx, "ServersNamed", r.c.ServersNamed, s.Name, s.ID, func(s cloud.Server) string { return s.ID })
 	if want := r.fx.Server.KeypairName; want != "" && s.KeypairName != want {
 		r.t.Errorf("the server shows key pair %q, want %q", s.KeypairName, want)
 	}
@@ -113,7 +107,7 @@ func (r *conformance) serverLifecycle() {
 		r.t.Fatalf("lock: %v", err)
 	}
 	r.serverUntil(s.ID, cloud.PhaseActive, cloud.PhaseActive, func(s *cloud.Server) bool { return s.Locked })
-	err = r.c.DeleteServer(ctx, s.ID)
+	err := r.c.DeleteServer(ctx, s.ID)
 	if !cloud.IsConflict(err) || cloud.MayHaveTakenEffect(err) {
 		r.t.Errorf("DeleteServer of a locked server: %v (outcome %d), want a conflict that did nothing", err, cloud.OutcomeOf(err))
 	}

@@ -44,61 +44,78 @@ func (r *conformance) newServer(what string) *cloud.Server {
 	return s
 }
 
+// listsOnly checks that a list by name (list, the call method) finds the one object id.
+func listsOnly[T any](r *conformance, ctx context.Context, method string, list func(context.Context, string) ([]T, error), name, id string, idOf func(T) string) {
+	r.t.Helper()
+	listed, err := list(ctx, name)
+	if err != nil || len(listed) != 1 || idOf(listed[0]) != id {
+		r.t.Fatalf("%s(%s) = %+v, %v; want the one object %s", method, name, listed, err, id)
+	}
+}
+
 // removeVolume deletes a volume a check created, detaching it first if it is still attached, and
 // reports (as a test error) anything it could not remove.
 func (r *conformance) removeVolume(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), r.fx.Timeout)
-	defer cancel()
-	v, err := r.c.Volume(ctx, id)
-	if cloud.IsGone(err) {
-		return
-	}
-	if err == nil {
+	detach := func(ctx context.Context, v *cloud.Volume) {
 		for _, s := range v.Servers {
 			_ = r.c.Detach(ctx, s.ServerID, id)
 		}
 	}
-	for ctx.Err() == nil {
-		v, err := r.c.Volume(ctx, id)
-		switch {
-		case cloud.IsGone(err):
-			return
-		case err == nil && v.Phase.Final() && len(v.Servers) == 0 && v.State != "deleting":
-			if err := r.c.DeleteVolume(ctx, id); err != nil && !cloud.IsGone(err) && !cloud.IsConflict(err) {
-				r.t.Errorf("cleanup: DeleteVolume(%s): %v", id, err)
-				return
-			}
+	removeUntilGone(r, "volume "+id, r.c.Volume, id, detach, func(ctx context.Context, v *cloud.Volume) bool {
+		if !v.Phase.Final() || len(v.Servers) > 0 || v.State == "deleting" {
+			return true
 		}
-		sleepCtx(ctx, r.fx.Poll)
-	}
-	r.t.Errorf("cleanup: volume %s is still there after %s", id, r.fx.Timeout)
+		if err := r.c.DeleteVolume(ctx, id); err != nil && !cloud.IsGone(err) && !cloud.IsConflict(err) {
+			r.t.Errorf("cleanup: DeleteVolume(%s): %v", id, err)
+			return false
+		}
+		return true
+	})
 }
 
 // removeServer unlocks and deletes a server a check created, and waits until it is gone.
 func (r *conformance) removeServer(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), r.fx.Timeout)
-	defer cancel()
-	s, err := r.c.Server(ctx, id)
-	if cloud.IsGone(err) {
-		return
-	}
-	if err == nil && s.Locked {
-		_ = r.c.SetServerLocked(ctx, id, false)
+	unlock := func(ctx context.Context, s *cloud.Server) {
+		if s.Locked {
+			_ = r.c.SetServerLocked(ctx, id, false)
+		}
 	}
 	sent := false
-	for ctx.Err() == nil {
-		s, err := r.c.Server(ctx, id)
-		switch {
-		case cloud.IsGone(err):
-			return
-		case err == nil && !sent && !s.Locked:
+	removeUntilGone(r, "server "+id, r.c.Server, id, unlock, func(ctx context.Context, s *cloud.Server) bool {
+		if !sent && !s.Locked {
 			if err := r.c.DeleteServer(ctx, id); err == nil || cloud.IsGone(err) {
 				sent = true
 			}
 		}
+		return true
+	})
+}
+
+// removeUntilGone removes an object a check created: prepare gets the first read (to detach or
+// unlock), then step gets every read until the object is gone, sends the delete when the object
+// allows it, and returns false to give up.
+func removeUntilGone[T any](r *conformance, what string, get func(context.Context, string) (*T, error), id string,
+	prepare func(context.Context, *T), step func(context.Context, *T) bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), r.fx.Timeout)
+	defer cancel()
+	o, err := get(ctx, id)
+	if cloud.IsGone(err) {
+		return
+	}
+	if err == nil {
+		prepare(ctx, o)
+	}
+	for ctx.Err() == nil {
+		o, err := get(ctx, id)
+		switch {
+		case cloud.IsGone(err):
+			return
+		case err == nil && !step(ctx, o):
+			return
+		}
 		sleepCtx(ctx, r.fx.Poll)
 	}
-	r.t.Errorf("cleanup: server %s is still there after %s", id, r.fx.Timeout)
+	r.t.Errorf("cleanup: %s is still there after %s", what, r.fx.Timeout)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {

@@ -59,45 +59,65 @@ func (r *conformance) poll(what string, read func(ctx context.Context) (bool, er
 	}
 }
 
-// volumeUntil reads the volume until it is in phase want and done(v) holds, checking its trail.
-func (r *conformance) volumeUntil(id string, from, want cloud.Phase, done func(*cloud.Volume) bool) *cloud.Volume {
+// reader reads one object for the waits, with its phase and state, so that servers and volumes
+// are waited for alike.
+type reader[T any] func(ctx context.Context) (*T, cloud.Phase, string, error)
+
+// readerOf makes a reader of a get call; status picks the phase and state out of the answer.
+func readerOf[T any](get func(context.Context, string) (*T, error), id string, status func(*T) (cloud.Phase, string)) reader[T] {
+	return func(ctx context.Context) (*T, cloud.Phase, string, error) {
+		o, err := get(ctx, id)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		phase, state := status(o)
+		return o, phase, state, nil
+	}
+}
+
+func (r *conformance) readVolume(id string) reader[cloud.Volume] {
+	return readerOf(r.c.Volume, id, func(v *cloud.Volume) (cloud.Phase, string) { return v.Phase, v.State })
+}
+
+func (r *conformance) readServer(id string) reader[cloud.Server] {
+	return readerOf(r.c.Server, id, func(s *cloud.Server) (cloud.Phase, string) { return s.Phase, s.State })
+}
+
+// until reads an object until it is in phase want and done holds, checking its trail and, when
+// given, that each answer is consistent.
+func until[T any](r *conformance, what string, read reader[T], from, want cloud.Phase, done func(*T) bool, consistent func(*T) error) *T {
 	r.t.Helper()
 	trail := &phaseTrail{from: from, want: want}
-	var last *cloud.Volume
-	r.poll("volume "+id, func(ctx context.Context) (bool, error) {
-		v, err := r.c.Volume(ctx, id)
+	var last *T
+	r.poll(what, func(ctx context.Context) (bool, error) {
+		o, phase, state, err := read(ctx)
 		if err != nil {
 			return false, err
 		}
-		last = v
-		if err := trail.add(v.Phase, v.State); err != nil {
+		last = o
+		if err := trail.add(phase, state); err != nil {
 			return false, err
 		}
-		if err := volumeConsistent(v); err != nil {
-			return false, err
+		if consistent != nil {
+			if err := consistent(o); err != nil {
+				return false, err
+			}
 		}
-		return v.Phase == want && (done == nil || done(v)), nil
+		return phase == want && (done == nil || done(o)), nil
 	})
 	return last
+}
+
+// volumeUntil reads the volume until it is in phase want and done(v) holds, checking its trail.
+func (r *conformance) volumeUntil(id string, from, want cloud.Phase, done func(*cloud.Volume) bool) *cloud.Volume {
+	r.t.Helper()
+	return until(r, "volume "+id, r.readVolume(id), from, want, done, volumeConsistent)
 }
 
 // serverUntil reads the server until it is in phase want and done(s) holds, checking its trail.
 func (r *conformance) serverUntil(id string, from, want cloud.Phase, done func(*cloud.Server) bool) *cloud.Server {
 	r.t.Helper()
-	trail := &phaseTrail{from: from, want: want}
-	var last *cloud.Server
-	r.poll("server "+id, func(ctx context.Context) (bool, error) {
-		s, err := r.c.Server(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		last = s
-		if err := trail.add(s.Phase, s.State); err != nil {
-			return false, err
-		}
-		return s.Phase == want && (done == nil || done(s)), nil
-	})
-	return last
+	return until(r, "server "+id, r.readServer(id), from, want, done, nil)
 }
 
 // volumeConsistent checks that a volume's phase agrees with the servers it lists: available is
@@ -114,11 +134,11 @@ func volumeConsistent(v *cloud.Volume) error {
 
 // untilGone reads until read answers Gone; before that the object may show only from or
 // PhaseInProgress, and any other error stops the test.
-func (r *conformance) untilGone(what string, from cloud.Phase, read func(ctx context.Context) (cloud.Phase, string, error)) {
+func untilGone[T any](r *conformance, what string, from cloud.Phase, read reader[T]) {
 	r.t.Helper()
 	trail := &phaseTrail{from: from, want: from}
 	r.poll(what, func(ctx context.Context) (bool, error) {
-		phase, state, err := read(ctx)
+		_, phase, state, err := read(ctx)
 		if cloud.IsGone(err) {
 			return true, nil
 		}
@@ -134,22 +154,10 @@ func (r *conformance) untilGone(what string, from cloud.Phase, read func(ctx con
 
 func (r *conformance) volumeGone(id string, from cloud.Phase) {
 	r.t.Helper()
-	r.untilGone("volume "+id, from, func(ctx context.Context) (cloud.Phase, string, error) {
-		v, err := r.c.Volume(ctx, id)
-		if err != nil {
-			return 0, "", err
-		}
-		return v.Phase, v.State, nil
-	})
+	untilGone(r, "volume "+id, from, r.readVolume(id))
 }
 
 func (r *conformance) serverGone(id string, from cloud.Phase) {
 	r.t.Helper()
-	r.untilGone("server "+id, from, func(ctx context.Context) (cloud.Phase, string, error) {
-		s, err := r.c.Server(ctx, id)
-		if err != nil {
-			return 0, "", err
-		}
-		return s.Phase, s.State, nil
-	})
+	untilGone(r, "server "+id, from, r.readServer(id))
 }

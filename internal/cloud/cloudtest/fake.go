@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -202,6 +201,20 @@ func (f *Fake) mutate(method string, ids ...string) (carryOut bool, err error) {
 	return true, nil
 }
 
+// attempt records a mutation and says whether it goes ahead: not when its scripted failure stops
+// it, nor when refusal (what the object's condition refuses; nil for nothing) is set. err is what
+// the call returns.
+func (f *Fake) attempt(method string, refusal error, ids ...string) (goAhead bool, err error) {
+	carryOut, err := f.mutate(method, ids...)
+	switch {
+	case !carryOut:
+		return false, err
+	case refusal != nil:
+		return false, refusal
+	}
+	return true, err
+}
+
 // read counts a read and takes its scripted failure, if any.
 func (f *Fake) read(method string) error {
 	f.reads[method]++
@@ -315,20 +328,12 @@ func (f *Fake) DetachOutOfBand(serverID, volumeID string) {
 
 // SetServerPhase puts a server in a phase and state, ending any operation under way on it.
 func (f *Fake) SetServerPhase(id string, phase cloud.Phase, state string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if s := f.servers[id]; s != nil {
-		s.s.Phase, s.s.State, s.pending = phase, state, nil
-	}
+	putInPhase(f, f.servers, id, phase, state)
 }
 
 // SetVolumePhase puts a volume in a phase and state, ending any operation under way on it.
 func (f *Fake) SetVolumePhase(id string, phase cloud.Phase, state string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if v := f.volumes[id]; v != nil {
-		v.v.Phase, v.v.State, v.pending = phase, state, nil
-	}
+	putInPhase(f, f.volumes, id, phase, state)
 }
 
 // SetServerBusy makes the mutations addressed to the server (delete, lock, attach, detach) answer
@@ -350,6 +355,14 @@ func (f *Fake) busyServer(id string) error {
 		return Err(cloud.OutcomeBusy, fmt.Sprintf("server %s is busy with another task; nothing was done", id))
 	}
 	return nil
+}
+
+// serverRefusal refuses a mutation of a server that is gone or inside its busy window.
+func (f *Fake) serverRefusal(id string) error {
+	if f.servers[id] == nil {
+		return gone("server", id)
+	}
+	return f.busyServer(id)
 }
 
 // HasServer and HasVolume report whether the object exists.
@@ -459,70 +472,33 @@ func (f *Fake) CreateServer(_ context.Context, spec cloud.ServerSpec) (string, e
 	f.attached = append(f.attached, &attachment{serverID: id, a: cloud.Attachment{
 		VolumeID: bootID, Device: "/dev/vda", DeleteOnTermination: spec.BootVolume.DeleteOnTermination, SystemDisk: true,
 	}})
-	if len(spec.Tags) > 0 {
-		f.tags[tagKey(cloud.KindServer, id)] = copyTags(spec.Tags)
-	}
-	s.pending = f.start("CreateServer", s.setPhase, func() { s.s.State, s.s.Phase = "ACTIVE", cloud.PhaseActive })
+	f.startCreate("CreateServer", cloud.KindServer, id, spec.Tags, s, func() { s.s.State, s.s.Phase = "ACTIVE", cloud.PhaseActive })
 	return id, err
 }
 
 func (f *Fake) Server(_ context.Context, id string) (*cloud.Server, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("Server"); err != nil {
-		return nil, err
-	}
-	s := f.servers[id]
-	if s == nil {
-		return nil, gone("server", id)
-	}
-	advance(&s.pending)
-	if f.servers[id] == nil { // the operation that finished was its deletion
-		return nil, gone("server", id)
-	}
-	out := f.describeServer(s)
-	return &out, nil
+	return readObject(f, "Server", "server", id, f.servers, f.describeServer)
 }
 
 func (f *Fake) describeServer(s *server) cloud.Server {
 	out := s.s
-	out.VolumeIDs = nil
-	for _, a := range f.attached {
-		if a.serverID == s.s.ID {
-			out.VolumeIDs = append(out.VolumeIDs, a.a.VolumeID)
-		}
-	}
+	out.VolumeIDs = fromAttachments(f, func(a *attachment) (string, bool) { return a.a.VolumeID, a.serverID == s.s.ID })
 	return out
 }
 
 func (f *Fake) ServersNamed(_ context.Context, name string) ([]cloud.Server, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("ServersNamed"); err != nil {
-		return nil, err
-	}
-	var out []cloud.Server
-	for _, s := range f.servers {
-		if s.s.Name == name {
-			out = append(out, f.describeServer(s))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return objectsNamed(f, "ServersNamed", name, f.servers, f.describeServer)
 }
 
 func (f *Fake) DeleteServer(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	carryOut, err := f.mutate("DeleteServer", id)
+	goAhead, err := f.attempt("DeleteServer", f.serverRefusal(id), id)
+	if !goAhead {
+		return err
+	}
 	s := f.servers[id]
 	switch {
-	case !carryOut:
-		return err
-	case s == nil:
-		return gone("server", id)
-	case f.busyServer(id) != nil:
-		return f.busyServer(id)
 	case s.s.Locked:
 		return Err(cloud.OutcomeConflict, fmt.Sprintf("server %s is locked", id))
 	case f.RefuseDeleteWhileBuilding && s.s.State == "BUILDING":
@@ -557,16 +533,11 @@ func (f *Fake) SetServerLocked(_ context.Context, id string, locked bool) error 
 	if locked {
 		method = "LockServer"
 	}
-	carryOut, err := f.mutate(method, id)
-	s := f.servers[id]
-	switch {
-	case !carryOut:
+	goAhead, err := f.attempt(method, f.serverRefusal(id), id)
+	if !goAhead {
 		return err
-	case s == nil:
-		return gone("server", id)
-	case f.busyServer(id) != nil:
-		return f.busyServer(id)
 	}
+	s := f.servers[id]
 	s.pending = f.start(method, s.setPhase, func() { s.s.Locked = locked })
 	return err
 }
@@ -630,56 +601,24 @@ func (f *Fake) CreateVolume(_ context.Context, spec cloud.VolumeSpec) (string, e
 		MaxIOPS: spec.MaxIOPS, MaxThroughput: spec.MaxThroughput, CreatedAt: f.Now().UTC().Format(time.RFC3339),
 	}}
 	f.volumes[id] = v
-	if len(spec.Tags) > 0 {
-		f.tags[tagKey(cloud.KindVolume, id)] = copyTags(spec.Tags)
-	}
-	v.pending = f.start("CreateVolume", v.setPhase, func() { v.v.State, v.v.Phase = "available", cloud.PhaseAvailable })
+	f.startCreate("CreateVolume", cloud.KindVolume, id, spec.Tags, v, func() { v.v.State, v.v.Phase = "available", cloud.PhaseAvailable })
 	return id, err
 }
 
 func (f *Fake) Volume(_ context.Context, id string) (*cloud.Volume, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("Volume"); err != nil {
-		return nil, err
-	}
-	v := f.volumes[id]
-	if v == nil {
-		return nil, gone("volume", id)
-	}
-	advance(&v.pending)
-	if f.volumes[id] == nil {
-		return nil, gone("volume", id)
-	}
-	out := f.describeVolume(v)
-	return &out, nil
+	return readObject(f, "Volume", "volume", id, f.volumes, f.describeVolume)
 }
 
 func (f *Fake) describeVolume(v *volume) cloud.Volume {
 	out := v.v
-	out.Servers = nil
-	for _, a := range f.attached {
-		if a.a.VolumeID == v.v.ID {
-			out.Servers = append(out.Servers, cloud.VolumeServer{ServerID: a.serverID, Device: a.a.Device})
-		}
-	}
+	out.Servers = fromAttachments(f, func(a *attachment) (cloud.VolumeServer, bool) {
+		return cloud.VolumeServer{ServerID: a.serverID, Device: a.a.Device}, a.a.VolumeID == v.v.ID
+	})
 	return out
 }
 
 func (f *Fake) VolumesNamed(_ context.Context, name string) ([]cloud.Volume, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.read("VolumesNamed"); err != nil {
-		return nil, err
-	}
-	var out []cloud.Volume
-	for _, v := range f.volumes {
-		if v.v.Name == name {
-			out = append(out, f.describeVolume(v))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return objectsNamed(f, "VolumesNamed", name, f.volumes, f.describeVolume)
 }
 
 // busyVolume refuses a mutation of a volume that is gone or has an operation under way.
@@ -711,12 +650,9 @@ func (f *Fake) RenameVolume(_ context.Context, id, name string) error {
 func (f *Fake) ExtendVolume(_ context.Context, id string, size int64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	carryOut, err := f.mutate("ExtendVolume", id)
-	if !carryOut {
+	goAhead, err := f.attempt("ExtendVolume", f.busyVolume(id), id)
+	if !goAhead {
 		return err
-	}
-	if busy := f.busyVolume(id); busy != nil {
-		return busy
 	}
 	v := f.volumes[id]
 	final, state := v.v.Phase, v.v.State
@@ -728,12 +664,9 @@ func (f *Fake) ExtendVolume(_ context.Context, id string, size int64) error {
 func (f *Fake) DeleteVolume(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	carryOut, err := f.mutate("DeleteVolume", id)
-	if !carryOut {
+	goAhead, err := f.attempt("DeleteVolume", f.busyVolume(id), id)
+	if !goAhead {
 		return err
-	}
-	if busy := f.busyVolume(id); busy != nil {
-		return busy
 	}
 	for _, a := range f.attached {
 		if a.a.VolumeID == id {

@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
@@ -77,7 +76,7 @@ func parseConfig(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.parallelism, "parallelism", 10, "terraform -parallelism")
 	fs.BoolVar(&c.chain, "chain", false, "make each server's second attachment depends_on its first (no Terraform slot idles on the per-server lock)")
 	fs.Float64Var(&c.scale, "latency-scale", defaultLatencyScale, "emulator latency = real-world latency × this (0.05: a 3 min build takes 9 s)")
-	fs.Var(c.latencies, "latency", "real-world latency override kind=duration[:jitter], repeatable (kinds: "+kindNames()+")")
+	fs.Var(c.latencies, "latency", "real-world latency override kind=duration[:jitter], repeatable (kinds: "+emucli.OpNames(benchKinds)+")")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the emulator's latency draws")
 	fs.IntVar(&c.warmup, "warmup", 10, "N of an untimed apply+destroy before the timed runs, as a returning user's timings cache would have seen (0 = none)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 20, "emulator rate limit (requests/s) of the rate-limited run")
@@ -167,53 +166,18 @@ func parseCounts(s string) ([]int, error) {
 // latencyFlag holds -latency kind=duration[:jitter] values (real-world, before the scale).
 type latencyFlag map[scpemu.OpKind]scpemu.Latency
 
-func (l latencyFlag) String() string {
-	keys := make([]string, 0, len(l))
-	for k := range l {
-		keys = append(keys, string(k))
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		v := l[scpemu.OpKind(k)]
-		parts[i] = fmt.Sprintf("%s=%s:%g", k, v.Base, v.Jitter)
-	}
-	return strings.Join(parts, ",")
-}
+func (l latencyFlag) String() string { return emucli.FormatLatencies(l) }
 
+// Set reads the values as the emulators' -latency flag does, with a bench's own kinds; a latency
+// of zero is refused, since it would leave nothing to measure.
 func (l latencyFlag) Set(s string) error {
-	for _, item := range strings.Split(s, ",") {
-		kind, spec, ok := strings.Cut(strings.TrimSpace(item), "=")
-		if !ok {
-			return fmt.Errorf("%q: want kind=duration[:jitter]", item)
+	if err := emucli.ParseLatencies(s, benchKinds, l, l); err != nil {
+		return err
+	}
+	for _, k := range benchKinds {
+		if l[k].Base <= 0 {
+			return fmt.Errorf("%s: bad duration %s (want more than 0)", k, l[k].Base)
 		}
-		k := scpemu.OpKind(kind)
-		if !slices.Contains(benchKinds, k) {
-			return fmt.Errorf("%q: unknown kind (kinds: %s)", item, kindNames())
-		}
-		durText, jitterText, hasJitter := strings.Cut(spec, ":")
-		d, err := time.ParseDuration(durText)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("%q: bad duration %q", item, durText)
-		}
-		lat := l[k]
-		lat.Base = d
-		if hasJitter {
-			j, err := strconv.ParseFloat(jitterText, 64)
-			if err != nil || j < 0 || j > 1 {
-				return fmt.Errorf("%q: jitter must be in [0,1]", item)
-			}
-			lat.Jitter = j
-		}
-		l[k] = lat
 	}
 	return nil
-}
-
-func kindNames() string {
-	names := make([]string, len(benchKinds))
-	for i, k := range benchKinds {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
 }

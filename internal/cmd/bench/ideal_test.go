@@ -37,60 +37,59 @@ func TestSimulateApplyOfOneServer(t *testing.T) {
 	}
 }
 
-func TestSimulateDestroyOfOneServer(t *testing.T) {
-	// Detaches (serialized) before the server delete (2 s) and each volume's delete (0.5 s).
-	ops := []scpemu.OperationRecord{
-		op(scpemu.OpDetach, "v1", "s1", sec),
-		op(scpemu.OpDetach, "v2", "s1", sec),
-		op(scpemu.OpVolumeDelete, "v1", "", sec/2),
-		op(scpemu.OpServerDelete, "s1", "", 2*sec),
-		op(scpemu.OpVolumeDelete, "v2", "", sec/2),
+// repeated is one kind of operation, n times, on objects prefix0, prefix1, ...
+func repeated(n int, kind scpemu.OpKind, prefix, related string) []scpemu.OperationRecord {
+	out := make([]scpemu.OperationRecord, n)
+	for i := range out {
+		out[i] = op(kind, fmt.Sprintf("%s%d", prefix, i), related, sec)
 	}
-	jobs := jobsFromOperations(ops)
-	if got := simulate(jobs, 10); got != 4*sec {
-		t.Errorf("ideal = %v, want 4s (1s + 1s detaches, then the 2s server delete)", got)
-	}
+	return out
 }
 
-func TestSimulateParallelismBound(t *testing.T) {
-	var ops []scpemu.OperationRecord
-	for i := range 25 {
-		ops = append(ops, op(scpemu.OpVolumeCreate, fmt.Sprintf("v%d", i), "", sec))
-	}
-	if got := simulate(jobsFromOperations(ops), 10); got != 3*sec {
-		t.Errorf("25 one-second jobs on 10 slots = %v, want 3s", got)
-	}
-}
-
-func TestSimulateStartsLongestPathFirst(t *testing.T) {
-	// Two slots; three short volume creates listed before a server create whose attach follows.
-	// Critical-path priority starts the server at once: 3s + 1s attach = 4s. Starting in list
-	// order would delay the server by a second: 5s.
-	ops := []scpemu.OperationRecord{
-		op(scpemu.OpVolumeCreate, "v1", "", sec),
-		op(scpemu.OpVolumeCreate, "v2", "", sec),
-		op(scpemu.OpVolumeCreate, "v3", "", sec),
-		op(scpemu.OpServerCreate, "s1", "", 3*sec),
-		op(scpemu.OpAttach, "v1", "s1", sec),
-	}
-	if got := simulate(jobsFromOperations(ops), 2); got != 4*sec {
-		t.Errorf("ideal = %v, want 4s", got)
-	}
-}
-
-func TestSimulateSerializationFreesTheSlot(t *testing.T) {
-	// Four detaches of one server and four independent 1s volume creates, two slots. A detach
-	// waiting for its server does not hold a slot in the ideal, so the creates fill the other
-	// slot: 4s, not 6s.
-	var ops []scpemu.OperationRecord
-	for i := range 4 {
-		ops = append(ops, op(scpemu.OpDetach, fmt.Sprintf("d%d", i), "s1", sec))
-	}
-	for i := range 4 {
-		ops = append(ops, op(scpemu.OpVolumeCreate, fmt.Sprintf("n%d", i), "", sec))
-	}
-	if got := simulate(jobsFromOperations(ops), 2); got != 4*sec {
-		t.Errorf("ideal = %v, want 4s", got)
+func TestSimulate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ops   []scpemu.OperationRecord
+		slots int
+		want  time.Duration
+	}{{
+		// Detaches (serialized) before the server delete (2 s) and each volume's delete (0.5 s):
+		// 1s + 1s detaches, then the 2s server delete.
+		name: "destroy of one server", slots: 10, want: 4 * sec,
+		ops: []scpemu.OperationRecord{
+			op(scpemu.OpDetach, "v1", "s1", sec),
+			op(scpemu.OpDetach, "v2", "s1", sec),
+			op(scpemu.OpVolumeDelete, "v1", "", sec/2),
+			op(scpemu.OpServerDelete, "s1", "", 2*sec),
+			op(scpemu.OpVolumeDelete, "v2", "", sec/2),
+		},
+	}, {
+		name: "25 one-second jobs on 10 slots", slots: 10, want: 3 * sec,
+		ops: repeated(25, scpemu.OpVolumeCreate, "v", ""),
+	}, {
+		// Three short volume creates listed before a server create whose attach follows.
+		// Critical-path priority starts the server at once: 3s + 1s attach = 4s. Starting in list
+		// order would delay the server by a second: 5s.
+		name: "longest path first", slots: 2, want: 4 * sec,
+		ops: []scpemu.OperationRecord{
+			op(scpemu.OpVolumeCreate, "v1", "", sec),
+			op(scpemu.OpVolumeCreate, "v2", "", sec),
+			op(scpemu.OpVolumeCreate, "v3", "", sec),
+			op(scpemu.OpServerCreate, "s1", "", 3*sec),
+			op(scpemu.OpAttach, "v1", "s1", sec),
+		},
+	}, {
+		// Four detaches of one server and four independent 1s volume creates. A detach waiting
+		// for its server does not hold a slot in the ideal, so the creates fill the other slot:
+		// 4s, not 6s.
+		name: "serialization frees the slot", slots: 2, want: 4 * sec,
+		ops: append(repeated(4, scpemu.OpDetach, "d", "s1"), repeated(4, scpemu.OpVolumeCreate, "n", "")...),
+	}, {
+		name: "nothing", slots: 10, want: 0,
+	}} {
+		if got := simulate(jobsFromOperations(tc.ops), tc.slots); got != tc.want {
+			t.Errorf("%s: ideal = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
@@ -123,11 +122,5 @@ func TestJobsFromOperationsDependencies(t *testing.T) {
 		if j.duration != ops[i].Latency {
 			t.Errorf("job %d: duration %v, want the drawn latency %v", i, j.duration, ops[i].Latency)
 		}
-	}
-}
-
-func TestSimulateEmpty(t *testing.T) {
-	if got := simulate(nil, 10); got != 0 {
-		t.Errorf("simulate(nil) = %v", got)
 	}
 }

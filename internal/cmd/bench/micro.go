@@ -325,12 +325,11 @@ func (l *microLane) createVolume(prefix string) func(context.Context, int) (wait
 
 func (l *microLane) attach(ctx context.Context, i int) (waitRecord, error) {
 	vol, srv := l.volumes[i], l.servers[i]
-	rec := waitRecord{kind: scpemu.OpAttach, object: vol, related: srv}
-	if _, err := l.client.AttachVolume(ctx, vol, srv, false); err != nil {
-		rec.err = err
-		return rec, err
+	send := func() error {
+		_, err := l.client.AttachVolume(ctx, vol, srv, false)
+		return err
 	}
-	return l.await(ctx, rec, l.volumeProbe(vol, func(v *scp.Volume) bool {
+	return l.sendThenAwait(ctx, waitRecord{kind: scpemu.OpAttach, object: vol, related: srv}, send, l.volumeProbe(vol, func(v *scp.Volume) bool {
 		_, ok := v.AttachedTo(srv)
 		return ok && v.State == scp.VolumeStateInUse
 	}))
@@ -338,12 +337,8 @@ func (l *microLane) attach(ctx context.Context, i int) (waitRecord, error) {
 
 func (l *microLane) detach(ctx context.Context, i int) (waitRecord, error) {
 	vol, srv := l.volumes[i], l.servers[i]
-	rec := waitRecord{kind: scpemu.OpDetach, object: vol, related: srv}
-	if err := l.client.DetachVolume(ctx, vol, srv); err != nil {
-		rec.err = err
-		return rec, err
-	}
-	return l.await(ctx, rec, l.volumeProbe(vol, func(v *scp.Volume) bool {
+	send := func() error { return l.client.DetachVolume(ctx, vol, srv) }
+	return l.sendThenAwait(ctx, waitRecord{kind: scpemu.OpDetach, object: vol, related: srv}, send, l.volumeProbe(vol, func(v *scp.Volume) bool {
 		_, ok := v.AttachedTo(srv)
 		return !ok
 	}))
@@ -351,34 +346,34 @@ func (l *microLane) detach(ctx context.Context, i int) (waitRecord, error) {
 
 func (l *microLane) deleteServer(ctx context.Context, i int) (waitRecord, error) {
 	id := l.servers[i]
-	rec := waitRecord{kind: scpemu.OpServerDelete, object: id}
-	if err := l.client.DeleteServer(ctx, id); err != nil {
-		rec.err = err
-		return rec, err
-	}
-	return l.await(ctx, rec, func(ctx context.Context) (bool, error) {
-		_, err := l.client.GetServer(ctx, id)
-		if scp.IsNotFound(err) {
-			return true, nil
-		}
-		return false, err
-	})
+	send := func() error { return l.client.DeleteServer(ctx, id) }
+	return l.sendThenAwait(ctx, waitRecord{kind: scpemu.OpServerDelete, object: id}, send, goneProbe(l.client.GetServer, id))
 }
 
 func (l *microLane) deleteVolume(ctx context.Context, i int) (waitRecord, error) {
 	id := l.volumes[i]
-	rec := waitRecord{kind: scpemu.OpVolumeDelete, object: id}
-	if err := l.client.DeleteVolume(ctx, id); err != nil {
+	send := func() error { return l.client.DeleteVolume(ctx, id) }
+	return l.sendThenAwait(ctx, waitRecord{kind: scpemu.OpVolumeDelete, object: id}, send, goneProbe(l.client.GetVolume, id))
+}
+
+// sendThenAwait sends one request and, once it is accepted, waits for its effect.
+func (l *microLane) sendThenAwait(ctx context.Context, rec waitRecord, send func() error, probe wait.Probe) (waitRecord, error) {
+	if err := send(); err != nil {
 		rec.err = err
 		return rec, err
 	}
-	return l.await(ctx, rec, func(ctx context.Context) (bool, error) {
-		_, err := l.client.GetVolume(ctx, id)
+	return l.await(ctx, rec, probe)
+}
+
+// goneProbe reads the object until SCP answers that it does not exist.
+func goneProbe[T any](get func(context.Context, string) (T, error), id string) wait.Probe {
+	return func(ctx context.Context) (bool, error) {
+		_, err := get(ctx, id)
 		if scp.IsNotFound(err) {
 			return true, nil
 		}
 		return false, err
-	})
+	}
 }
 
 // volumeProbe reads the volume and reports done(volume); an error state ends the wait.

@@ -293,25 +293,7 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	res := s.tf.run(ctx, dir, command)
 	ops := s.emu.Operations()[opsBefore:]
 	reqs := s.emu.Requests()[reqsBefore:]
-	probes := osLog{reqs: reqs}
-
-	r := runReport{
-		Command: command, N: n, Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
-		trafficCounts: countTraffic(probes), Operations: len(ops), FailedOps: failedOps(ops),
-	}
-	jobs := jobsFromOperations(ops)
-	r.Ideal, r.CriticalPath = simulate(jobs, s.cfg.parallelism), criticalPath(jobs)
-	r.metrics = measureOps(ops, probes)
-	r.Kinds = summarize(r.metrics)
-	if first, last, ok := opsWindow(ops, r.metrics); ok {
-		r.Pre, r.Span, r.Post = first.Sub(res.Start), last.Sub(first), res.Start.Add(res.Wall).Sub(last)
-	}
-	if res.ExitCode != 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("terraform %s exited %d; log %s:\n%s", command, res.ExitCode, res.LogPath, res.Tail))
-	}
-	if r.FailedOps > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d operations did not succeed", r.FailedOps))
-	}
+	r := newRunReport(res, command, n, ops, osLog{reqs: reqs}, s.cfg.parallelism)
 	want := 5 * n
 	switch {
 	case command == "plan":
@@ -329,7 +311,6 @@ func (s *osSession) measure(ctx context.Context, dir, command string, n int) (ru
 	if command != "destroy" && (servers != n || volumes != 3*n) {
 		r.Problems = append(r.Problems, fmt.Sprintf("%d servers and %d volumes after apply, want %d and %d", servers, volumes, n, 3*n))
 	}
-	r.Errors = len(r.Problems)
 	r.finish()
 	return r, ops, reqs
 }

@@ -73,26 +73,8 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 	// Always kept while the bench runs: the work directory outlives it when asked or on failure.
 	s.dumpLogs(dir, command, ops, reqs)
 
-	r := runReport{
-		Name: fmt.Sprintf("%s N=%d", command, n), Command: command, N: n,
-		Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
-		trafficCounts: countTraffic(scpLog(reqs)), Operations: len(ops), FailedOps: failedOps(ops),
-	}
-	jobs := jobsFromOperations(ops)
-	r.Ideal = simulate(jobs, s.cfg.parallelism)
-	r.CriticalPath = criticalPath(jobs)
-	r.metrics = measureOps(ops, scpLog(reqs))
-	r.Kinds = summarize(r.metrics)
-	if first, last, ok := opsWindow(ops, r.metrics); ok {
-		r.Pre, r.Span, r.Post = first.Sub(res.Start), last.Sub(first), res.Start.Add(res.Wall).Sub(last)
-	}
-
-	if res.ExitCode != 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("terraform %s exited %d; log %s:\n%s", command, res.ExitCode, res.LogPath, res.Tail))
-	}
-	if r.FailedOps > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d operations did not succeed", r.FailedOps))
-	}
+	r := newRunReport(res, command, n, ops, scpLog(reqs), s.cfg.parallelism)
+	r.Name = fmt.Sprintf("%s N=%d", command, n)
 	wantChanged := 5 * n // a server, two volumes, two attachments each
 	if command == "plan" {
 		wantChanged = 0 // a plan right after the apply must show no changes
@@ -101,8 +83,30 @@ func (s *session) measure(ctx context.Context, dir, command string, n int) runRe
 		r.Problems = append(r.Problems, fmt.Sprintf("terraform reported %d resources, want %d", res.Changed, wantChanged))
 	}
 	r.Problems = append(r.Problems, s.checkObjects(command, n)...)
-	r.Errors = len(r.Problems)
 	r.finish()
+	return r
+}
+
+// newRunReport holds the figures every timed command has, on either emulator, with the problems
+// of its exit and of its operations.
+func newRunReport(res commandResult, command string, n int, ops []scpemu.OperationRecord, log requestLog, parallelism int) runReport {
+	r := runReport{
+		Command: command, N: n, Wall: res.Wall, ExitCode: res.ExitCode, LogPath: res.LogPath,
+		trafficCounts: countTraffic(log), Operations: len(ops), FailedOps: failedOps(ops),
+	}
+	jobs := jobsFromOperations(ops)
+	r.Ideal, r.CriticalPath = simulate(jobs, parallelism), criticalPath(jobs)
+	r.metrics = measureOps(ops, log)
+	r.Kinds = summarize(r.metrics)
+	if first, last, ok := opsWindow(ops, r.metrics); ok {
+		r.Pre, r.Span, r.Post = first.Sub(res.Start), last.Sub(first), res.Start.Add(res.Wall).Sub(last)
+	}
+	if res.ExitCode != 0 {
+		r.Problems = append(r.Problems, fmt.Sprintf("terraform %s exited %d; log %s:\n%s", command, res.ExitCode, res.LogPath, res.Tail))
+	}
+	if r.FailedOps > 0 {
+		r.Problems = append(r.Problems, fmt.Sprintf("%d operations did not succeed", r.FailedOps))
+	}
 	return r
 }
 
@@ -162,6 +166,7 @@ func opsWindow(ops []scpemu.OperationRecord, metrics []opMetric) (first, last ti
 }
 
 func (r *runReport) finish() {
+	r.Errors = len(r.Problems)
 	r.WallS, r.IdealS, r.CriticalS = r.Wall.Seconds(), r.Ideal.Seconds(), r.CriticalPath.Seconds()
 	r.PreS, r.SpanS, r.PostS = r.Pre.Seconds(), r.Span.Seconds(), r.Post.Seconds()
 	if r.Ideal > 0 {
