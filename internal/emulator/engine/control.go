@@ -131,3 +131,35 @@ func ServeOutOfBandDeletes(c *Control, deleteServer, deleteVolume func(id string
 		return nil, deleteVolume(req.VolumeID)
 	})
 }
+
+// FaultRequest is the body of POST /_emulator/faults: a request fault (the delay
+// as a string), or a pseudo-kind that reads the fields it needs.
+type FaultRequest[R ~string] struct {
+	Fault[R]
+	Delay     Duration `json:"delay"`
+	Operation OpKind   `json:"operation"`
+	ServerID  string   `json:"server_id"`
+	TaskState string   `json:"task_state"`
+	Duration  Duration `json:"duration"`
+}
+
+// ServeAddFault serves POST faults: the pseudo-kind "fail_operation" {operation,
+// count}, one of the personality's pseudo-kinds, or else a request fault, answered
+// with its id.
+func ServeAddFault[R ~string, T any](c *Control, core *Core[R, T], pseudo map[FaultKind]func(FaultRequest[R]) error) {
+	PostJSON(c, "faults", func(req FaultRequest[R]) (any, error) {
+		if req.Kind == "fail_operation" {
+			return nil, core.FailNext(req.Operation, max(req.Count, 1))
+		}
+		if serve, ok := pseudo[req.Kind]; ok {
+			return nil, serve(req)
+		}
+		f := req.Fault
+		f.Delay = time.Duration(req.Delay)
+		id, err := core.AddFault(f)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"id": id}, nil
+	})
+}

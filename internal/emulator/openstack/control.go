@@ -16,7 +16,12 @@ import (
 func (e *Emulator) controlHandler() http.Handler {
 	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
 	engine.ServeCore(c, &e.Core)
-	c.Post("faults", e.controlAddFault)
+	engine.ServeAddFault(c, &e.Core, map[FaultKind]func(engine.FaultRequest[Route]) error{
+		// {"kind":"task",...} is the same as POST /_emulator/task.
+		"task": func(req engine.FaultRequest[Route]) error {
+			return e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
+		},
+	})
 	e.controlState(c)
 	e.controlIdentity(c)
 	e.controlServers(c)
@@ -88,36 +93,6 @@ func (e *Emulator) controlOutOfBand(c *engine.Control) {
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID, req.CinderOnly)
 	})
 	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
-}
-
-// controlAddFault takes a request fault (a Fault, delay as a string), or the
-// pseudo-kind "fail_operation" {operation, count}; {"kind":"task",...} is the same
-// as POST /_emulator/task.
-func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
-	var req struct {
-		Fault
-		Delay     engine.Duration `json:"delay"`
-		Operation OpKind          `json:"operation"`
-		ServerID  string          `json:"server_id"`
-		TaskState string          `json:"task_state"`
-		Duration  engine.Duration `json:"duration"`
-	}
-	if err := decodeControl(r, &req); err != nil {
-		return nil, err
-	}
-	switch req.Kind {
-	case "fail_operation":
-		return nil, e.FailNext(req.Operation, max(req.Count, 1))
-	case "task":
-		return nil, e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
-	}
-	f := req.Fault
-	f.Delay = time.Duration(req.Delay)
-	id, err := e.AddFault(f)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]string{"id": id}, nil
 }
 
 // refuseControl answers a refused control request as {"error": "..."}.

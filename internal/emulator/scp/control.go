@@ -14,7 +14,12 @@ import (
 func (e *Emulator) controlHandler() http.Handler {
 	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
 	engine.ServeCore(c, &e.Core)
-	c.Post("faults", e.controlAddFault)
+	engine.ServeAddFault(c, &e.Core, map[FaultKind]func(engine.FaultRequest[Route]) error{
+		// {"kind":"busy","server_id","duration"} opens a busy window.
+		"busy": func(req engine.FaultRequest[Route]) error {
+			return e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
+		},
+	})
 	e.controlState(c)
 	e.controlSettings(c)
 	e.controlOutOfBand(c)
@@ -94,38 +99,6 @@ func (e *Emulator) controlOutOfBand(c *engine.Control) {
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID)
 	})
 	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
-}
-
-// controlAddFault takes a request fault (a Fault, delay as a string), or one of two
-// pseudo-kinds: "fail_operation" {operation, count} and "busy" {server_id, duration}.
-func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
-	var req struct {
-		Fault
-		Delay     engine.Duration `json:"delay"`
-		Operation OpKind          `json:"operation"`
-		ServerID  string          `json:"server_id"`
-		Duration  engine.Duration `json:"duration"`
-	}
-	if err := decodeControl(r, &req); err != nil {
-		return nil, err
-	}
-	switch req.Kind {
-	case "fail_operation":
-		n := req.Count
-		if n <= 0 {
-			n = 1
-		}
-		return nil, e.FailNext(req.Operation, n)
-	case "busy":
-		return nil, e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
-	}
-	f := req.Fault
-	f.Delay = time.Duration(req.Delay)
-	id, err := e.AddFault(f)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]string{"id": id}, nil
 }
 
 // refuseControl answers a refused control request in SCP's error shape.
