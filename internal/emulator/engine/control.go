@@ -143,10 +143,14 @@ type FaultRequest[R ~string] struct {
 	Duration  Duration `json:"duration"`
 }
 
-// ServeAddFault serves POST faults: the pseudo-kind "fail_operation" {operation,
+// PseudoFaults are a personality's kinds of POST /_emulator/faults that are not
+// request faults, each with what it does.
+type PseudoFaults[R ~string] map[FaultKind]func(FaultRequest[R]) error
+
+// serveAddFault serves POST faults: the pseudo-kind "fail_operation" {operation,
 // count}, one of the personality's pseudo-kinds, or else a request fault, answered
 // with its id.
-func ServeAddFault[R ~string, T any](c *Control, core *Core[R, T], pseudo map[FaultKind]func(FaultRequest[R]) error) {
+func serveAddFault[R ~string, T any](c *Control, core *Core[R, T], pseudo PseudoFaults[R]) {
 	PostJSON(c, "faults", func(req FaultRequest[R]) (any, error) {
 		if req.Kind == "fail_operation" {
 			return nil, core.FailNext(req.Operation, max(req.Count, 1))
@@ -162,4 +166,16 @@ func ServeAddFault[R ~string, T any](c *Control, core *Core[R, T], pseudo map[Fa
 		}
 		return map[string]string{"id": id}, nil
 	})
+}
+
+// NewControl is the control API of a personality: c answers in its shapes, pseudo
+// are its pseudo-kinds of POST faults, and own serve its own endpoints.
+func NewControl[R ~string, T any](core *Core[R, T], c Control, pseudo PseudoFaults[R], own ...func(*Control)) http.Handler {
+	c.Mux = http.NewServeMux()
+	ServeCore(&c, core)
+	serveAddFault(&c, core, pseudo)
+	for _, serve := range own {
+		serve(&c)
+	}
+	return c.Mux
 }

@@ -14,19 +14,16 @@ import (
 // personality's. It needs no token: the process binds loopback unless told
 // otherwise. Durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
-	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
-	engine.ServeCore(c, &e.Core)
-	engine.ServeAddFault(c, &e.Core, map[FaultKind]func(engine.FaultRequest[Route]) error{
-		// {"kind":"task",...} is the same as POST /_emulator/task.
-		"task": func(req engine.FaultRequest[Route]) error {
-			return e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
-		},
-	})
-	e.controlState(c)
-	e.controlIdentity(c)
-	e.controlServers(c)
-	e.controlOutOfBand(c)
-	return c.Mux
+	return engine.NewControl(&e.Core, engine.Control{WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl},
+		e.pseudoFaults(), e.controlState, e.controlIdentity, e.controlServers, e.controlOutOfBand)
+}
+
+// pseudoFaults adds "task" to the kinds POST /_emulator/faults takes: the same as
+// POST /_emulator/task.
+func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
+	return engine.PseudoFaults[Route]{"task": func(req engine.FaultRequest[Route]) error {
+		return e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
+	}}
 }
 
 // controlState serves GET state, the deprecated actions' uses and the reset.

@@ -12,18 +12,16 @@ import (
 // the process binds loopback unless told otherwise. Bodies mirror the Go API;
 // durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
-	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
-	engine.ServeCore(c, &e.Core)
-	engine.ServeAddFault(c, &e.Core, map[FaultKind]func(engine.FaultRequest[Route]) error{
-		// {"kind":"busy","server_id","duration"} opens a busy window.
-		"busy": func(req engine.FaultRequest[Route]) error {
-			return e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
-		},
-	})
-	e.controlState(c)
-	e.controlSettings(c)
-	e.controlOutOfBand(c)
-	return c.Mux
+	return engine.NewControl(&e.Core, engine.Control{WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl},
+		e.pseudoFaults(), e.controlState, e.controlSettings, e.controlOutOfBand)
+}
+
+// pseudoFaults adds "busy" {server_id, duration} to the kinds POST /_emulator/faults
+// takes: it opens a busy window.
+func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
+	return engine.PseudoFaults[Route]{"busy": func(req engine.FaultRequest[Route]) error {
+		return e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
+	}}
 }
 
 // controlState serves GET state and the contract check's findings.
