@@ -33,8 +33,7 @@ func controlGet(t *testing.T, base, path string, v any) {
 }
 
 func TestControlAPI(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	base := e.URL()
 	s := c.activeServer("ctl", 1)
 
@@ -148,8 +147,7 @@ func TestHandlerOnTLS(t *testing.T) {
 }
 
 func TestControlSwitches(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	base := e.URL()
 	s := c.activeServer("order", 1)
 	osVol := s.Volumes[0].ID

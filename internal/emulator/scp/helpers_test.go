@@ -48,6 +48,13 @@ func startEmulator(t *testing.T, cfg Config) (*Emulator, *client) {
 	return e, c
 }
 
+// startParallel runs t in parallel with the other tests, on an emulator of cfg.
+func startParallel(t *testing.T, cfg Config) (*Emulator, *client) {
+	t.Helper()
+	t.Parallel()
+	return startEmulator(t, cfg)
+}
+
 func failOnViolations(t *testing.T, e *Emulator) {
 	t.Helper()
 	for _, v := range e.ContractViolations() {
