@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -11,27 +10,28 @@ import (
 // MaxBodyBytes bounds a request body both personalities read.
 const MaxBodyBytes = 1 << 20
 
-// BodyWords are a personality's words for a request body it refuses, as
-// fmt formats: Empty alone, WrongType with the field and the JSON type it must
-// be, Malformed with the decoder's error.
+// BodyWords are a personality's words for a request body it refuses, as fmt
+// formats: Empty alone, WrongType with the field and the JSON type it must be,
+// Malformed with the decoder's error.
 type BodyWords struct {
 	Empty, WrongType, Malformed string
 }
 
-// DecodeJSON reads body into v, ignoring unknown fields as the clouds do. It
-// returns "" or, for a body it refuses, the message in the personality's words.
-func DecodeJSON(body []byte, v any, words BodyWords) string {
+// DecodeJSON reads body into v, ignoring unknown fields as the clouds do. A body
+// it refuses comes back as refuse's answer to the words; a decoded one as E's zero.
+func DecodeJSON[E any](body []byte, v any, words BodyWords, refuse func(format string, args ...any) E) E {
 	if len(body) == 0 {
-		return words.Empty
+		return refuse(words.Empty)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return fmt.Sprintf(words.WrongType, typeErr.Field, typeErr.Type)
+			return refuse(words.WrongType, typeErr.Field, typeErr.Type)
 		}
-		return fmt.Sprintf(words.Malformed, err)
+		return refuse(words.Malformed, err)
 	}
-	return ""
+	var decoded E
+	return decoded
 }
 
 // JSONStyle is how a personality writes a JSON answer.

@@ -25,10 +25,7 @@ func formatKeystone(t time.Time) string { return t.UTC().Format(keystoneTime) }
 // decodeJSON reads the (already buffered) body into v. Unknown fields are ignored,
 // as the real services do.
 func decodeJSON(body []byte, v any) *apiError {
-	if msg := engine.DecodeJSON(body, v, bodyWords); msg != "" {
-		return badRequest("%s", msg)
-	}
-	return nil
+	return engine.DecodeJSON(body, v, bodyWords, badRequest)
 }
 
 var bodyWords = engine.BodyWords{

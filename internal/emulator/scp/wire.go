@@ -26,10 +26,7 @@ func decodeBody(r *http.Request, v any) *apiError {
 	if len(b) > maxBodyBytes {
 		return badRequest("request body larger than %d bytes", maxBodyBytes)
 	}
-	if msg := engine.DecodeJSON(b, v, bodyWords); msg != "" {
-		return badRequest("%s", msg)
-	}
-	return nil
+	return engine.DecodeJSON(b, v, bodyWords, badRequest)
 }
 
 var bodyWords = engine.BodyWords{
