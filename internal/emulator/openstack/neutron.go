@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Network is a Neutron network with its one IPv4 subnet. Servers created on it get a port
@@ -179,11 +181,7 @@ func filterNeutron(r *http.Request, all []map[string]any) []map[string]any {
 func (e *Emulator) listPorts(c *call) (*response, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ports := make([]*port, 0, len(e.ports))
-	for _, p := range e.ports {
-		ports = append(ports, p)
-	}
-	slices.SortFunc(ports, func(a, b *port) int { return int(a.seq - b.seq) })
+	ports := engine.InOrder(e.ports, func(p *port) int64 { return p.seq })
 	all := make([]map[string]any, 0, len(ports))
 	for _, p := range ports {
 		all = append(all, e.portJSON(p))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // ServerState is a server as tests and the control API see it.
@@ -44,11 +46,7 @@ func (e *Emulator) Servers() []ServerState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.now()
-	all := make([]*server, 0, len(e.servers))
-	for _, s := range e.servers {
-		all = append(all, s)
-	}
-	slices.SortFunc(all, func(a, b *server) int { return int(a.seq - b.seq) })
+	all := engine.InOrder(e.servers, func(s *server) int64 { return s.seq })
 	out := make([]ServerState, 0, len(all))
 	for _, s := range all {
 		st := ServerState{
@@ -65,23 +63,14 @@ func (e *Emulator) Servers() []ServerState {
 
 // Server returns one server's state.
 func (e *Emulator) Server(id string) (ServerState, bool) {
-	for _, s := range e.Servers() {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return ServerState{}, false
+	return withID(e.Servers(), id, func(s ServerState) string { return s.ID })
 }
 
 // Volumes lists every volume, oldest first.
 func (e *Emulator) Volumes() []VolumeState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	all := make([]*volume, 0, len(e.volumes))
-	for _, v := range e.volumes {
-		all = append(all, v)
-	}
-	slices.SortFunc(all, func(a, b *volume) int { return int(a.seq - b.seq) })
+	all := engine.InOrder(e.volumes, func(v *volume) int64 { return v.seq })
 	out := make([]VolumeState, 0, len(all))
 	for _, v := range all {
 		st := VolumeState{ID: v.id, Name: v.name, Size: v.size, Status: v.status, Bootable: v.bootable}
@@ -95,12 +84,17 @@ func (e *Emulator) Volumes() []VolumeState {
 
 // Volume returns one volume's state.
 func (e *Emulator) Volume(id string) (VolumeState, bool) {
-	for _, v := range e.Volumes() {
-		if v.ID == id {
-			return v, true
-		}
+	return withID(e.Volumes(), id, func(v VolumeState) string { return v.ID })
+}
+
+// withID is the state among states whose id is id.
+func withID[S any](states []S, id string, idOf func(S) string) (S, bool) {
+	i := slices.IndexFunc(states, func(s S) bool { return idOf(s) == id })
+	if i < 0 {
+		var none S
+		return none, false
 	}
-	return VolumeState{}, false
+	return states[i], true
 }
 
 func (e *Emulator) serverForControl(id string) (*server, error) {

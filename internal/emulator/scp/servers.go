@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Server states. ACTIVE, SHUTOFF and ERROR are the documented final states; the
@@ -158,12 +160,7 @@ func (e *Emulator) Server(id string) (Server, bool) {
 }
 
 func (e *Emulator) sortedServers() []*server {
-	out := make([]*server, 0, len(e.servers))
-	for _, s := range e.servers {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *server) int { return int(a.seq - b.seq) })
-	return out
+	return engine.InOrder(e.servers, func(s *server) int64 { return s.seq })
 }
 
 // SetServerAttachments sets the File Storage, LB server group and backup connections

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Volume states. available, in-use and error* are the documented final ones; the
@@ -150,12 +152,7 @@ func (e *Emulator) Volume(id string) (Volume, bool) {
 }
 
 func (e *Emulator) sortedVolumes() []*volume {
-	out := make([]*volume, 0, len(e.volumes))
-	for _, v := range e.volumes {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, func(a, b *volume) int { return int(a.seq - b.seq) })
-	return out
+	return engine.InOrder(e.volumes, func(v *volume) int64 { return v.seq })
 }
 
 // DeleteVolumeOutOfBand removes a volume at once, as if deleted in the console, even
