@@ -1,7 +1,6 @@
 package scp
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -166,28 +165,20 @@ func (e *Emulator) sortedServers() []*server {
 // SetServerAttachments sets the File Storage, LB server group and backup connections
 // of a server; any of them makes DELETE answer 409.
 func (e *Emulator) SetServerAttachments(serverID string, c Connections) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[serverID]
-	if !ok {
-		return fmt.Errorf("emulator: server %s not found", serverID)
-	}
-	s.conns = c
-	s.touch(e.now())
-	return nil
+	return changeLocked(e, e.servers, "server", serverID, func(s *server) error {
+		s.conns = c
+		s.touch(e.now())
+		return nil
+	})
 }
 
 // DeleteServerOutOfBand removes a server at once, as if deleted in the console:
 // pending operations are cancelled and its volumes handled as a finished delete would.
 func (e *Emulator) DeleteServerOutOfBand(id string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[id]
-	if !ok {
-		return fmt.Errorf("emulator: server %s not found", id)
-	}
-	e.removeServer(s, "server deleted out of band")
-	return nil
+	return changeLocked(e, e.servers, "server", id, func(s *server) error {
+		e.removeServer(s, "server deleted out of band")
+		return nil
+	})
 }
 
 // removeServer deletes s: volumes with delete_on_termination (and no other holder) go

@@ -1,7 +1,6 @@
 package scp
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -158,14 +157,10 @@ func (e *Emulator) sortedVolumes() []*volume {
 // DeleteVolumeOutOfBand removes a volume at once, as if deleted in the console, even
 // when attached: its attachments vanish from their servers.
 func (e *Emulator) DeleteVolumeOutOfBand(id string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[id]
-	if !ok {
-		return fmt.Errorf("emulator: volume %s not found", id)
-	}
-	e.removeVolume(v, "volume deleted out of band")
-	return nil
+	return changeLocked(e, e.volumes, "volume", id, func(v *volume) error {
+		e.removeVolume(v, "volume deleted out of band")
+		return nil
+	})
 }
 
 // removeVolume deletes v and its attachments. Call with e.mu held.
