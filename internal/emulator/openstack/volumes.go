@@ -133,13 +133,9 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 }
 
 func (e *Emulator) getVolume(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, true)})
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, true)})
+	})
 }
 
 // listVolumes answers /volumes (id, name, links) and /volumes/detail, filtered by
@@ -183,23 +179,19 @@ func (e *Emulator) updateVolume(c *call) (*response, *apiError) {
 	if req.Volume == nil {
 		return nil, badRequest("Missing required element 'volume' in request body.")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if req.Volume.Name != nil {
-		v.name = *req.Volume.Name
-	}
-	if req.Volume.Description != nil {
-		v.description = req.Volume.Description
-	}
-	if req.Volume.Metadata != nil {
-		v.metadata = cloneMap(req.Volume.Metadata)
-	}
-	v.touch(e.now())
-	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, false)})
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		if req.Volume.Name != nil {
+			v.name = *req.Volume.Name
+		}
+		if req.Volume.Description != nil {
+			v.description = req.Volume.Description
+		}
+		if req.Volume.Metadata != nil {
+			v.metadata = cloneMap(req.Volume.Metadata)
+		}
+		v.touch(e.now())
+		return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, false)})
+	})
 }
 
 // deletableStatuses are those Cinder deletes from (and the volume must not be attached).
@@ -208,27 +200,23 @@ var deletableStatuses = []string{volAvailable, volError, "error_restoring", volE
 // deleteVolume answers 202, deleting, then 404. Cinder knows nothing of Nova's
 // mapping: a volume os-detach made available deletes even though Nova still maps it.
 func (e *Emulator) deleteVolume(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if !slices.Contains(deletableStatuses, v.status) || v.attach != nil {
-		return nil, badRequest("Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
-	}
-	v.status = volDeleting
-	v.touch(e.now())
-	v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
-		v.op = nil
-		if failed {
-			v.status = volErrorDeleting
-			v.touch(e.now())
-			return
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		if !slices.Contains(deletableStatuses, v.status) || v.attach != nil {
+			return nil, badRequest("Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
 		}
-		delete(e.volumes, v.id)
+		v.status = volDeleting
+		v.touch(e.now())
+		v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
+			v.op = nil
+			if failed {
+				v.status = volErrorDeleting
+				v.touch(e.now())
+				return
+			}
+			delete(e.volumes, v.id)
+		})
+		return reply(http.StatusAccepted, nil)
 	})
-	return reply(http.StatusAccepted, nil)
 }
 
 // volumeAction serves os-extend, and the deprecated os-detach, os-begin_detaching
@@ -243,36 +231,32 @@ func (e *Emulator) volumeAction(c *call) (*response, *apiError) {
 	if name == "" {
 		return nil, badRequest("Malformed request body: an action body has exactly one key.")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	now := e.now()
-	switch name {
-	case "os-extend":
-		return e.extendVolume(c, v, body[name])
-	case "os-detach":
-		// otc-evs-os-detach-deprecated.md: "only used to change the EVS disk status
-		// from in-use to available". The hypervisor keeps the disk; Nova keeps its mapping.
-		if v.status != volInUse && v.status != volDetaching {
-			return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		now := e.now()
+		switch name {
+		case "os-extend":
+			return e.extendVolume(c, v, body[name])
+		case "os-detach":
+			// otc-evs-os-detach-deprecated.md: "only used to change the EVS disk status
+			// from in-use to available". The hypervisor keeps the disk; Nova keeps its mapping.
+			if v.status != volInUse && v.status != volDetaching {
+				return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+			}
+			v.status, v.attach = volAvailable, nil
+			v.touch(now)
+			return reply(http.StatusAccepted, nil)
+		case "os-begin_detaching":
+			if v.status != volInUse {
+				return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+			}
+			v.status = volDetaching
+			v.touch(now)
+			return reply(http.StatusAccepted, nil)
+		case "os-terminate_connection":
+			return reply(http.StatusAccepted, nil)
 		}
-		v.status, v.attach = volAvailable, nil
-		v.touch(now)
-		return reply(http.StatusAccepted, nil)
-	case "os-begin_detaching":
-		if v.status != volInUse {
-			return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
-		}
-		v.status = volDetaching
-		v.touch(now)
-		return reply(http.StatusAccepted, nil)
-	case "os-terminate_connection":
-		return reply(http.StatusAccepted, nil)
-	}
-	return nil, badRequest("There is no such action: %s", name)
+		return nil, badRequest("There is no such action: %s", name)
+	})
 }
 
 // extendVolume: from available, or from in-use at microversion 3.42 and later, as
