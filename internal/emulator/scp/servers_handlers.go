@@ -121,16 +121,7 @@ func (e *Emulator) deleteServer(_ *http.Request, p params) (int, any, *apiError)
 				"server %s cannot be deleted while a backup is connected; remove the backup first", id)
 		}
 		e.Cancel(s.op, "superseded by server delete") // a pending stop or start
-		s.state = ServerDeleting
-		s.touch(e.now())
-		s.op = e.Schedule(OpServerDelete, id, "", func(failed bool) {
-			if failed {
-				s.state = ServerError
-				s.touch(e.now())
-				return
-			}
-			e.removeServer(s, "server deleted")
-		})
+		s.op = e.scheduleDelete(s, OpServerDelete, id, ServerDeleting, ServerError, func() { e.removeServer(s, "server deleted") })
 		return http.StatusAccepted, nil, nil
 	})
 }
@@ -181,13 +172,7 @@ func (e *Emulator) power(id, from, via, to string) (int, any, *apiError) {
 		}
 		s.state = via
 		s.touch(e.now())
-		s.op = e.Schedule(OpServerPower, id, "", func(failed bool) {
-			s.state = to
-			if failed {
-				s.state = ServerError
-			}
-			s.touch(e.now())
-		})
+		s.op = e.scheduleSettle(s, OpServerPower, id, to, ServerError)
 		return http.StatusAccepted, nil, nil
 	})
 }

@@ -55,13 +55,7 @@ func (e *Emulator) createVolume(r *http.Request, _ params) (int, any, *apiError)
 		tags: tagsOf(req.Tags), state: VolumeCreating, createdAt: now, modifiedAt: now,
 	}
 	e.volumes[v.id] = v
-	v.op = e.Schedule(OpVolumeCreate, v.id, "", func(failed bool) {
-		v.state = VolumeAvailable
-		if failed {
-			v.state = VolumeError
-		}
-		v.touch(e.now())
-	})
+	v.op = e.scheduleSettle(v, OpVolumeCreate, v.id, VolumeAvailable, VolumeError)
 	return http.StatusAccepted, newVolumeBody(v), nil
 }
 
@@ -246,16 +240,7 @@ func (e *Emulator) deleteVolume(r *http.Request, p params) (int, any, *apiError)
 		if v.state != VolumeAvailable && !strings.HasPrefix(v.state, VolumeError) {
 			return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be deleted only when available or in an error state", v.id, v.state)
 		}
-		v.state = VolumeDeleting
-		v.touch(e.now())
-		v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
-			if failed {
-				v.state = VolumeErrorDeleting
-				v.touch(e.now())
-				return
-			}
-			e.removeVolume(v, "volume deleted")
-		})
+		v.op = e.scheduleDelete(v, OpVolumeDelete, v.id, VolumeDeleting, VolumeErrorDeleting, func() { e.removeVolume(v, "volume deleted") })
 		return http.StatusAccepted, nil, nil
 	})
 }
