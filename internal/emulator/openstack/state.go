@@ -105,6 +105,17 @@ func (e *Emulator) serverForControl(id string) (*server, error) {
 	return s, nil
 }
 
+// changeServer makes a change of the control API or a test to a server under e.mu.
+func (e *Emulator) changeServer(id string, change func(*server) error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, err := e.serverForControl(id)
+	if err != nil {
+		return err
+	}
+	return change(s)
+}
+
 // SetServerTask makes the server report task_state for d: attach, detach, stop,
 // start answer 409 "... while it is in task_state ..." meanwhile, as Nova does while
 // another task runs on the server.
@@ -112,14 +123,10 @@ func (e *Emulator) SetServerTask(serverID, taskState string, d time.Duration) er
 	if taskState == "" || d <= 0 {
 		return fmt.Errorf("openstack emulator: a task needs a task_state and a duration > 0")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	s.injectedTask, s.injectedUntil = taskState, e.now().Add(d)
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		s.injectedTask, s.injectedUntil = taskState, e.now().Add(d)
+		return nil
+	})
 }
 
 var knownVMStates = []string{vmActive, vmBuilding, vmStopped, vmPaused, vmSuspended, vmRescued, vmResized,
@@ -131,28 +138,20 @@ func (e *Emulator) SetServerVMState(serverID, vmState string) error {
 	if !slices.Contains(knownVMStates, vmState) {
 		return fmt.Errorf("openstack emulator: unknown vm_state %q (known: %v)", vmState, knownVMStates)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	s.vmState = vmState
-	s.touch(e.now())
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		s.vmState = vmState
+		s.touch(e.now())
+		return nil
+	})
 }
 
 // SetHotplug says whether the server's OS can hot-unplug data disks (OTC's rule:
 // without it, disks detach only from a stopped server). Servers start with true.
 func (e *Emulator) SetHotplug(serverID string, supported bool) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	s.hotplug = supported
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		s.hotplug = supported
+		return nil
+	})
 }
 
 // DetachOutOfBand detaches a volume at once, as another client would have. With
@@ -193,14 +192,10 @@ func (e *Emulator) DetachOutOfBand(volumeID, serverID string, cinderOnly bool) e
 // DeleteServerOutOfBand removes a server at once (its volumes released, or deleted
 // when marked delete_on_termination), as if deleted by someone else.
 func (e *Emulator) DeleteServerOutOfBand(serverID string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	e.finishDelete(s, true)
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		e.finishDelete(s, true)
+		return nil
+	})
 }
 
 // DeleteVolumeOutOfBand removes a volume at once, and any mapping of it: as if
