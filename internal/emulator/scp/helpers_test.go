@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine/enginetest"
 )
 
 // quick is a latency short enough for fast tests and long enough that intermediate
@@ -351,24 +352,26 @@ func (c *client) activeServer(name string, dataVolumes int) serverJSON {
 
 func (c *client) waitServer(id, state string) serverJSON {
 	c.t.Helper()
-	var s serverJSON
-	eventually(c.t, "server "+id+" "+state, func() bool {
-		var status int
-		s, status = c.getServer(id)
-		return status == http.StatusOK && s.State == state
-	})
-	return s
+	return waitState(c.t, "server "+id+" "+state, func() (serverJSON, int) { return c.getServer(id) },
+		func(s serverJSON) bool { return s.State == state })
 }
 
 func (c *client) waitVolume(id, state string) volumeJSON {
 	c.t.Helper()
-	var v volumeJSON
-	eventually(c.t, "volume "+id+" "+state, func() bool {
+	return waitState(c.t, "volume "+id+" "+state, func() (volumeJSON, int) { return c.getVolume(id) },
+		func(v volumeJSON) bool { return v.State == state })
+}
+
+// waitState polls get until the object answers 200 and is in the state inState wants.
+func waitState[T any](t *testing.T, what string, get func() (T, int), inState func(T) bool) T {
+	t.Helper()
+	var o T
+	eventually(t, what, func() bool {
 		var status int
-		v, status = c.getVolume(id)
-		return status == http.StatusOK && v.State == state
+		o, status = get()
+		return status == http.StatusOK && inState(o)
 	})
-	return v
+	return o
 }
 
 func (c *client) waitGone(path string) {
@@ -391,13 +394,7 @@ func (c *client) availableVolume(name string, size int) volumeJSON {
 // eventually polls cond every 10 ms for up to 5 s.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	enginetest.Eventually(t, what, 10*time.Millisecond, cond)
 }
 
 type catalogJSON struct {

@@ -1,4 +1,5 @@
-// Package enginetest holds what the personalities' tests share.
+// Package enginetest holds what the personalities' tests share: control API
+// requests and polling.
 package enginetest
 
 import (
