@@ -79,20 +79,22 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func (ev *env) getServer(id string) *servers.Server {
 	ev.t.Helper()
-	s, err := servers.Get(ctx, ev.compute, id).Extract()
-	if err != nil {
-		ev.t.Fatalf("servers.Get %s: %v", id, err)
-	}
-	return s
+	return mustGet(ev.t, "servers.Get "+id, servers.Get(ctx, ev.compute, id).Extract)
 }
 
 func (ev *env) getVolume(id string) *volumes.Volume {
 	ev.t.Helper()
-	v, err := volumes.Get(ctx, ev.volume, id).Extract()
+	return mustGet(ev.t, "volumes.Get "+id, volumes.Get(ctx, ev.volume, id).Extract)
+}
+
+// mustGet is what get answers, failing t on an error.
+func mustGet[T any](t *testing.T, what string, get func() (T, error)) T {
+	t.Helper()
+	out, err := get()
 	if err != nil {
-		ev.t.Fatalf("volumes.Get %s: %v", id, err)
+		t.Fatalf("%s: %v", what, err)
 	}
-	return v
+	return out
 }
 
 func (ev *env) waitServer(id, status string) *servers.Server {

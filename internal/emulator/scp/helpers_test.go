@@ -295,22 +295,23 @@ type volumeJSON struct {
 
 func (c *client) getServer(id string) (serverJSON, int) {
 	c.t.Helper()
-	r := c.do("GET", "/v1/servers/"+id, nil)
-	var s serverJSON
-	if r.status == http.StatusOK {
-		r.decode(c.t, &s)
-	}
-	return s, r.status
+	return getJSON[serverJSON](c, "/v1/servers/"+id)
 }
 
 func (c *client) getVolume(id string) (volumeJSON, int) {
 	c.t.Helper()
-	r := c.do("GET", "/v1/volumes/"+id, nil)
-	var v volumeJSON
+	return getJSON[volumeJSON](c, "/v1/volumes/"+id)
+}
+
+// getJSON GETs path and decodes a 200's body; it returns the status too.
+func getJSON[T any](c *client, path string) (T, int) {
+	c.t.Helper()
+	r := c.do("GET", path, nil)
+	var out T
 	if r.status == http.StatusOK {
-		r.decode(c.t, &v)
+		r.decode(c.t, &out)
 	}
-	return v, r.status
+	return out, r.status
 }
 
 // serverRequest is a valid create body; extra data volumes of 16 GiB are appended
