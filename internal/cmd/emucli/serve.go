@@ -14,6 +14,20 @@ type Emulator interface {
 	Close()
 }
 
+// Command is a command's run: parse reads its flags, then serve runs with them
+// and a logger on stderr.
+func Command[O any](parse func(args []string, stderr io.Writer) (O, error),
+	serve func(ctx context.Context, o O, stdout io.Writer, logger *log.Logger) error,
+) func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		o, err := parse(args, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, o, stdout, NewLogger(stderr))
+	}
+}
+
 // NewLogger is the log a command writes requests and its shutdown to.
 func NewLogger(stderr io.Writer) *log.Logger {
 	return log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)

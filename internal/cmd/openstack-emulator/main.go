@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"sort"
 	"strings"
 	"time"
@@ -77,13 +78,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// run starts the emulator and serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	logger := emucli.NewLogger(stderr)
+// run parses the flags, starts the emulator and serves until ctx ends.
+var run = emucli.Command(parseFlags, serve)
+
+func serve(ctx context.Context, o *options, stdout io.Writer, logger *log.Logger) error {
 	cfg := o.cfg
 	if !o.Quiet {
 		cfg.OnRequest = func(r openstack.RequestRecord) { logger.Print(requestLine(r)) }

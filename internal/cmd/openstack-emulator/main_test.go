@@ -40,22 +40,14 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("-strict-references=false -root-detach-status 403: %+v, %v", d, err)
 	}
 	for _, bad := range [][]string{
-		{"-listen", "0.0.0.0:5000"},
 		{"-flavour", "aws"},
 		{"-compute-prefix", "/v3"},
 		{"-root-detach-status", "409"},
-		{"-latency", "warp=1s"},
-		{"-latency", "detach=soon"},
-		{"-latency-scale", "0"},
 		{"-deleted-status", "GONE"},
-		{"stray"},
 	} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
-	}
-	if _, err := parseFlags([]string{"-listen", "0.0.0.0:0", "-allow-remote"}, io.Discard); err != nil {
-		t.Errorf("-allow-remote: %v", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"strings"
 	"time"
 
@@ -63,13 +64,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// run starts the emulator and serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	logger := emucli.NewLogger(stderr)
+// run parses the flags, starts the emulator and serves until ctx ends.
+var run = emucli.Command(parseFlags, serve)
+
+func serve(ctx context.Context, o *options, stdout io.Writer, logger *log.Logger) error {
 	cfg := scpemu.Config{
 		Listen:           o.Listen,
 		Credentials:      []scpemu.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
