@@ -18,14 +18,6 @@ func (e *Emulator) controlHandler() http.Handler {
 		e.pseudoFaults(), e.controlState, e.controlIdentity, e.controlServers, e.controlOutOfBand)
 }
 
-// pseudoFaults adds "task" to the kinds POST /_emulator/faults takes: the same as
-// POST /_emulator/task.
-func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
-	return engine.PseudoFaults[Route]{"task": func(req engine.FaultRequest[Route]) error {
-		return e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
-	}}
-}
-
 // controlState serves GET state, the deprecated actions' uses and the reset.
 func (e *Emulator) controlState(c *engine.Control) {
 	c.Get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })

@@ -129,6 +129,14 @@ func (e *Emulator) SetServerTask(serverID, taskState string, d time.Duration) er
 	})
 }
 
+// pseudoFaults adds "task" to the kinds POST /_emulator/faults takes: the same as
+// POST /_emulator/task.
+func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
+	return engine.PseudoFaults[Route]{"task": func(req engine.FaultRequest[Route]) error {
+		return e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
+	}}
+}
+
 var knownVMStates = []string{vmActive, vmBuilding, vmStopped, vmPaused, vmSuspended, vmRescued, vmResized,
 	vmSoftDeleted, vmError, vmShelved, vmShelvedOffloaded}
 

@@ -16,14 +16,6 @@ func (e *Emulator) controlHandler() http.Handler {
 		e.pseudoFaults(), e.controlState, e.controlSettings, e.controlOutOfBand)
 }
 
-// pseudoFaults adds "busy" {server_id, duration} to the kinds POST /_emulator/faults
-// takes: it opens a busy window.
-func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
-	return engine.PseudoFaults[Route]{"busy": func(req engine.FaultRequest[Route]) error {
-		return e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
-	}}
-}
-
 // controlState serves GET state and the contract check's findings.
 func (e *Emulator) controlState(c *engine.Control) {
 	c.Get("state", func() any {
@@ -49,24 +41,16 @@ func (e *Emulator) controlState(c *engine.Control) {
 // controlSettings serves the switches of how the emulator answers: volume order,
 // error detail shape, rate limit and clock skew.
 func (e *Emulator) controlSettings(c *engine.Control) {
-	engine.PostJSON(c, "volume-order", func(req struct {
-		OSVolumeLast *bool `json:"os_volume_last"`
-	}) (any, error) {
-		if req.OSVolumeLast == nil {
-			return nil, fmt.Errorf(`give "os_volume_last": true or false`)
-		}
-		e.SetOSVolumeLast(*req.OSVolumeLast)
-		return nil, nil
-	})
-	engine.PostJSON(c, "error-detail", func(req struct {
-		Array *bool `json:"array"`
-	}) (any, error) {
-		if req.Array == nil {
-			return nil, fmt.Errorf(`give "array": true or false`)
-		}
-		e.SetErrorDetailArray(*req.Array)
-		return nil, nil
-	})
+	postSwitch(c, "volume-order", "os_volume_last", func(req struct {
+		On *bool `json:"os_volume_last"`
+	}) *bool {
+		return req.On
+	}, e.SetOSVolumeLast)
+	postSwitch(c, "error-detail", "array", func(req struct {
+		On *bool `json:"array"`
+	}) *bool {
+		return req.On
+	}, e.SetErrorDetailArray)
 	engine.PostJSON(c, "ratelimit", func(req struct {
 		RPS   float64 `json:"rps"`
 		Burst int     `json:"burst"`
@@ -77,6 +61,19 @@ func (e *Emulator) controlSettings(c *engine.Control) {
 		Skew engine.Duration `json:"skew"`
 	}) (any, error) {
 		e.SetClockSkew(time.Duration(req.Skew))
+		return nil, nil
+	})
+}
+
+// postSwitch serves POST path with a body T whose field (read by on) turns a
+// setting on or off; the field is required.
+func postSwitch[T any](c *engine.Control, path, field string, on func(T) *bool, set func(bool)) {
+	engine.PostJSON(c, path, func(req T) (any, error) {
+		v := on(req)
+		if v == nil {
+			return nil, fmt.Errorf("give %q: true or false", field)
+		}
+		set(*v)
 		return nil, nil
 	})
 }

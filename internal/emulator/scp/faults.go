@@ -43,6 +43,14 @@ func (e *Emulator) SetServerBusy(serverID string, d time.Duration) error {
 	})
 }
 
+// pseudoFaults adds "busy" {server_id, duration} to the kinds POST /_emulator/faults
+// takes: it opens a busy window.
+func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
+	return engine.PseudoFaults[Route]{"busy": func(req engine.FaultRequest[Route]) error {
+		return e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
+	}}
+}
+
 // inBusyWindow: call with e.mu held.
 func (e *Emulator) inBusyWindow(s *server) bool { return e.now().Before(s.busyUntil) }
 
