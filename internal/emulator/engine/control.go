@@ -117,6 +117,17 @@ func ServeCore[R ~string, T any](c *Control, core *Core[R, T]) {
 	c.Post("reset-requests", func(*http.Request) (any, error) { core.ResetRequests(); return nil, nil })
 }
 
+// ServeState serves GET state: what the personality shows (its servers, volumes
+// and settings) with the core's latencies and fault rules.
+func ServeState[R ~string, T any](c *Control, core *Core[R, T], shown func() map[string]any) {
+	c.Get("state", func() any {
+		state := shown()
+		lat, scale := core.Latencies()
+		state["latencies"], state["latency_scale"], state["faults"] = LatencyViews(lat), scale, FaultViews(core.Faults())
+		return state
+	})
+}
+
 // ServeOutOfBandDeletes serves POST delete-server {server_id} and delete-volume
 // {volume_id}: an object removed behind the API's back, as a console user would.
 func ServeOutOfBandDeletes(c *Control, deleteServer, deleteVolume func(id string) error) {

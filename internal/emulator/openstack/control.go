@@ -21,11 +21,9 @@ func (e *Emulator) controlHandler() http.Handler {
 // controlState serves GET state, the deprecated actions' uses and the reset.
 func (e *Emulator) controlState(c *engine.Control) {
 	c.Get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })
-	c.Get("state", func() any {
-		lat, scale := e.Latencies()
+	engine.ServeState(c, &e.Core, func() map[string]any {
 		return map[string]any{
 			"servers": engine.NonNil(e.Servers()), "volumes": engine.NonNil(e.Volumes()),
-			"latencies": engine.LatencyViews(lat), "latency_scale": scale, "faults": engine.FaultViews(e.Faults()),
 			"flavour": e.cfg.Flavour, "region": e.cfg.Region, "project_id": e.cfg.ProjectID,
 			"compute_prefix": e.cfg.ComputePrefix, "root_detach_status": e.cfg.RootDetachStatus,
 			"live_tokens": e.LiveTokens(),

@@ -18,14 +18,10 @@ func (e *Emulator) controlHandler() http.Handler {
 
 // controlState serves GET state and the contract check's findings.
 func (e *Emulator) controlState(c *engine.Control) {
-	c.Get("state", func() any {
-		lat, scale := e.Latencies()
+	engine.ServeState(c, &e.Core, func() map[string]any {
 		return map[string]any{
 			"servers":            engine.NonNil(e.Servers()),
 			"volumes":            engine.NonNil(e.Volumes()),
-			"latencies":          engine.LatencyViews(lat),
-			"latency_scale":      scale,
-			"faults":             engine.FaultViews(e.Faults()),
 			"account_id":         e.AccountID(),
 			"region":             e.Region(),
 			"os_volume_last":     e.osLast.Load(),
