@@ -109,7 +109,7 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 
 	adminPass := e.newHexID()[:12]
 	return reply(http.StatusAccepted, map[string]any{"server": map[string]any{
-		"id": s.id, "links": e.serverLinks(c, s.id), "OS-DCF:diskConfig": "MANUAL",
+		"id": s.id, "links": e.links(c, "servers", s.id), "OS-DCF:diskConfig": "MANUAL",
 		"security_groups": securityGroupsJSON(s), "adminPass": adminPass,
 	}})
 }
@@ -464,18 +464,10 @@ func (e *Emulator) listServers(c *call) (*response, *apiError) {
 			delete(detailed, "server_groups") // Nova shows them for one server, never in lists
 			out = append(out, detailed)
 		} else {
-			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.serverLinks(c, s.id)})
+			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.links(c, "servers", s.id)})
 		}
 	}
 	return reply(http.StatusOK, map[string]any{"servers": out})
-}
-
-func (e *Emulator) serverLinks(c *call, id string) []map[string]string {
-	base := baseURL(c.r)
-	return []map[string]string{
-		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/servers/" + id},
-		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/servers/" + id},
-	}
 }
 
 func securityGroupsJSON(s *server) []map[string]string {
@@ -520,7 +512,7 @@ func (e *Emulator) serverJSON(c *call, s *server) map[string]any {
 		"hostId": "", "accessIPv4": "", "accessIPv6": "",
 		"image": image, "flavor": e.serverFlavorJSON(c, s.flavor),
 		"addresses": serverAddresses(s), "metadata": cloneMap(s.metadata), "key_name": keyName,
-		"links":                                e.serverLinks(c, s.id),
+		"links":                                e.links(c, "servers", s.id),
 		"os-extended-volumes:volumes_attached": vols,
 		"OS-EXT-STS:vm_state":                  s.vmState,
 		"OS-EXT-STS:task_state":                task,

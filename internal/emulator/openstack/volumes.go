@@ -33,7 +33,7 @@ func (e *Emulator) volumeJSON(c *call, v *volume, shown bool) map[string]any {
 		"attachments": attachments, "volume_type": v.volumeType, "snapshot_id": nil, "source_volid": nil,
 		"metadata": cloneMap(v.metadata), "user_id": e.cfg.UserID, "bootable": bootable,
 		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": false,
-		"links": e.volumeLinks(c, v.id),
+		"links": e.links(c, "volumes", v.id),
 	}
 	if shown {
 		out["os-vol-tenant-attr:tenant_id"] = e.cfg.ProjectID
@@ -48,14 +48,6 @@ func (e *Emulator) volumeJSON(c *call, v *volume, shown bool) map[string]any {
 		out["volume_image_metadata"] = e.volumeImageMetadata(v.imageRef)
 	}
 	return out
-}
-
-func (e *Emulator) volumeLinks(c *call, id string) []map[string]string {
-	base := baseURL(c.r)
-	return []map[string]string{
-		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/volumes/" + id},
-		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/volumes/" + id},
-	}
 }
 
 func (e *Emulator) lookupVolume(id string) (*volume, *apiError) {
@@ -158,7 +150,7 @@ func (e *Emulator) listVolumes(c *call) (*response, *apiError) {
 		if detail {
 			out = append(out, e.volumeJSON(c, v, true))
 		} else {
-			out = append(out, map[string]any{"id": v.id, "name": v.name, "links": e.volumeLinks(c, v.id)})
+			out = append(out, map[string]any{"id": v.id, "name": v.name, "links": e.links(c, "volumes", v.id)})
 		}
 	}
 	return reply(http.StatusOK, map[string]any{"volumes": out})

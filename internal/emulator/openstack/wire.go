@@ -45,6 +45,16 @@ var jsonStyle = engine.JSONStyle{
 	ContentLength: true,
 }
 
+// links are the self and bookmark links of object id of a compute or volume
+// collection ("servers", "flavors", "volumes").
+func (e *Emulator) links(c *call, collection, id string) []map[string]string {
+	base := baseURL(c.r)
+	return []map[string]string{
+		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/" + collection + "/" + id},
+		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/" + collection + "/" + id},
+	}
+}
+
 func cloneMap(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
