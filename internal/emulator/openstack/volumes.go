@@ -186,6 +186,22 @@ func (e *Emulator) updateVolume(c *call) (*response, *apiError) {
 	})
 }
 
+// scheduleVolume puts v in status during and schedules kind; when it ends, a
+// failure leaves v in failedStatus, a success runs done. Call with e.mu held.
+func (e *Emulator) scheduleVolume(v *volume, kind OpKind, during, failedStatus string, done func()) {
+	v.status = during
+	v.touch(e.now())
+	v.op = e.Schedule(kind, v.id, "", func(failed bool) {
+		v.op = nil
+		if failed {
+			v.status = failedStatus
+			v.touch(e.now())
+			return
+		}
+		done()
+	})
+}
+
 // deletableStatuses are those Cinder deletes from (and the volume must not be attached).
 var deletableStatuses = []string{volAvailable, volError, "error_restoring", volErrorExtending, "error_managing"}
 
@@ -196,17 +212,7 @@ func (e *Emulator) deleteVolume(c *call) (*response, *apiError) {
 		if !slices.Contains(deletableStatuses, v.status) || v.attach != nil {
 			return nil, badRequest("Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
 		}
-		v.status = volDeleting
-		v.touch(e.now())
-		v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
-			v.op = nil
-			if failed {
-				v.status = volErrorDeleting
-				v.touch(e.now())
-				return
-			}
-			delete(e.volumes, v.id)
-		})
+		e.scheduleVolume(v, OpVolumeDelete, volDeleting, volErrorDeleting, func() { delete(e.volumes, v.id) })
 		return reply(http.StatusAccepted, nil)
 	})
 }
@@ -272,15 +278,8 @@ func (e *Emulator) extendVolume(c *call, v *volume, raw json.RawMessage) (*respo
 		return nil, badRequest("Invalid input received: New size for extend must be greater than current size. (current: %d, extended: %d).", v.size, req.NewSize)
 	}
 	prev := v.status
-	v.status = volExtending
-	v.touch(e.now())
-	v.op = e.Schedule(OpVolumeExtend, v.id, "", func(failed bool) {
-		v.op = nil
-		if failed {
-			v.status = volErrorExtending
-		} else {
-			v.status, v.size = prev, req.NewSize
-		}
+	e.scheduleVolume(v, OpVolumeExtend, volExtending, volErrorExtending, func() {
+		v.status, v.size = prev, req.NewSize
 		v.touch(e.now())
 	})
 	return reply(http.StatusAccepted, nil)
