@@ -26,9 +26,10 @@ type Flags struct {
 
 // Personality is what the shared flags need to know of the emulator a command runs.
 type Personality struct {
-	// Name is the command's name; EnvPrefix starts every flag's environment fallback.
-	Name, EnvPrefix string
-	DefaultListen   string
+	// Name is the command's name; in capitals, dashes as underscores, it starts
+	// every flag's environment fallback (SCP_EMULATOR_ for scp-emulator).
+	Name          string
+	DefaultListen string
 	// EnvFileHelp is the -env-file help text: what the export lines point at.
 	EnvFileHelp string
 	// OpKinds and DefaultLatencies are the operations -latency may name.
@@ -40,7 +41,7 @@ type Personality struct {
 func NewFlags(p Personality, stderr io.Writer) *Flags {
 	f := &Flags{
 		FlagSet:   flag.NewFlagSet(p.Name, flag.ContinueOnError),
-		envPrefix: p.EnvPrefix,
+		envPrefix: strings.ToUpper(strings.ReplaceAll(p.Name, "-", "_")) + "_",
 		Latencies: LatencyFlag{kinds: p.OpKinds, defaults: p.DefaultLatencies, Values: map[engine.OpKind]engine.Latency{}},
 	}
 	f.SetOutput(stderr)

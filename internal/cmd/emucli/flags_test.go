@@ -11,7 +11,7 @@ import (
 
 func testFlags() *Flags {
 	return NewFlags(Personality{
-		Name: "test-emulator", EnvPrefix: "TEST_EMULATOR_", DefaultListen: "127.0.0.1:1",
+		Name: "test-emulator", DefaultListen: "127.0.0.1:1",
 		OpKinds: []engine.OpKind{engine.OpAttach}, DefaultLatencies: map[engine.OpKind]engine.Latency{engine.OpAttach: {Jitter: 0.3}},
 	}, io.Discard)
 }

@@ -26,9 +26,14 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
-const defaultListen = "127.0.0.1:5000"
+// personality is what the shared flags need to know of this emulator.
+var personality = emucli.Personality{
+	Name: "openstack-emulator", DefaultListen: "127.0.0.1:5000",
+	EnvFileHelp: "also write the OS_* export lines to this file",
+	OpKinds:     openstack.OpKinds, DefaultLatencies: openstack.DefaultLatencies(),
+}
 
-func main() { emucli.Main("openstack-emulator", run, report) }
+func main() { emucli.Main(personality.Name, run, report) }
 
 // options are the parsed flags.
 type options struct {
@@ -40,11 +45,7 @@ type options struct {
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{Flags: emucli.NewFlags(emucli.Personality{
-		Name: "openstack-emulator", EnvPrefix: "OPENSTACK_EMULATOR_", DefaultListen: defaultListen,
-		EnvFileHelp: "also write the OS_* export lines to this file",
-		OpKinds:     openstack.OpKinds, DefaultLatencies: openstack.DefaultLatencies(),
-	}, stderr)}
+	o := &options{Flags: emucli.NewFlags(personality, stderr)}
 	c, fs := &o.cfg, o.FlagSet
 	fs.StringVar(&o.flavour, "flavour", string(openstack.FlavourNova), "cloud rules: nova, or otc (system disk /dev/sda detaches only from a stopped server)")
 	fs.StringVar(&c.Region, "region", openstack.DefaultRegion, "region of the catalog's endpoints")

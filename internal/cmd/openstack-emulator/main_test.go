@@ -22,7 +22,7 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.cfg.Flavour != openstack.FlavourOTC || o.cfg.ComputePrefix != "/v2" || o.cfg.RootDetachStatus != 400 || o.Listen != defaultListen {
+	if o.cfg.Flavour != openstack.FlavourOTC || o.cfg.ComputePrefix != "/v2" || o.cfg.RootDetachStatus != 400 || o.Listen != personality.DefaultListen {
 		t.Errorf("options %+v", o.cfg)
 	}
 	if len(o.cfg.ColdplugImages) != 2 || o.cfg.ColdplugImages[1] != "img-b" {

@@ -20,9 +20,14 @@ import (
 	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
-const defaultListen = "127.0.0.1:8443"
+// personality is what the shared flags need to know of this emulator.
+var personality = emucli.Personality{
+	Name: "scp-emulator", DefaultListen: "127.0.0.1:8443",
+	EnvFileHelp: "also write the export lines for SCP_ENDPOINT/SCP_TF_AUTH_URL/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file",
+	OpKinds:     scpemu.OpKinds, DefaultLatencies: scpemu.DefaultLatencies(),
+}
 
-func main() { emucli.Main("scp-emulator", run, report) }
+func main() { emucli.Main(personality.Name, run, report) }
 
 // options are the parsed flags.
 type options struct {
@@ -41,11 +46,7 @@ type options struct {
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{Flags: emucli.NewFlags(emucli.Personality{
-		Name: "scp-emulator", EnvPrefix: "SCP_EMULATOR_", DefaultListen: defaultListen,
-		EnvFileHelp: "also write the export lines for SCP_ENDPOINT/SCP_TF_AUTH_URL/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file",
-		OpKinds:     scpemu.OpKinds, DefaultLatencies: scpemu.DefaultLatencies(),
-	}, stderr)}
+	o := &options{Flags: emucli.NewFlags(personality, stderr)}
 	fs := o.FlagSet
 	fs.StringVar(&o.accessKey, "access-key", scpemu.DefaultAccessKey, "access key clients sign with")
 	fs.StringVar(&o.secretKey, "secret-key", scpemu.DefaultSecretKey, "secret key clients sign with")

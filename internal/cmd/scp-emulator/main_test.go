@@ -25,7 +25,7 @@ func TestParseFlags(t *testing.T) {
 	if got := o.Latencies.Values[scpemu.OpServerCreate]; got.Base != 3*time.Second {
 		t.Errorf("server_create: %+v", got)
 	}
-	if o.seed != 7 || o.Listen != defaultListen {
+	if o.seed != 7 || o.Listen != personality.DefaultListen {
 		t.Errorf("options: %+v", o)
 	}
 }
