@@ -68,11 +68,9 @@ func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
 			DeleteOnTermination bool   `json:"delete_on_termination"`
 		} `json:"volumeAttachment"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.VolumeAttachment != nil && req.VolumeAttachment.VolumeID != "" },
+		"Invalid input for field/attribute volumeAttachment. 'volumeId' is a required property"); err != nil {
 		return nil, err
-	}
-	if req.VolumeAttachment == nil || req.VolumeAttachment.VolumeID == "" {
-		return nil, badRequest("Invalid input for field/attribute volumeAttachment. 'volumeId' is a required property")
 	}
 	ra := req.VolumeAttachment
 	c.rec.VolumeID = ra.VolumeID // the attachment id it will have

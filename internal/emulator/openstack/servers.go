@@ -607,11 +607,9 @@ func (e *Emulator) updateServer(c *call) (*response, *apiError) {
 			Name *string `json:"name"`
 		} `json:"server"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.Server != nil },
+		"Invalid input for field/attribute server. 'server' is a required property"); err != nil {
 		return nil, err
-	}
-	if req.Server == nil {
-		return nil, badRequest("Invalid input for field/attribute server. 'server' is a required property")
 	}
 	return locked(e, e.lookupServer, c.p.serverID, func(s *server) (*response, *apiError) {
 		if n := req.Server.Name; n != nil {

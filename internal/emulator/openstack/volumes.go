@@ -58,6 +58,9 @@ func (e *Emulator) lookupVolume(id string) (*volume, *apiError) {
 	return v, nil
 }
 
+// volumeRequired is Cinder's refusal of a body without its "volume" element.
+const volumeRequired = "Missing required element 'volume' in request body."
+
 func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 	var req struct {
 		Volume *struct {
@@ -73,13 +76,10 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 			BackupID         string            `json:"backup_id"`
 		} `json:"volume"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.Volume != nil }, volumeRequired); err != nil {
 		return nil, err
 	}
 	rv := req.Volume
-	if rv == nil {
-		return nil, badRequest("Missing required element 'volume' in request body.")
-	}
 	if rv.SnapshotID != "" || rv.BackupID != "" {
 		return nil, badRequest("Invalid input received: the emulator creates volumes from nothing, an image or a volume, not from a snapshot or backup.")
 	}
@@ -165,11 +165,8 @@ func (e *Emulator) updateVolume(c *call) (*response, *apiError) {
 			Metadata    map[string]string `json:"metadata"`
 		} `json:"volume"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.Volume != nil }, volumeRequired); err != nil {
 		return nil, err
-	}
-	if req.Volume == nil {
-		return nil, badRequest("Missing required element 'volume' in request body.")
 	}
 	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
 		if req.Volume.Name != nil {

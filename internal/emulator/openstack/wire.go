@@ -28,6 +28,18 @@ func decodeJSON(body []byte, v any) *apiError {
 	return engine.DecodeJSON(body, v, bodyWords, badRequest)
 }
 
+// decodeRequired is decodeJSON refusing, with missing, a body in which present
+// finds no required element.
+func decodeRequired(body []byte, v any, present func() bool, missing string) *apiError {
+	if err := decodeJSON(body, v); err != nil {
+		return err
+	}
+	if !present() {
+		return badRequest("%s", missing)
+	}
+	return nil
+}
+
 var bodyWords = engine.BodyWords{
 	Empty:     "The request body is required.",
 	WrongType: "Invalid input for field/attribute %s. Value must be a JSON %s.",
