@@ -160,11 +160,8 @@ type attachResponse struct {
 
 func (e *Emulator) attachVolume(r *http.Request, p params) (int, any, *apiError) {
 	var req attachRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeRequired(r, &req, "server_id", func() bool { return req.ServerID != "" }); err != nil {
 		return 0, nil, err
-	}
-	if req.ServerID == "" {
-		return 0, nil, badRequest("server_id: required")
 	}
 
 	return e.onVolumeAndServer(p.volumeID, req.ServerID, func(v *volume, s *server) (int, any, *apiError) {

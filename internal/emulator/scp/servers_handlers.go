@@ -196,11 +196,8 @@ func (e *Emulator) updateServerVolume(r *http.Request, p params) (int, any, *api
 		VolumeID            string `json:"volume_id"`
 		DeleteOnTermination *bool  `json:"delete_on_termination"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeRequired(r, &req, "volume_id", func() bool { return req.VolumeID != "" }); err != nil {
 		return 0, nil, err
-	}
-	if req.VolumeID == "" {
-		return 0, nil, badRequest("volume_id: required")
 	}
 	if req.VolumeID != p.volumeID {
 		return 0, nil, badRequest("volume_id: %s does not match the path's volume %s", req.VolumeID, p.volumeID)

@@ -180,11 +180,8 @@ func (e *Emulator) extendVolume(r *http.Request, p params) (int, any, *apiError)
 	var req struct {
 		Size *int `json:"size"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeRequired(r, &req, "size", func() bool { return req.Size != nil }); err != nil {
 		return 0, nil, err
-	}
-	if req.Size == nil {
-		return 0, nil, badRequest("size: required")
 	}
 	if err := validateSize("size", *req.Size); err != nil {
 		return 0, nil, err

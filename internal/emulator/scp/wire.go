@@ -29,6 +29,18 @@ func decodeBody(r *http.Request, v any) *apiError {
 	return engine.DecodeJSON(b, v, bodyWords, badRequest)
 }
 
+// decodeRequired is decodeBody refusing a body in which present finds no value of
+// the required field.
+func decodeRequired(r *http.Request, v any, field string, present func() bool) *apiError {
+	if err := decodeBody(r, v); err != nil {
+		return err
+	}
+	if !present() {
+		return badRequest("%s: required", field)
+	}
+	return nil
+}
+
 var bodyWords = engine.BodyWords{
 	Empty:     "request body is required",
 	WrongType: "%s: must be a JSON %s",
