@@ -32,13 +32,10 @@ func decodeBody(r *http.Request, v any) *apiError {
 // decodeRequired is decodeBody refusing a body in which present finds no value of
 // the required field.
 func decodeRequired(r *http.Request, v any, field string, present func() bool) *apiError {
-	if err := decodeBody(r, v); err != nil {
-		return err
+	if err := decodeBody(r, v); err != nil || present() {
+		return err // refused, or decoded with the field
 	}
-	if !present() {
-		return badRequest("%s: required", field)
-	}
-	return nil
+	return badRequest("%s: required", field)
 }
 
 var bodyWords = engine.BodyWords{
