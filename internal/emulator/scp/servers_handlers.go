@@ -3,7 +3,6 @@ package scp
 import (
 	"net/http"
 	"slices"
-	"strings"
 )
 
 var serverSortKeys = []string{"created_at", "modified_at", "name", "id", "state"}
@@ -40,24 +39,9 @@ func (e *Emulator) listServers(r *http.Request, _ params) (int, any, *apiError) 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var found []*server
-	for _, s := range e.sortedServers() {
-		if match(s) {
-			found = append(found, s)
-		}
-	}
+	found := slices.DeleteFunc(e.sortedServers(), func(s *server) bool { return !match(s) })
 	page, apiErr := applyListQuery(found, lq, func(s *server) string { return s.id }, func(key string, a, b *server) int {
-		switch key {
-		case "created_at":
-			return cmpInt64(a.seq, b.seq) // creation order is exact where timestamps tie
-		case "modified_at":
-			return a.modifiedAt.Compare(b.modifiedAt)
-		case "name":
-			return strings.Compare(a.name, b.name)
-		case "state":
-			return strings.Compare(a.state, b.state)
-		}
-		return strings.Compare(a.id, b.id)
+		return a.sortKeys().compare(key, b.sortKeys())
 	})
 	if apiErr != nil {
 		return 0, nil, apiErr

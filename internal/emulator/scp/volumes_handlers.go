@@ -2,6 +2,7 @@ package scp
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -95,27 +96,13 @@ func (e *Emulator) listVolumes(r *http.Request, _ params) (int, any, *apiError) 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var found []*volume
-	for _, v := range e.sortedVolumes() {
-		if match(v) {
-			found = append(found, v)
-		}
-	}
+	found := slices.DeleteFunc(e.sortedVolumes(), func(v *volume) bool { return !match(v) })
 	total := len(found)
 	page, apiErr := applyListQuery(found, lq, func(v *volume) string { return v.id }, func(key string, a, b *volume) int {
-		switch key {
-		case "created_at":
-			return cmpInt64(a.seq, b.seq)
-		case "modified_at":
-			return a.modifiedAt.Compare(b.modifiedAt)
-		case "name":
-			return strings.Compare(a.name, b.name)
-		case "size":
+		if key == "size" {
 			return cmpInt64(int64(a.size), int64(b.size))
-		case "state":
-			return strings.Compare(a.state, b.state)
 		}
-		return strings.Compare(a.id, b.id)
+		return a.sortKeys().compare(key, b.sortKeys())
 	})
 	if apiErr != nil {
 		return 0, nil, apiErr
