@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"sync"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // maxChecked bounds how much of a body the Recorder keeps for the check; SCP
@@ -99,13 +101,13 @@ func (rec *Recorder) Handler(next http.Handler) http.Handler {
 		}
 		flag := &skipFlag{}
 		r = r.WithContext(context.WithValue(r.Context(), skipKey{}, flag))
-		cw := &captureWriter{ResponseWriter: w}
+		cw := &captureWriter{StatusWriter: engine.StatusWriter{ResponseWriter: w}}
 		next.ServeHTTP(cw, r)
 
 		flag.mu.Lock()
 		skip := flag.skip
 		flag.mu.Unlock()
-		status := cw.status
+		status := cw.Status
 		if status == 0 {
 			status = http.StatusOK
 		}
@@ -117,29 +119,16 @@ func (rec *Recorder) Handler(next http.Handler) http.Handler {
 	})
 }
 
-// captureWriter copies what is written. Unwrap lets http.ResponseController reach
-// the connection (hijacking, flushing) through it.
+// captureWriter copies what is written, on top of the engine's status writer
+// (which lets http.ResponseController reach the connection through it).
 type captureWriter struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (w *captureWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
+	engine.StatusWriter
+	body bytes.Buffer
 }
 
 func (w *captureWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
 	if w.body.Len() < maxChecked {
 		w.body.Write(b)
 	}
-	return w.ResponseWriter.Write(b)
+	return w.StatusWriter.Write(b)
 }
-
-func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,7 +1,7 @@
 // Package emucli holds what the emulator commands (scp-emulator, openstack-emulator)
-// share: flags with environment fallbacks, the loopback guard, the -latency flag,
-// shell quoting of export lines, the operations table of the report and the control API read
-// that fills it.
+// share: the common flags with environment fallbacks, the loopback guard, the -latency
+// flag, serving until a signal, the request log line, shell quoting of export lines, and
+// the report's endpoint flag, operations table and the control API read that fills it.
 package emucli
 
 import (

@@ -15,11 +15,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -28,30 +26,27 @@ import (
 	"github.com/scp-community/terraform-provider-scp/internal/emulator/openstack"
 )
 
-const defaultListen = "127.0.0.1:5000"
+// personality is what the shared flags need to know of this emulator.
+var personality = emucli.Personality{
+	Name: "openstack-emulator", DefaultListen: "127.0.0.1:5000",
+	EnvFileHelp: "also write the OS_* export lines to this file",
+	OpKinds:     openstack.OpKinds, DefaultLatencies: openstack.DefaultLatencies(),
+}
 
-func main() { emucli.Main("openstack-emulator", run, report) }
+func main() { emucli.Main(personality.Name, run, report) }
 
 // options are the parsed flags.
 type options struct {
-	listen      string
-	allowRemote bool
-	envFile     string
-	quiet       bool
-	latencies   latencyFlag
-	cfg         openstack.Config
-	flavour     string
-	deviceFlag  string
-	coldplug    string
+	*emucli.Flags
+	cfg        openstack.Config
+	flavour    string
+	deviceFlag string
+	coldplug   string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{latencies: latencyFlag{}}
-	c := &o.cfg
-	fs := flag.NewFlagSet("openstack-emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.listen, "listen", defaultListen, "address to listen on (loopback unless -allow-remote)")
-	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -listen address (the control API has no authentication)")
+	o := &options{Flags: emucli.NewFlags(personality, stderr)}
+	c, fs := &o.cfg, o.FlagSet
 	fs.StringVar(&o.flavour, "flavour", string(openstack.FlavourNova), "cloud rules: nova, or otc (system disk /dev/sda detaches only from a stopped server)")
 	fs.StringVar(&c.Region, "region", openstack.DefaultRegion, "region of the catalog's endpoints")
 	fs.StringVar(&c.ComputePrefix, "compute-prefix", openstack.DefaultComputePrefix, "compute path the catalog advertises: /v2.1 or /v2 (both are served)")
@@ -67,27 +62,12 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&c.DeletedStatus, "deleted-status", "", "status a deleted server shows before 404: empty, DELETED or SOFT_DELETED")
 	fs.StringVar(&o.coldplug, "coldplug-images", "", "comma-separated image ids whose OS cannot hot-unplug disks (otc: data disks then detach only when stopped)")
 	fs.StringVar(&o.deviceFlag, "device-prefix", "", "device names: /dev/vd (nova default) or /dev/sd (otc default)")
-	fs.Float64Var(&c.LatencyScale, "latency-scale", 1, "factor applied to every operation latency")
-	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+emucli.OpNames(openstack.OpKinds)+")")
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed for jitter, fault probabilities and ids")
-	fs.StringVar(&o.envFile, "env-file", "", "also write the OS_* export lines to this file")
-	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
-	if err := fs.Parse(args); err != nil {
+	if err := o.Parse(args); err != nil {
 		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	if err := emucli.ApplyEnv(fs, "OPENSTACK_EMULATOR_"); err != nil {
-		return nil, err
-	}
-	if err := emucli.CheckListen(o.listen, o.allowRemote); err != nil {
-		return nil, err
-	}
-	if c.LatencyScale <= 0 {
-		return nil, fmt.Errorf("-latency-scale must be > 0, got %v", c.LatencyScale)
-	}
-	c.Listen, c.Flavour, c.DevicePrefix, c.Latencies = o.listen, openstack.Flavour(o.flavour), o.deviceFlag, o.latencies
+	c.Listen, c.Flavour, c.DevicePrefix = o.Listen, openstack.Flavour(o.flavour), o.deviceFlag
+	c.Latencies, c.LatencyScale = o.Latencies.Values, o.LatencyScale
 	for _, img := range strings.Split(o.coldplug, ",") {
 		if img = strings.TrimSpace(img); img != "" {
 			c.ColdplugImages = append(c.ColdplugImages, img)
@@ -99,48 +79,23 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// latencyFlag collects -latency op=duration[:jitter] values.
-type latencyFlag map[openstack.OpKind]openstack.Latency
+// run parses the flags, starts the emulator and serves until ctx ends.
+var run = emucli.Command(parseFlags, serve)
 
-func (l latencyFlag) String() string { return emucli.FormatLatencies(l) }
-
-func (l latencyFlag) Set(s string) error {
-	return emucli.ParseLatencies(s, openstack.OpKinds, openstack.DefaultLatencies(), l)
-}
-
-// run starts the emulator and serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+func serve(ctx context.Context, o *options, stdout io.Writer, logger *log.Logger) error {
 	cfg := o.cfg
-	if !o.quiet {
+	if !o.Quiet {
 		cfg.OnRequest = func(r openstack.RequestRecord) { logger.Print(requestLine(r)) }
 	}
 	e := openstack.New(cfg)
-	if err := e.Start(); err != nil {
-		return err
-	}
-	defer e.Close()
-
-	exports := exportLines(e)
-	fmt.Fprintf(stdout, "openstack-emulator (%s) listening on %s (control API: %s/_emulator/state)\n", e.Config().Flavour, e.URL(), e.URL())
-	fmt.Fprint(stdout, exports)
-	fmt.Fprintf(stdout, "# or, with the application credential: OS_APPLICATION_CREDENTIAL_ID=%s OS_APPLICATION_CREDENTIAL_SECRET=%s\n",
-		e.Config().AppCredentialID, emucli.ShellQuote(e.Config().AppCredentialSecret))
-	if o.envFile != "" {
-		if err := os.WriteFile(o.envFile, []byte(exports), 0o600); err != nil {
-			return fmt.Errorf("writing -env-file: %w", err)
-		}
-	}
-
-	<-ctx.Done()
-	logger.Print("shutting down")
-	e.Close()
-	logger.Print("stopped")
-	return nil
+	return emucli.Serve(ctx, e, logger, o.EnvFile, func() string {
+		exports := exportLines(e)
+		fmt.Fprintf(stdout, "openstack-emulator (%s) listening on %s (control API: %s/_emulator/state)\n", e.Config().Flavour, e.URL(), e.URL())
+		fmt.Fprint(stdout, exports)
+		fmt.Fprintf(stdout, "# or, with the application credential: OS_APPLICATION_CREDENTIAL_ID=%s OS_APPLICATION_CREDENTIAL_SECRET=%s\n",
+			e.Config().AppCredentialID, emucli.ShellQuote(e.Config().AppCredentialSecret))
+		return exports
+	})
 }
 
 // exportLines are shell lines that point an OpenStack client at this emulator.
@@ -162,14 +117,6 @@ func exportLines(e *openstack.Emulator) string {
 // requestLine is one log line per request. It carries whether a token was sent and
 // valid, never the token; the deprecated Cinder actions are flagged loudly.
 func requestLine(r openstack.RequestRecord) string {
-	path := r.Path
-	if r.RawQuery != "" {
-		path += "?" + r.RawQuery
-	}
-	op := string(r.Op)
-	if op == "" {
-		op = "-"
-	}
 	token := "none"
 	switch {
 	case r.TokenValid:
@@ -177,7 +124,7 @@ func requestLine(r openstack.RequestRecord) string {
 	case r.HasToken:
 		token = "invalid"
 	}
-	line := fmt.Sprintf("%s %s %d %s token=%s %s", r.Method, path, r.Status, op, token, r.Duration.Round(time.Microsecond))
+	line := fmt.Sprintf("%s token=%s %s", emucli.RequestLine(r.Method, r.Path, r.RawQuery, r.Status, string(r.Op)), token, r.Duration.Round(time.Microsecond))
 	if r.AuthMethod != "" {
 		line += " method=" + r.AuthMethod
 	}

@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -23,19 +22,14 @@ var errDeprecatedUsed = errors.New("a deprecated Cinder action (os-detach, os-be
 // requests by route and status, the detach DELETEs per attachment, and every call of a deprecated
 // Cinder action (it exits non-zero if there was one). `make demo-openstack` ends with it.
 func report(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("openstack-emulator report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	endpoint := fs.String("endpoint", os.Getenv("OPENSTACK_EMULATOR_URL"), "base URL of the running emulator (default $OPENSTACK_EMULATOR_URL, which the -env-file sets)")
-	if err := fs.Parse(args); err != nil {
+	base, rest, err := emucli.ReportEndpoint("openstack-emulator", args, stderr, "OPENSTACK_EMULATOR_URL",
+		"base URL of the running emulator (default $OPENSTACK_EMULATOR_URL, which the -env-file sets)")
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))
+	}
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	if *endpoint == "" {
-		return errors.New("report needs -endpoint or OPENSTACK_EMULATOR_URL")
-	}
-	base := strings.TrimRight(*endpoint, "/") + "/_emulator/"
 	var ops struct {
 		Operations []openstack.OperationRecord `json:"operations"`
 	}
@@ -78,15 +72,10 @@ func writeRequestSummary(w io.Writer, reqs []openstack.RequestRecord) {
 			invalidToken++
 		}
 	}
-	keys := make([]string, 0, len(byRoute))
-	for k := range byRoute {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	fmt.Fprintf(w, "\nRequests received: %d (without a valid token: %d)\n", len(reqs), invalidToken)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ROUTE STATUS\tCOUNT")
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(byRoute)) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, byRoute[k])
 	}
 	_ = tw.Flush()

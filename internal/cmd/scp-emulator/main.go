@@ -9,11 +9,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"strings"
 	"time"
 
@@ -22,91 +20,60 @@ import (
 	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
-const defaultListen = "127.0.0.1:8443"
+// personality is what the shared flags need to know of this emulator.
+var personality = emucli.Personality{
+	Name: "scp-emulator", DefaultListen: "127.0.0.1:8443",
+	EnvFileHelp: "also write the export lines for SCP_ENDPOINT/SCP_TF_AUTH_URL/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file",
+	OpKinds:     scpemu.OpKinds, DefaultLatencies: scpemu.DefaultLatencies(),
+}
 
-func main() { emucli.Main("scp-emulator", run, report) }
+func main() { emucli.Main(personality.Name, run, report) }
 
 // options are the parsed flags.
 type options struct {
-	listen       string
-	allowRemote  bool
-	accessKey    string
-	secretKey    string
-	accountID    string
-	latencyScale float64
-	latencies    latencyFlag
-	seed         uint64
-	rateLimit    float64
-	rateBurst    int
-	busyRule     bool
-	envFile      string
-	quiet        bool
-	region       string
-	contract     bool
-	osLast       bool
-	arrayDetail  bool
+	*emucli.Flags
+	accessKey   string
+	secretKey   string
+	accountID   string
+	seed        uint64
+	rateLimit   float64
+	rateBurst   int
+	busyRule    bool
+	region      string
+	contract    bool
+	osLast      bool
+	arrayDetail bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{latencies: latencyFlag{}}
-	fs := flag.NewFlagSet("scp-emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.listen, "listen", defaultListen, "address to listen on (loopback unless -allow-remote)")
-	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -listen address (the control API has no authentication)")
+	o := &options{Flags: emucli.NewFlags(personality, stderr)}
+	fs := o.FlagSet
 	fs.StringVar(&o.accessKey, "access-key", scpemu.DefaultAccessKey, "access key clients sign with")
 	fs.StringVar(&o.secretKey, "secret-key", scpemu.DefaultSecretKey, "secret key clients sign with")
 	fs.StringVar(&o.accountID, "account-id", "", "account id clients must send in Scp-AccountId (optional)")
-	fs.Float64Var(&o.latencyScale, "latency-scale", 1, "factor applied to every operation latency")
-	fs.Var(o.latencies, "latency", "operation latency override op=duration[:jitter], repeatable or comma-separated (ops: "+emucli.OpNames(scpemu.OpKinds)+")")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for jitter, fault probabilities and ids")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before 429 (0 = unlimited)")
 	fs.IntVar(&o.rateBurst, "rate-burst", 0, "burst for -rate-limit (default: one second's worth)")
 	fs.BoolVar(&o.busyRule, "busy-rule", true, "answer 409 SERVER_BUSY to an attach/detach while the server has another in progress")
-	fs.StringVar(&o.envFile, "env-file", "", "also write the export lines for SCP_ENDPOINT/SCP_TF_AUTH_URL/SCP_ACCESS_KEY/SCP_SECRET_KEY to this file")
 	fs.StringVar(&o.region, "region", scpemu.DefaultRegion, "region the endpoint catalog lists and SRNs must name")
 	fs.BoolVar(&o.contract, "check-contract", true, "check every request and answer against the SCP contract, log violations and list them in the report")
 	fs.BoolVar(&o.osLast, "os-volume-last", false, "list servers' OS volumes last (only the device name tells the OS disk)")
 	fs.BoolVar(&o.arrayDetail, "error-detail-array", false, "send every error detail as an array of strings")
-	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
-	if err := fs.Parse(args); err != nil {
+	if err := o.Parse(args); err != nil {
 		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	if err := emucli.ApplyEnv(fs, "SCP_EMULATOR_"); err != nil {
-		return nil, err
-	}
-	if err := emucli.CheckListen(o.listen, o.allowRemote); err != nil {
-		return nil, err
-	}
-	if o.latencyScale <= 0 {
-		return nil, fmt.Errorf("-latency-scale must be > 0, got %v", o.latencyScale)
 	}
 	return o, nil
 }
 
-// latencyFlag collects -latency op=duration[:jitter] values.
-type latencyFlag map[scpemu.OpKind]scpemu.Latency
+// run parses the flags, starts the emulator and serves until ctx ends.
+var run = emucli.Command(parseFlags, serve)
 
-func (l latencyFlag) String() string { return emucli.FormatLatencies(l) }
-
-func (l latencyFlag) Set(s string) error {
-	return emucli.ParseLatencies(s, scpemu.OpKinds, scpemu.DefaultLatencies(), l)
-}
-
-// run starts the emulator and serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+func serve(ctx context.Context, o *options, stdout io.Writer, logger *log.Logger) error {
 	cfg := scpemu.Config{
-		Listen:           o.listen,
+		Listen:           o.Listen,
 		Credentials:      []scpemu.Credential{{AccessKey: o.accessKey, SecretKey: o.secretKey, AccountID: o.accountID}},
-		Latencies:        o.latencies,
-		LatencyScale:     o.latencyScale,
+		Latencies:        o.Latencies.Values,
+		LatencyScale:     o.LatencyScale,
 		Seed:             o.seed,
 		DisableBusyRule:  !o.busyRule,
 		RateLimit:        o.rateLimit,
@@ -118,29 +85,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// Violations are always logged: they mean the emulator or its client is wrong.
 		OnContractViolation: func(v contract.Violation) { logger.Print("contract violation: ", v) },
 	}
-	if !o.quiet {
+	if !o.Quiet {
 		cfg.OnRequest = func(r scpemu.RequestRecord) { logger.Print(requestLine(r)) }
 	}
 	e := scpemu.New(cfg)
-	if err := e.Start(); err != nil {
-		return err
-	}
-	defer e.Close()
-
-	exports := exportLines(e, o)
-	fmt.Fprintf(stdout, "scp-emulator listening on %s (control API: %s/_emulator/state)\n", e.URL(), e.URL())
-	fmt.Fprint(stdout, exports)
-	if o.envFile != "" {
-		if err := os.WriteFile(o.envFile, []byte(exports), 0o600); err != nil {
-			return fmt.Errorf("writing -env-file: %w", err)
-		}
-	}
-
-	<-ctx.Done()
-	logger.Print("shutting down")
-	e.Close()
-	logger.Print("stopped")
-	return nil
+	return emucli.Serve(ctx, e, logger, o.EnvFile, func() string {
+		exports := exportLines(e, o)
+		fmt.Fprintf(stdout, "scp-emulator listening on %s (control API: %s/_emulator/state)\n", e.URL(), e.URL())
+		fmt.Fprint(stdout, exports)
+		return exports
+	})
 }
 
 // exportLines are shell lines that point the provider at this emulator: directly
@@ -160,15 +114,7 @@ func exportLines(e *scpemu.Emulator, o *options) string {
 
 // requestLine is one log line per request; it carries no signature or secret.
 func requestLine(r scpemu.RequestRecord) string {
-	path := r.Path
-	if r.RawQuery != "" {
-		path += "?" + r.RawQuery
-	}
-	op := string(r.Op)
-	if op == "" {
-		op = "-"
-	}
-	line := fmt.Sprintf("%s %s %d %s %s", r.Method, path, r.Status, op, r.Duration.Round(time.Microsecond))
+	line := emucli.RequestLine(r.Method, r.Path, r.RawQuery, r.Status, string(r.Op)) + " " + r.Duration.Round(time.Microsecond).String()
 	if r.Fault != "" {
 		line += " fault=" + string(r.Fault)
 	}

@@ -2,16 +2,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli/emuclitest"
 	scpemu "github.com/scp-community/terraform-provider-scp/internal/emulator/scp"
 )
 
@@ -20,29 +19,14 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := o.latencies[scpemu.OpAttach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
+	if got := o.Latencies.Values[scpemu.OpAttach]; got.Base != 2*time.Second || got.Jitter != 0.1 {
 		t.Errorf("attach: %+v", got)
 	}
-	if got := o.latencies[scpemu.OpServerCreate]; got.Base != 3*time.Second {
+	if got := o.Latencies.Values[scpemu.OpServerCreate]; got.Base != 3*time.Second {
 		t.Errorf("server_create: %+v", got)
 	}
-	if o.seed != 7 || o.listen != defaultListen {
+	if o.seed != 7 || o.Listen != personality.DefaultListen {
 		t.Errorf("options: %+v", o)
-	}
-
-	for _, bad := range [][]string{
-		{"-listen", "0.0.0.0:8443"},
-		{"-listen", ":8443"},
-		{"-latency", "warp=1s"},
-		{"-latency", "attach=soon"},
-		{"-latency-scale", "0"},
-	} {
-		if _, err := parseFlags(bad, io.Discard); err == nil {
-			t.Errorf("%v accepted", bad)
-		}
-	}
-	if _, err := parseFlags([]string{"-listen", "0.0.0.0:0", "-allow-remote"}, io.Discard); err != nil {
-		t.Errorf("-allow-remote: %v", err)
 	}
 }
 
@@ -54,37 +38,15 @@ func TestEnvFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.secretKey != "from-env" || o.accessKey != "from-flag" || o.latencies[scpemu.OpAttach].Base != 5*time.Second {
+	if o.secretKey != "from-env" || o.accessKey != "from-flag" || o.Latencies.Values[scpemu.OpAttach].Base != 5*time.Second {
 		t.Fatalf("options: %+v", o)
 	}
 }
 
-// syncBuffer lets the test read what run writes from another goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestRunServesAndStops(t *testing.T) {
 	envFile := filepath.Join(t.TempDir(), "scp.env")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-env-file", envFile, "-secret-key", "s3cr3t"}, &stdout, &stderr)
-	}()
+	running := emuclitest.Start(run, "-listen", "127.0.0.1:0", "-env-file", envFile, "-secret-key", "s3cr3t")
+	ctx, stdout, stderr := running.Ctx, &running.Stdout, &running.Stderr
 
 	var endpoint string
 	deadline := time.Now().Add(5 * time.Second)
@@ -139,15 +101,7 @@ func TestRunServesAndStops(t *testing.T) {
 		t.Fatalf("report: %s", out.String())
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("run did not stop")
-	}
+	running.Stop(t)
 	logs := stderr.String()
 	if !strings.Contains(logs, "GET /v1/servers 401 server.list") || strings.Contains(logs, "s3cr3t") ||
 		!strings.Contains(logs, "contract violation: request POST /v1/volumes/x/extend") {

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"sort"
-	"strings"
+	"maps"
+	"slices"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cmd/emucli"
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
@@ -17,16 +15,10 @@ import (
 // report prints what a running emulator did: every asynchronous operation with its duration, and
 // a summary of the requests it received. `make demo` ends with it.
 func report(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("scp-emulator report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	endpoint := fs.String("endpoint", os.Getenv("SCP_ENDPOINT"), "URL of the running emulator (default $SCP_ENDPOINT)")
-	if err := fs.Parse(args); err != nil {
+	base, _, err := emucli.ReportEndpoint("scp-emulator", args, stderr, "SCP_ENDPOINT", "URL of the running emulator (default $SCP_ENDPOINT)")
+	if err != nil {
 		return err
 	}
-	if *endpoint == "" {
-		return fmt.Errorf("report needs -endpoint or SCP_ENDPOINT")
-	}
-	base := strings.TrimRight(*endpoint, "/") + "/_emulator/"
 	var ops []scpemu.OperationRecord
 	if err := emucli.GetControl(ctx, base+"operations", &ops); err != nil {
 		return err
@@ -70,13 +62,8 @@ func writeRequestSummary(w io.Writer, reqs []scpemu.RequestRecord) {
 			invalid++
 		}
 	}
-	keys := make([]string, 0, len(byOp))
-	for k := range byOp {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	fmt.Fprintf(w, "\nRequests received: %d (invalid signatures: %d)\n", len(reqs), invalid)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(byOp)) {
 		fmt.Fprintf(w, "  %-22s %d\n", k, byOp[k])
 	}
 }

@@ -117,6 +117,17 @@ func ServeCore[R ~string, T any](c *Control, core *Core[R, T]) {
 	c.Post("reset-requests", func(*http.Request) (any, error) { core.ResetRequests(); return nil, nil })
 }
 
+// ServeState serves GET state: what the personality shows (its servers, volumes
+// and settings) with the core's latencies and fault rules.
+func ServeState[R ~string, T any](c *Control, core *Core[R, T], shown func() map[string]any) {
+	c.Get("state", func() any {
+		state := shown()
+		lat, scale := core.Latencies()
+		state["latencies"], state["latency_scale"], state["faults"] = LatencyViews(lat), scale, FaultViews(core.Faults())
+		return state
+	})
+}
+
 // ServeOutOfBandDeletes serves POST delete-server {server_id} and delete-volume
 // {volume_id}: an object removed behind the API's back, as a console user would.
 func ServeOutOfBandDeletes(c *Control, deleteServer, deleteVolume func(id string) error) {
@@ -130,4 +141,52 @@ func ServeOutOfBandDeletes(c *Control, deleteServer, deleteVolume func(id string
 	}) (any, error) {
 		return nil, deleteVolume(req.VolumeID)
 	})
+}
+
+// FaultRequest is the body of POST /_emulator/faults: a request fault (the delay
+// as a string), or a pseudo-kind that reads the fields it needs.
+type FaultRequest[R ~string] struct {
+	Fault[R]
+	Delay     Duration `json:"delay"`
+	Operation OpKind   `json:"operation"`
+	ServerID  string   `json:"server_id"`
+	TaskState string   `json:"task_state"`
+	Duration  Duration `json:"duration"`
+}
+
+// PseudoFaults are a personality's kinds of POST /_emulator/faults that are not
+// request faults, each with what it does.
+type PseudoFaults[R ~string] map[FaultKind]func(FaultRequest[R]) error
+
+// serveAddFault serves POST faults: the pseudo-kind "fail_operation" {operation,
+// count}, one of the personality's pseudo-kinds, or else a request fault, answered
+// with its id.
+func serveAddFault[R ~string, T any](c *Control, core *Core[R, T], pseudo PseudoFaults[R]) {
+	PostJSON(c, "faults", func(req FaultRequest[R]) (any, error) {
+		if req.Kind == "fail_operation" {
+			return nil, core.FailNext(req.Operation, max(req.Count, 1))
+		}
+		if serve, ok := pseudo[req.Kind]; ok {
+			return nil, serve(req)
+		}
+		f := req.Fault
+		f.Delay = time.Duration(req.Delay)
+		id, err := core.AddFault(f)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"id": id}, nil
+	})
+}
+
+// NewControl is the control API of a personality: c answers in its shapes, pseudo
+// are its pseudo-kinds of POST faults, and own serve its own endpoints.
+func NewControl[R ~string, T any](core *Core[R, T], c Control, pseudo PseudoFaults[R], own ...func(*Control)) http.Handler {
+	c.Mux = http.NewServeMux()
+	ServeCore(&c, core)
+	serveAddFault(&c, core, pseudo)
+	for _, serve := range own {
+		serve(&c)
+	}
+	return c.Mux
 }

@@ -169,10 +169,10 @@ var apiRoutes = []route{
 	{http.MethodGet, imagePrefix + "/v2/images/{o}", RouteImageGet, serviceImage, false, (*Emulator).getImage},
 
 	{http.MethodGet, networkPrefix, RouteNetworkVersions, serviceNetwork, true, (*Emulator).networkVersions},
-	{http.MethodGet, networkPrefix + "/v2.0/networks", RouteNetworkList, serviceNetwork, false, (*Emulator).listNetworks},
-	{http.MethodGet, networkPrefix + "/v2.0/networks/{o}", RouteNetworkGet, serviceNetwork, false, (*Emulator).getNetwork},
-	{http.MethodGet, networkPrefix + "/v2.0/subnets", RouteSubnetList, serviceNetwork, false, (*Emulator).listSubnets},
-	{http.MethodGet, networkPrefix + "/v2.0/subnets/{o}", RouteSubnetGet, serviceNetwork, false, (*Emulator).getSubnet},
+	{http.MethodGet, networkPrefix + "/v2.0/networks", RouteNetworkList, serviceNetwork, false, networkList.list},
+	{http.MethodGet, networkPrefix + "/v2.0/networks/{o}", RouteNetworkGet, serviceNetwork, false, networkList.get},
+	{http.MethodGet, networkPrefix + "/v2.0/subnets", RouteSubnetList, serviceNetwork, false, subnetList.list},
+	{http.MethodGet, networkPrefix + "/v2.0/subnets/{o}", RouteSubnetGet, serviceNetwork, false, subnetList.get},
 	{http.MethodGet, networkPrefix + "/v2.0/ports", RoutePortList, serviceNetwork, false, (*Emulator).listPorts},
 	{http.MethodGet, networkPrefix + "/v2.0/ports/{o}", RoutePortGet, serviceNetwork, false, (*Emulator).getPort},
 }

@@ -30,41 +30,31 @@ func attachmentJSON(s *server, b *bdm, mv microversion) map[string]any {
 }
 
 func (e *Emulator) listAttachments(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, apiErr := e.lookupServer(c.p.serverID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	out := make([]map[string]any, 0, len(s.bdms))
-	for _, b := range s.bdms {
-		out = append(out, attachmentJSON(s, b, c.micro))
-	}
-	return reply(http.StatusOK, map[string]any{"volumeAttachments": out})
+	return locked(e, e.lookupServer, c.p.serverID, func(s *server) (*response, *apiError) {
+		out := make([]map[string]any, 0, len(s.bdms))
+		for _, b := range s.bdms {
+			out = append(out, attachmentJSON(s, b, c.micro))
+		}
+		return reply(http.StatusOK, map[string]any{"volumeAttachments": out})
+	})
 }
 
 func (e *Emulator) getAttachment(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, b, apiErr := e.lookupAttachment(c.p.serverID, c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	return reply(http.StatusOK, map[string]any{"volumeAttachment": attachmentJSON(s, b, c.micro)})
+	return e.onAttachment(c.p.serverID, c.p.volumeID, func(s *server, b *bdm) (*response, *apiError) {
+		return reply(http.StatusOK, map[string]any{"volumeAttachment": attachmentJSON(s, b, c.micro)})
+	})
 }
 
-// lookupAttachment: 404 for an unknown server or a volume it does not map. Call
-// with e.mu held.
-func (e *Emulator) lookupAttachment(serverID, volumeID string) (*server, *bdm, *apiError) {
-	s, apiErr := e.lookupServer(serverID)
-	if apiErr != nil {
-		return nil, nil, apiErr
-	}
-	b := s.findBDM(volumeID)
-	if b == nil {
-		return nil, nil, notFound("Instance %s is not attached to volume %s", serverID, volumeID)
-	}
-	return s, b, nil
+// onAttachment runs an endpoint's work on a server and its mapping of a volume
+// under e.mu: 404 for an unknown server or a volume it does not map.
+func (e *Emulator) onAttachment(serverID, volumeID string, work func(*server, *bdm) (*response, *apiError)) (*response, *apiError) {
+	return locked(e, e.lookupServer, serverID, func(s *server) (*response, *apiError) {
+		b := s.findBDM(volumeID)
+		if b == nil {
+			return nil, notFound("Instance %s is not attached to volume %s", serverID, volumeID)
+		}
+		return work(s, b)
+	})
 }
 
 // createAttachment answers POST os-volume_attachments with 200 and the attachment at
@@ -78,59 +68,53 @@ func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
 			DeleteOnTermination bool   `json:"delete_on_termination"`
 		} `json:"volumeAttachment"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.VolumeAttachment != nil && req.VolumeAttachment.VolumeID != "" },
+		"Invalid input for field/attribute volumeAttachment. 'volumeId' is a required property"); err != nil {
 		return nil, err
-	}
-	if req.VolumeAttachment == nil || req.VolumeAttachment.VolumeID == "" {
-		return nil, badRequest("Invalid input for field/attribute volumeAttachment. 'volumeId' is a required property")
 	}
 	ra := req.VolumeAttachment
 	c.rec.VolumeID = ra.VolumeID // the attachment id it will have
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, apiErr := e.lookupServer(c.p.serverID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	v, ok := e.volumes[ra.VolumeID]
-	if !ok {
-		return nil, notFound("Volume %s could not be found.", ra.VolumeID)
-	}
-	now := e.now()
-	if s.locked {
-		return nil, conflict("Instance %s is locked", s.id)
-	}
-	if apiErr := checkInstanceState(s, now, "attach_volume", attachDetachStates); apiErr != nil {
-		return nil, apiErr
-	}
-	if v.status != volAvailable {
-		return nil, badRequest("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", v.id, v.status)
-	}
-	if s.findBDM(v.id) != nil {
-		return nil, badRequest("Invalid volume: volume %s is already attached to instance %s", v.id, s.id)
-	}
-	device := ra.Device
-	if device == "" || s.findDevice(device) || !strings.HasPrefix(device, "/dev/") {
-		device = s.nextDevice(e.cfg.DevicePrefix)
-	}
-	if device == "" {
-		return nil, badRequest("No free disk device names for prefix '%s'", e.cfg.DevicePrefix)
-	}
-	b := &bdm{id: e.newID(), volumeID: v.id, attachmentID: e.newID(), device: device, deleteOnTermination: ra.DeleteOnTermination}
-	s.bdms = append(s.bdms, b)
-	v.status = volAttaching
-	v.touch(now)
-	b.op = e.Schedule(OpAttach, v.id, s.id, func(failed bool) {
-		b.op = nil
-		if failed { // Nova rolls back: the mapping goes, the volume is available again
-			s.removeBDM(b)
-			v.status = volAvailable
-			v.touch(e.now())
-			return
+	return locked(e, e.lookupServer, c.p.serverID, func(s *server) (*response, *apiError) {
+		v, ok := e.volumes[ra.VolumeID]
+		if !ok {
+			return nil, notFound("Volume %s could not be found.", ra.VolumeID)
 		}
-		e.markAttached(v, s, b, e.now())
+		now := e.now()
+		if s.locked {
+			return nil, conflict("Instance %s is locked", s.id)
+		}
+		if apiErr := checkInstanceState(s, now, "attach_volume", attachDetachStates); apiErr != nil {
+			return nil, apiErr
+		}
+		if v.status != volAvailable {
+			return nil, badRequest("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", v.id, v.status)
+		}
+		if s.findBDM(v.id) != nil {
+			return nil, badRequest("Invalid volume: volume %s is already attached to instance %s", v.id, s.id)
+		}
+		device := ra.Device
+		if device == "" || s.findDevice(device) || !strings.HasPrefix(device, "/dev/") {
+			device = s.nextDevice(e.cfg.DevicePrefix)
+		}
+		if device == "" {
+			return nil, badRequest("No free disk device names for prefix '%s'", e.cfg.DevicePrefix)
+		}
+		b := &bdm{id: e.newID(), volumeID: v.id, attachmentID: e.newID(), device: device, deleteOnTermination: ra.DeleteOnTermination}
+		s.bdms = append(s.bdms, b)
+		v.status = volAttaching
+		v.touch(now)
+		b.op = e.Schedule(OpAttach, v.id, s.id, func(failed bool) {
+			b.op = nil
+			if failed { // Nova rolls back: the mapping goes, the volume is available again
+				s.removeBDM(b)
+				v.status = volAvailable
+				v.touch(e.now())
+				return
+			}
+			e.markAttached(v, s, b, e.now())
+		})
+		return reply(http.StatusOK, map[string]any{"volumeAttachment": attachmentJSON(s, b, c.micro)})
 	})
-	return reply(http.StatusOK, map[string]any{"volumeAttachment": attachmentJSON(s, b, c.micro)})
 }
 
 // deleteAttachment answers the detach DELETE, checking in Nova's order: server and
@@ -138,46 +122,42 @@ func (e *Emulator) createAttachment(c *call) (*response, *apiError) {
 // (409), OTC's stopped-only rule (400), then Cinder's volume status (400: already
 // detached when available, per the api-doc; not in-use otherwise). 202 starts the detach.
 func (e *Emulator) deleteAttachment(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, b, apiErr := e.lookupAttachment(c.p.serverID, c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	now := e.now()
-	// Nova refuses a root device in the API layer, before the instance checks. OTC's
-	// rule depends on the server being stopped, so a server still powering off gets
-	// the task_state 409 (retry later) first.
-	otc := e.cfg.Flavour == FlavourOTC
-	if !otc {
-		if apiErr := e.checkDetachRule(s, b); apiErr != nil {
+	return e.onAttachment(c.p.serverID, c.p.volumeID, func(s *server, b *bdm) (*response, *apiError) {
+		now := e.now()
+		// Nova refuses a root device in the API layer, before the instance checks. OTC's
+		// rule depends on the server being stopped, so a server still powering off gets
+		// the task_state 409 (retry later) first.
+		otc := e.cfg.Flavour == FlavourOTC
+		if !otc {
+			if apiErr := e.checkDetachRule(s, b); apiErr != nil {
+				return nil, apiErr
+			}
+		}
+		if s.locked {
+			return nil, conflict("Instance %s is locked", s.id)
+		}
+		if apiErr := checkInstanceState(s, now, "detach_volume", attachDetachStates); apiErr != nil {
 			return nil, apiErr
 		}
-	}
-	if s.locked {
-		return nil, conflict("Instance %s is locked", s.id)
-	}
-	if apiErr := checkInstanceState(s, now, "detach_volume", attachDetachStates); apiErr != nil {
-		return nil, apiErr
-	}
-	if otc {
-		if apiErr := e.checkDetachRule(s, b); apiErr != nil {
-			return nil, apiErr
+		if otc {
+			if apiErr := e.checkDetachRule(s, b); apiErr != nil {
+				return nil, apiErr
+			}
 		}
-	}
-	v, ok := e.volumes[b.volumeID]
-	switch {
-	case !ok:
-		return nil, notFound("Volume %s could not be found.", b.volumeID)
-	case v.status == volAvailable:
-		return nil, badRequest("Invalid volume: volume %s is already detached (status 'available')", v.id)
-	case v.status != volInUse || b.detaching:
-		// Nova passes on Cinder's refusal of begin_detaching, its request id included
-		// (measured on Nova 26, difftest/testdata).
-		return nil, badRequest("Invalid volume: Invalid input received: Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. (HTTP 400) (Request-ID: req-%s)", e.newID())
-	}
-	e.startDetach(s, b, v, now)
-	return reply(http.StatusAccepted, nil)
+		v, ok := e.volumes[b.volumeID]
+		switch {
+		case !ok:
+			return nil, notFound("Volume %s could not be found.", b.volumeID)
+		case v.status == volAvailable:
+			return nil, badRequest("Invalid volume: volume %s is already detached (status 'available')", v.id)
+		case v.status != volInUse || b.detaching:
+			// Nova passes on Cinder's refusal of begin_detaching, its request id included
+			// (measured on Nova 26, difftest/testdata).
+			return nil, badRequest("Invalid volume: Invalid input received: Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. (HTTP 400) (Request-ID: req-%s)", e.newID())
+		}
+		e.startDetach(s, b, v, now)
+		return reply(http.StatusAccepted, nil)
+	})
 }
 
 // checkDetachRule is the flavour's rule for which disks may leave which server.

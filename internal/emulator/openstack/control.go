@@ -14,24 +14,16 @@ import (
 // personality's. It needs no token: the process binds loopback unless told
 // otherwise. Durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
-	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
-	engine.ServeCore(c, &e.Core)
-	c.Post("faults", e.controlAddFault)
-	e.controlState(c)
-	e.controlIdentity(c)
-	e.controlServers(c)
-	e.controlOutOfBand(c)
-	return c.Mux
+	return engine.NewControl(&e.Core, engine.Control{WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl},
+		e.pseudoFaults(), e.controlState, e.controlIdentity, e.controlServers, e.controlOutOfBand)
 }
 
 // controlState serves GET state, the deprecated actions' uses and the reset.
 func (e *Emulator) controlState(c *engine.Control) {
 	c.Get("deprecated-actions", func() any { return map[string]any{"requests": engine.NonNil(e.DeprecatedActionUses())} })
-	c.Get("state", func() any {
-		lat, scale := e.Latencies()
+	engine.ServeState(c, &e.Core, func() map[string]any {
 		return map[string]any{
 			"servers": engine.NonNil(e.Servers()), "volumes": engine.NonNil(e.Volumes()),
-			"latencies": engine.LatencyViews(lat), "latency_scale": scale, "faults": engine.FaultViews(e.Faults()),
 			"flavour": e.cfg.Flavour, "region": e.cfg.Region, "project_id": e.cfg.ProjectID,
 			"compute_prefix": e.cfg.ComputePrefix, "root_detach_status": e.cfg.RootDetachStatus,
 			"live_tokens": e.LiveTokens(),
@@ -88,36 +80,6 @@ func (e *Emulator) controlOutOfBand(c *engine.Control) {
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID, req.CinderOnly)
 	})
 	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
-}
-
-// controlAddFault takes a request fault (a Fault, delay as a string), or the
-// pseudo-kind "fail_operation" {operation, count}; {"kind":"task",...} is the same
-// as POST /_emulator/task.
-func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
-	var req struct {
-		Fault
-		Delay     engine.Duration `json:"delay"`
-		Operation OpKind          `json:"operation"`
-		ServerID  string          `json:"server_id"`
-		TaskState string          `json:"task_state"`
-		Duration  engine.Duration `json:"duration"`
-	}
-	if err := decodeControl(r, &req); err != nil {
-		return nil, err
-	}
-	switch req.Kind {
-	case "fail_operation":
-		return nil, e.FailNext(req.Operation, max(req.Count, 1))
-	case "task":
-		return nil, e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
-	}
-	f := req.Fault
-	f.Delay = time.Duration(req.Delay)
-	id, err := e.AddFault(f)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]string{"id": id}, nil
 }
 
 // refuseControl answers a refused control request as {"error": "..."}.

@@ -1,7 +1,6 @@
 package openstack
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +9,8 @@ import (
 	gcos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine/enginetest"
 )
 
 // controlEnv is an emulator started on a loopback port, driven by gophercloud
@@ -37,18 +38,7 @@ func controlEnv(t *testing.T) *env {
 
 func control(t *testing.T, e *Emulator, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(method, e.URL()+"/_emulator/"+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return enginetest.Control(t, e.URL(), method, path, body)
 }
 
 func mustControl(t *testing.T, e *Emulator, method, path, body string) map[string]any {

@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -143,9 +144,7 @@ func New(cfg Config) *Emulator {
 	}
 	e.cfg = e.withDefaults(cfg)
 	latencies := DefaultLatencies()
-	for k, l := range e.cfg.Latencies {
-		latencies[k] = l
-	}
+	maps.Copy(latencies, e.cfg.Latencies)
 	e.Init(engine.CoreConfig[RequestRecord]{
 		Name: "openstack emulator", Seed: e.cfg.Seed, Listen: e.cfg.Listen,
 		Scheduler: engine.SchedulerConfig{

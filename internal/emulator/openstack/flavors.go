@@ -48,7 +48,7 @@ func (e *Emulator) findFlavor(ref string) (Flavor, bool) {
 // flavorJSON is GET /flavors/{id}'s flavor: swap is "" for none before 2.75 and 0 from it,
 // description from 2.55, extra_specs from 2.61, as in Nova's flavor view.
 func (e *Emulator) flavorJSON(c *call, f Flavor, detail bool) map[string]any {
-	out := map[string]any{"id": f.ID, "name": f.Name, "links": e.flavorLinks(c, f.ID)}
+	out := map[string]any{"id": f.ID, "name": f.Name, "links": e.links(c, "flavors", f.ID)}
 	if c.micro.atLeast(2, 55) {
 		out["description"] = nil
 	}
@@ -84,14 +84,6 @@ func extraSpecs(f Flavor) map[string]string {
 	out := map[string]string{}
 	maps.Copy(out, f.ExtraSpecs)
 	return out
-}
-
-func (e *Emulator) flavorLinks(c *call, id string) []map[string]string {
-	base := baseURL(c.r)
-	return []map[string]string{
-		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/flavors/" + id},
-		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/flavors/" + id},
-	}
 }
 
 // listFlavors answers /flavors (id, name, links) and /flavors/detail.

@@ -13,6 +13,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine/enginetest"
 )
 
 // testScale makes every default latency a few tens of milliseconds: short, and long enough
@@ -72,51 +74,39 @@ var ctx = context.Background()
 // eventually polls cond until it holds or a few seconds pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(3 * time.Millisecond)
-	}
+	enginetest.Eventually(t, what, 3*time.Millisecond, cond)
 }
 
 func (ev *env) getServer(id string) *servers.Server {
 	ev.t.Helper()
-	s, err := servers.Get(ctx, ev.compute, id).Extract()
-	if err != nil {
-		ev.t.Fatalf("servers.Get %s: %v", id, err)
-	}
-	return s
+	return mustGet(ev.t, "servers.Get "+id, servers.Get(ctx, ev.compute, id).Extract)
 }
 
 func (ev *env) getVolume(id string) *volumes.Volume {
 	ev.t.Helper()
-	v, err := volumes.Get(ctx, ev.volume, id).Extract()
+	return mustGet(ev.t, "volumes.Get "+id, volumes.Get(ctx, ev.volume, id).Extract)
+}
+
+// mustGet is what get answers, failing t on an error.
+func mustGet[T any](t *testing.T, what string, get func() (T, error)) T {
+	t.Helper()
+	out, err := get()
 	if err != nil {
-		ev.t.Fatalf("volumes.Get %s: %v", id, err)
+		t.Fatalf("%s: %v", what, err)
 	}
-	return v
+	return out
 }
 
 func (ev *env) waitServer(id, status string) *servers.Server {
 	ev.t.Helper()
-	var s *servers.Server
-	eventually(ev.t, "server "+id+" "+status, func() bool {
-		s = ev.getServer(id)
-		return s.Status == status && s.TaskState == ""
-	})
-	return s
+	return enginetest.Await(ev.t, "server "+id+" "+status, 3*time.Millisecond, func() *servers.Server { return ev.getServer(id) },
+		func(s *servers.Server) bool { return s.Status == status && s.TaskState == "" })
 }
 
 func (ev *env) waitVolume(id, status string) *volumes.Volume {
 	ev.t.Helper()
-	var v *volumes.Volume
-	eventually(ev.t, "volume "+id+" "+status, func() bool {
-		v = ev.getVolume(id)
-		return v.Status == status
-	})
-	return v
+	return enginetest.Await(ev.t, "volume "+id+" "+status, 3*time.Millisecond, func() *volumes.Volume { return ev.getVolume(id) },
+		func(v *volumes.Volume) bool { return v.Status == status })
 }
 
 // createServer boots an ACTIVE server from a new 10 GB boot volume.

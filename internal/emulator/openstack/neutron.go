@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Network is a Neutron network with its one IPv4 subnet. Servers created on it get a port
@@ -42,23 +44,49 @@ type port struct {
 	createdAt time.Time
 }
 
-func (e *Emulator) findNetwork(id string) (Network, bool) {
+// networkCollection is how the configured networks show in one Neutron
+// collection: as networks, or as their subnets.
+type networkCollection struct {
+	plural, singular string // "networks", "network"
+	notFound         string // "Network": NetworkNotFound, "Network %s could not be found."
+	id               func(Network) string
+	toJSON           func(*Emulator, Network) map[string]any
+}
+
+var (
+	networkList = networkCollection{"networks", "network", "Network", func(n Network) string { return n.ID }, (*Emulator).networkJSON}
+	subnetList  = networkCollection{"subnets", "subnet", "Subnet", func(n Network) string { return n.SubnetID }, (*Emulator).subnetJSON}
+)
+
+// find is the configured network whose object in the collection has this id.
+func (nc networkCollection) find(e *Emulator, id string) (Network, bool) {
 	for _, n := range e.cfg.Networks {
-		if n.ID == id {
+		if nc.id(n) == id {
 			return n, true
 		}
 	}
 	return Network{}, false
 }
 
-func (e *Emulator) findSubnet(id string) (Network, bool) {
+// list answers the collection, filtered as Neutron filters.
+func (nc networkCollection) list(e *Emulator, c *call) (*response, *apiError) {
+	all := make([]map[string]any, 0, len(e.cfg.Networks))
 	for _, n := range e.cfg.Networks {
-		if n.SubnetID == id {
-			return n, true
-		}
+		all = append(all, nc.toJSON(e, n))
 	}
-	return Network{}, false
+	return reply(http.StatusOK, map[string]any{nc.plural: filterNeutron(c.r, all)})
 }
+
+// get answers one object of the collection, or Neutron's 404.
+func (nc networkCollection) get(e *Emulator, c *call) (*response, *apiError) {
+	n, ok := nc.find(e, c.p.objectID)
+	if !ok {
+		return nil, neutronNotFound(nc.notFound+"NotFound", nc.notFound+" %s could not be found.", c.p.objectID)
+	}
+	return reply(http.StatusOK, map[string]any{nc.singular: nc.toJSON(e, n)})
+}
+
+func (e *Emulator) findNetwork(id string) (Network, bool) { return networkList.find(e, id) }
 
 // addressIn is the host address n of a /24 CIDR.
 func addressIn(cidr string, n int64) string {
@@ -150,46 +178,10 @@ func filterNeutron(r *http.Request, all []map[string]any) []map[string]any {
 	return out
 }
 
-func (e *Emulator) listNetworks(c *call) (*response, *apiError) {
-	all := make([]map[string]any, 0, len(e.cfg.Networks))
-	for _, n := range e.cfg.Networks {
-		all = append(all, e.networkJSON(n))
-	}
-	return reply(http.StatusOK, map[string]any{"networks": filterNeutron(c.r, all)})
-}
-
-func (e *Emulator) getNetwork(c *call) (*response, *apiError) {
-	n, ok := e.findNetwork(c.p.objectID)
-	if !ok {
-		return nil, neutronNotFound("NetworkNotFound", "Network %s could not be found.", c.p.objectID)
-	}
-	return reply(http.StatusOK, map[string]any{"network": e.networkJSON(n)})
-}
-
-func (e *Emulator) listSubnets(c *call) (*response, *apiError) {
-	all := make([]map[string]any, 0, len(e.cfg.Networks))
-	for _, n := range e.cfg.Networks {
-		all = append(all, e.subnetJSON(n))
-	}
-	return reply(http.StatusOK, map[string]any{"subnets": filterNeutron(c.r, all)})
-}
-
-func (e *Emulator) getSubnet(c *call) (*response, *apiError) {
-	n, ok := e.findSubnet(c.p.objectID)
-	if !ok {
-		return nil, neutronNotFound("SubnetNotFound", "Subnet %s could not be found.", c.p.objectID)
-	}
-	return reply(http.StatusOK, map[string]any{"subnet": e.subnetJSON(n)})
-}
-
 func (e *Emulator) listPorts(c *call) (*response, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ports := make([]*port, 0, len(e.ports))
-	for _, p := range e.ports {
-		ports = append(ports, p)
-	}
-	slices.SortFunc(ports, func(a, b *port) int { return int(a.seq - b.seq) })
+	ports := engine.InOrder(e.ports, func(p *port) int64 { return p.seq })
 	all := make([]map[string]any, 0, len(ports))
 	for _, p := range ports {
 		all = append(all, e.portJSON(p))

@@ -109,7 +109,7 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 
 	adminPass := e.newHexID()[:12]
 	return reply(http.StatusAccepted, map[string]any{"server": map[string]any{
-		"id": s.id, "links": e.serverLinks(c, s.id), "OS-DCF:diskConfig": "MANUAL",
+		"id": s.id, "links": e.links(c, "servers", s.id), "OS-DCF:diskConfig": "MANUAL",
 		"security_groups": securityGroupsJSON(s), "adminPass": adminPass,
 	}})
 }
@@ -399,6 +399,18 @@ func (e *Emulator) markAttached(v *volume, s *server, b *bdm, now time.Time) {
 	v.touch(now)
 }
 
+// locked runs an endpoint's work on the object lookup finds by id, under e.mu, or
+// answers lookup's 404.
+func locked[T any](e *Emulator, lookup func(id string) (*T, *apiError), id string, work func(*T) (*response, *apiError)) (*response, *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o, apiErr := lookup(id)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	return work(o)
+}
+
 // lookupServer finds a server the API may act on: deleted ones (shown as DELETED
 // until the purge) are gone for everything but GET. Call with e.mu held.
 func (e *Emulator) lookupServer(id string) (*server, *apiError) {
@@ -452,18 +464,10 @@ func (e *Emulator) listServers(c *call) (*response, *apiError) {
 			delete(detailed, "server_groups") // Nova shows them for one server, never in lists
 			out = append(out, detailed)
 		} else {
-			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.serverLinks(c, s.id)})
+			out = append(out, map[string]any{"id": s.id, "name": s.name, "links": e.links(c, "servers", s.id)})
 		}
 	}
 	return reply(http.StatusOK, map[string]any{"servers": out})
-}
-
-func (e *Emulator) serverLinks(c *call, id string) []map[string]string {
-	base := baseURL(c.r)
-	return []map[string]string{
-		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/servers/" + id},
-		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/servers/" + id},
-	}
 }
 
 func securityGroupsJSON(s *server) []map[string]string {
@@ -508,7 +512,7 @@ func (e *Emulator) serverJSON(c *call, s *server) map[string]any {
 		"hostId": "", "accessIPv4": "", "accessIPv6": "",
 		"image": image, "flavor": e.serverFlavorJSON(c, s.flavor),
 		"addresses": serverAddresses(s), "metadata": cloneMap(s.metadata), "key_name": keyName,
-		"links":                                e.serverLinks(c, s.id),
+		"links":                                e.links(c, "servers", s.id),
 		"os-extended-volumes:volumes_attached": vols,
 		"OS-EXT-STS:vm_state":                  s.vmState,
 		"OS-EXT-STS:task_state":                task,
@@ -603,57 +607,47 @@ func (e *Emulator) updateServer(c *call) (*response, *apiError) {
 			Name *string `json:"name"`
 		} `json:"server"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.Server != nil },
+		"Invalid input for field/attribute server. 'server' is a required property"); err != nil {
 		return nil, err
 	}
-	if req.Server == nil {
-		return nil, badRequest("Invalid input for field/attribute server. 'server' is a required property")
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, apiErr := e.lookupServer(c.p.serverID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if n := req.Server.Name; n != nil {
-		if strings.TrimSpace(*n) == "" {
-			return nil, badRequest("Invalid input for field/attribute name. The name must be a non-empty string.")
+	return locked(e, e.lookupServer, c.p.serverID, func(s *server) (*response, *apiError) {
+		if n := req.Server.Name; n != nil {
+			if strings.TrimSpace(*n) == "" {
+				return nil, badRequest("Invalid input for field/attribute name. The name must be a non-empty string.")
+			}
+			s.name = *n
+			s.touch(e.now())
 		}
-		s.name = *n
-		s.touch(e.now())
-	}
-	return reply(http.StatusOK, map[string]any{"server": e.serverJSON(c, s)})
+		return reply(http.StatusOK, map[string]any{"server": e.serverJSON(c, s)})
+	})
 }
 
 // deleteServer answers 204 and deletes asynchronously: task_state deleting, then
 // gone (or DELETED / SOFT_DELETED for a while first). A repeated delete while one
 // runs answers 204 again without a second operation.
 func (e *Emulator) deleteServer(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, apiErr := e.lookupServer(c.p.serverID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if s.locked {
-		return nil, conflict("Instance %s is locked", s.id)
-	}
-	if s.taskState == taskDeleting {
-		return reply(http.StatusNoContent, nil)
-	}
-	e.Cancel(s.op, "superseded by delete")
-	s.taskState = taskDeleting
-	s.touch(e.now())
-	s.op = e.Schedule(OpServerDelete, s.id, "", func(failed bool) {
-		s.op, s.taskState = nil, ""
-		if failed {
-			s.vmState, s.fault = vmError, "Failed to delete instance "+s.id+": injected failure"
-			s.touch(e.now())
-			return
+	return locked(e, e.lookupServer, c.p.serverID, func(s *server) (*response, *apiError) {
+		if s.locked {
+			return nil, conflict("Instance %s is locked", s.id)
 		}
-		e.finishDelete(s, false)
+		if s.taskState == taskDeleting {
+			return reply(http.StatusNoContent, nil)
+		}
+		e.Cancel(s.op, "superseded by delete")
+		s.taskState = taskDeleting
+		s.touch(e.now())
+		s.op = e.Schedule(OpServerDelete, s.id, "", func(failed bool) {
+			s.op, s.taskState = nil, ""
+			if failed {
+				s.vmState, s.fault = vmError, "Failed to delete instance "+s.id+": injected failure"
+				s.touch(e.now())
+				return
+			}
+			e.finishDelete(s, false)
+		})
+		return reply(http.StatusNoContent, nil)
 	})
-	return reply(http.StatusNoContent, nil)
 }
 
 // finishDelete releases the server's volumes (deleting those marked
@@ -712,43 +706,39 @@ func (e *Emulator) serverAction(c *call) (*response, *apiError) {
 	if name == "" {
 		return nil, badRequest("Malformed request body: an action body has exactly one key.")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, apiErr := e.lookupServer(c.p.serverID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	now := e.now()
-	switch name {
-	case "lock", "unlock":
-		// Nova's lock is a database update: done when the 202 is sent.
-		s.locked = name == "lock"
-		s.touch(now)
-		return reply(http.StatusAccepted, nil)
-	case "os-stop", "os-start":
-		verb, want, task, final := "stop", []string{vmActive, vmError, vmRescued}, taskPoweringOff, vmStopped
-		if name == "os-start" {
-			verb, want, task, final = "start", []string{vmStopped}, taskPoweringOn, vmActive
-		}
-		if s.locked {
-			return nil, conflict("Instance %s is locked", s.id)
-		}
-		if apiErr := checkInstanceState(s, now, verb, want); apiErr != nil {
-			return nil, apiErr
-		}
-		s.taskState = task
-		s.touch(now)
-		s.op = e.Schedule(OpServerPower, s.id, "", func(failed bool) {
-			s.op, s.taskState = nil, ""
-			s.vmState = final
-			if failed {
-				s.vmState, s.fault = vmError, "Failed to "+verb+" instance "+s.id+": injected failure"
+	return locked(e, e.lookupServer, c.p.serverID, func(s *server) (*response, *apiError) {
+		now := e.now()
+		switch name {
+		case "lock", "unlock":
+			// Nova's lock is a database update: done when the 202 is sent.
+			s.locked = name == "lock"
+			s.touch(now)
+			return reply(http.StatusAccepted, nil)
+		case "os-stop", "os-start":
+			verb, want, task, final := "stop", []string{vmActive, vmError, vmRescued}, taskPoweringOff, vmStopped
+			if name == "os-start" {
+				verb, want, task, final = "start", []string{vmStopped}, taskPoweringOn, vmActive
 			}
-			s.touch(e.now())
-		})
-		return reply(http.StatusAccepted, nil)
-	}
-	return nil, badRequest("There is no such action: %s", name)
+			if s.locked {
+				return nil, conflict("Instance %s is locked", s.id)
+			}
+			if apiErr := checkInstanceState(s, now, verb, want); apiErr != nil {
+				return nil, apiErr
+			}
+			s.taskState = task
+			s.touch(now)
+			s.op = e.Schedule(OpServerPower, s.id, "", func(failed bool) {
+				s.op, s.taskState = nil, ""
+				s.vmState = final
+				if failed {
+					s.vmState, s.fault = vmError, "Failed to "+verb+" instance "+s.id+": injected failure"
+				}
+				s.touch(e.now())
+			})
+			return reply(http.StatusAccepted, nil)
+		}
+		return nil, badRequest("There is no such action: %s", name)
+	})
 }
 
 // checkInstanceState is Nova's check_instance_state: the vm_state must be one of

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // ServerState is a server as tests and the control API see it.
@@ -44,11 +46,7 @@ func (e *Emulator) Servers() []ServerState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.now()
-	all := make([]*server, 0, len(e.servers))
-	for _, s := range e.servers {
-		all = append(all, s)
-	}
-	slices.SortFunc(all, func(a, b *server) int { return int(a.seq - b.seq) })
+	all := engine.InOrder(e.servers, func(s *server) int64 { return s.seq })
 	out := make([]ServerState, 0, len(all))
 	for _, s := range all {
 		st := ServerState{
@@ -65,23 +63,14 @@ func (e *Emulator) Servers() []ServerState {
 
 // Server returns one server's state.
 func (e *Emulator) Server(id string) (ServerState, bool) {
-	for _, s := range e.Servers() {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return ServerState{}, false
+	return withID(e.Servers(), id, func(s ServerState) string { return s.ID })
 }
 
 // Volumes lists every volume, oldest first.
 func (e *Emulator) Volumes() []VolumeState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	all := make([]*volume, 0, len(e.volumes))
-	for _, v := range e.volumes {
-		all = append(all, v)
-	}
-	slices.SortFunc(all, func(a, b *volume) int { return int(a.seq - b.seq) })
+	all := engine.InOrder(e.volumes, func(v *volume) int64 { return v.seq })
 	out := make([]VolumeState, 0, len(all))
 	for _, v := range all {
 		st := VolumeState{ID: v.id, Name: v.name, Size: v.size, Status: v.status, Bootable: v.bootable}
@@ -95,12 +84,17 @@ func (e *Emulator) Volumes() []VolumeState {
 
 // Volume returns one volume's state.
 func (e *Emulator) Volume(id string) (VolumeState, bool) {
-	for _, v := range e.Volumes() {
-		if v.ID == id {
-			return v, true
-		}
+	return withID(e.Volumes(), id, func(v VolumeState) string { return v.ID })
+}
+
+// withID is the state among states whose id is id.
+func withID[S any](states []S, id string, idOf func(S) string) (S, bool) {
+	i := slices.IndexFunc(states, func(s S) bool { return idOf(s) == id })
+	if i < 0 {
+		var none S
+		return none, false
 	}
-	return VolumeState{}, false
+	return states[i], true
 }
 
 func (e *Emulator) serverForControl(id string) (*server, error) {
@@ -111,6 +105,17 @@ func (e *Emulator) serverForControl(id string) (*server, error) {
 	return s, nil
 }
 
+// changeServer makes a change of the control API or a test to a server under e.mu.
+func (e *Emulator) changeServer(id string, change func(*server) error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, err := e.serverForControl(id)
+	if err != nil {
+		return err
+	}
+	return change(s)
+}
+
 // SetServerTask makes the server report task_state for d: attach, detach, stop,
 // start answer 409 "... while it is in task_state ..." meanwhile, as Nova does while
 // another task runs on the server.
@@ -118,14 +123,18 @@ func (e *Emulator) SetServerTask(serverID, taskState string, d time.Duration) er
 	if taskState == "" || d <= 0 {
 		return fmt.Errorf("openstack emulator: a task needs a task_state and a duration > 0")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	s.injectedTask, s.injectedUntil = taskState, e.now().Add(d)
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		s.injectedTask, s.injectedUntil = taskState, e.now().Add(d)
+		return nil
+	})
+}
+
+// pseudoFaults adds "task" to the kinds POST /_emulator/faults takes: the same as
+// POST /_emulator/task.
+func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
+	return engine.PseudoFaults[Route]{"task": func(req engine.FaultRequest[Route]) error {
+		return e.SetServerTask(req.ServerID, req.TaskState, time.Duration(req.Duration))
+	}}
 }
 
 var knownVMStates = []string{vmActive, vmBuilding, vmStopped, vmPaused, vmSuspended, vmRescued, vmResized,
@@ -137,28 +146,20 @@ func (e *Emulator) SetServerVMState(serverID, vmState string) error {
 	if !slices.Contains(knownVMStates, vmState) {
 		return fmt.Errorf("openstack emulator: unknown vm_state %q (known: %v)", vmState, knownVMStates)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	s.vmState = vmState
-	s.touch(e.now())
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		s.vmState = vmState
+		s.touch(e.now())
+		return nil
+	})
 }
 
 // SetHotplug says whether the server's OS can hot-unplug data disks (OTC's rule:
 // without it, disks detach only from a stopped server). Servers start with true.
 func (e *Emulator) SetHotplug(serverID string, supported bool) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	s.hotplug = supported
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		s.hotplug = supported
+		return nil
+	})
 }
 
 // DetachOutOfBand detaches a volume at once, as another client would have. With
@@ -199,14 +200,10 @@ func (e *Emulator) DetachOutOfBand(volumeID, serverID string, cinderOnly bool) e
 // DeleteServerOutOfBand removes a server at once (its volumes released, or deleted
 // when marked delete_on_termination), as if deleted by someone else.
 func (e *Emulator) DeleteServerOutOfBand(serverID string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.serverForControl(serverID)
-	if err != nil {
-		return err
-	}
-	e.finishDelete(s, true)
-	return nil
+	return e.changeServer(serverID, func(s *server) error {
+		e.finishDelete(s, true)
+		return nil
+	})
 }
 
 // DeleteVolumeOutOfBand removes a volume at once, and any mapping of it: as if

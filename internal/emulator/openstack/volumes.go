@@ -33,7 +33,7 @@ func (e *Emulator) volumeJSON(c *call, v *volume, shown bool) map[string]any {
 		"attachments": attachments, "volume_type": v.volumeType, "snapshot_id": nil, "source_volid": nil,
 		"metadata": cloneMap(v.metadata), "user_id": e.cfg.UserID, "bootable": bootable,
 		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": false,
-		"links": e.volumeLinks(c, v.id),
+		"links": e.links(c, "volumes", v.id),
 	}
 	if shown {
 		out["os-vol-tenant-attr:tenant_id"] = e.cfg.ProjectID
@@ -50,14 +50,6 @@ func (e *Emulator) volumeJSON(c *call, v *volume, shown bool) map[string]any {
 	return out
 }
 
-func (e *Emulator) volumeLinks(c *call, id string) []map[string]string {
-	base := baseURL(c.r)
-	return []map[string]string{
-		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/volumes/" + id},
-		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/volumes/" + id},
-	}
-}
-
 func (e *Emulator) lookupVolume(id string) (*volume, *apiError) {
 	v, ok := e.volumes[id]
 	if !ok {
@@ -65,6 +57,9 @@ func (e *Emulator) lookupVolume(id string) (*volume, *apiError) {
 	}
 	return v, nil
 }
+
+// volumeRequired is Cinder's refusal of a body without its "volume" element.
+const volumeRequired = "Missing required element 'volume' in request body."
 
 func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 	var req struct {
@@ -81,13 +76,10 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 			BackupID         string            `json:"backup_id"`
 		} `json:"volume"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.Volume != nil }, volumeRequired); err != nil {
 		return nil, err
 	}
 	rv := req.Volume
-	if rv == nil {
-		return nil, badRequest("Missing required element 'volume' in request body.")
-	}
 	if rv.SnapshotID != "" || rv.BackupID != "" {
 		return nil, badRequest("Invalid input received: the emulator creates volumes from nothing, an image or a volume, not from a snapshot or backup.")
 	}
@@ -133,13 +125,9 @@ func (e *Emulator) createVolume(c *call) (*response, *apiError) {
 }
 
 func (e *Emulator) getVolume(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, true)})
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, true)})
+	})
 }
 
 // listVolumes answers /volumes (id, name, links) and /volumes/detail, filtered by
@@ -162,7 +150,7 @@ func (e *Emulator) listVolumes(c *call) (*response, *apiError) {
 		if detail {
 			out = append(out, e.volumeJSON(c, v, true))
 		} else {
-			out = append(out, map[string]any{"id": v.id, "name": v.name, "links": e.volumeLinks(c, v.id)})
+			out = append(out, map[string]any{"id": v.id, "name": v.name, "links": e.links(c, "volumes", v.id)})
 		}
 	}
 	return reply(http.StatusOK, map[string]any{"volumes": out})
@@ -177,29 +165,38 @@ func (e *Emulator) updateVolume(c *call) (*response, *apiError) {
 			Metadata    map[string]string `json:"metadata"`
 		} `json:"volume"`
 	}
-	if err := decodeJSON(c.body, &req); err != nil {
+	if err := decodeRequired(c.body, &req, func() bool { return req.Volume != nil }, volumeRequired); err != nil {
 		return nil, err
 	}
-	if req.Volume == nil {
-		return nil, badRequest("Missing required element 'volume' in request body.")
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if req.Volume.Name != nil {
-		v.name = *req.Volume.Name
-	}
-	if req.Volume.Description != nil {
-		v.description = req.Volume.Description
-	}
-	if req.Volume.Metadata != nil {
-		v.metadata = cloneMap(req.Volume.Metadata)
-	}
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		if req.Volume.Name != nil {
+			v.name = *req.Volume.Name
+		}
+		if req.Volume.Description != nil {
+			v.description = req.Volume.Description
+		}
+		if req.Volume.Metadata != nil {
+			v.metadata = cloneMap(req.Volume.Metadata)
+		}
+		v.touch(e.now())
+		return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, false)})
+	})
+}
+
+// scheduleVolume puts v in status during and schedules kind; when it ends, a
+// failure leaves v in failedStatus, a success runs done. Call with e.mu held.
+func (e *Emulator) scheduleVolume(v *volume, kind OpKind, during, failedStatus string, done func()) {
+	v.status = during
 	v.touch(e.now())
-	return reply(http.StatusOK, map[string]any{"volume": e.volumeJSON(c, v, false)})
+	v.op = e.Schedule(kind, v.id, "", func(failed bool) {
+		v.op = nil
+		if failed {
+			v.status = failedStatus
+			v.touch(e.now())
+			return
+		}
+		done()
+	})
 }
 
 // deletableStatuses are those Cinder deletes from (and the volume must not be attached).
@@ -208,27 +205,13 @@ var deletableStatuses = []string{volAvailable, volError, "error_restoring", volE
 // deleteVolume answers 202, deleting, then 404. Cinder knows nothing of Nova's
 // mapping: a volume os-detach made available deletes even though Nova still maps it.
 func (e *Emulator) deleteVolume(c *call) (*response, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if !slices.Contains(deletableStatuses, v.status) || v.attach != nil {
-		return nil, badRequest("Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
-	}
-	v.status = volDeleting
-	v.touch(e.now())
-	v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
-		v.op = nil
-		if failed {
-			v.status = volErrorDeleting
-			v.touch(e.now())
-			return
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		if !slices.Contains(deletableStatuses, v.status) || v.attach != nil {
+			return nil, badRequest("Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
 		}
-		delete(e.volumes, v.id)
+		e.scheduleVolume(v, OpVolumeDelete, volDeleting, volErrorDeleting, func() { delete(e.volumes, v.id) })
+		return reply(http.StatusAccepted, nil)
 	})
-	return reply(http.StatusAccepted, nil)
 }
 
 // volumeAction serves os-extend, and the deprecated os-detach, os-begin_detaching
@@ -243,36 +226,32 @@ func (e *Emulator) volumeAction(c *call) (*response, *apiError) {
 	if name == "" {
 		return nil, badRequest("Malformed request body: an action body has exactly one key.")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, apiErr := e.lookupVolume(c.p.volumeID)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	now := e.now()
-	switch name {
-	case "os-extend":
-		return e.extendVolume(c, v, body[name])
-	case "os-detach":
-		// otc-evs-os-detach-deprecated.md: "only used to change the EVS disk status
-		// from in-use to available". The hypervisor keeps the disk; Nova keeps its mapping.
-		if v.status != volInUse && v.status != volDetaching {
-			return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+	return locked(e, e.lookupVolume, c.p.volumeID, func(v *volume) (*response, *apiError) {
+		now := e.now()
+		switch name {
+		case "os-extend":
+			return e.extendVolume(c, v, body[name])
+		case "os-detach":
+			// otc-evs-os-detach-deprecated.md: "only used to change the EVS disk status
+			// from in-use to available". The hypervisor keeps the disk; Nova keeps its mapping.
+			if v.status != volInUse && v.status != volDetaching {
+				return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+			}
+			v.status, v.attach = volAvailable, nil
+			v.touch(now)
+			return reply(http.StatusAccepted, nil)
+		case "os-begin_detaching":
+			if v.status != volInUse {
+				return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
+			}
+			v.status = volDetaching
+			v.touch(now)
+			return reply(http.StatusAccepted, nil)
+		case "os-terminate_connection":
+			return reply(http.StatusAccepted, nil)
 		}
-		v.status, v.attach = volAvailable, nil
-		v.touch(now)
-		return reply(http.StatusAccepted, nil)
-	case "os-begin_detaching":
-		if v.status != volInUse {
-			return nil, badRequest("Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently: status: '%s'", v.status)
-		}
-		v.status = volDetaching
-		v.touch(now)
-		return reply(http.StatusAccepted, nil)
-	case "os-terminate_connection":
-		return reply(http.StatusAccepted, nil)
-	}
-	return nil, badRequest("There is no such action: %s", name)
+		return nil, badRequest("There is no such action: %s", name)
+	})
 }
 
 // extendVolume: from available, or from in-use at microversion 3.42 and later, as
@@ -296,15 +275,8 @@ func (e *Emulator) extendVolume(c *call, v *volume, raw json.RawMessage) (*respo
 		return nil, badRequest("Invalid input received: New size for extend must be greater than current size. (current: %d, extended: %d).", v.size, req.NewSize)
 	}
 	prev := v.status
-	v.status = volExtending
-	v.touch(e.now())
-	v.op = e.Schedule(OpVolumeExtend, v.id, "", func(failed bool) {
-		v.op = nil
-		if failed {
-			v.status = volErrorExtending
-		} else {
-			v.status, v.size = prev, req.NewSize
-		}
+	e.scheduleVolume(v, OpVolumeExtend, volExtending, volErrorExtending, func() {
+		v.status, v.size = prev, req.NewSize
 		v.touch(e.now())
 	})
 	return reply(http.StatusAccepted, nil)

@@ -1,14 +1,13 @@
 package openstack
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
-const maxBodyBytes = 1 << 20
+const maxBodyBytes = engine.MaxBodyBytes
 
 // Time formats: Nova stamps servers in RFC 3339 with a Z; Cinder and the
 // OS-SRV-USG fields use microseconds without a zone (gophercloud's
@@ -26,35 +25,46 @@ func formatKeystone(t time.Time) string { return t.UTC().Format(keystoneTime) }
 // decodeJSON reads the (already buffered) body into v. Unknown fields are ignored,
 // as the real services do.
 func decodeJSON(body []byte, v any) *apiError {
-	if len(body) == 0 {
-		return badRequest("The request body is required.")
+	return engine.DecodeJSON(body, v, bodyWords, badRequest)
+}
+
+// decodeRequired is decodeJSON refusing, with missing, a body in which present
+// finds no required element.
+func decodeRequired(body []byte, v any, present func() bool, missing string) *apiError {
+	if err := decodeJSON(body, v); err != nil {
+		return err
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return badRequest("Invalid input for field/attribute %s. Value must be a JSON %s.", typeErr.Field, typeErr.Type)
-		}
-		return badRequest("Malformed request body: %v", err)
+	if !present() {
+		return badRequest("%s", missing)
 	}
 	return nil
 }
 
-// writeJSON writes v with status; a nil v writes the status alone (the 202s and
-// 204s that have no body).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	if v == nil {
-		w.WriteHeader(status)
-		return
+var bodyWords = engine.BodyWords{
+	Empty:     "The request body is required.",
+	WrongType: "Invalid input for field/attribute %s. Value must be a JSON %s.",
+	Malformed: "Malformed request body: %v",
+}
+
+// writeJSON writes v with status and its length; a nil v writes the status alone
+// (the 202s and 204s that have no body).
+func writeJSON(w http.ResponseWriter, status int, v any) { engine.WriteJSON(w, status, v, jsonStyle) }
+
+var jsonStyle = engine.JSONStyle{
+	EncodingFailed: func(err error) any {
+		return errorBody(&apiError{Status: http.StatusInternalServerError, Message: "encoding response: " + err.Error()})
+	},
+	ContentLength: true,
+}
+
+// links are the self and bookmark links of object id of a compute or volume
+// collection ("servers", "flavors", "volumes").
+func (e *Emulator) links(c *call, collection, id string) []map[string]string {
+	base := baseURL(c.r)
+	return []map[string]string{
+		{"rel": "self", "href": base + "/" + c.p.apiVersion + "/" + e.cfg.ProjectID + "/" + collection + "/" + id},
+		{"rel": "bookmark", "href": base + "/" + e.cfg.ProjectID + "/" + collection + "/" + id},
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		b, _ = json.Marshal(errorBody(&apiError{Status: status, Message: "encoding response: " + err.Error()}))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func cloneMap(m map[string]string) map[string]string {

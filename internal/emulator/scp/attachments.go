@@ -133,19 +133,15 @@ func busyError(serverID string) *apiError {
 // DetachOutOfBand detaches a volume from a server at once, as if done in the console:
 // no latency, no busy rule, any in-flight attach or detach of that pair is cancelled.
 func (e *Emulator) DetachOutOfBand(volumeID, serverID string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[volumeID]
-	if !ok {
-		return fmt.Errorf("emulator: volume %s not found", volumeID)
-	}
-	a := findAttachment(v, serverID)
-	if a == nil {
-		return fmt.Errorf("emulator: volume %s is not attached to server %s", volumeID, serverID)
-	}
-	e.dropAttachment(a, "detached out of band")
-	v.refreshState()
-	return nil
+	return changeLocked(e, e.volumes, "volume", volumeID, func(v *volume) error {
+		a := findAttachment(v, serverID)
+		if a == nil {
+			return fmt.Errorf("emulator: volume %s is not attached to server %s", volumeID, serverID)
+		}
+		e.dropAttachment(a, "detached out of band")
+		v.refreshState()
+		return nil
+	})
 }
 
 // --- handlers ---
@@ -164,103 +160,84 @@ type attachResponse struct {
 
 func (e *Emulator) attachVolume(r *http.Request, p params) (int, any, *apiError) {
 	var req attachRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	if req.ServerID == "" {
-		return 0, nil, badRequest("server_id: required")
-	}
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	s, ok := e.servers[req.ServerID]
-	if !ok {
-		return 0, nil, notFound("server", req.ServerID)
-	}
-	if owner := e.osServerOf(v); owner != nil && owner != s {
-		return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
-			"volume %s is the OS default volume of server %s; it cannot be attached to another server", v.id, owner.id)
-	}
-	if findAttachment(v, s.id) != nil {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is already attached (or attaching) to server %s", v.id, s.id)
-	}
-	if v.state != VolumeAvailable && !(v.multiattach && v.state == VolumeInUse) {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it must be available to be attached", v.id, v.state)
-	}
-	if s.state != ServerActive && s.state != ServerShutoff {
-		return 0, nil, conflict(CodeInvalidState, "server %s is %s; volumes can be attached only to an ACTIVE or SHUTOFF server", s.id, s.state)
-	}
-	if len(s.attachments) >= MaxVolumesPerServer {
-		return 0, nil, errorf(http.StatusBadRequest, CodeVolumeLimit,
-			"server %s already has %d volumes, the maximum", s.id, MaxVolumesPerServer)
-	}
-	if err := e.checkBusy(s); err != nil {
+	if err := decodeRequired(r, &req, "server_id", func() bool { return req.ServerID != "" }); err != nil {
 		return 0, nil, err
 	}
 
-	a := e.addAttachment(s, v, e.nextDevice(s), req.DeleteOnTermination, attAttaching)
-	a.op = e.Schedule(OpAttach, v.id, s.id, func(failed bool) {
-		if failed {
-			e.dropAttachment(a, "")
-			v.state = VolumeError
-			return
+	return e.onVolumeAndServer(p.volumeID, req.ServerID, func(v *volume, s *server) (int, any, *apiError) {
+		if owner := e.osServerOf(v); owner != nil && owner != s {
+			return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
+				"volume %s is the OS default volume of server %s; it cannot be attached to another server", v.id, owner.id)
 		}
-		a.state, a.attachedAt = attAttached, e.now()
-		s.touch(e.now())
-		v.touch(e.now())
-		v.refreshState()
+		if findAttachment(v, s.id) != nil {
+			return 0, nil, conflict(CodeInvalidState, "volume %s is already attached (or attaching) to server %s", v.id, s.id)
+		}
+		if v.state != VolumeAvailable && !(v.multiattach && v.state == VolumeInUse) {
+			return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it must be available to be attached", v.id, v.state)
+		}
+		if s.state != ServerActive && s.state != ServerShutoff {
+			return 0, nil, conflict(CodeInvalidState, "server %s is %s; volumes can be attached only to an ACTIVE or SHUTOFF server", s.id, s.state)
+		}
+		if len(s.attachments) >= MaxVolumesPerServer {
+			return 0, nil, errorf(http.StatusBadRequest, CodeVolumeLimit,
+				"server %s already has %d volumes, the maximum", s.id, MaxVolumesPerServer)
+		}
+		if err := e.checkBusy(s); err != nil {
+			return 0, nil, err
+		}
+
+		a := e.addAttachment(s, v, e.nextDevice(s), req.DeleteOnTermination, attAttaching)
+		a.op = e.Schedule(OpAttach, v.id, s.id, func(failed bool) {
+			if failed {
+				e.dropAttachment(a, "")
+				v.state = VolumeError
+				return
+			}
+			a.state, a.attachedAt = attAttached, e.now()
+			s.touch(e.now())
+			v.touch(e.now())
+			v.refreshState()
+		})
+		return http.StatusAccepted, attachResponse{
+			ServerID: s.id, VolumeID: v.id, Device: a.device, DeleteOnTermination: a.deleteOnTermination,
+		}, nil
 	})
-	return http.StatusAccepted, attachResponse{
-		ServerID: s.id, VolumeID: v.id, Device: a.device, DeleteOnTermination: a.deleteOnTermination,
-	}, nil
 }
 
 func (e *Emulator) detachVolume(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	s, ok := e.servers[p.serverID]
-	if !ok {
-		return 0, nil, notFound("server", p.serverID)
-	}
-	if v.osServerID == s.id {
-		return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
-			"the OS default volume cannot be detached from its server (volume %s, server %s); it goes when the server is deleted", v.id, s.id)
-	}
-	a := findAttachment(v, s.id)
-	switch {
-	case a == nil:
-		return 0, nil, errorf(http.StatusBadRequest, CodeNotAttached, "volume %s is not attached to server %s", v.id, s.id)
-	case a.state == attDetaching:
-		return http.StatusAccepted, nil, nil // already accepted once; no second operation
-	case a.state == attReserved:
-		return 0, nil, conflict(CodeInvalidState, "server %s is %s; its volumes can be detached once it is built", s.id, s.state)
-	case a.state == attAttaching && e.cfg.DisableBusyRule && !e.inBusyWindow(s):
-		return 0, nil, conflict(CodeInvalidState, "volume %s is still attaching to server %s; retry when it is in-use", v.id, s.id)
-	case v.state == VolumeExtending:
-		return 0, nil, conflict(CodeInvalidState, "volume %s is extending; retry when it is in-use", v.id)
-	}
-	if err := e.checkBusy(s); err != nil {
-		return 0, nil, err
-	}
-
-	a.state = attDetaching
-	v.refreshState()
-	a.op = e.Schedule(OpDetach, v.id, s.id, func(failed bool) {
-		if failed {
-			a.state = attAttached
-			v.state = VolumeError
-			return
+	return e.onVolumeAndServer(p.volumeID, p.serverID, func(v *volume, s *server) (int, any, *apiError) {
+		if v.osServerID == s.id {
+			return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
+				"the OS default volume cannot be detached from its server (volume %s, server %s); it goes when the server is deleted", v.id, s.id)
 		}
-		e.dropAttachment(a, "")
+		a := findAttachment(v, s.id)
+		switch {
+		case a == nil:
+			return 0, nil, errorf(http.StatusBadRequest, CodeNotAttached, "volume %s is not attached to server %s", v.id, s.id)
+		case a.state == attDetaching:
+			return http.StatusAccepted, nil, nil // already accepted once; no second operation
+		case a.state == attReserved:
+			return 0, nil, conflict(CodeInvalidState, "server %s is %s; its volumes can be detached once it is built", s.id, s.state)
+		case a.state == attAttaching && e.cfg.DisableBusyRule && !e.inBusyWindow(s):
+			return 0, nil, conflict(CodeInvalidState, "volume %s is still attaching to server %s; retry when it is in-use", v.id, s.id)
+		case v.state == VolumeExtending:
+			return 0, nil, conflict(CodeInvalidState, "volume %s is extending; retry when it is in-use", v.id)
+		}
+		if err := e.checkBusy(s); err != nil {
+			return 0, nil, err
+		}
+
+		a.state = attDetaching
 		v.refreshState()
+		a.op = e.Schedule(OpDetach, v.id, s.id, func(failed bool) {
+			if failed {
+				a.state = attAttached
+				v.state = VolumeError
+				return
+			}
+			e.dropAttachment(a, "")
+			v.refreshState()
+		})
+		return http.StatusAccepted, nil, nil
 	})
-	return http.StatusAccepted, nil, nil
 }

@@ -25,8 +25,7 @@ type serverVolumesJSON struct {
 }
 
 func TestAttachDetach(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("host", 1)
 	v := c.availableVolume("extra", 16)
 
@@ -96,8 +95,7 @@ func TestAttachDetach(t *testing.T) {
 }
 
 func TestAttachDetachErrors(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	a := c.activeServer("a", 0)
 	b := c.activeServer("b", 0)
 	v := c.availableVolume("v", 8)
@@ -122,8 +120,7 @@ func TestAttachDetachErrors(t *testing.T) {
 }
 
 func TestServerBusy(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	_, c := startParallel(t, Config{})
 	s := c.activeServer("host", 0)
 	v1 := c.availableVolume("v1", 8)
 	v2 := c.availableVolume("v2", 8)
@@ -143,8 +140,7 @@ func TestServerBusy(t *testing.T) {
 }
 
 func TestBusyRuleOff(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{DisableBusyRule: true})
+	_, c := startParallel(t, Config{DisableBusyRule: true})
 	s := c.activeServer("host", 0)
 	v1 := c.availableVolume("v1", 8)
 	v2 := c.availableVolume("v2", 8)
@@ -158,8 +154,7 @@ func TestBusyRuleOff(t *testing.T) {
 }
 
 func TestBusyWindow(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("host", 0)
 	v := c.availableVolume("v", 8)
 	if err := e.SetServerBusy(s.ID, 300*time.Millisecond); err != nil {
@@ -173,16 +168,14 @@ func TestBusyWindow(t *testing.T) {
 }
 
 func TestVolumeLimit(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{DisableBusyRule: true})
+	_, c := startParallel(t, Config{DisableBusyRule: true})
 	s := c.activeServer("full", MaxVolumesPerServer-1)
 	v := c.availableVolume("one-too-many", 8)
 	c.expect("POST", "/v1/volumes/"+v.ID+"/servers", map[string]any{"server_id": s.ID}, http.StatusBadRequest, CodeVolumeLimit)
 }
 
 func TestAttachDetachOutcomeFaults(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("host", 0)
 	v := c.availableVolume("v", 8)
 
@@ -203,8 +196,7 @@ func TestAttachDetachOutcomeFaults(t *testing.T) {
 }
 
 func TestDetachOutOfBand(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("host", 1)
 	data := s.Volumes[1].ID
 	if err := e.DetachOutOfBand(data, s.ID); err != nil {

@@ -51,8 +51,7 @@ func TestVerifyAcceptsVectors(t *testing.T) {
 }
 
 func TestAuthFailures(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	secret := e.Credentials().SecretKey
 
 	cases := []struct {
@@ -148,8 +147,7 @@ func TestAccountID(t *testing.T) {
 
 // TestSignatureCoversQueryAndEscapes: the URL is compared exactly as sent.
 func TestSignatureCoversQueryAndEscapes(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	_, c := startParallel(t, Config{})
 	c.expect("GET", "/v1/volumes?name=data+disk&state=available", nil, http.StatusOK, "")
 	c.expect("GET", "/v1/servers/a%2Fb", nil, http.StatusNotFound, CodeNotFound)
 
@@ -161,8 +159,7 @@ func TestSignatureCoversQueryAndEscapes(t *testing.T) {
 }
 
 func TestAPIVersion(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	cases := []struct {
 		header string
 		status int

@@ -6,8 +6,7 @@ import (
 )
 
 func TestEndpointCatalog(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{Region: "kr-east1"})
+	e, c := startParallel(t, Config{Region: "kr-east1"})
 	if e.AuthURL() != e.URL()+"/iam/v1" {
 		t.Fatalf("AuthURL %q", e.AuthURL())
 	}
@@ -35,8 +34,7 @@ func TestEndpointCatalog(t *testing.T) {
 // A client whose endpoint has a path (SCP_ENDPOINT=<url>/v1) reaches no SCP call: the
 // answer is a plain 404, not SCP's envelope, so it cannot read as "object gone".
 func TestWrongPathIsNotSCPs404(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	v := c.availableVolume("kept", 8)
 	r := c.do("GET", "/v1/v1/volumes/"+v.ID, nil)
 	if _, _, envelope := r.errEntry(); r.status != http.StatusNotFound || envelope {
@@ -52,8 +50,7 @@ func TestWrongPathIsNotSCPs404(t *testing.T) {
 }
 
 func TestDefaultVolumeType(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	_, c := startParallel(t, Config{})
 	var vt struct {
 		ID, Name string
 	}

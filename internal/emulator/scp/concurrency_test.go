@@ -10,8 +10,7 @@ import (
 
 // TestConcurrentClients hammers one emulator from many goroutines; run with -race.
 func TestConcurrentClients(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{Latencies: quickLatencies(5 * time.Millisecond)})
+	e, c := startParallel(t, Config{Latencies: quickLatencies(5 * time.Millisecond)})
 	_, _ = e.AddFault(Fault{Op: RouteVolumeGet, Kind: FaultStatus, Status: 503, Probability: 0.1})
 
 	servers := make([]string, 4)
@@ -94,8 +93,7 @@ func (e *Emulator) mustVolumeState(id string) string {
 
 // TestCloseStopsOperations: nothing fires after Close, and the records say cancelled.
 func TestCloseStopsOperations(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{Latencies: quickLatencies(time.Minute)})
+	e, c := startParallel(t, Config{Latencies: quickLatencies(time.Minute)})
 	c.createServer(serverRequest("never", 0))
 	e.Close()
 	e.Close() // idempotent

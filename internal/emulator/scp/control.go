@@ -12,25 +12,16 @@ import (
 // the process binds loopback unless told otherwise. Bodies mirror the Go API;
 // durations are strings such as "500ms" (a bare number means seconds).
 func (e *Emulator) controlHandler() http.Handler {
-	c := &engine.Control{Mux: http.NewServeMux(), WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl}
-	engine.ServeCore(c, &e.Core)
-	c.Post("faults", e.controlAddFault)
-	e.controlState(c)
-	e.controlSettings(c)
-	e.controlOutOfBand(c)
-	return c.Mux
+	return engine.NewControl(&e.Core, engine.Control{WriteJSON: writeJSON, Refuse: refuseControl, Decode: decodeControl},
+		e.pseudoFaults(), e.controlState, e.controlSettings, e.controlOutOfBand)
 }
 
 // controlState serves GET state and the contract check's findings.
 func (e *Emulator) controlState(c *engine.Control) {
-	c.Get("state", func() any {
-		lat, scale := e.Latencies()
+	engine.ServeState(c, &e.Core, func() map[string]any {
 		return map[string]any{
 			"servers":            engine.NonNil(e.Servers()),
 			"volumes":            engine.NonNil(e.Volumes()),
-			"latencies":          engine.LatencyViews(lat),
-			"latency_scale":      scale,
-			"faults":             engine.FaultViews(e.Faults()),
 			"account_id":         e.AccountID(),
 			"region":             e.Region(),
 			"os_volume_last":     e.osLast.Load(),
@@ -46,24 +37,16 @@ func (e *Emulator) controlState(c *engine.Control) {
 // controlSettings serves the switches of how the emulator answers: volume order,
 // error detail shape, rate limit and clock skew.
 func (e *Emulator) controlSettings(c *engine.Control) {
-	engine.PostJSON(c, "volume-order", func(req struct {
-		OSVolumeLast *bool `json:"os_volume_last"`
-	}) (any, error) {
-		if req.OSVolumeLast == nil {
-			return nil, fmt.Errorf(`give "os_volume_last": true or false`)
-		}
-		e.SetOSVolumeLast(*req.OSVolumeLast)
-		return nil, nil
-	})
-	engine.PostJSON(c, "error-detail", func(req struct {
-		Array *bool `json:"array"`
-	}) (any, error) {
-		if req.Array == nil {
-			return nil, fmt.Errorf(`give "array": true or false`)
-		}
-		e.SetErrorDetailArray(*req.Array)
-		return nil, nil
-	})
+	postSwitch(c, "volume-order", "os_volume_last", func(req struct {
+		On *bool `json:"os_volume_last"`
+	}) *bool {
+		return req.On
+	}, e.SetOSVolumeLast)
+	postSwitch(c, "error-detail", "array", func(req struct {
+		On *bool `json:"array"`
+	}) *bool {
+		return req.On
+	}, e.SetErrorDetailArray)
 	engine.PostJSON(c, "ratelimit", func(req struct {
 		RPS   float64 `json:"rps"`
 		Burst int     `json:"burst"`
@@ -74,6 +57,19 @@ func (e *Emulator) controlSettings(c *engine.Control) {
 		Skew engine.Duration `json:"skew"`
 	}) (any, error) {
 		e.SetClockSkew(time.Duration(req.Skew))
+		return nil, nil
+	})
+}
+
+// postSwitch serves POST path with a body T whose field (read by on) turns a
+// setting on or off; the field is required.
+func postSwitch[T any](c *engine.Control, path, field string, on func(T) *bool, set func(bool)) {
+	engine.PostJSON(c, path, func(req T) (any, error) {
+		v := on(req)
+		if v == nil {
+			return nil, fmt.Errorf("give %q: true or false", field)
+		}
+		set(*v)
 		return nil, nil
 	})
 }
@@ -94,38 +90,6 @@ func (e *Emulator) controlOutOfBand(c *engine.Control) {
 		return nil, e.DetachOutOfBand(req.VolumeID, req.ServerID)
 	})
 	engine.ServeOutOfBandDeletes(c, e.DeleteServerOutOfBand, e.DeleteVolumeOutOfBand)
-}
-
-// controlAddFault takes a request fault (a Fault, delay as a string), or one of two
-// pseudo-kinds: "fail_operation" {operation, count} and "busy" {server_id, duration}.
-func (e *Emulator) controlAddFault(r *http.Request) (any, error) {
-	var req struct {
-		Fault
-		Delay     engine.Duration `json:"delay"`
-		Operation OpKind          `json:"operation"`
-		ServerID  string          `json:"server_id"`
-		Duration  engine.Duration `json:"duration"`
-	}
-	if err := decodeControl(r, &req); err != nil {
-		return nil, err
-	}
-	switch req.Kind {
-	case "fail_operation":
-		n := req.Count
-		if n <= 0 {
-			n = 1
-		}
-		return nil, e.FailNext(req.Operation, n)
-	case "busy":
-		return nil, e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
-	}
-	f := req.Fault
-	f.Delay = time.Duration(req.Delay)
-	id, err := e.AddFault(f)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]string{"id": id}, nil
 }
 
 // refuseControl answers a refused control request in SCP's error shape.

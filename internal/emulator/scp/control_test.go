@@ -1,26 +1,20 @@
 package scp
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine/enginetest"
 )
 
 func controlPost(t *testing.T, base, path string, body any) (int, map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(body)
-	resp, err := http.Post(base+"/_emulator/"+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return enginetest.Control(t, base, http.MethodPost, path, string(b))
 }
 
 func controlGet(t *testing.T, base, path string, v any) {
@@ -39,8 +33,7 @@ func controlGet(t *testing.T, base, path string, v any) {
 }
 
 func TestControlAPI(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	base := e.URL()
 	s := c.activeServer("ctl", 1)
 
@@ -154,8 +147,7 @@ func TestHandlerOnTLS(t *testing.T) {
 }
 
 func TestControlSwitches(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	base := e.URL()
 	s := c.activeServer("order", 1)
 	osVol := s.Volumes[0].ID

@@ -1,6 +1,7 @@
 package scp
 
 import (
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -179,9 +180,7 @@ func New(cfg Config) *Emulator {
 		e.creds[c.AccessKey] = c
 	}
 	latencies := DefaultLatencies()
-	for k, l := range cfg.Latencies {
-		latencies[k] = l
-	}
+	maps.Copy(latencies, cfg.Latencies)
 	e.Init(engine.CoreConfig[RequestRecord]{
 		Name: "emulator", Seed: cfg.Seed, Listen: cfg.Listen,
 		Scheduler: engine.SchedulerConfig{

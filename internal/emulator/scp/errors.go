@@ -1,10 +1,11 @@
 package scp
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Error codes name why the emulator answered an error. SCP documents no error codes
@@ -98,21 +99,15 @@ func writeError(w http.ResponseWriter, e *apiError, array bool) {
 	writeJSON(w, e.Status, newErrorBody(e, array))
 }
 
-// writeJSON writes v as the response body; a nil v writes the status with no body
-// (the 202s of DELETE and the action endpoints have none).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	if v == nil {
-		w.WriteHeader(status)
-		return
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		b, _ = json.Marshal(newErrorBody(errorf(status, CodeInternalError, "encoding response: %v", err), false))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+// writeJSON writes v as the response body, ended by a newline; a nil v writes the
+// status with no body (the 202s of DELETE and the action endpoints have none).
+func writeJSON(w http.ResponseWriter, status int, v any) { engine.WriteJSON(w, status, v, jsonStyle) }
+
+var jsonStyle = engine.JSONStyle{
+	EncodingFailed: func(err error) any {
+		return newErrorBody(errorf(http.StatusInternalServerError, CodeInternalError, "encoding response: %v", err), false)
+	},
+	Newline: true,
 }
 
 // writePlain answers as something that is not SCP would (a gateway, a web server):

@@ -1,7 +1,6 @@
 package scp
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -38,14 +37,18 @@ func (e *Emulator) clearBusyWindows() {
 // SetServerBusy opens a busy window: for d, attach, detach, delete, lock/unlock and
 // stop/start on the server answer 409 SERVER_BUSY.
 func (e *Emulator) SetServerBusy(serverID string, d time.Duration) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[serverID]
-	if !ok {
-		return fmt.Errorf("emulator: server %s not found", serverID)
-	}
-	s.busyUntil = e.now().Add(d)
-	return nil
+	return changeLocked(e, e.servers, "server", serverID, func(s *server) error {
+		s.busyUntil = e.now().Add(d)
+		return nil
+	})
+}
+
+// pseudoFaults adds "busy" {server_id, duration} to the kinds POST /_emulator/faults
+// takes: it opens a busy window.
+func (e *Emulator) pseudoFaults() engine.PseudoFaults[Route] {
+	return engine.PseudoFaults[Route]{"busy": func(req engine.FaultRequest[Route]) error {
+		return e.SetServerBusy(req.ServerID, time.Duration(req.Duration))
+	}}
 }
 
 // inBusyWindow: call with e.mu held.

@@ -11,8 +11,7 @@ import (
 )
 
 func TestStatusFaultBurst(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	id, err := e.AddFault(Fault{Method: "GET", Path: "/v1/servers", Kind: FaultStatus, Status: 503, Count: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -36,8 +35,7 @@ func TestStatusFaultBurst(t *testing.T) {
 }
 
 func TestTemplateFaultAndRateLimitFault(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	_, _ = e.AddFault(Fault{Method: "DELETE", Path: "/v1/volumes/{volume_id}/servers/{server_id}", Kind: FaultRateLimit, RetryAfter: 3, Count: 1})
 	// The shape does not match. DELETE volume documents no 404: an unknown volume is 400.
 	c.expect("DELETE", "/v1/volumes/a", nil, http.StatusBadRequest, CodeNotFound)
@@ -48,8 +46,7 @@ func TestTemplateFaultAndRateLimitFault(t *testing.T) {
 }
 
 func TestBodyFaults(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	for _, tc := range []struct {
 		kind        FaultKind
 		status      int
@@ -70,8 +67,7 @@ func TestBodyFaults(t *testing.T) {
 }
 
 func TestResetFault(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	_, _ = e.AddFault(Fault{Kind: FaultReset, Count: 1})
 	if _, err := c.hc.Do(c.request("GET", "/v1/servers", nil)); err == nil {
 		t.Fatal("request survived a connection reset")
@@ -93,8 +89,7 @@ func TestResetFault(t *testing.T) {
 }
 
 func TestHangFault(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	_, _ = e.AddFault(Fault{Kind: FaultHang, Count: 1, Delay: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -115,8 +110,7 @@ func TestHangFault(t *testing.T) {
 }
 
 func TestHangReleasedOnClose(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	_, _ = e.AddFault(Fault{Kind: FaultHang, Delay: time.Minute})
 	done := make(chan error, 1)
 	go func() {
@@ -140,8 +134,7 @@ func TestHangReleasedOnClose(t *testing.T) {
 }
 
 func TestSlowFault(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	_, _ = e.AddFault(Fault{Kind: FaultSlow, Delay: 200 * time.Millisecond, Count: 1})
 	start := time.Now()
 	c.expect("GET", "/v1/servers", nil, http.StatusOK, "")
@@ -152,8 +145,7 @@ func TestSlowFault(t *testing.T) {
 
 // TestAfterHandlerFault: the delete is accepted, but the client hears a 502.
 func TestAfterHandlerFault(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("lost-answer", 0)
 	_, _ = e.AddFault(Fault{Op: RouteServerDelete, Kind: FaultStatus, Status: 502, AfterHandler: true, Count: 1})
 	c.expect("DELETE", "/v1/servers/"+s.ID, nil, http.StatusBadGateway, "")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scp-community/terraform-provider-scp/internal/contract"
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine/enginetest"
 )
 
 // quick is a latency short enough for fast tests and long enough that intermediate
@@ -46,6 +47,13 @@ func startEmulator(t *testing.T, cfg Config) (*Emulator, *client) {
 	c := newClient(t, e.URL(), e.Credentials())
 	c.e = e
 	return e, c
+}
+
+// startParallel runs t in parallel with the other tests, on an emulator of cfg.
+func startParallel(t *testing.T, cfg Config) (*Emulator, *client) {
+	t.Helper()
+	t.Parallel()
+	return startEmulator(t, cfg)
 }
 
 func failOnViolations(t *testing.T, e *Emulator) {
@@ -287,22 +295,23 @@ type volumeJSON struct {
 
 func (c *client) getServer(id string) (serverJSON, int) {
 	c.t.Helper()
-	r := c.do("GET", "/v1/servers/"+id, nil)
-	var s serverJSON
-	if r.status == http.StatusOK {
-		r.decode(c.t, &s)
-	}
-	return s, r.status
+	return getJSON[serverJSON](c, "/v1/servers/"+id)
 }
 
 func (c *client) getVolume(id string) (volumeJSON, int) {
 	c.t.Helper()
-	r := c.do("GET", "/v1/volumes/"+id, nil)
-	var v volumeJSON
+	return getJSON[volumeJSON](c, "/v1/volumes/"+id)
+}
+
+// getJSON GETs path and decodes a 200's body; it returns the status too.
+func getJSON[T any](c *client, path string) (T, int) {
+	c.t.Helper()
+	r := c.do("GET", path, nil)
+	var out T
 	if r.status == http.StatusOK {
-		r.decode(c.t, &v)
+		r.decode(c.t, &out)
 	}
-	return v, r.status
+	return out, r.status
 }
 
 // serverRequest is a valid create body; extra data volumes of 16 GiB are appended
@@ -344,24 +353,26 @@ func (c *client) activeServer(name string, dataVolumes int) serverJSON {
 
 func (c *client) waitServer(id, state string) serverJSON {
 	c.t.Helper()
-	var s serverJSON
-	eventually(c.t, "server "+id+" "+state, func() bool {
-		var status int
-		s, status = c.getServer(id)
-		return status == http.StatusOK && s.State == state
-	})
-	return s
+	return waitState(c.t, "server "+id+" "+state, func() (serverJSON, int) { return c.getServer(id) },
+		func(s serverJSON) bool { return s.State == state })
 }
 
 func (c *client) waitVolume(id, state string) volumeJSON {
 	c.t.Helper()
-	var v volumeJSON
-	eventually(c.t, "volume "+id+" "+state, func() bool {
+	return waitState(c.t, "volume "+id+" "+state, func() (volumeJSON, int) { return c.getVolume(id) },
+		func(v volumeJSON) bool { return v.State == state })
+}
+
+// waitState polls get until the object answers 200 and is in the state inState wants.
+func waitState[T any](t *testing.T, what string, get func() (T, int), inState func(T) bool) T {
+	t.Helper()
+	var o T
+	eventually(t, what, func() bool {
 		var status int
-		v, status = c.getVolume(id)
-		return status == http.StatusOK && v.State == state
+		o, status = get()
+		return status == http.StatusOK && inState(o)
 	})
-	return v
+	return o
 }
 
 func (c *client) waitGone(path string) {
@@ -384,13 +395,7 @@ func (c *client) availableVolume(name string, size int) volumeJSON {
 // eventually polls cond every 10 ms for up to 5 s.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	enginetest.Eventually(t, what, 10*time.Millisecond, cond)
 }
 
 type catalogJSON struct {

@@ -32,20 +32,9 @@ var OpKinds = []OpKind{
 // Latency is how long an operation takes: Base, varied uniformly by ±Jitter×Base.
 type Latency = engine.Latency
 
-// DefaultLatencies are short enough for a demo to finish well under a minute and long
-// enough that intermediate states (BUILD, DELETING, attaching...) are observable.
+// DefaultLatencies are the engine's, with a lock's.
 func DefaultLatencies() map[OpKind]Latency {
-	return map[OpKind]Latency{
-		OpServerCreate: {Base: 1500 * time.Millisecond, Jitter: 0.3},
-		OpServerDelete: {Base: 1500 * time.Millisecond, Jitter: 0.3},
-		OpServerLock:   {Base: 300 * time.Millisecond, Jitter: 0.2},
-		OpServerPower:  {Base: 1000 * time.Millisecond, Jitter: 0.2},
-		OpVolumeCreate: {Base: 500 * time.Millisecond, Jitter: 0.2},
-		OpVolumeDelete: {Base: 500 * time.Millisecond, Jitter: 0.2},
-		OpVolumeExtend: {Base: 500 * time.Millisecond, Jitter: 0.2},
-		OpAttach:       {Base: 750 * time.Millisecond, Jitter: 0.3},
-		OpDetach:       {Base: 750 * time.Millisecond, Jitter: 0.3},
-	}
+	return engine.DefaultLatencies(map[OpKind]Latency{OpServerLock: {Base: 300 * time.Millisecond, Jitter: 0.2}})
 }
 
 // Outcome is how an operation ended.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // listQuery is the paging and sorting of a list call: limit, marker (the last id of
@@ -110,4 +111,29 @@ func cmpInt64(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// sortKeys are the sort keys servers and volumes share.
+type sortKeys struct {
+	seq             int64
+	modifiedAt      time.Time
+	name, state, id string
+}
+
+func (s *server) sortKeys() sortKeys { return sortKeys{s.seq, s.modifiedAt, s.name, s.state, s.id} }
+func (v *volume) sortKeys() sortKeys { return sortKeys{v.seq, v.modifiedAt, v.name, v.state, v.id} }
+
+// compare orders a and b by a shared sort key; the id orders by any other.
+func (a sortKeys) compare(key string, b sortKeys) int {
+	switch key {
+	case "created_at":
+		return cmpInt64(a.seq, b.seq) // creation order is exact where timestamps tie
+	case "modified_at":
+		return a.modifiedAt.Compare(b.modifiedAt)
+	case "name":
+		return strings.Compare(a.name, b.name)
+	case "state":
+		return strings.Compare(a.state, b.state)
+	}
+	return strings.Compare(a.id, b.id)
 }

@@ -13,8 +13,7 @@ type volumeListJSON struct {
 }
 
 func TestVolumeListPaging(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{Latencies: quickLatencies(1)})
+	e, c := startParallel(t, Config{Latencies: quickLatencies(1)})
 	var ids []string
 	for i := range 45 {
 		var v volumeJSON
@@ -74,8 +73,7 @@ func TestVolumeListPaging(t *testing.T) {
 }
 
 func TestServerListPagingAndFilters(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	_, c := startParallel(t, Config{})
 	a := c.createServer(serverRequest("alpha", 0))
 	b := c.createServer(serverRequest("beta", 0))
 	g := c.createServer(serverRequest("gamma", 0))

@@ -7,8 +7,7 @@ import (
 )
 
 func TestRateLimit(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	if err := e.SetRateLimit(0.5, 2); err != nil {
 		t.Fatal(err)
 	}

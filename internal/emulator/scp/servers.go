@@ -1,9 +1,10 @@
 package scp
 
 import (
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Server states. ACTIVE, SHUTOFF and ERROR are the documented final states; the
@@ -158,39 +159,26 @@ func (e *Emulator) Server(id string) (Server, bool) {
 }
 
 func (e *Emulator) sortedServers() []*server {
-	out := make([]*server, 0, len(e.servers))
-	for _, s := range e.servers {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *server) int { return int(a.seq - b.seq) })
-	return out
+	return engine.InOrder(e.servers, func(s *server) int64 { return s.seq })
 }
 
 // SetServerAttachments sets the File Storage, LB server group and backup connections
 // of a server; any of them makes DELETE answer 409.
 func (e *Emulator) SetServerAttachments(serverID string, c Connections) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[serverID]
-	if !ok {
-		return fmt.Errorf("emulator: server %s not found", serverID)
-	}
-	s.conns = c
-	s.touch(e.now())
-	return nil
+	return changeLocked(e, e.servers, "server", serverID, func(s *server) error {
+		s.conns = c
+		s.touch(e.now())
+		return nil
+	})
 }
 
 // DeleteServerOutOfBand removes a server at once, as if deleted in the console:
 // pending operations are cancelled and its volumes handled as a finished delete would.
 func (e *Emulator) DeleteServerOutOfBand(id string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[id]
-	if !ok {
-		return fmt.Errorf("emulator: server %s not found", id)
-	}
-	e.removeServer(s, "server deleted out of band")
-	return nil
+	return changeLocked(e, e.servers, "server", id, func(s *server) error {
+		e.removeServer(s, "server deleted out of band")
+		return nil
+	})
 }
 
 // removeServer deletes s: volumes with delete_on_termination (and no other holder) go

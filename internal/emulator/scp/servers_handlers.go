@@ -3,7 +3,6 @@ package scp
 import (
 	"net/http"
 	"slices"
-	"strings"
 )
 
 var serverSortKeys = []string{"created_at", "modified_at", "name", "id", "state"}
@@ -40,24 +39,9 @@ func (e *Emulator) listServers(r *http.Request, _ params) (int, any, *apiError) 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var found []*server
-	for _, s := range e.sortedServers() {
-		if match(s) {
-			found = append(found, s)
-		}
-	}
+	found := slices.DeleteFunc(e.sortedServers(), func(s *server) bool { return !match(s) })
 	page, apiErr := applyListQuery(found, lq, func(s *server) string { return s.id }, func(key string, a, b *server) int {
-		switch key {
-		case "created_at":
-			return cmpInt64(a.seq, b.seq) // creation order is exact where timestamps tie
-		case "modified_at":
-			return a.modifiedAt.Compare(b.modifiedAt)
-		case "name":
-			return strings.Compare(a.name, b.name)
-		case "state":
-			return strings.Compare(a.state, b.state)
-		}
-		return strings.Compare(a.id, b.id)
+		return a.sortKeys().compare(key, b.sortKeys())
 	})
 	if apiErr != nil {
 		return 0, nil, apiErr
@@ -70,13 +54,9 @@ func (e *Emulator) listServers(r *http.Request, _ params) (int, any, *apiError) 
 }
 
 func (e *Emulator) getServer(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[p.serverID]
-	if !ok {
-		return 0, nil, notFound("server", p.serverID)
-	}
-	return http.StatusOK, e.serverBody(s), nil
+	return locked(e, e.servers, "server", p.serverID, func(s *server) (int, any, *apiError) {
+		return http.StatusOK, e.serverBody(s), nil
+	})
 }
 
 // updateServer renames a server (200 with the server).
@@ -90,61 +70,44 @@ func (e *Emulator) updateServer(r *http.Request, p params) (int, any, *apiError)
 	if err := validateName("name", req.Name, maxServerName); err != nil {
 		return 0, nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[p.serverID]
-	if !ok {
-		return 0, nil, notFound("server", p.serverID)
-	}
-	if s.state == ServerDeleting {
-		return 0, nil, conflict(CodeInvalidState, "server %s is being deleted", s.id)
-	}
-	s.name = req.Name
-	s.touch(e.now())
-	return http.StatusOK, e.serverBody(s), nil
+	return locked(e, e.servers, "server", p.serverID, func(s *server) (int, any, *apiError) {
+		if s.state == ServerDeleting {
+			return 0, nil, conflict(CodeInvalidState, "server %s is being deleted", s.id)
+		}
+		s.name = req.Name
+		s.touch(e.now())
+		return http.StatusOK, e.serverBody(s), nil
+	})
 }
 
 func (e *Emulator) deleteServer(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[p.serverID]
-	if !ok {
-		return 0, nil, notFound("server", p.serverID)
-	}
-	id := s.id
-	switch {
-	case s.state == ServerDeleting:
-		return http.StatusAccepted, nil, nil // already accepted once; no second operation
-	case s.state == ServerBuild:
-		return 0, nil, conflict(CodeServerBuilding,
-			"server %s is still being created (BUILD); wait until it is ACTIVE or ERROR, then delete it", id)
-	case e.inBusyWindow(s):
-		return 0, nil, busyError(id)
-	case s.locked:
-		return 0, nil, conflict(CodeServerLocked,
-			"server %s cannot be deleted while a lock is set; unlock it first (POST /v1/servers/%s/unlock), then delete it", id, id)
-	case s.conns.FileStorage:
-		return 0, nil, conflict(CodeFileStorageConnected,
-			"server %s cannot be deleted while File Storage is connected; disconnect the File Storage first", id)
-	case s.conns.LBServerGroup:
-		return 0, nil, conflict(CodeLBServerGroupConnected,
-			"server %s cannot be deleted while it is in an LB server group; remove it from the LB server group first", id)
-	case s.conns.Backup:
-		return 0, nil, conflict(CodeBackupConnected,
-			"server %s cannot be deleted while a backup is connected; remove the backup first", id)
-	}
-	e.Cancel(s.op, "superseded by server delete") // a pending stop or start
-	s.state = ServerDeleting
-	s.touch(e.now())
-	s.op = e.Schedule(OpServerDelete, id, "", func(failed bool) {
-		if failed {
-			s.state = ServerError
-			s.touch(e.now())
-			return
+	return locked(e, e.servers, "server", p.serverID, func(s *server) (int, any, *apiError) {
+		id := s.id
+		switch {
+		case s.state == ServerDeleting:
+			return http.StatusAccepted, nil, nil // already accepted once; no second operation
+		case s.state == ServerBuild:
+			return 0, nil, conflict(CodeServerBuilding,
+				"server %s is still being created (BUILD); wait until it is ACTIVE or ERROR, then delete it", id)
+		case e.inBusyWindow(s):
+			return 0, nil, busyError(id)
+		case s.locked:
+			return 0, nil, conflict(CodeServerLocked,
+				"server %s cannot be deleted while a lock is set; unlock it first (POST /v1/servers/%s/unlock), then delete it", id, id)
+		case s.conns.FileStorage:
+			return 0, nil, conflict(CodeFileStorageConnected,
+				"server %s cannot be deleted while File Storage is connected; disconnect the File Storage first", id)
+		case s.conns.LBServerGroup:
+			return 0, nil, conflict(CodeLBServerGroupConnected,
+				"server %s cannot be deleted while it is in an LB server group; remove it from the LB server group first", id)
+		case s.conns.Backup:
+			return 0, nil, conflict(CodeBackupConnected,
+				"server %s cannot be deleted while a backup is connected; remove the backup first", id)
 		}
-		e.removeServer(s, "server deleted")
+		e.Cancel(s.op, "superseded by server delete") // a pending stop or start
+		s.op = e.scheduleDelete(s, OpServerDelete, id, ServerDeleting, ServerError, func() { e.removeServer(s, "server deleted") })
+		return http.StatusAccepted, nil, nil
 	})
-	return http.StatusAccepted, nil, nil
 }
 
 func (e *Emulator) lockServer(_ *http.Request, p params) (int, any, *apiError) {
@@ -156,26 +119,22 @@ func (e *Emulator) unlockServer(_ *http.Request, p params) (int, any, *apiError)
 }
 
 func (e *Emulator) setLock(id string, lock bool) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[id]
-	if !ok {
-		return 0, nil, notFound("server", id)
-	}
-	if s.state == ServerBuild || s.state == ServerDeleting {
-		return 0, nil, conflict(CodeInvalidState, "server %s is %s; lock and unlock need a built server", id, s.state)
-	}
-	if e.inBusyWindow(s) {
-		return 0, nil, busyError(id)
-	}
-	e.Cancel(s.lockOp, "superseded by a later lock or unlock")
-	s.lockOp = e.Schedule(OpServerLock, id, "", func(failed bool) {
-		if !failed {
-			s.locked = lock
-			s.touch(e.now())
+	return locked(e, e.servers, "server", id, func(s *server) (int, any, *apiError) {
+		if s.state == ServerBuild || s.state == ServerDeleting {
+			return 0, nil, conflict(CodeInvalidState, "server %s is %s; lock and unlock need a built server", id, s.state)
 		}
+		if e.inBusyWindow(s) {
+			return 0, nil, busyError(id)
+		}
+		e.Cancel(s.lockOp, "superseded by a later lock or unlock")
+		s.lockOp = e.Schedule(OpServerLock, id, "", func(failed bool) {
+			if !failed {
+				s.locked = lock
+				s.touch(e.now())
+			}
+		})
+		return http.StatusAccepted, nil, nil
 	})
-	return http.StatusAccepted, nil, nil
 }
 
 func (e *Emulator) stopServer(_ *http.Request, p params) (int, any, *apiError) {
@@ -188,45 +147,31 @@ func (e *Emulator) startServer(_ *http.Request, p params) (int, any, *apiError) 
 
 // power moves a server from one stable state through a transitional one to another.
 func (e *Emulator) power(id, from, via, to string) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[id]
-	if !ok {
-		return 0, nil, notFound("server", id)
-	}
-	if s.state != from {
-		return 0, nil, conflict(CodeInvalidState, "server %s is %s; this action needs it %s", id, s.state, from)
-	}
-	if e.inBusyWindow(s) {
-		return 0, nil, busyError(id)
-	}
-	s.state = via
-	s.touch(e.now())
-	s.op = e.Schedule(OpServerPower, id, "", func(failed bool) {
-		s.state = to
-		if failed {
-			s.state = ServerError
+	return locked(e, e.servers, "server", id, func(s *server) (int, any, *apiError) {
+		if s.state != from {
+			return 0, nil, conflict(CodeInvalidState, "server %s is %s; this action needs it %s", id, s.state, from)
 		}
+		if e.inBusyWindow(s) {
+			return 0, nil, busyError(id)
+		}
+		s.state = via
 		s.touch(e.now())
+		s.op = e.scheduleSettle(s, OpServerPower, id, to, ServerError)
+		return http.StatusAccepted, nil, nil
 	})
-	return http.StatusAccepted, nil, nil
 }
 
 func (e *Emulator) listServerVolumes(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[p.serverID]
-	if !ok {
-		return 0, nil, notFound("server", p.serverID)
-	}
-	list := []serverAttachmentBody{}
-	for _, a := range s.visibleAttachments(e) {
-		list = append(list, serverAttachmentBody{
-			ID: a.id, VolumeID: a.volumeID, ServerID: a.serverID,
-			Device: a.device, DeleteOnTermination: a.deleteOnTermination,
-		})
-	}
-	return http.StatusOK, map[string]any{"volumes": list}, nil
+	return locked(e, e.servers, "server", p.serverID, func(s *server) (int, any, *apiError) {
+		list := []serverAttachmentBody{}
+		for _, a := range s.visibleAttachments(e) {
+			list = append(list, serverAttachmentBody{
+				ID: a.id, VolumeID: a.volumeID, ServerID: a.serverID,
+				Device: a.device, DeleteOnTermination: a.deleteOnTermination,
+			})
+		}
+		return http.StatusOK, map[string]any{"volumes": list}, nil
+	})
 }
 
 // updateServerVolume sets delete_on_termination of an attached volume (200, no body).
@@ -235,33 +180,26 @@ func (e *Emulator) updateServerVolume(r *http.Request, p params) (int, any, *api
 		VolumeID            string `json:"volume_id"`
 		DeleteOnTermination *bool  `json:"delete_on_termination"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeRequired(r, &req, "volume_id", func() bool { return req.VolumeID != "" }); err != nil {
 		return 0, nil, err
-	}
-	if req.VolumeID == "" {
-		return 0, nil, badRequest("volume_id: required")
 	}
 	if req.VolumeID != p.volumeID {
 		return 0, nil, badRequest("volume_id: %s does not match the path's volume %s", req.VolumeID, p.volumeID)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, ok := e.servers[p.serverID]
-	if !ok {
-		return 0, nil, notFound("server", p.serverID)
-	}
-	var a *attachment
-	for _, x := range s.attachments {
-		if x.volumeID == p.volumeID && x.state != attAttaching {
-			a = x
+	return locked(e, e.servers, "server", p.serverID, func(s *server) (int, any, *apiError) {
+		var a *attachment
+		for _, x := range s.attachments {
+			if x.volumeID == p.volumeID && x.state != attAttaching {
+				a = x
+			}
 		}
-	}
-	if a == nil {
-		return 0, nil, errorf(http.StatusNotFound, CodeNotAttached, "volume %s is not attached to server %s", p.volumeID, s.id)
-	}
-	if req.DeleteOnTermination != nil {
-		a.deleteOnTermination = *req.DeleteOnTermination
-		s.touch(e.now())
-	}
-	return http.StatusOK, nil, nil
+		if a == nil {
+			return 0, nil, errorf(http.StatusNotFound, CodeNotAttached, "volume %s is not attached to server %s", p.volumeID, s.id)
+		}
+		if req.DeleteOnTermination != nil {
+			a.deleteOnTermination = *req.DeleteOnTermination
+			s.touch(e.now())
+		}
+		return http.StatusOK, nil, nil
+	})
 }

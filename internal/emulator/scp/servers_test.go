@@ -8,8 +8,7 @@ import (
 )
 
 func TestServerLifecycle(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	id := c.createServer(serverRequest("web-1", 2))
 
 	s, status := c.getServer(id)
@@ -90,8 +89,7 @@ func TestServerLifecycle(t *testing.T) {
 }
 
 func TestCreateServerValidation(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	cases := []struct {
 		name   string
 		mutate func(m map[string]any)
@@ -168,8 +166,7 @@ func TestCreateServerValidation(t *testing.T) {
 }
 
 func TestDeleteServerConflicts(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{Latencies: quickLatencies(30 * time.Millisecond)})
+	e, c := startParallel(t, Config{Latencies: quickLatencies(30 * time.Millisecond)})
 
 	locked := serverRequest("locked", 0)
 	locked["lock"] = true
@@ -221,8 +218,7 @@ func TestDeleteServerConflicts(t *testing.T) {
 }
 
 func TestServerPowerAndLock(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{})
+	_, c := startParallel(t, Config{})
 	id := c.activeServer("power", 0).ID
 
 	c.expect("POST", "/v1/servers/"+id+"/start", nil, http.StatusConflict, CodeInvalidState)
@@ -246,8 +242,7 @@ func TestServerPowerAndLock(t *testing.T) {
 }
 
 func TestOutcomeFaultServerCreate(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	if err := e.FailNext(OpServerCreate, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -271,8 +266,7 @@ func TestOutcomeFaultServerCreate(t *testing.T) {
 }
 
 func TestOutcomeFaultServerDelete(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	id := c.activeServer("stuck", 0).ID
 	_ = e.FailNext(OpServerDelete, 1)
 	c.expect("DELETE", "/v1/servers/"+id, nil, http.StatusAccepted, "")
@@ -280,8 +274,7 @@ func TestOutcomeFaultServerDelete(t *testing.T) {
 }
 
 func TestOutOfBandServerDelete(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("drift", 1)
 	if err := e.DeleteServerOutOfBand(s.ID); err != nil {
 		t.Fatal(err)
@@ -296,8 +289,7 @@ func TestOutOfBandServerDelete(t *testing.T) {
 }
 
 func TestServerRenameAndVolumeSettings(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("before", 1)
 	var renamed serverJSON
 	c.expect("PUT", "/v1/servers/"+s.ID, map[string]any{"name": "after"}, http.StatusOK, "").decode(t, &renamed)
@@ -321,8 +313,7 @@ func TestServerRenameAndVolumeSettings(t *testing.T) {
 // With the SCSI prefix and OSVolumeLast, the OS disk is /dev/sda and listed last, so
 // only the device name tells it.
 func TestOSVolumeLastOnSCSI(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{DevicePrefix: "/dev/sd", OSVolumeLast: true})
+	_, c := startParallel(t, Config{DevicePrefix: "/dev/sd", OSVolumeLast: true})
 	s := c.activeServer("scsi", 2)
 	boot := s.Volumes[len(s.Volumes)-1].ID
 	if v, _ := c.getVolume(boot); !v.Bootable || v.Servers[0].Device != "/dev/sda" {
@@ -340,8 +331,7 @@ func TestOSVolumeLastOnSCSI(t *testing.T) {
 }
 
 func TestErrorDetailArrayConfig(t *testing.T) {
-	t.Parallel()
-	_, c := startEmulator(t, Config{ErrorDetailArray: true})
+	_, c := startParallel(t, Config{ErrorDetailArray: true})
 	r := c.expect("POST", "/v1/volumes", map[string]any{"name": "x", "size": 12}, http.StatusBadRequest, CodeInvalidRequest)
 	if !r.errDetailIsArray() || !strings.Contains(r.errDetail(), "multiple of 8") {
 		t.Fatalf("detail %s", r.body)

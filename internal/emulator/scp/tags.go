@@ -166,11 +166,8 @@ func (e *Emulator) updateTags(r *http.Request, p params) (int, any, *apiError) {
 	var req struct {
 		Tags *[]tagRequest `json:"tags"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeRequired(r, &req, "tags", func() bool { return req.Tags != nil }); err != nil {
 		return 0, nil, err
-	}
-	if req.Tags == nil {
-		return 0, nil, badRequest("tags: required")
 	}
 	if err := validateTags("tags", *req.Tags); err != nil {
 		return 0, nil, err

@@ -24,8 +24,7 @@ type tagListJSON struct {
 func tagsPath(srn string) string { return "/v1/tags/" + url.PathEscape(srn) }
 
 func TestResourceManagerTags(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("tagged", 0) // created with env=test
 	v := c.availableVolume("plain", 8)
 	c.version = "" // the SDK sends no Scp-Api-Version to Resource Manager
@@ -92,8 +91,7 @@ func TestResourceManagerTags(t *testing.T) {
 
 // An SRN whose base64 holds "/" (sent as %2F), even "//", stays one path segment.
 func TestTagsSRNWithSlashes(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	v := c.availableVolume("slashes", 8)
 	c.version = ""
 	// 24 one-bits in a row base64-encode to at least "//" at any alignment.

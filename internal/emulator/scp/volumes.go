@@ -1,9 +1,10 @@
 package scp
 
 import (
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Volume states. available, in-use and error* are the documented final ones; the
@@ -150,25 +151,16 @@ func (e *Emulator) Volume(id string) (Volume, bool) {
 }
 
 func (e *Emulator) sortedVolumes() []*volume {
-	out := make([]*volume, 0, len(e.volumes))
-	for _, v := range e.volumes {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, func(a, b *volume) int { return int(a.seq - b.seq) })
-	return out
+	return engine.InOrder(e.volumes, func(v *volume) int64 { return v.seq })
 }
 
 // DeleteVolumeOutOfBand removes a volume at once, as if deleted in the console, even
 // when attached: its attachments vanish from their servers.
 func (e *Emulator) DeleteVolumeOutOfBand(id string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[id]
-	if !ok {
-		return fmt.Errorf("emulator: volume %s not found", id)
-	}
-	e.removeVolume(v, "volume deleted out of band")
-	return nil
+	return changeLocked(e, e.volumes, "volume", id, func(v *volume) error {
+		e.removeVolume(v, "volume deleted out of band")
+		return nil
+	})
 }
 
 // removeVolume deletes v and its attachments. Call with e.mu held.

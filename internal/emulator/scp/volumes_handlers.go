@@ -2,6 +2,7 @@ package scp
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,13 +56,7 @@ func (e *Emulator) createVolume(r *http.Request, _ params) (int, any, *apiError)
 		tags: tagsOf(req.Tags), state: VolumeCreating, createdAt: now, modifiedAt: now,
 	}
 	e.volumes[v.id] = v
-	v.op = e.Schedule(OpVolumeCreate, v.id, "", func(failed bool) {
-		v.state = VolumeAvailable
-		if failed {
-			v.state = VolumeError
-		}
-		v.touch(e.now())
-	})
+	v.op = e.scheduleSettle(v, OpVolumeCreate, v.id, VolumeAvailable, VolumeError)
 	return http.StatusAccepted, newVolumeBody(v), nil
 }
 
@@ -101,27 +96,13 @@ func (e *Emulator) listVolumes(r *http.Request, _ params) (int, any, *apiError) 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var found []*volume
-	for _, v := range e.sortedVolumes() {
-		if match(v) {
-			found = append(found, v)
-		}
-	}
+	found := slices.DeleteFunc(e.sortedVolumes(), func(v *volume) bool { return !match(v) })
 	total := len(found)
 	page, apiErr := applyListQuery(found, lq, func(v *volume) string { return v.id }, func(key string, a, b *volume) int {
-		switch key {
-		case "created_at":
-			return cmpInt64(a.seq, b.seq)
-		case "modified_at":
-			return a.modifiedAt.Compare(b.modifiedAt)
-		case "name":
-			return strings.Compare(a.name, b.name)
-		case "size":
+		if key == "size" {
 			return cmpInt64(int64(a.size), int64(b.size))
-		case "state":
-			return strings.Compare(a.state, b.state)
 		}
-		return strings.Compare(a.id, b.id)
+		return a.sortKeys().compare(key, b.sortKeys())
 	})
 	if apiErr != nil {
 		return 0, nil, apiErr
@@ -151,13 +132,9 @@ func boolQuery(q map[string][]string, key string, def bool) (bool, *apiError) {
 }
 
 func (e *Emulator) getVolume(_ *http.Request, p params) (int, any, *apiError) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	return http.StatusOK, newVolumeBody(v), nil
+	return locked(e, e.volumes, "volume", p.volumeID, func(v *volume) (int, any, *apiError) {
+		return http.StatusOK, newVolumeBody(v), nil
+	})
 }
 
 func (e *Emulator) updateVolume(r *http.Request, p params) (int, any, *apiError) {
@@ -172,20 +149,16 @@ func (e *Emulator) updateVolume(r *http.Request, p params) (int, any, *apiError)
 			return 0, nil, err
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	if v.state == VolumeDeleting {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is being deleted", v.id)
-	}
-	if req.Name != nil {
-		v.name = *req.Name
-		v.touch(e.now())
-	}
-	return http.StatusOK, newVolumeBody(v), nil
+	return locked(e, e.volumes, "volume", p.volumeID, func(v *volume) (int, any, *apiError) {
+		if v.state == VolumeDeleting {
+			return 0, nil, conflict(CodeInvalidState, "volume %s is being deleted", v.id)
+		}
+		if req.Name != nil {
+			v.name = *req.Name
+			v.touch(e.now())
+		}
+		return http.StatusOK, newVolumeBody(v), nil
+	})
 }
 
 // extendVolume grows a volume: 202 with the volume, state extending until the new
@@ -194,43 +167,36 @@ func (e *Emulator) extendVolume(r *http.Request, p params) (int, any, *apiError)
 	var req struct {
 		Size *int `json:"size"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeRequired(r, &req, "size", func() bool { return req.Size != nil }); err != nil {
 		return 0, nil, err
-	}
-	if req.Size == nil {
-		return 0, nil, badRequest("size: required")
 	}
 	if err := validateSize("size", *req.Size); err != nil {
 		return 0, nil, err
 	}
 	size := *req.Size
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	if v.state != VolumeAvailable && v.state != VolumeInUse {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be extended only when available or in-use", v.id, v.state)
-	}
-	if size <= v.size {
-		// Equal or smaller: 400 (the docs say only that capacity cannot be reduced).
-		return 0, nil, badRequest("size: must be larger than the current size %d, got %d; a volume cannot shrink", v.size, size)
-	}
-	previous := v.state
-	v.state = VolumeExtending
-	v.touch(e.now())
-	v.op = e.Schedule(OpVolumeExtend, v.id, "", func(failed bool) {
-		v.touch(e.now())
-		if failed {
-			v.state = VolumeErrorExtending
-			return
+	return locked(e, e.volumes, "volume", p.volumeID, func(v *volume) (int, any, *apiError) {
+		if v.state != VolumeAvailable && v.state != VolumeInUse {
+			return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be extended only when available or in-use", v.id, v.state)
 		}
-		v.size = size
-		v.state = previous
-		v.refreshState()
+		if size <= v.size {
+			// Equal or smaller: 400 (the docs say only that capacity cannot be reduced).
+			return 0, nil, badRequest("size: must be larger than the current size %d, got %d; a volume cannot shrink", v.size, size)
+		}
+		previous := v.state
+		v.state = VolumeExtending
+		v.touch(e.now())
+		v.op = e.Schedule(OpVolumeExtend, v.id, "", func(failed bool) {
+			v.touch(e.now())
+			if failed {
+				v.state = VolumeErrorExtending
+				return
+			}
+			v.size = size
+			v.state = previous
+			v.refreshState()
+		})
+		return http.StatusAccepted, newVolumeBody(v), nil
 	})
-	return http.StatusAccepted, newVolumeBody(v), nil
 }
 
 // deleteVolume takes cascade (default true: snapshots go too). The emulator keeps no
@@ -239,41 +205,28 @@ func (e *Emulator) deleteVolume(r *http.Request, p params) (int, any, *apiError)
 	if _, apiErr := boolQuery(r.URL.Query(), "cascade", true); apiErr != nil {
 		return 0, nil, apiErr
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	v, ok := e.volumes[p.volumeID]
-	if !ok {
-		return 0, nil, notFound("volume", p.volumeID)
-	}
-	if v.state == VolumeDeleting {
-		return http.StatusAccepted, nil, nil // already accepted once; no second operation
-	}
-	if s := e.osServerOf(v); s != nil && v.bootable {
-		return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
-			"volume %s is the OS default volume of server %s; it is deleted with the server (delete_on_termination) or can be deleted after the server is gone", v.id, s.id)
-	}
-	if len(v.attachments) > 0 {
-		var ids []string
-		for _, a := range v.attachments {
-			ids = append(ids, a.serverID)
+	return locked(e, e.volumes, "volume", p.volumeID, func(v *volume) (int, any, *apiError) {
+		if v.state == VolumeDeleting {
+			return http.StatusAccepted, nil, nil // already accepted once; no second operation
 		}
-		return 0, nil, conflict(CodeVolumeInUse,
-			"volume %s is attached to server(s) %s; detach it first", v.id, strings.Join(ids, ", "))
-	}
-	if v.state != VolumeAvailable && !strings.HasPrefix(v.state, VolumeError) {
-		return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be deleted only when available or in an error state", v.id, v.state)
-	}
-	v.state = VolumeDeleting
-	v.touch(e.now())
-	v.op = e.Schedule(OpVolumeDelete, v.id, "", func(failed bool) {
-		if failed {
-			v.state = VolumeErrorDeleting
-			v.touch(e.now())
-			return
+		if s := e.osServerOf(v); s != nil && v.bootable {
+			return 0, nil, errorf(http.StatusBadRequest, CodeOSVolume,
+				"volume %s is the OS default volume of server %s; it is deleted with the server (delete_on_termination) or can be deleted after the server is gone", v.id, s.id)
 		}
-		e.removeVolume(v, "volume deleted")
+		if len(v.attachments) > 0 {
+			var ids []string
+			for _, a := range v.attachments {
+				ids = append(ids, a.serverID)
+			}
+			return 0, nil, conflict(CodeVolumeInUse,
+				"volume %s is attached to server(s) %s; detach it first", v.id, strings.Join(ids, ", "))
+		}
+		if v.state != VolumeAvailable && !strings.HasPrefix(v.state, VolumeError) {
+			return 0, nil, conflict(CodeInvalidState, "volume %s is %s; it can be deleted only when available or in an error state", v.id, v.state)
+		}
+		v.op = e.scheduleDelete(v, OpVolumeDelete, v.id, VolumeDeleting, VolumeErrorDeleting, func() { e.removeVolume(v, "volume deleted") })
+		return http.StatusAccepted, nil, nil
 	})
-	return http.StatusAccepted, nil, nil
 }
 
 // defaultVolumeType answers GET /v1/volume-types/default.

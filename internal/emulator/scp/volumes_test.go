@@ -7,8 +7,7 @@ import (
 )
 
 func TestVolumeLifecycle(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	r := c.expect("POST", "/v1/volumes", map[string]any{"name": "data", "size": 16, "volume_type": "HDD", "max_iops": 3000, "tags": []Tag{{Key: "a", Value: "b"}}}, http.StatusAccepted, "")
 	var v volumeJSON
 	r.decode(t, &v)
@@ -71,8 +70,7 @@ func TestVolumeLifecycle(t *testing.T) {
 }
 
 func TestVolumeDeleteRules(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("host", 1)
 	osVol, dataVol := s.Volumes[0].ID, s.Volumes[1].ID
 
@@ -100,8 +98,7 @@ func TestVolumeDeleteRules(t *testing.T) {
 }
 
 func TestOutOfBandVolumeDelete(t *testing.T) {
-	t.Parallel()
-	e, c := startEmulator(t, Config{})
+	e, c := startParallel(t, Config{})
 	s := c.activeServer("host", 1)
 	if err := e.DeleteVolumeOutOfBand(s.Volumes[1].ID); err != nil {
 		t.Fatal(err)

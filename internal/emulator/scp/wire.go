@@ -1,11 +1,11 @@
 package scp
 
 import (
-	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/scp-community/terraform-provider-scp/internal/emulator/engine"
 )
 
 // Tag is a key/value label on a server or volume.
@@ -14,7 +14,7 @@ type Tag struct {
 	Value string `json:"value"`
 }
 
-const maxBodyBytes = 1 << 20
+const maxBodyBytes = engine.MaxBodyBytes
 
 // decodeBody reads a JSON request body into v. Unknown fields are ignored, as a
 // tolerant API would.
@@ -26,17 +26,22 @@ func decodeBody(r *http.Request, v any) *apiError {
 	if len(b) > maxBodyBytes {
 		return badRequest("request body larger than %d bytes", maxBodyBytes)
 	}
-	if len(b) == 0 {
-		return badRequest("request body is required")
+	return engine.DecodeJSON(b, v, bodyWords, badRequest)
+}
+
+// decodeRequired is decodeBody refusing a body in which present finds no value of
+// the required field.
+func decodeRequired(r *http.Request, v any, field string, present func() bool) *apiError {
+	if err := decodeBody(r, v); err != nil || present() {
+		return err // refused, or decoded with the field
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return badRequest("%s: must be a JSON %s", typeErr.Field, typeErr.Type)
-		}
-		return badRequest("request body is not valid JSON: %v", err)
-	}
-	return nil
+	return badRequest("%s: required", field)
+}
+
+var bodyWords = engine.BodyWords{
+	Empty:     "request body is required",
+	WrongType: "%s: must be a JSON %s",
+	Malformed: "request body is not valid JSON: %v",
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

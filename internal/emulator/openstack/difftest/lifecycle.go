@@ -197,28 +197,29 @@ func (r *run) twoDeletes(ctx context.Context, q request) (first, second *answer,
 	return res.a, second, nil
 }
 
+// deleteUntilGone sends the DELETE q, answered want (steps kind.delete), then
+// reads the object until it answers 404 (kind.show.deleted).
+func (r *run) deleteUntilGone(ctx context.Context, kind string, q request, want int) error {
+	if _, err := r.step(ctx, kind+".delete", q, want); err != nil {
+		return err
+	}
+	q.method = http.MethodGet
+	_, err := r.waitFor(ctx, kind+".show.deleted", q, gone)
+	return err
+}
+
 // deleteSteps: the server (204) and the data volume (202) are deleted and answer 404, and
 // so does the boot volume, deleted with the server.
 func (r *run) deleteSteps(ctx context.Context) error {
 	serverID := r.serverID
-	server := r.compute(http.MethodDelete, "/servers/"+r.serverID, computeMicro, nil)
-	if _, err := r.step(ctx, "server.delete", server, http.StatusNoContent); err != nil {
-		return err
-	}
-	server.method = http.MethodGet
-	if _, err := r.waitFor(ctx, "server.show.deleted", server, gone); err != nil {
+	if err := r.deleteUntilGone(ctx, "server", r.compute(http.MethodDelete, "/servers/"+r.serverID, computeMicro, nil), http.StatusNoContent); err != nil {
 		return err
 	}
 	r.serverID = ""
 	if _, err := r.step(ctx, "ports.list.after-delete", r.network("/v2.0/ports?device_id="+url.QueryEscape(serverID)), http.StatusOK); err != nil {
 		return err
 	}
-	vol := r.volume(http.MethodDelete, "/volumes/"+r.dataVolumeID, nil)
-	if _, err := r.step(ctx, "volume.delete", vol, http.StatusAccepted); err != nil {
-		return err
-	}
-	vol.method = http.MethodGet
-	if _, err := r.waitFor(ctx, "volume.show.deleted", vol, gone); err != nil {
+	if err := r.deleteUntilGone(ctx, "volume", r.volume(http.MethodDelete, "/volumes/"+r.dataVolumeID, nil), http.StatusAccepted); err != nil {
 		return err
 	}
 	r.dataVolumeID = ""

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -34,12 +35,11 @@ type Recording struct {
 
 // Step finds an exchange by its step name.
 func (r *Recording) Step(name string) (Exchange, bool) {
-	for _, x := range r.Exchanges {
-		if x.Step == name {
-			return x, true
-		}
+	i := slices.IndexFunc(r.Exchanges, func(x Exchange) bool { return x.Step == name })
+	if i < 0 {
+		return Exchange{}, false
 	}
-	return Exchange{}, false
+	return r.Exchanges[i], true
 }
 
 // answer is one response as the scenario reads it.
