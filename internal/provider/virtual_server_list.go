@@ -13,10 +13,21 @@ import (
 
 // NewVirtualServerListResource is the scp_virtual_server list resource.
 func NewVirtualServerListResource() list.ListResource {
-	return &virtualServerListResource{listResourceBase{suffix: "_virtual_server"}}
+	return &listResource[virtualServerListModel, cloud.Server]{
+		suffix: "_virtual_server", kind: "server", schema: virtualServerListSchema,
+		find: func(ctx context.Context, _ *providerData, l cloud.Lister, config virtualServerListModel) ([]cloud.Server, error) {
+			return l.ListServers(ctx, config.filter())
+		},
+		label: func(ctx context.Context, s *cloud.Server, result *list.ListResult) {
+			result.DisplayName = fmt.Sprintf("%s (%s)", s.Name, s.ID)
+			result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, s.ID)...)
+		},
+		imported: func(ctx context.Context, d *providerData, s *cloud.Server) (listedModel, error) {
+			m, err := d.importedServer(ctx, s)
+			return &m, err
+		},
+	}
 }
-
-type virtualServerListResource struct{ listResourceBase }
 
 // virtualServerListModel is the config block of a list "scp_virtual_server" block.
 type virtualServerListModel struct {
@@ -32,8 +43,8 @@ func (m virtualServerListModel) filter() cloud.ServerFilter {
 		VpcID: m.VpcID.ValueString(), ServerTypeID: m.ServerTypeID.ValueString()}
 }
 
-func (r *virtualServerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
+func virtualServerListSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Finds the virtual servers that match every filter given (all of them without filters), read " +
 			"page by page to the end, for `terraform query` (Terraform 1.14 and later). With `-generate-config-out`, each " +
 			"server comes as an `scp_virtual_server` block and an import block by identity. The API does not show " +
@@ -47,37 +58,6 @@ func (r *virtualServerListResource) ListResourceConfigSchema(_ context.Context, 
 			"server_type_id": listFilter("Only servers of this server type, such as `s1v2m4` (on OpenStack clouds, " +
 				"the flavor id)."),
 		},
-	}
-}
-
-func (r *virtualServerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config virtualServerListModel
-	diags := req.Config.Get(ctx, &config)
-	lister, ok := r.data.queryLister("scp_virtual_server", &diags)
-	if !ok || diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		servers, err := lister.ListServers(ctx, config.filter())
-		if err != nil {
-			push(errorResult("Cannot list the servers", queryErrorDetail(r.data.cloud, err)))
-			return
-		}
-		streamResults(ctx, req, push, "server", servers, func(ctx context.Context, s *cloud.Server, result *list.ListResult) error {
-			result.DisplayName = fmt.Sprintf("%s (%s)", s.Name, s.ID)
-			result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, s.ID)...)
-			if result.Resource == nil {
-				return nil
-			}
-			m, err := r.data.importedServer(ctx, s)
-			if err != nil {
-				return err
-			}
-			m.Timeouts = noTimeouts(ctx, req, &result.Diagnostics)
-			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			return nil
-		})
 	}
 }
 
