@@ -27,8 +27,8 @@ func (p *scpProvider) ListResources(_ context.Context) []func() list.ListResourc
 
 // listResource is a list resource: the managed resource's type name, how its objects are found
 // by the config block's filters, and how each one becomes a result. C is the config block's model,
-// T an object found.
-type listResource[C, T any] struct {
+// T an object found, M the resource's model.
+type listResource[C, T any, M listedModel] struct {
 	data *providerData
 	// suffix is the type name after the provider's, such as "_virtual_server".
 	suffix string
@@ -39,7 +39,7 @@ type listResource[C, T any] struct {
 	// label sets a result's display name and identity.
 	label func(ctx context.Context, object *T, result *list.ListResult)
 	// imported is the object as the resource reads it after an import.
-	imported func(ctx context.Context, d *providerData, object *T) (listedModel, error)
+	imported func(ctx context.Context, d *providerData, object *T) (M, error)
 }
 
 // listedModel is a resource model a listed object fills; its timeouts block is set apart, as the
@@ -50,19 +50,25 @@ func (m *virtualServerModel) setTimeouts(t timeouts.Value)    { m.Timeouts = t }
 func (m *volumeModel) setTimeouts(t timeouts.Value)           { m.Timeouts = t }
 func (m *volumeAttachmentModel) setTimeouts(t timeouts.Value) { m.Timeouts = t }
 
-func (l *listResource[C, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+// labelByID names a listed server or volume by its name and id, and gives its id as its identity.
+func labelByID(ctx context.Context, result *list.ListResult, name, id string) {
+	result.DisplayName = fmt.Sprintf("%s (%s)", name, id)
+	result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, id)...)
+}
+
+func (l *listResource[C, T, M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + l.suffix
 }
 
-func (l *listResource[C, T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (l *listResource[C, T, M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-func (l *listResource[C, T]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+func (l *listResource[C, T, M]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = l.schema()
 }
 
-func (l *listResource[C, T]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+func (l *listResource[C, T, M]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config C
 	diags := req.Config.Get(ctx, &config)
 	lister, ok := l.data.queryLister("scp"+l.suffix, &diags)

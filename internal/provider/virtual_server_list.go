@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -13,18 +12,13 @@ import (
 
 // NewVirtualServerListResource is the scp_virtual_server list resource.
 func NewVirtualServerListResource() list.ListResource {
-	return &listResource[virtualServerListModel, cloud.Server]{
-		suffix: "_virtual_server", kind: "server", schema: virtualServerListSchema,
+	return &listResource[virtualServerListModel, cloud.Server, *virtualServerModel]{
+		suffix: "_virtual_server", kind: "server", schema: virtualServerListSchema, imported: importedServer,
 		find: func(ctx context.Context, _ *providerData, l cloud.Lister, config virtualServerListModel) ([]cloud.Server, error) {
 			return l.ListServers(ctx, config.filter())
 		},
 		label: func(ctx context.Context, s *cloud.Server, result *list.ListResult) {
-			result.DisplayName = fmt.Sprintf("%s (%s)", s.Name, s.ID)
-			result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, s.ID)...)
-		},
-		imported: func(ctx context.Context, d *providerData, s *cloud.Server) (listedModel, error) {
-			m, err := d.importedServer(ctx, s)
-			return &m, err
+			labelByID(ctx, result, s.Name, s.ID)
 		},
 	}
 }
@@ -64,8 +58,8 @@ func virtualServerListSchema() schema.Schema {
 // importedServer is the server as the resource reads it after an import: what the API shows,
 // its OS volume as boot_volume, and its tags when they can be read. It costs a read of the
 // server's volumes, one of its OS volume and one of its tags.
-func (d *providerData) importedServer(ctx context.Context, s *cloud.Server) (virtualServerModel, error) {
-	m := virtualServerModel{Tags: types.MapNull(types.StringType)}
+func importedServer(ctx context.Context, d *providerData, s *cloud.Server) (*virtualServerModel, error) {
+	m := &virtualServerModel{Tags: types.MapNull(types.StringType)}
 	attachments, err := d.cloud.ServerAttachments(ctx, s.ID)
 	if err != nil {
 		return m, err

@@ -13,8 +13,9 @@ import (
 
 // NewVolumeAttachmentListResource is the scp_volume_attachment list resource.
 func NewVolumeAttachmentListResource() list.ListResource {
-	return &listResource[volumeAttachmentListModel, serverAttachment]{
+	return &listResource[volumeAttachmentListModel, serverAttachment, *volumeAttachmentModel]{
 		suffix: "_volume_attachment", kind: "volume attachment", schema: volumeAttachmentListSchema,
+		imported: importedAttachment,
 		find: func(ctx context.Context, d *providerData, l cloud.Lister, config volumeAttachmentListModel) ([]serverAttachment, error) {
 			return d.listAttachments(ctx, l, config)
 		},
@@ -22,14 +23,17 @@ func NewVolumeAttachmentListResource() list.ListResource {
 			result.DisplayName = fmt.Sprintf("%s on %s (%s)", a.VolumeID, a.ServerName, a.Device)
 			result.Diagnostics.Append(setAttachmentIdentity(ctx, result.Identity, a.ServerID, a.VolumeID)...)
 		},
-		imported: func(_ context.Context, _ *providerData, a *serverAttachment) (listedModel, error) {
-			return &volumeAttachmentModel{
-				ID: types.StringValue(attachmentID(a.ServerID, a.VolumeID)), ServerID: types.StringValue(a.ServerID),
-				VolumeID: types.StringValue(a.VolumeID), DeleteOnTermination: types.BoolValue(a.DeleteOnTermination),
-				SkipDestroy: types.BoolValue(a.SystemDisk), Device: optionalString(a.Device), OSVolume: types.BoolValue(a.SystemDisk),
-			}, nil
-		},
 	}
+}
+
+// importedAttachment is the attachment as the resource reads it after an import; an OS disk's
+// is never detached by destroy (skip_destroy).
+func importedAttachment(_ context.Context, _ *providerData, a *serverAttachment) (*volumeAttachmentModel, error) {
+	return &volumeAttachmentModel{
+		ID: types.StringValue(attachmentID(a.ServerID, a.VolumeID)), ServerID: types.StringValue(a.ServerID),
+		VolumeID: types.StringValue(a.VolumeID), DeleteOnTermination: types.BoolValue(a.DeleteOnTermination),
+		SkipDestroy: types.BoolValue(a.SystemDisk), Device: optionalString(a.Device), OSVolume: types.BoolValue(a.SystemDisk),
+	}, nil
 }
 
 // volumeAttachmentListModel is the config block of a list "scp_volume_attachment" block.

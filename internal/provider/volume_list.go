@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -16,15 +15,10 @@ import (
 
 // NewVolumeListResource is the scp_volume list resource.
 func NewVolumeListResource() list.ListResource {
-	return &listResource[volumeListModel, cloud.Volume]{
-		suffix: "_volume", kind: "volume", schema: volumeListSchema, find: findVolumes,
+	return &listResource[volumeListModel, cloud.Volume, *volumeModel]{
+		suffix: "_volume", kind: "volume", schema: volumeListSchema, find: findVolumes, imported: importedVolume,
 		label: func(ctx context.Context, v *cloud.Volume, result *list.ListResult) {
-			result.DisplayName = fmt.Sprintf("%s (%s)", v.Name, v.ID)
-			result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, v.ID)...)
-		},
-		imported: func(ctx context.Context, d *providerData, v *cloud.Volume) (listedModel, error) {
-			m, err := d.importedVolume(ctx, v)
-			return &m, err
+			labelByID(ctx, result, v.Name, v.ID)
 		},
 	}
 }
@@ -102,8 +96,8 @@ func findVolumes(ctx context.Context, d *providerData, l cloud.Lister, config vo
 
 // importedVolume is the volume as the resource reads it after an import: what the listing shows,
 // and its tags when they can be read (one read).
-func (d *providerData) importedVolume(ctx context.Context, v *cloud.Volume) (volumeModel, error) {
-	m := volumeModel{Tags: types.MapNull(types.StringType)}
+func importedVolume(ctx context.Context, d *providerData, v *cloud.Volume) (*volumeModel, error) {
+	m := &volumeModel{Tags: types.MapNull(types.StringType)}
 	m.applyVolume(v)
 	var err error
 	m.Tags, err = d.readTags(ctx, cloud.KindVolume, v.ID, m.Tags, true)
