@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
@@ -29,9 +28,7 @@ func (p *scpProvider) ListResources(_ context.Context) []func() list.ListResourc
 // by the config block's filters, and how each one becomes a result. C is the config block's model,
 // T an object found, M the resource's model.
 type listResource[C, T any, M listedModel] struct {
-	data *providerData
-	// suffix is the type name after the provider's, such as "_virtual_server".
-	suffix string
+	resourceBase
 	// kind names one object in messages, such as "volume attachment".
 	kind   string
 	schema func() schema.Schema
@@ -54,14 +51,6 @@ func (m *volumeAttachmentModel) setTimeouts(t timeouts.Value) { m.Timeouts = t }
 func labelByID(ctx context.Context, result *list.ListResult, name, id string) {
 	result.DisplayName = fmt.Sprintf("%s (%s)", name, id)
 	result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, id)...)
-}
-
-func (l *listResource[C, T, M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + l.suffix
-}
-
-func (l *listResource[C, T, M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *listResource[C, T, M]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {

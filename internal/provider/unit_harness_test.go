@@ -374,7 +374,7 @@ type serverHarness struct {
 
 func newServerHarness(t *testing.T) *serverHarness {
 	return &serverHarness{newResourceHarness[virtualServerModel](t, func(d *providerData) *virtualServerResource {
-		return &virtualServerResource{data: d}
+		return &virtualServerResource{resourceBase{data: d}}
 	})}
 }
 
@@ -407,7 +407,7 @@ type volumeHarness struct {
 
 func newVolumeHarness(t *testing.T) *volumeHarness {
 	return &volumeHarness{newResourceHarness[volumeModel](t, func(d *providerData) *volumeResource {
-		return &volumeResource{data: d}
+		return &volumeResource{resourceBase{data: d}}
 	})}
 }
 
@@ -441,7 +441,7 @@ type attachmentHarness struct {
 
 func newAttachmentHarness(t *testing.T) *attachmentHarness {
 	h := &attachmentHarness{resourceHarness: newResourceHarness[volumeAttachmentModel](t, func(d *providerData) *volumeAttachmentResource {
-		return &volumeAttachmentResource{data: d}
+		return &volumeAttachmentResource{resourceBase{data: d}}
 	})}
 	h.server = h.fake.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive})
 	h.volume = h.fake.PutVolume(cloud.Volume{Name: "data", State: "available", Phase: cloud.PhaseAvailable, Size: 8})

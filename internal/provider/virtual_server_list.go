@@ -13,7 +13,7 @@ import (
 // NewVirtualServerListResource is the scp_virtual_server list resource.
 func NewVirtualServerListResource() list.ListResource {
 	return &listResource[virtualServerListModel, cloud.Server, *virtualServerModel]{
-		suffix: "_virtual_server", kind: "server", schema: virtualServerListSchema, imported: importedServer,
+		resourceBase: resourceBase{suffix: "_virtual_server"}, kind: "server", schema: virtualServerListSchema, imported: importedServer,
 		find: func(ctx context.Context, _ *providerData, l cloud.Lister, config virtualServerListModel) ([]cloud.Server, error) {
 			return l.ListServers(ctx, config.filter())
 		},

@@ -33,13 +33,11 @@ const (
 )
 
 // NewVirtualServerResource is the scp_virtual_server resource.
-func NewVirtualServerResource() resource.Resource { return &virtualServerResource{} }
-
-type virtualServerResource struct{ data *providerData }
-
-func (r *virtualServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_virtual_server"
+func NewVirtualServerResource() resource.Resource {
+	return &virtualServerResource{resourceBase{suffix: "_virtual_server"}}
 }
+
+type virtualServerResource struct{ resourceBase }
 
 func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = withReplaceRules(schema.Schema{
@@ -169,10 +167,6 @@ var serverReplaceRules = replaceTable{
 	{path.Root("user_data_wo_version"), replaceUnlessImported},
 	{path.Root("server_group_id"), replaceGroupChange},
 	{path.Root("file_storage_ids"), replaceUnlessImported},
-}
-
-func (r *virtualServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan refuses at plan time what this cloud cannot create, and enforces the lock rule, on

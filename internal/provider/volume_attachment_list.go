@@ -14,7 +14,7 @@ import (
 // NewVolumeAttachmentListResource is the scp_volume_attachment list resource.
 func NewVolumeAttachmentListResource() list.ListResource {
 	return &listResource[volumeAttachmentListModel, serverAttachment, *volumeAttachmentModel]{
-		suffix: "_volume_attachment", kind: "volume attachment", schema: volumeAttachmentListSchema,
+		resourceBase: resourceBase{suffix: "_volume_attachment"}, kind: "volume attachment", schema: volumeAttachmentListSchema,
 		imported: importedAttachment,
 		find: func(ctx context.Context, d *providerData, l cloud.Lister, config volumeAttachmentListModel) ([]serverAttachment, error) {
 			return d.listAttachments(ctx, l, config)

@@ -16,7 +16,7 @@ import (
 // NewVolumeListResource is the scp_volume list resource.
 func NewVolumeListResource() list.ListResource {
 	return &listResource[volumeListModel, cloud.Volume, *volumeModel]{
-		suffix: "_volume", kind: "volume", schema: volumeListSchema, find: findVolumes, imported: importedVolume,
+		resourceBase: resourceBase{suffix: "_volume"}, kind: "volume", schema: volumeListSchema, find: findVolumes, imported: importedVolume,
 		label: func(ctx context.Context, v *cloud.Volume, result *list.ListResult) {
 			labelByID(ctx, result, v.Name, v.ID)
 		},
