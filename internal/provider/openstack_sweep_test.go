@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,12 +77,7 @@ func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix str
 	if err != nil {
 		t.Fatalf("listing servers: %v", err)
 	}
-	var found []servers.Server
-	for _, s := range named {
-		if oldEnough(s.Created, minAge) {
-			found = append(found, s)
-		}
-	}
+	found := slices.DeleteFunc(named, func(s servers.Server) bool { return !oldEnough(s.Created, minAge) })
 	for _, s := range found {
 		t.Logf("deleting server %s (%s, %s)", s.ID, s.Name, s.Status)
 		if s.Locked != nil && *s.Locked {
@@ -103,12 +99,7 @@ func (api *osRealAPI) sweepVolumes(ctx context.Context, t *testing.T, prefix str
 	if err != nil {
 		t.Fatalf("listing volumes: %v", err)
 	}
-	var found []volumes.Volume
-	for _, v := range named {
-		if oldEnough(v.CreatedAt, minAge) {
-			found = append(found, v)
-		}
-	}
+	found := slices.DeleteFunc(named, func(v volumes.Volume) bool { return !oldEnough(v.CreatedAt, minAge) })
 	for _, v := range found {
 		for _, a := range v.Attachments {
 			t.Logf("detaching volume %s (%s) from server %s", v.ID, v.Name, a.ServerID)
