@@ -310,15 +310,8 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
-	if cloud.IsGone(err) {
-		forgetGone(ctx, resp, "Server no longer exists",
-			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
-		return
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the server", err)
+	server, ok := readByID(ctx, r.data, resp, "server", state.ID.ValueString(), r.data.cloud.Server)
+	if !ok {
 		return
 	}
 	// Only an import leaves the name unknown before the first read.
@@ -346,21 +339,15 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 
 func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer r.data.carryTimings(ctx, req.Private, resp.Private, serverTimingKinds)()
-	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
-		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Update }, defaultServerUpdateTimeout, &resp.Diagnostics)
+	plan, state, ctx, cancel, ok := beginUpdate(ctx, r.data, req, resp,
+		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Update }, defaultServerUpdateTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
-	var state virtualServerModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
 
 	id := state.ID.ValueString()
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-	if err := r.data.updateTags(ctx, cloud.KindServer, id, plan.Tags, state.Tags); err != nil {
-		addError(&resp.Diagnostics, "Cannot change the server's tags", err)
+	if !r.data.retag(ctx, resp, cloud.KindServer, "server", id, plan.Tags, state.Tags) {
 		return
 	}
 	// Everything else in an update is either replaced (not here) or adopted into the state after an import.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -147,20 +146,14 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
-	if cloud.IsGone(err) {
-		forgetGone(ctx, resp, "Volume no longer exists",
-			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
-		return
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the volume", err)
+	volume, ok := readByID(ctx, r.data, resp, "volume", state.ID.ValueString(), r.data.cloud.Volume)
+	if !ok {
 		return
 	}
 	// Only an import leaves the name unknown before the first read.
 	imported := state.Name.IsNull()
 	state.applyVolume(volume)
+	var err error
 	if state.Tags, err = r.data.readTags(ctx, cloud.KindVolume, volume.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the volume's tags", err)
 		return
@@ -170,21 +163,15 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer r.data.carryTimings(ctx, req.Private, resp.Private, volumeTimingKinds)()
-	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
-		func(m volumeModel) timeoutFunc { return m.Timeouts.Update }, defaultVolumeUpdateTimeout, &resp.Diagnostics)
+	plan, state, ctx, cancel, ok := beginUpdate(ctx, r.data, req, resp,
+		func(m volumeModel) timeoutFunc { return m.Timeouts.Update }, defaultVolumeUpdateTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
-	var state volumeModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
 
 	id := state.ID.ValueString()
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-	if err := r.data.updateTags(ctx, cloud.KindVolume, id, plan.Tags, state.Tags); err != nil {
-		addError(&resp.Diagnostics, "Cannot change the volume's tags", err)
+	if !r.data.retag(ctx, resp, cloud.KindVolume, "volume", id, plan.Tags, state.Tags) {
 		return
 	}
 	if !plan.Name.Equal(state.Name) {
