@@ -224,9 +224,8 @@ func (h *resourceHarness[M, R]) created(t *testing.T, plan M) M {
 
 func (h *resourceHarness[M, R]) read(t *testing.T, state M) resource.ReadResponse {
 	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.ReadResponse{State: st}
-	h.r.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
+	resp := resource.ReadResponse{State: stateOf(t, h.schema, &state)}
+	h.r.Read(context.Background(), resource.ReadRequest{State: resp.State}, &resp)
 	return resp
 }
 
@@ -274,9 +273,8 @@ func (h *resourceHarness[M, R]) wantUpdateFails(t *testing.T, plan, state M, cal
 
 func (h *resourceHarness[M, R]) delete(t *testing.T, state M) resource.DeleteResponse {
 	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.DeleteResponse{State: st}
-	h.r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
+	resp := resource.DeleteResponse{State: stateOf(t, h.schema, &state)}
+	h.r.Delete(context.Background(), resource.DeleteRequest{State: resp.State}, &resp)
 	return resp
 }
 
