@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -58,4 +59,29 @@ func (d *providerData) retag(ctx context.Context, resp *resource.UpdateResponse,
 		return false
 	}
 	return true
+}
+
+// sendCreate refuses a spec this cloud cannot create, and then sends the create once: never
+// again, which could make a second object, but a failed create that may have worked is looked for
+// among the objects named name (see recoverCreate). kind names the object, such as "server", and
+// address its resource, such as "scp_virtual_server.<name>"; false means the diagnostics say why
+// there is no id.
+func sendCreate[S any](ctx context.Context, diags *diag.Diagnostics, kind, address, name string, spec S,
+	validate func(S) error, create func(context.Context, S) (string, error),
+	named func(string) func(context.Context) ([]createdObject, error)) (string, bool) {
+	if err := validate(spec); err != nil {
+		diags.AddError("The "+kind+" cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
+		return "", false
+	}
+	sent := time.Now()
+	id, err := create(ctx, spec)
+	if err == nil {
+		return id, true
+	}
+	found := recoverCreate(ctx, kind, name, address, sent, err, named(name))
+	if found.id == "" {
+		diags.AddError("Cannot create the "+kind, found.detail)
+		return "", false
+	}
+	return found.id, true
 }

@@ -260,20 +260,10 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.cloud.ValidateServer(spec); err != nil {
-		resp.Diagnostics.AddError("The server cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
+	id, ok := sendCreate(ctx, &resp.Diagnostics, "server", "scp_virtual_server.<name>", spec.Name, spec,
+		r.data.cloud.ValidateServer, r.data.cloud.CreateServer, r.data.serversNamed)
+	if !ok {
 		return
-	}
-	sent := time.Now()
-	id, err := r.data.cloud.CreateServer(ctx, spec)
-	if err != nil {
-		// The create is never re-sent (that could make a second server), but it may have worked.
-		found := recoverCreate(ctx, "server", spec.Name, "scp_virtual_server.<name>", sent, err, r.data.serversNamed(spec.Name))
-		if found.id == "" {
-			resp.Diagnostics.AddError("Cannot create the server", found.detail)
-			return
-		}
-		id = found.id
 	}
 	tflog.Info(ctx, "server create accepted", map[string]any{"id": id})
 

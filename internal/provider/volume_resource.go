@@ -107,20 +107,10 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.cloud.ValidateVolume(spec); err != nil {
-		resp.Diagnostics.AddError("The volume cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
+	id, ok := sendCreate(ctx, &resp.Diagnostics, "volume", "scp_volume.<name>", spec.Name, spec,
+		r.data.cloud.ValidateVolume, r.data.cloud.CreateVolume, r.data.volumesNamed)
+	if !ok {
 		return
-	}
-	sent := time.Now()
-	id, err := r.data.cloud.CreateVolume(ctx, spec)
-	if err != nil {
-		// Never re-sent (that could make a second volume), but it may have worked: look for it.
-		found := recoverCreate(ctx, "volume", spec.Name, "scp_volume.<name>", sent, err, r.data.volumesNamed(spec.Name))
-		if found.id == "" {
-			resp.Diagnostics.AddError("Cannot create the volume", found.detail)
-			return
-		}
-		id = found.id
 	}
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
