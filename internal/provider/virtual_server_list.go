@@ -17,19 +17,13 @@ func NewVirtualServerListResource() list.ListResource {
 		find: func(ctx context.Context, _ *providerData, l cloud.Lister, config virtualServerListModel) ([]cloud.Server, error) {
 			return l.ListServers(ctx, config.filter())
 		},
-		label: func(ctx context.Context, s *cloud.Server, result *list.ListResult) {
-			labelByID(ctx, result, s.Name, s.ID)
-		},
+		label: labelServer,
 	}
 }
 
-// virtualServerListModel is the config block of a list "scp_virtual_server" block.
-type virtualServerListModel struct {
-	Name         types.String `tfsdk:"name"`
-	State        types.String `tfsdk:"state"`
-	IP           types.String `tfsdk:"ip"`
-	VpcID        types.String `tfsdk:"vpc_id"`
-	ServerTypeID types.String `tfsdk:"server_type_id"`
+// labelServer names a listed server by its name and id.
+func labelServer(ctx context.Context, s *cloud.Server, result *list.ListResult) {
+	labelByID(ctx, result, s.Name, s.ID)
 }
 
 func (m virtualServerListModel) filter() cloud.ServerFilter {

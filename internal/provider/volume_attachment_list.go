@@ -36,12 +36,6 @@ func importedAttachment(_ context.Context, _ *providerData, a *serverAttachment)
 	}, nil
 }
 
-// volumeAttachmentListModel is the config block of a list "scp_volume_attachment" block.
-type volumeAttachmentListModel struct {
-	ServerID       types.String `tfsdk:"server_id"`
-	IncludeOSDisks types.Bool   `tfsdk:"include_os_disks"`
-}
-
 // serverAttachment is one volume as a server lists it, with the server.
 type serverAttachment struct {
 	ServerID   string

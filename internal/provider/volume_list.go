@@ -16,21 +16,14 @@ import (
 // NewVolumeListResource is the scp_volume list resource.
 func NewVolumeListResource() list.ListResource {
 	return &listResource[volumeListModel, cloud.Volume, *volumeModel]{
-		resourceBase: resourceBase{suffix: "_volume"}, kind: "volume", schema: volumeListSchema, find: findVolumes, imported: importedVolume,
-		label: func(ctx context.Context, v *cloud.Volume, result *list.ListResult) {
-			labelByID(ctx, result, v.Name, v.ID)
-		},
+		resourceBase: resourceBase{suffix: "_volume"}, kind: "volume", schema: volumeListSchema,
+		find: findVolumes, label: labelVolume, imported: importedVolume,
 	}
 }
 
-// volumeListModel is the config block of a list "scp_volume" block.
-type volumeListModel struct {
-	Name           types.String `tfsdk:"name"`
-	State          types.String `tfsdk:"state"`
-	Bootable       types.Bool   `tfsdk:"bootable"`
-	Attached       types.Bool   `tfsdk:"attached"`
-	ServerID       types.String `tfsdk:"server_id"`
-	IncludeOSDisks types.Bool   `tfsdk:"include_os_disks"`
+// labelVolume names a listed volume by its name and id.
+func labelVolume(ctx context.Context, v *cloud.Volume, result *list.ListResult) {
+	labelByID(ctx, result, v.Name, v.ID)
 }
 
 // apiFilter is what the cloud's list call filters on; the rest is checked on what it answers.
