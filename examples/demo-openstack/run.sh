@@ -28,14 +28,7 @@ if [ "$flavour" = otc ]; then export SCP_OPENSTACK_FLAVOUR=otc; fi
 echo "Keystone $OS_AUTH_URL, user $OS_USERNAME, project $OS_PROJECT_NAME (the emulator's demo credentials)"
 echo "request log: $work/emulator.log"
 
-use_built_provider
-cd "$work"
-
-step "terraform apply"
-"$terraform" apply -auto-approve -compact-warnings
-
-step "terraform destroy"
-"$terraform" destroy -auto-approve -compact-warnings
+apply_and_destroy
 
 step "What the emulator did"
 report_status=0
@@ -45,11 +38,7 @@ tokens=$(grep -c ' identity.token.create ' "$work/emulator.log" || true)
 echo
 echo "detach DELETEs: $detaches (one per attachment); Keystone token requests: $tokens"
 
-remaining=$("$terraform" state list | wc -l)
-if [ "$remaining" -ne 0 ]; then
-  echo "demo-openstack: $remaining resources are still in the state" >&2
-  exit 1
-fi
+require_empty_state demo-openstack
 if [ "$report_status" -ne 0 ]; then
   echo "demo-openstack: the report failed (a deprecated Cinder action was called, or the emulator did not answer)" >&2
   exit 1

@@ -44,3 +44,26 @@ provider_installation {
 RC
   export TF_CLI_CONFIG_FILE="$work/terraform.rc"
 }
+
+# apply_and_destroy: with the built provider, in $work, terraform apply, then terraform destroy.
+# The caller stays in $work.
+apply_and_destroy() {
+  use_built_provider
+  cd "$work"
+
+  step "terraform apply"
+  "$terraform" apply -auto-approve -compact-warnings
+
+  step "terraform destroy"
+  "$terraform" destroy -auto-approve -compact-warnings
+}
+
+# require_empty_state NAME: fail unless the destroy left nothing in the state.
+require_empty_state() {
+  local remaining
+  remaining=$("$terraform" state list | wc -l)
+  if [ "$remaining" -ne 0 ]; then
+    echo "$1: $remaining resources are still in the state" >&2
+    exit 1
+  fi
+}

@@ -24,21 +24,10 @@ start_emulator "$bin/scp-emulator" -listen 127.0.0.1:0
 echo "endpoint $SCP_ENDPOINT, access key $SCP_ACCESS_KEY (the emulator's demo credentials)"
 echo "request log: $work/emulator.log"
 
-use_built_provider
-cd "$work"
-
-step "terraform apply"
-"$terraform" apply -auto-approve -compact-warnings
-
-step "terraform destroy"
-"$terraform" destroy -auto-approve -compact-warnings
+apply_and_destroy
 
 step "What the emulator did"
 "$bin/scp-emulator" report -endpoint "$SCP_ENDPOINT"
 
-remaining=$("$terraform" state list | wc -l)
-if [ "$remaining" -ne 0 ]; then
-  echo "demo: $remaining resources are still in the state" >&2
-  exit 1
-fi
+require_empty_state demo
 step "Done: everything created was destroyed, and every operation was waited for."

@@ -49,6 +49,14 @@ func requireQueryCLI(t *testing.T, minimum, why string) string {
 func newQueryCLI(t *testing.T, minimum, why string) *cliRun {
 	t.Helper()
 	bin := requireQueryCLI(t, minimum, why)
+	return &cliRun{t: t, terraform: bin, dir: t.TempDir(), env: cliEnv(t)}
+}
+
+// cliEnv is the environment of a CLI run against the provider served from this process: this
+// process's, without its Terraform logging and reattach settings, and with no CLI config file
+// unless one is set.
+func cliEnv(t *testing.T) []string {
+	t.Helper()
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
@@ -59,7 +67,7 @@ func newQueryCLI(t *testing.T, minimum, why string) *cliRun {
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
 		env = append(env, "TF_CLI_CONFIG_FILE="+os.DevNull)
 	}
-	return &cliRun{t: t, terraform: bin, dir: t.TempDir(), env: env}
+	return env
 }
 
 // versionAtLeast compares two versions major.minor.patch by their numbers (a pre-release counts

@@ -100,12 +100,7 @@ func (m virtualServersDataModel) filter() cloud.ServerFilter {
 }
 
 func (m volumesDataModel) filter() cloud.VolumeFilter {
-	f := cloud.VolumeFilter{Name: m.Name.ValueString(), State: m.State.ValueString()}
-	if !m.Bootable.IsNull() {
-		bootable := m.Bootable.ValueBool()
-		f.Bootable = &bootable
-	}
-	return f
+	return volumeFilter(m.Name, m.State, m.Bootable)
 }
 
 func (m virtualServersDataModel) list(ctx context.Context, l cloud.Lister) ([]cloud.Server, error) {
@@ -259,25 +254,11 @@ func describeAll[T any, M any](ctx context.Context, items []T, describe func(con
 // lister is the configured cloud's optional list calls, or an error diagnostic that says listing
 // is not supported there.
 func (d *providerData) lister(dataSource, single string, diags *diag.Diagnostics) (cloud.Lister, bool) {
-	if !d.ready(diags) {
-		return nil, false
-	}
-	l, ok := d.cloud.(cloud.Lister)
-	if !ok {
-		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Facts().Name),
-			fmt.Sprintf("The %s data source lists objects by filter, which this provider cannot do yet on %s. "+
-				"Look objects up one at a time with the %s data source (by id, or by a name only one of them has).",
-				dataSource, d.cloud.Facts().Name, single))
-		return nil, false
-	}
-	return l, true
+	return d.cloudLister(fmt.Sprintf("The %s data source lists objects by filter", dataSource),
+		fmt.Sprintf("Look objects up one at a time with the %s data source (by id, or by a name only one of them has).", single), diags)
 }
 
 // listErrorDetail explains a failed listing; a refusal of the call as invalid is about the filters.
 func listErrorDetail(c cloud.Cloud, err error) string {
-	if cloud.IsRejected(err) {
-		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck this data source's filters: remove those the "+
-			"message names, or correct their values. Nothing was changed.", c.Facts().Name, err)
-	}
-	return errorDetail(err)
+	return listingErrorDetail(c, err, "Check this data source's filters")
 }

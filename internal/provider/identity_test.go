@@ -84,24 +84,25 @@ import {
 	}
 }
 
-func TestAccIdentity_importByIdentity(t *testing.T) {
-	acc := newAccTarget(t, scpemu.Config{})
+// testImportByIdentity runs identitySteps on a cloud whose test objects checkDestroy finds gone.
+func testImportByIdentity(t *testing.T, checkDestroy resource.TestCheckFunc, config, providerHCL, serverBase string) {
+	t.Helper()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   identityVersions,
-		CheckDestroy:             acc.checkServersGone,
-		Steps:                    identitySteps(acc.attachmentsConfig([]string{"data"}, nil), acc.providerHCL, acc.serverBase()),
+		CheckDestroy:             checkDestroy,
+		Steps:                    identitySteps(config, providerHCL, serverBase),
 	})
+}
+
+func TestAccIdentity_importByIdentity(t *testing.T) {
+	acc := newAccTarget(t, scpemu.Config{})
+	testImportByIdentity(t, acc.checkServersGone, acc.attachmentsConfig([]string{"data"}, nil), acc.providerHCL, acc.serverBase())
 }
 
 func TestAccOpenStack_importByIdentity(t *testing.T) {
 	acc := newOSAcc(t, osemu.Config{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		TerraformVersionChecks:   identityVersions,
-		CheckDestroy:             acc.checkDestroyed,
-		Steps: identitySteps(acc.attachments([]string{"data"}, nil, ""), acc.provider, fmt.Sprintf(
-			"  image_id       = %q\n  server_type_id = \"m1.small\"\n  keypair_name   = \"acc-key\"\n  networks       = [{ subnet_id = %q }]",
-			osAccImage, osAccNetwork)),
-	})
+	testImportByIdentity(t, acc.checkDestroyed, acc.attachments([]string{"data"}, nil, ""), acc.provider, fmt.Sprintf(
+		"  image_id       = %q\n  server_type_id = \"m1.small\"\n  keypair_name   = \"acc-key\"\n  networks       = [{ subnet_id = %q }]",
+		osAccImage, osAccNetwork))
 }

@@ -203,17 +203,7 @@ func TestAccFault_interruptDestroy(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(acc.attachmentsConfig([]string{"data"}, nil)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_REATTACH_PROVIDERS="+serveProviderForCLI(t), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		env = append(env, "TF_CLI_CONFIG_FILE="+os.DevNull)
-	}
-	cli := &cliRun{t: t, terraform: tfPath, dir: dir, env: env}
+	cli := &cliRun{t: t, terraform: tfPath, dir: dir, env: cliEnv(t)}
 	cli.run("init")
 	cli.run("apply", "-auto-approve")
 	created := cli.state()

@@ -7,8 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/scp-community/terraform-provider-scp/internal/cloud"
@@ -24,45 +24,79 @@ func (p *scpProvider) ListResources(_ context.Context) []func() list.ListResourc
 	return []func() list.ListResource{NewVirtualServerListResource, NewVolumeListResource, NewVolumeAttachmentListResource}
 }
 
-// listResourceBase is what the list resources share: their provider data and their type name,
-// which is the managed resource's.
-type listResourceBase struct {
-	data *providerData
-	// suffix is the type name after the provider's, such as "_virtual_server".
-	suffix string
+// listResource is a list resource: the managed resource's type name, how its objects are found
+// by the config block's filters, and how each one becomes a result. C is the config block's model,
+// T an object found, M the resource's model.
+type listResource[C, T any, M listedModel] struct {
+	resourceBase
+	// kind names one object in messages, such as "volume attachment".
+	kind   string
+	schema func() schema.Schema
+	find   func(ctx context.Context, d *providerData, l cloud.Lister, config C) ([]T, error)
+	// label sets a result's display name and identity.
+	label func(ctx context.Context, object *T, result *list.ListResult)
+	// imported is the object as the resource reads it after an import.
+	imported func(ctx context.Context, d *providerData, object *T) (M, error)
 }
 
-func (l *listResourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + l.suffix
+// listedModel is a resource model a listed object fills; its timeouts block is set apart, as the
+// schema's null one.
+type listedModel interface{ setTimeouts(timeouts.Value) }
+
+func (m *virtualServerModel) setTimeouts(t timeouts.Value)    { m.Timeouts = t }
+func (m *volumeModel) setTimeouts(t timeouts.Value)           { m.Timeouts = t }
+func (m *volumeAttachmentModel) setTimeouts(t timeouts.Value) { m.Timeouts = t }
+
+// labelByID names a listed server or volume by its name and id, and gives its id as its identity.
+func labelByID(ctx context.Context, result *list.ListResult, name, id string) {
+	result.DisplayName = fmt.Sprintf("%s (%s)", name, id)
+	result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, id)...)
 }
 
-func (l *listResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
+func (l *listResource[C, T, M]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = l.schema()
+}
+
+func (l *listResource[C, T, M]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config C
+	diags := req.Config.Get(ctx, &config)
+	lister, ok := l.data.queryLister("scp"+l.suffix, &diags)
+	if !ok || diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		objects, err := l.find(ctx, l.data, lister, config)
+		if err != nil {
+			push(errorResult("Cannot list the "+l.kind+"s", queryErrorDetail(l.data.cloud, err)))
+			return
+		}
+		streamResults(ctx, req, push, l.kind, objects, func(ctx context.Context, object *T, result *list.ListResult) error {
+			l.label(ctx, object, result)
+			if result.Resource == nil {
+				return nil
+			}
+			m, err := l.imported(ctx, l.data, object)
+			if err != nil {
+				return err
+			}
+			m.setTimeouts(noTimeouts(ctx, req, &result.Diagnostics))
+			result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
+			return nil
+		})
+	}
 }
 
 // queryLister is the configured cloud's list calls, or an error that says listing is not
 // supported there.
 func (d *providerData) queryLister(typeName string, diags *diag.Diagnostics) (cloud.Lister, bool) {
-	if !d.ready(diags) {
-		return nil, false
-	}
-	l, ok := d.cloud.(cloud.Lister)
-	if !ok {
-		diags.AddError(fmt.Sprintf("Listing is not supported on %s", d.cloud.Facts().Name),
-			fmt.Sprintf("The %s list resource finds objects by filter, which this provider cannot do yet on %s. "+
-				"Import objects one at a time by id instead.", typeName, d.cloud.Facts().Name))
-		return nil, false
-	}
-	return l, true
+	return d.cloudLister(fmt.Sprintf("The %s list resource finds objects by filter", typeName),
+		"Import objects one at a time by id instead.", diags)
 }
 
 // queryErrorDetail explains a failed listing; a refusal of the call as invalid is about the filters.
 func queryErrorDetail(c cloud.Cloud, err error) string {
-	if cloud.IsRejected(err) {
-		return fmt.Sprintf("%s refused the listing as asked: %v\n\nCheck the list block's filters (its config block): "+
-			"remove those the message names, or correct their values. Nothing was changed.", c.Facts().Name, err)
-	}
-	return errorDetail(err)
+	return listingErrorDetail(c, err, "Check the list block's filters (its config block)")
 }
 
 // errorResult is a result that reports a failure of the whole listing.

@@ -176,3 +176,28 @@ type volumesDataModel struct {
 	IDs      []string          `tfsdk:"ids"`
 	Volumes  []volumeDataModel `tfsdk:"volumes"`
 }
+
+// virtualServerListModel is the config block of a list "scp_virtual_server" block.
+type virtualServerListModel struct {
+	Name         types.String `tfsdk:"name"`
+	State        types.String `tfsdk:"state"`
+	IP           types.String `tfsdk:"ip"`
+	VpcID        types.String `tfsdk:"vpc_id"`
+	ServerTypeID types.String `tfsdk:"server_type_id"`
+}
+
+// volumeListModel is the config block of a list "scp_volume" block.
+type volumeListModel struct {
+	Name           types.String `tfsdk:"name"`
+	State          types.String `tfsdk:"state"`
+	Bootable       types.Bool   `tfsdk:"bootable"`
+	Attached       types.Bool   `tfsdk:"attached"`
+	ServerID       types.String `tfsdk:"server_id"`
+	IncludeOSDisks types.Bool   `tfsdk:"include_os_disks"`
+}
+
+// volumeAttachmentListModel is the config block of a list "scp_volume_attachment" block.
+type volumeAttachmentListModel struct {
+	ServerID       types.String `tfsdk:"server_id"`
+	IncludeOSDisks types.Bool   `tfsdk:"include_os_disks"`
+}

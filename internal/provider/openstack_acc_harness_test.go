@@ -76,18 +76,8 @@ func newOSAcc(t *testing.T, cfg osemu.Config) *osAcc {
 	if ec.Flavour == osemu.FlavourOTC {
 		flavour = "\n    flavour             = \"otc\""
 	}
-	a.provider = fmt.Sprintf(`provider "scp" {
-  openstack {
-    auth_url            = %q
-    region              = %q
-    user_name           = %q
-    password            = %q
-    user_domain_name    = %q
-    project_name        = %q
-    project_domain_name = %q%s
-  }
-}
-`, a.emu.AuthURL(), ec.Region, ec.Username, ec.Password, ec.DomainName, ec.ProjectName, ec.DomainName, flavour)
+	a.provider = passwordProviderBlock(a.emu.AuthURL(), ec.Region, ec.Username, ec.Password, ec.DomainName, ec.ProjectName,
+		ec.DomainName, flavour)
 	return a
 }
 
@@ -109,6 +99,14 @@ func newRealOSAcc(t *testing.T) *osAcc {
 // realProviderBlock is the provider block of the real cloud's OS_* password settings, for a test
 // that clears the environment.
 func realProviderBlock() string {
+	return passwordProviderBlock(os.Getenv("OS_AUTH_URL"), os.Getenv("OS_REGION_NAME"), os.Getenv("OS_USERNAME"),
+		os.Getenv("OS_PASSWORD"), envOr("OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"), envOr("OS_PROJECT_NAME", "OS_TENANT_NAME"),
+		envOr("OS_PROJECT_DOMAIN_NAME", "OS_DOMAIN_NAME"), "")
+}
+
+// passwordProviderBlock is a provider block that signs in to an OpenStack cloud with a password;
+// extra is more lines of its openstack block.
+func passwordProviderBlock(authURL, region, user, password, userDomain, project, projectDomain, extra string) string {
 	return fmt.Sprintf(`provider "scp" {
   openstack {
     auth_url            = %q
@@ -117,12 +115,10 @@ func realProviderBlock() string {
     password            = %q
     user_domain_name    = %q
     project_name        = %q
-    project_domain_name = %q
+    project_domain_name = %q%s
   }
 }
-`, os.Getenv("OS_AUTH_URL"), os.Getenv("OS_REGION_NAME"), os.Getenv("OS_USERNAME"), os.Getenv("OS_PASSWORD"),
-		envOr("OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"), envOr("OS_PROJECT_NAME", "OS_TENANT_NAME"),
-		envOr("OS_PROJECT_DOMAIN_NAME", "OS_DOMAIN_NAME"))
+`, authURL, region, user, password, userDomain, project, projectDomain, extra)
 }
 
 // checkDataDevice checks a data volume's attachment device: the emulator's first free /dev/vd*,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,13 +185,7 @@ func (api *osRealAPI) serversNamed(ctx context.Context, prefix string) ([]server
 		return nil, err
 	}
 	all, err := servers.ExtractServers(pages)
-	var out []servers.Server
-	for _, s := range all {
-		if strings.HasPrefix(s.Name, prefix) {
-			out = append(out, s)
-		}
-	}
-	return out, err
+	return slices.DeleteFunc(all, func(s servers.Server) bool { return !strings.HasPrefix(s.Name, prefix) }), err
 }
 
 // volumesNamed lists the volumes whose name starts with prefix.
@@ -200,13 +195,7 @@ func (api *osRealAPI) volumesNamed(ctx context.Context, prefix string) ([]volume
 		return nil, err
 	}
 	all, err := volumes.ExtractVolumes(pages)
-	var out []volumes.Volume
-	for _, v := range all {
-		if strings.HasPrefix(v.Name, prefix) {
-			out = append(out, v)
-		}
-	}
-	return out, err
+	return slices.DeleteFunc(all, func(v volumes.Volume) bool { return !strings.HasPrefix(v.Name, prefix) }), err
 }
 
 // nothingLeft waits (a deleted server's boot volume goes after it) until nothing of the run is

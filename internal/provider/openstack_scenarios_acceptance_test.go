@@ -243,7 +243,7 @@ func (a *osAcc) detachBypassingPlan(t *testing.T, serverID, bootID string) error
 	if err != nil {
 		return err
 	}
-	r := &volumeAttachmentResource{data: &providerData{cloud: c, poller: wait.New(), locks: newKeyedMutex()}}
+	r := &volumeAttachmentResource{resourceBase{data: &providerData{cloud: c, poller: wait.New(), locks: newKeyedMutex()}}}
 	h := attachmentHarness{resourceHarness: resourceHarness[volumeAttachmentModel, *volumeAttachmentResource]{r: r, schema: schemaOf(t, r)}}
 	state := h.recorded(t, serverID, bootID, "", false)
 	state.Device = types.StringNull()

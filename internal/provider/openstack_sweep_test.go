@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,16 @@ func oldEnough(created time.Time, minAge time.Duration) bool {
 	return minAge == 0 || (!created.IsZero() && time.Since(created) >= minAge)
 }
 
+// oldOnes is what a listing of what (such as "servers") named, when it is old enough to sweep by
+// its created time; a listing that failed with err ends the test.
+func oldOnes[T any](t *testing.T, what string, named []T, err error, minAge time.Duration, created func(T) time.Time) []T {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("listing %s: %v", what, err)
+	}
+	return slices.DeleteFunc(named, func(object T) bool { return !oldEnough(created(object), minAge) })
+}
+
 // TestOpenStackSweep removes from the real cloud of the OS_* variables what failed test runs left:
 // servers (unlocked first), volumes (detached first) and ports named with a test prefix. It runs
 // only when asked (make openstack-sweep sets OS_SWEEP=1).
@@ -73,15 +84,7 @@ func TestOpenStackSweep(t *testing.T) {
 
 func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix string, minAge time.Duration) {
 	named, err := api.serversNamed(ctx, prefix)
-	if err != nil {
-		t.Fatalf("listing servers: %v", err)
-	}
-	var found []servers.Server
-	for _, s := range named {
-		if oldEnough(s.Created, minAge) {
-			found = append(found, s)
-		}
-	}
+	found := oldOnes(t, "servers", named, err, minAge, func(s servers.Server) time.Time { return s.Created })
 	for _, s := range found {
 		t.Logf("deleting server %s (%s, %s)", s.ID, s.Name, s.Status)
 		if s.Locked != nil && *s.Locked {
@@ -100,15 +103,7 @@ func (api *osRealAPI) sweepServers(ctx context.Context, t *testing.T, prefix str
 
 func (api *osRealAPI) sweepVolumes(ctx context.Context, t *testing.T, prefix string, minAge time.Duration) {
 	named, err := api.volumesNamed(ctx, prefix)
-	if err != nil {
-		t.Fatalf("listing volumes: %v", err)
-	}
-	var found []volumes.Volume
-	for _, v := range named {
-		if oldEnough(v.CreatedAt, minAge) {
-			found = append(found, v)
-		}
-	}
+	found := oldOnes(t, "volumes", named, err, minAge, func(v volumes.Volume) time.Time { return v.CreatedAt })
 	for _, v := range found {
 		for _, a := range v.Attachments {
 			t.Logf("detaching volume %s (%s) from server %s", v.ID, v.Name, a.ServerID)

@@ -413,9 +413,9 @@ var (
 	_ datasource.DataSourceWithConfigValidators = (*volumeDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*virtualServersDataSource)(nil)
 	_ datasource.DataSourceWithConfigure        = (*volumesDataSource)(nil)
-	_ list.ListResourceWithConfigure            = (*virtualServerListResource)(nil)
-	_ list.ListResourceWithConfigure            = (*volumeListResource)(nil)
-	_ list.ListResourceWithConfigure            = (*volumeAttachmentListResource)(nil)
+	_ list.ListResourceWithConfigure            = (*listResource[virtualServerListModel, cloud.Server, *virtualServerModel])(nil)
+	_ list.ListResourceWithConfigure            = (*listResource[volumeListModel, cloud.Volume, *volumeModel])(nil)
+	_ list.ListResourceWithConfigure            = (*listResource[volumeAttachmentListModel, serverAttachment, *volumeAttachmentModel])(nil)
 )
 
 func anyUnknown(values ...types.String) bool {

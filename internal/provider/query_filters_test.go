@@ -19,6 +19,24 @@ import (
 // List resources and terraform query came with Terraform 1.14.
 var queryVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
+// volumesByAttachment lists the volumes attached to a server, as "attached", and those attached to
+// none, as "free".
+const volumesByAttachment = `
+list "scp_volume" "attached" {
+  provider = scp
+  config {
+    attached = true
+  }
+}
+
+list "scp_volume" "free" {
+  provider = scp
+  config {
+    attached = false
+  }
+}
+`
+
 // TestAccQuery_filters lists servers, volumes and attachments made outside Terraform by each filter:
 // a name, a state, attached or not, to which server, with and without the OS disks (which come
 // with skip_destroy = true as attachments).
@@ -49,7 +67,7 @@ func TestAccQuery_filters(t *testing.T) {
 		t.Fatal(err)
 	}
 	webOS := acc.osVolumeOf(t, web)
-	query := acc.providerHCL + fmt.Sprintf(`
+	query := acc.providerHCL + `
 list "scp_virtual_server" "web" {
   provider = scp
   config {
@@ -63,21 +81,7 @@ list "scp_virtual_server" "active" {
     state = "ACTIVE"
   }
 }
-
-list "scp_volume" "attached" {
-  provider = scp
-  config {
-    attached = true
-  }
-}
-
-list "scp_volume" "free" {
-  provider = scp
-  config {
-    attached = false
-  }
-}
-
+` + volumesByAttachment + fmt.Sprintf(`
 list "scp_volume" "on_web" {
   provider = scp
   config {
@@ -158,28 +162,14 @@ list "scp_virtual_server" "named" {
     name = %q
   }
 }
-
-list "scp_volume" "attached" {
-  provider = scp
-  config {
-    attached = true
-  }
-}
-
-list "scp_volume" "free" {
-  provider = scp
-  config {
-    attached = false
-  }
-}
-
+`, acc.name("os")) + volumesByAttachment + `
 list "scp_volume_attachment" "all" {
   provider = scp
   config {
     include_os_disks = true
   }
 }
-`, acc.name("os")),
+`,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("scp_virtual_server.named", 1),
 					querycheck.ExpectLength("scp_volume.attached", 1),

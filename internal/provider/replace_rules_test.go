@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -101,29 +102,17 @@ func TestReplaceTablesReachTheirAttributes(t *testing.T) {
 	}
 }
 
+// modifiersOf is the plan modifiers of an attribute of any type: each type keeps them in a
+// PlanModifiers slice of its own modifier interface.
 func modifiersOf(a any) []any {
+	v := reflect.ValueOf(a)
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	modifiers := v.FieldByName("PlanModifiers")
 	var out []any
-	switch a := a.(type) {
-	case schema.StringAttribute:
-		for _, m := range a.PlanModifiers {
-			out = append(out, m)
-		}
-	case schema.Int64Attribute:
-		for _, m := range a.PlanModifiers {
-			out = append(out, m)
-		}
-	case schema.BoolAttribute:
-		for _, m := range a.PlanModifiers {
-			out = append(out, m)
-		}
-	case schema.ListAttribute:
-		for _, m := range a.PlanModifiers {
-			out = append(out, m)
-		}
-	case schema.ListNestedAttribute:
-		for _, m := range a.PlanModifiers {
-			out = append(out, m)
-		}
+	for i := 0; modifiers.IsValid() && i < modifiers.Len(); i++ {
+		out = append(out, modifiers.Index(i).Interface())
 	}
 	return out
 }

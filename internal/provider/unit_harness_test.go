@@ -224,9 +224,8 @@ func (h *resourceHarness[M, R]) created(t *testing.T, plan M) M {
 
 func (h *resourceHarness[M, R]) read(t *testing.T, state M) resource.ReadResponse {
 	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.ReadResponse{State: st}
-	h.r.Read(context.Background(), resource.ReadRequest{State: st}, &resp)
+	resp := resource.ReadResponse{State: stateOf(t, h.schema, &state)}
+	h.r.Read(context.Background(), resource.ReadRequest{State: resp.State}, &resp)
 	return resp
 }
 
@@ -274,9 +273,8 @@ func (h *resourceHarness[M, R]) wantUpdateFails(t *testing.T, plan, state M, cal
 
 func (h *resourceHarness[M, R]) delete(t *testing.T, state M) resource.DeleteResponse {
 	t.Helper()
-	st := stateOf(t, h.schema, &state)
-	resp := resource.DeleteResponse{State: st}
-	h.r.Delete(context.Background(), resource.DeleteRequest{State: st}, &resp)
+	resp := resource.DeleteResponse{State: stateOf(t, h.schema, &state)}
+	h.r.Delete(context.Background(), resource.DeleteRequest{State: resp.State}, &resp)
 	return resp
 }
 
@@ -374,7 +372,7 @@ type serverHarness struct {
 
 func newServerHarness(t *testing.T) *serverHarness {
 	return &serverHarness{newResourceHarness[virtualServerModel](t, func(d *providerData) *virtualServerResource {
-		return &virtualServerResource{data: d}
+		return &virtualServerResource{resourceBase{data: d}}
 	})}
 }
 
@@ -407,7 +405,7 @@ type volumeHarness struct {
 
 func newVolumeHarness(t *testing.T) *volumeHarness {
 	return &volumeHarness{newResourceHarness[volumeModel](t, func(d *providerData) *volumeResource {
-		return &volumeResource{data: d}
+		return &volumeResource{resourceBase{data: d}}
 	})}
 }
 
@@ -441,7 +439,7 @@ type attachmentHarness struct {
 
 func newAttachmentHarness(t *testing.T) *attachmentHarness {
 	h := &attachmentHarness{resourceHarness: newResourceHarness[volumeAttachmentModel](t, func(d *providerData) *volumeAttachmentResource {
-		return &volumeAttachmentResource{data: d}
+		return &volumeAttachmentResource{resourceBase{data: d}}
 	})}
 	h.server = h.fake.PutServer(cloud.Server{Name: "web", State: "ACTIVE", Phase: cloud.PhaseActive})
 	h.volume = h.fake.PutVolume(cloud.Volume{Name: "data", State: "available", Phase: cloud.PhaseAvailable, Size: 8})

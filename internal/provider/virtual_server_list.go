@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -13,18 +12,18 @@ import (
 
 // NewVirtualServerListResource is the scp_virtual_server list resource.
 func NewVirtualServerListResource() list.ListResource {
-	return &virtualServerListResource{listResourceBase{suffix: "_virtual_server"}}
+	return &listResource[virtualServerListModel, cloud.Server, *virtualServerModel]{
+		resourceBase: resourceBase{suffix: "_virtual_server"}, kind: "server", schema: virtualServerListSchema, imported: importedServer,
+		find: func(ctx context.Context, _ *providerData, l cloud.Lister, config virtualServerListModel) ([]cloud.Server, error) {
+			return l.ListServers(ctx, config.filter())
+		},
+		label: labelServer,
+	}
 }
 
-type virtualServerListResource struct{ listResourceBase }
-
-// virtualServerListModel is the config block of a list "scp_virtual_server" block.
-type virtualServerListModel struct {
-	Name         types.String `tfsdk:"name"`
-	State        types.String `tfsdk:"state"`
-	IP           types.String `tfsdk:"ip"`
-	VpcID        types.String `tfsdk:"vpc_id"`
-	ServerTypeID types.String `tfsdk:"server_type_id"`
+// labelServer names a listed server by its name and id.
+func labelServer(ctx context.Context, s *cloud.Server, result *list.ListResult) {
+	labelByID(ctx, result, s.Name, s.ID)
 }
 
 func (m virtualServerListModel) filter() cloud.ServerFilter {
@@ -32,8 +31,8 @@ func (m virtualServerListModel) filter() cloud.ServerFilter {
 		VpcID: m.VpcID.ValueString(), ServerTypeID: m.ServerTypeID.ValueString()}
 }
 
-func (r *virtualServerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
+func virtualServerListSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Finds the virtual servers that match every filter given (all of them without filters), read " +
 			"page by page to the end, for `terraform query` (Terraform 1.14 and later). With `-generate-config-out`, each " +
 			"server comes as an `scp_virtual_server` block and an import block by identity. The API does not show " +
@@ -50,42 +49,11 @@ func (r *virtualServerListResource) ListResourceConfigSchema(_ context.Context, 
 	}
 }
 
-func (r *virtualServerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config virtualServerListModel
-	diags := req.Config.Get(ctx, &config)
-	lister, ok := r.data.queryLister("scp_virtual_server", &diags)
-	if !ok || diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		servers, err := lister.ListServers(ctx, config.filter())
-		if err != nil {
-			push(errorResult("Cannot list the servers", queryErrorDetail(r.data.cloud, err)))
-			return
-		}
-		streamResults(ctx, req, push, "server", servers, func(ctx context.Context, s *cloud.Server, result *list.ListResult) error {
-			result.DisplayName = fmt.Sprintf("%s (%s)", s.Name, s.ID)
-			result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, s.ID)...)
-			if result.Resource == nil {
-				return nil
-			}
-			m, err := r.data.importedServer(ctx, s)
-			if err != nil {
-				return err
-			}
-			m.Timeouts = noTimeouts(ctx, req, &result.Diagnostics)
-			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			return nil
-		})
-	}
-}
-
 // importedServer is the server as the resource reads it after an import: what the API shows,
 // its OS volume as boot_volume, and its tags when they can be read. It costs a read of the
 // server's volumes, one of its OS volume and one of its tags.
-func (d *providerData) importedServer(ctx context.Context, s *cloud.Server) (virtualServerModel, error) {
-	m := virtualServerModel{Tags: types.MapNull(types.StringType)}
+func importedServer(ctx context.Context, d *providerData, s *cloud.Server) (*virtualServerModel, error) {
+	m := &virtualServerModel{Tags: types.MapNull(types.StringType)}
 	attachments, err := d.cloud.ServerAttachments(ctx, s.ID)
 	if err != nil {
 		return m, err

@@ -33,13 +33,11 @@ const (
 )
 
 // NewVirtualServerResource is the scp_virtual_server resource.
-func NewVirtualServerResource() resource.Resource { return &virtualServerResource{} }
-
-type virtualServerResource struct{ data *providerData }
-
-func (r *virtualServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_virtual_server"
+func NewVirtualServerResource() resource.Resource {
+	return &virtualServerResource{resourceBase{suffix: "_virtual_server"}}
 }
+
+type virtualServerResource struct{ resourceBase }
 
 func (r *virtualServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = withReplaceRules(schema.Schema{
@@ -171,10 +169,6 @@ var serverReplaceRules = replaceTable{
 	{path.Root("file_storage_ids"), replaceUnlessImported},
 }
 
-func (r *virtualServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses at plan time what this cloud cannot create, and enforces the lock rule, on
 // destroy plans as well as replacements, so a locked server is never half-way through a run when
 // SCP refuses it.
@@ -266,20 +260,10 @@ func (r *virtualServerResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.cloud.ValidateServer(spec); err != nil {
-		resp.Diagnostics.AddError("The server cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
+	id, ok := sendCreate(ctx, &resp.Diagnostics, "server", "scp_virtual_server.<name>", spec.Name, spec,
+		r.data.cloud.ValidateServer, r.data.cloud.CreateServer, r.data.serversNamed)
+	if !ok {
 		return
-	}
-	sent := time.Now()
-	id, err := r.data.cloud.CreateServer(ctx, spec)
-	if err != nil {
-		// The create is never re-sent (that could make a second server), but it may have worked.
-		found := recoverCreate(ctx, "server", spec.Name, "scp_virtual_server.<name>", sent, err, r.data.serversNamed(spec.Name))
-		if found.id == "" {
-			resp.Diagnostics.AddError("Cannot create the server", found.detail)
-			return
-		}
-		id = found.id
 	}
 	tflog.Info(ctx, "server create accepted", map[string]any{"id": id})
 
@@ -316,15 +300,8 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	server, err := r.data.cloud.Server(ctx, state.ID.ValueString())
-	if cloud.IsGone(err) {
-		forgetGone(ctx, resp, "Server no longer exists",
-			fmt.Sprintf("%s says the server %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
-		return
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the server", err)
+	server, ok := readByID(ctx, r.data, resp, "server", state.ID.ValueString(), r.data.cloud.Server)
+	if !ok {
 		return
 	}
 	// Only an import leaves the name unknown before the first read.
@@ -352,21 +329,15 @@ func (r *virtualServerResource) Read(ctx context.Context, req resource.ReadReque
 
 func (r *virtualServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer r.data.carryTimings(ctx, req.Private, resp.Private, serverTimingKinds)()
-	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
-		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Update }, defaultServerUpdateTimeout, &resp.Diagnostics)
+	plan, state, ctx, cancel, ok := beginUpdate(ctx, r.data, req, resp,
+		func(m virtualServerModel) timeoutFunc { return m.Timeouts.Update }, defaultServerUpdateTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
-	var state virtualServerModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
 
 	id := state.ID.ValueString()
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-	if err := r.data.updateTags(ctx, cloud.KindServer, id, plan.Tags, state.Tags); err != nil {
-		addError(&resp.Diagnostics, "Cannot change the server's tags", err)
+	if !r.data.retag(ctx, resp, cloud.KindServer, "server", id, plan.Tags, state.Tags) {
 		return
 	}
 	// Everything else in an update is either replaced (not here) or adopted into the state after an import.

@@ -13,15 +13,27 @@ import (
 
 // NewVolumeAttachmentListResource is the scp_volume_attachment list resource.
 func NewVolumeAttachmentListResource() list.ListResource {
-	return &volumeAttachmentListResource{listResourceBase{suffix: "_volume_attachment"}}
+	return &listResource[volumeAttachmentListModel, serverAttachment, *volumeAttachmentModel]{
+		resourceBase: resourceBase{suffix: "_volume_attachment"}, kind: "volume attachment", schema: volumeAttachmentListSchema,
+		imported: importedAttachment,
+		find: func(ctx context.Context, d *providerData, l cloud.Lister, config volumeAttachmentListModel) ([]serverAttachment, error) {
+			return d.listAttachments(ctx, l, config)
+		},
+		label: func(ctx context.Context, a *serverAttachment, result *list.ListResult) {
+			result.DisplayName = fmt.Sprintf("%s on %s (%s)", a.VolumeID, a.ServerName, a.Device)
+			result.Diagnostics.Append(setAttachmentIdentity(ctx, result.Identity, a.ServerID, a.VolumeID)...)
+		},
+	}
 }
 
-type volumeAttachmentListResource struct{ listResourceBase }
-
-// volumeAttachmentListModel is the config block of a list "scp_volume_attachment" block.
-type volumeAttachmentListModel struct {
-	ServerID       types.String `tfsdk:"server_id"`
-	IncludeOSDisks types.Bool   `tfsdk:"include_os_disks"`
+// importedAttachment is the attachment as the resource reads it after an import; an OS disk's
+// is never detached by destroy (skip_destroy).
+func importedAttachment(_ context.Context, _ *providerData, a *serverAttachment) (*volumeAttachmentModel, error) {
+	return &volumeAttachmentModel{
+		ID: types.StringValue(attachmentID(a.ServerID, a.VolumeID)), ServerID: types.StringValue(a.ServerID),
+		VolumeID: types.StringValue(a.VolumeID), DeleteOnTermination: types.BoolValue(a.DeleteOnTermination),
+		SkipDestroy: types.BoolValue(a.SystemDisk), Device: optionalString(a.Device), OSVolume: types.BoolValue(a.SystemDisk),
+	}, nil
 }
 
 // serverAttachment is one volume as a server lists it, with the server.
@@ -31,8 +43,8 @@ type serverAttachment struct {
 	cloud.Attachment
 }
 
-func (r *volumeAttachmentListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
+func volumeAttachmentListSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Finds the volumes attached to one server, or to every server, for `terraform query` " +
 			"(Terraform 1.14 and later). With `-generate-config-out`, each attachment comes as an `scp_volume_attachment` " +
 			"block and an import block by identity (its server id and volume id). The servers' OS disks are left out unless " +
@@ -45,38 +57,6 @@ func (r *volumeAttachmentListResource) ListResourceConfigSchema(_ context.Contex
 				MarkdownDescription: "Also list each server's OS disk attachment, with `skip_destroy = true`. Default `false`.",
 			},
 		},
-	}
-}
-
-func (r *volumeAttachmentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config volumeAttachmentListModel
-	diags := req.Config.Get(ctx, &config)
-	lister, ok := r.data.queryLister("scp_volume_attachment", &diags)
-	if !ok || diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		attachments, err := r.data.listAttachments(ctx, lister, config)
-		if err != nil {
-			push(errorResult("Cannot list the volume attachments", queryErrorDetail(r.data.cloud, err)))
-			return
-		}
-		streamResults(ctx, req, push, "volume attachment", attachments, func(ctx context.Context, a *serverAttachment, result *list.ListResult) error {
-			result.DisplayName = fmt.Sprintf("%s on %s (%s)", a.VolumeID, a.ServerName, a.Device)
-			result.Diagnostics.Append(setAttachmentIdentity(ctx, result.Identity, a.ServerID, a.VolumeID)...)
-			if result.Resource == nil {
-				return nil
-			}
-			m := volumeAttachmentModel{
-				ID: types.StringValue(attachmentID(a.ServerID, a.VolumeID)), ServerID: types.StringValue(a.ServerID),
-				VolumeID: types.StringValue(a.VolumeID), DeleteOnTermination: types.BoolValue(a.DeleteOnTermination),
-				SkipDestroy: types.BoolValue(a.SystemDisk), Device: optionalString(a.Device), OSVolume: types.BoolValue(a.SystemDisk),
-				Timeouts: noTimeouts(ctx, req, &result.Diagnostics),
-			}
-			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			return nil
-		})
 	}
 }
 

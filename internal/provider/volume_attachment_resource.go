@@ -25,17 +25,15 @@ const (
 )
 
 // NewVolumeAttachmentResource is the scp_volume_attachment resource.
-func NewVolumeAttachmentResource() resource.Resource { return &volumeAttachmentResource{} }
+func NewVolumeAttachmentResource() resource.Resource {
+	return &volumeAttachmentResource{resourceBase{suffix: "_volume_attachment"}}
+}
 
-type volumeAttachmentResource struct{ data *providerData }
+type volumeAttachmentResource struct{ resourceBase }
 
 // attachmentID is the resource's id, <server_id>/<volume_id>: an attachment has no id of its own
 // on SCP, and on Nova the attachment id is the volume id.
 func attachmentID(serverID, volumeID string) string { return serverID + "/" + volumeID }
-
-func (r *volumeAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_volume_attachment"
-}
 
 func (r *volumeAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = withReplaceRules(schema.Schema{
@@ -73,10 +71,6 @@ var attachmentReplaceRules = replaceTable{
 	{path.Root("server_id"), replaceOnChange},
 	{path.Root("volume_id"), replaceOnChange},
 	{path.Root("delete_on_termination"), replaceIfConfigured},
-}
-
-func (r *volumeAttachmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan is the OS-disk rule: a plan that would detach the OS default volume or /dev/sda fails

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -16,29 +15,20 @@ import (
 
 // NewVolumeListResource is the scp_volume list resource.
 func NewVolumeListResource() list.ListResource {
-	return &volumeListResource{listResourceBase{suffix: "_volume"}}
+	return &listResource[volumeListModel, cloud.Volume, *volumeModel]{
+		resourceBase: resourceBase{suffix: "_volume"}, kind: "volume", schema: volumeListSchema,
+		find: findVolumes, label: labelVolume, imported: importedVolume,
+	}
 }
 
-type volumeListResource struct{ listResourceBase }
-
-// volumeListModel is the config block of a list "scp_volume" block.
-type volumeListModel struct {
-	Name           types.String `tfsdk:"name"`
-	State          types.String `tfsdk:"state"`
-	Bootable       types.Bool   `tfsdk:"bootable"`
-	Attached       types.Bool   `tfsdk:"attached"`
-	ServerID       types.String `tfsdk:"server_id"`
-	IncludeOSDisks types.Bool   `tfsdk:"include_os_disks"`
+// labelVolume names a listed volume by its name and id.
+func labelVolume(ctx context.Context, v *cloud.Volume, result *list.ListResult) {
+	labelByID(ctx, result, v.Name, v.ID)
 }
 
 // apiFilter is what the cloud's list call filters on; the rest is checked on what it answers.
 func (m volumeListModel) apiFilter() cloud.VolumeFilter {
-	f := cloud.VolumeFilter{Name: m.Name.ValueString(), State: m.State.ValueString()}
-	if !m.Bootable.IsNull() {
-		bootable := m.Bootable.ValueBool()
-		f.Bootable = &bootable
-	}
-	return f
+	return volumeFilter(m.Name, m.State, m.Bootable)
 }
 
 // keeps applies the filters the volume's description answers: whether it is attached, to which
@@ -55,8 +45,8 @@ func (m volumeListModel) keeps(v *cloud.Volume, isOSDisk func(*cloud.Volume) boo
 	return m.IncludeOSDisks.ValueBool() || !isOSDisk(v)
 }
 
-func (r *volumeListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
+func volumeListSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Finds the block storage volumes that match every filter given, read page by page to the end, " +
 			"for `terraform query` (Terraform 1.14 and later). With `-generate-config-out`, each volume comes as an " +
 			"`scp_volume` block and an import block by identity; the API shows every argument of a volume, so the " +
@@ -82,47 +72,25 @@ func (r *volumeListResource) ListResourceConfigSchema(_ context.Context, _ list.
 	}
 }
 
-func (r *volumeListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config volumeListModel
-	diags := req.Config.Get(ctx, &config)
-	lister, ok := r.data.queryLister("scp_volume", &diags)
-	if !ok || diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
+// findVolumes lists the volumes by the filters the API has, and keeps those the rest match.
+func findVolumes(ctx context.Context, d *providerData, l cloud.Lister, config volumeListModel) ([]cloud.Volume, error) {
+	listed, err := l.ListVolumes(ctx, config.apiFilter())
+	if err != nil {
+		return nil, err
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		listed, err := lister.ListVolumes(ctx, config.apiFilter())
-		if err != nil {
-			push(errorResult("Cannot list the volumes", queryErrorDetail(r.data.cloud, err)))
-			return
+	volumes := listed[:0]
+	for i := range listed {
+		if config.keeps(&listed[i], d.isOSDisk) {
+			volumes = append(volumes, listed[i])
 		}
-		volumes := listed[:0]
-		for i := range listed {
-			if config.keeps(&listed[i], r.data.isOSDisk) {
-				volumes = append(volumes, listed[i])
-			}
-		}
-		streamResults(ctx, req, push, "volume", volumes, func(ctx context.Context, v *cloud.Volume, result *list.ListResult) error {
-			result.DisplayName = fmt.Sprintf("%s (%s)", v.Name, v.ID)
-			result.Diagnostics.Append(setIDIdentity(ctx, result.Identity, v.ID)...)
-			if result.Resource == nil {
-				return nil
-			}
-			m, err := r.data.importedVolume(ctx, v)
-			if err != nil {
-				return err
-			}
-			m.Timeouts = noTimeouts(ctx, req, &result.Diagnostics)
-			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			return nil
-		})
 	}
+	return volumes, nil
 }
 
 // importedVolume is the volume as the resource reads it after an import: what the listing shows,
 // and its tags when they can be read (one read).
-func (d *providerData) importedVolume(ctx context.Context, v *cloud.Volume) (volumeModel, error) {
-	m := volumeModel{Tags: types.MapNull(types.StringType)}
+func importedVolume(ctx context.Context, d *providerData, v *cloud.Volume) (*volumeModel, error) {
+	m := &volumeModel{Tags: types.MapNull(types.StringType)}
 	m.applyVolume(v)
 	var err error
 	m.Tags, err = d.readTags(ctx, cloud.KindVolume, v.ID, m.Tags, true)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -26,13 +25,9 @@ const (
 )
 
 // NewVolumeResource is the scp_volume resource.
-func NewVolumeResource() resource.Resource { return &volumeResource{} }
+func NewVolumeResource() resource.Resource { return &volumeResource{resourceBase{suffix: "_volume"}} }
 
-type volumeResource struct{ data *providerData }
-
-func (r *volumeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_volume"
-}
+type volumeResource struct{ resourceBase }
 
 func (r *volumeResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = withReplaceRules(schema.Schema{
@@ -98,10 +93,6 @@ func (r *volumeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	})
 }
 
-func (r *volumeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer r.data.carryTimings(ctx, nil, resp.Private, volumeTimingKinds)()
 	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
@@ -116,20 +107,10 @@ func (r *volumeResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.cloud.ValidateVolume(spec); err != nil {
-		resp.Diagnostics.AddError("The volume cannot be created on this cloud", err.Error()+". Nothing was sent to the API.")
+	id, ok := sendCreate(ctx, &resp.Diagnostics, "volume", "scp_volume.<name>", spec.Name, spec,
+		r.data.cloud.ValidateVolume, r.data.cloud.CreateVolume, r.data.volumesNamed)
+	if !ok {
 		return
-	}
-	sent := time.Now()
-	id, err := r.data.cloud.CreateVolume(ctx, spec)
-	if err != nil {
-		// Never re-sent (that could make a second volume), but it may have worked: look for it.
-		found := recoverCreate(ctx, "volume", spec.Name, "scp_volume.<name>", sent, err, r.data.volumesNamed(spec.Name))
-		if found.id == "" {
-			resp.Diagnostics.AddError("Cannot create the volume", found.detail)
-			return
-		}
-		id = found.id
 	}
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
@@ -155,20 +136,14 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	volume, err := r.data.cloud.Volume(ctx, state.ID.ValueString())
-	if cloud.IsGone(err) {
-		forgetGone(ctx, resp, "Volume no longer exists",
-			fmt.Sprintf("%s says the volume %s no longer exists: it was deleted outside Terraform.", r.data.cloud.Facts().Name, state.ID.ValueString()))
-		return
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "Cannot read the volume", err)
+	volume, ok := readByID(ctx, r.data, resp, "volume", state.ID.ValueString(), r.data.cloud.Volume)
+	if !ok {
 		return
 	}
 	// Only an import leaves the name unknown before the first read.
 	imported := state.Name.IsNull()
 	state.applyVolume(volume)
+	var err error
 	if state.Tags, err = r.data.readTags(ctx, cloud.KindVolume, volume.ID, state.Tags, imported); err != nil {
 		addError(&resp.Diagnostics, "Cannot read the volume's tags", err)
 		return
@@ -178,21 +153,15 @@ func (r *volumeResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *volumeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer r.data.carryTimings(ctx, req.Private, resp.Private, volumeTimingKinds)()
-	plan, ctx, cancel, ok := begin(ctx, r.data, req.Plan.Get,
-		func(m volumeModel) timeoutFunc { return m.Timeouts.Update }, defaultVolumeUpdateTimeout, &resp.Diagnostics)
+	plan, state, ctx, cancel, ok := beginUpdate(ctx, r.data, req, resp,
+		func(m volumeModel) timeoutFunc { return m.Timeouts.Update }, defaultVolumeUpdateTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
-	var state volumeModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
 
 	id := state.ID.ValueString()
-	resp.Diagnostics.Append(setIDIdentity(ctx, resp.Identity, id)...)
-	if err := r.data.updateTags(ctx, cloud.KindVolume, id, plan.Tags, state.Tags); err != nil {
-		addError(&resp.Diagnostics, "Cannot change the volume's tags", err)
+	if !r.data.retag(ctx, resp, cloud.KindVolume, "volume", id, plan.Tags, state.Tags) {
 		return
 	}
 	if !plan.Name.Equal(state.Name) {
