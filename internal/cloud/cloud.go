@@ -4,7 +4,7 @@ import "context"
 
 // Cloud is what the resources need from a cloud: calls on servers, volumes and attachments, plus
 // the facts the plan-time rules depend on (Facts). What only some clouds can do is an optional
-// interface the resources type-assert: Lister, Tagger. Implementations are safe for concurrent use.
+// interface the resources find with Capability: Lister, Tagger. Implementations are safe for concurrent use.
 type Cloud interface {
 	// Facts are the cloud's fixed facts, the same on every call.
 	Facts() Facts

@@ -4,7 +4,7 @@ import "context"
 
 // Lister is what the list data sources (scp_virtual_servers, scp_volumes) need beyond Cloud: servers
 // and volumes by filter, every page. It is optional, so that a cloud can be added without it; the
-// data sources type-assert it and say that listing is not supported on a cloud that lacks it. The
+// data sources find it with Capability and say that listing is not supported on a cloud that lacks it. The
 // single-object data sources need only Cloud (Server, ServersNamed, Volume, VolumesNamed).
 //
 // An implementation applies the filters server-side, through its API's query parameters, and

@@ -89,7 +89,7 @@ func withAttributes(attributes map[string]dsschema.Attribute, more map[string]ds
 // dataTags reads an object's tags when this configuration can, and is null otherwise.
 func (d *providerData) dataTags(ctx context.Context, kind cloud.ObjectKind, id string) (types.Map, error) {
 	// Why tags cannot be read is the attribute description's to say: they are left null.
-	tagger, ok := d.cloud.(cloud.Tagger)
+	tagger, ok := cloud.Capability[cloud.Tagger](d.cloud)
 	if !ok {
 		return types.MapNull(types.StringType), nil
 	}

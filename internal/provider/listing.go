@@ -18,7 +18,7 @@ func (d *providerData) cloudLister(what, instead string, diags *diag.Diagnostics
 	if !d.ready(diags) {
 		return nil, false
 	}
-	l, ok := d.cloud.(cloud.Lister)
+	l, ok := cloud.Capability[cloud.Lister](d.cloud)
 	if !ok {
 		name := d.cloud.Facts().Name
 		diags.AddError(fmt.Sprintf("Listing is not supported on %s", name),

@@ -85,7 +85,7 @@ func (d *providerData) updateTags(ctx context.Context, kind cloud.ObjectKind, id
 // tagger is the cloud's tag calls, or why this configuration cannot manage tags (cloud.Tagger is
 // optional).
 func (d *providerData) tagger() (cloud.Tagger, error) {
-	if tagger, ok := d.cloud.(cloud.Tagger); ok {
+	if tagger, ok := cloud.Capability[cloud.Tagger](d.cloud); ok {
 		return tagger, nil
 	}
 	if why := d.cloud.Facts().NoTags; why != "" {

@@ -246,7 +246,7 @@ func (r *conformance) systemDisk() {
 // listsAreComplete: a Lister returns every object, across pages where the target pages, and its
 // name filter selects exactly the object named.
 func (r *conformance) listsAreComplete() {
-	lister, ok := r.c.(cloud.Lister)
+	lister, ok := cloud.Capability[cloud.Lister](r.c)
 	if !ok {
 		r.t.Skip("this target does not implement cloud.Lister")
 	}

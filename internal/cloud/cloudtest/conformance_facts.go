@@ -30,7 +30,7 @@ func (r *conformance) factsAreComplete() {
 			r.t.Errorf("Facts give no refusal reasons for %s", op)
 		}
 	}
-	if _, tags := r.c.(cloud.Tagger); !tags && facts.NoTags == "" {
+	if _, tags := cloud.Capability[cloud.Tagger](r.c); !tags && facts.NoTags == "" {
 		r.t.Errorf("the cloud is no cloud.Tagger, and its Facts do not say why (NoTags)")
 	}
 }
