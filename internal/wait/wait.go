@@ -37,6 +37,8 @@ type Poller struct {
 	hist     map[string]*history
 	priors   map[string]Prior // fixed after New
 	pressure func() bool      // the API is rate limiting us (nil: never)
+	// pressureUntil holds the pressure on until then, whatever the signal (see HoldPressure).
+	pressureUntil time.Time
 }
 
 // New returns a Poller. Without options it uses the wall clock, the default schedule and a
@@ -287,7 +289,7 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 	if !st.ok {
 		return r.cold(t), phaseCold
 	}
-	if p.pressure != nil && p.pressure() {
+	if p.pressured() {
 		st = st.frugal(cfg)
 	}
 	switch {
@@ -367,7 +369,7 @@ func (r *run) cold(t time.Duration) time.Duration {
 	}
 	start := r.p.coldWindow(r.kind)
 	share := cfg.ColdFraction
-	if r.p.pressure != nil && r.p.pressure() {
+	if r.p.pressured() {
 		share *= 2 // rate limited: every probe delays every other request
 	}
 	dense := min(max(time.Duration(share*float64(t)), cfg.ColdMinInterval), cfg.ColdMaxInterval)
