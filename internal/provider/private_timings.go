@@ -47,6 +47,9 @@ type privateTimings struct {
 	Version  int                  `json:"v"`
 	Endpoint string               `json:"e"`
 	Kinds    map[string][][]int64 `json:"k"`
+	// Pressure is until when (Unix ms) the API's rate limit is expected to bite (see
+	// passedPressure); absent when it did not bite lately.
+	Pressure int64 `json:"p,omitempty"`
 }
 
 // privateGetter and privateSetter are what the framework's request and response Private offer.
@@ -94,6 +97,7 @@ func (d *providerData) seedTimings(ctx context.Context, from privateGetter) {
 		}
 		d.poller.Seed(kind, samples)
 	}
+	d.holdPassedPressure(pt.Pressure)
 }
 
 // saveTimings writes the poller's summary of kinds into a resource's private state; kinds the
@@ -108,7 +112,8 @@ func (d *providerData) saveTimings(ctx context.Context, to privateSetter, kinds 
 			pt.Kinds[kind] = picked
 		}
 	}
-	if len(pt.Kinds) == 0 {
+	pt.Pressure = d.pressureToPass()
+	if len(pt.Kinds) == 0 && pt.Pressure == 0 {
 		return
 	}
 	raw, err := json.Marshal(pt)

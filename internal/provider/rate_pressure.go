@@ -22,3 +22,33 @@ func throttledRecently(c cloud.Cloud) func() bool {
 		return !last.IsZero() && time.Since(last) < throttledRecentlyWithin
 	}
 }
+
+// Terraform refreshes in one provider process and applies in another, so a rate limit the refresh
+// met would be learned again by the apply's first waits, from a 429 whose Retry-After holds back
+// every request. The pressure is passed on in the resources' private state instead (privateTimings),
+// as the wall-clock time until which it lasts.
+
+// pressureToPass is until when (Unix ms) the pressure this process knows of lasts, 0 when it is over.
+func (d *providerData) pressureToPass() int64 {
+	left := d.poller.PressureHeld()
+	if t, ok := d.cloud.(interface{ LastThrottled() time.Time }); ok {
+		if last := t.LastThrottled(); !last.IsZero() {
+			left = max(left, time.Until(last.Add(throttledRecentlyWithin)))
+		}
+	}
+	if left <= 0 {
+		return 0
+	}
+	return time.Now().Add(left).UnixMilli()
+}
+
+// holdPassedPressure holds the poller's pressure until a time passed on in private state (Unix ms;
+// 0: none). One further away than a fresh 429 would hold (another machine's clock) is not trusted.
+func (d *providerData) holdPassedPressure(untilMs int64) {
+	if untilMs <= 0 {
+		return
+	}
+	if left := time.Until(time.UnixMilli(untilMs)); left > 0 && left <= throttledRecentlyWithin {
+		d.poller.HoldPressure(left)
+	}
+}

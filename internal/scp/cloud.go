@@ -161,21 +161,32 @@ func toServer(in *Server) *cloud.Server {
 
 func (s Cloud) Server(ctx context.Context, id string) (*cloud.Server, error) {
 	server, err := s.c.GetServer(ctx, id)
-	if err != nil {
-		return nil, classify(err)
-	}
-	return toServer(server), nil
+	return readOne(server, err, toServer)
 }
 
 func (s Cloud) ServersNamed(ctx context.Context, name string) ([]cloud.Server, error) {
 	servers, err := s.c.ListServers(ctx, name)
+	return named(servers, err, name, func(v *Server) string { return v.Name }, toServer)
+}
+
+// readOne maps a read's answer to the seam's type, classifying a failure.
+func readOne[In, Out any](in *In, err error, convert func(*In) *Out) (*Out, error) {
 	if err != nil {
 		return nil, classify(err)
 	}
-	var out []cloud.Server
-	for i := range servers {
-		if servers[i].Name == name { // the filter is the API's; no source says whether it matches exactly
-			out = append(out, *toServer(&servers[i]))
+	return convert(in), nil
+}
+
+// named keeps, of a listing by name, the objects named exactly name (the filter is the API's; no
+// source says whether it matches exactly), mapped to the seam's type.
+func named[In, Out any](listed []In, err error, name string, nameOf func(*In) string, convert func(*In) *Out) ([]Out, error) {
+	if err != nil {
+		return nil, classify(err)
+	}
+	var out []Out
+	for i := range listed {
+		if nameOf(&listed[i]) == name {
+			out = append(out, *convert(&listed[i]))
 		}
 	}
 	return out, nil
@@ -226,24 +237,12 @@ func toVolume(in *Volume) *cloud.Volume {
 
 func (s Cloud) Volume(ctx context.Context, id string) (*cloud.Volume, error) {
 	volume, err := s.c.GetVolume(ctx, id)
-	if err != nil {
-		return nil, classify(err)
-	}
-	return toVolume(volume), nil
+	return readOne(volume, err, toVolume)
 }
 
 func (s Cloud) VolumesNamed(ctx context.Context, name string) ([]cloud.Volume, error) {
 	volumes, err := s.c.ListVolumes(ctx, name)
-	if err != nil {
-		return nil, classify(err)
-	}
-	var out []cloud.Volume
-	for i := range volumes {
-		if volumes[i].Name == name {
-			out = append(out, *toVolume(&volumes[i]))
-		}
-	}
-	return out, nil
+	return named(volumes, err, name, func(v *Volume) string { return v.Name }, toVolume)
 }
 
 func (s Cloud) RenameVolume(ctx context.Context, id, name string) error {

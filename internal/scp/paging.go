@@ -54,3 +54,25 @@ func listAll[R any, T any](ctx context.Context, c *Client, segments []string, qu
 	}
 	return nil, fmt.Errorf("%s: the listing did not end after %d pages", op, maxPages)
 }
+
+// getOne reads one object of a collection (GET /v1/<collection>/<id>); do validates the answer.
+func getOne[T any](ctx context.Context, c *Client, collection, id, op string) (*T, error) {
+	var out T
+	if err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", collection, id}, idempotent: true, op: op}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// validateEach validates every item of a list answer's field, naming the first that fails.
+func validateEach[T any, P interface {
+	*T
+	validator
+}](field string, items []T) error {
+	for i := range items {
+		if err := P(&items[i]).validate(); err != nil {
+			return fmt.Errorf("%s[%d]: %w", field, i, err)
+		}
+	}
+	return nil
+}

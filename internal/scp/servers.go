@@ -3,7 +3,6 @@ package scp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -136,26 +135,14 @@ func (c *Client) CreateServer(ctx context.Context, body CreateServerRequest) (st
 
 // GetServer reads one server. A deleted server gives an error for which IsNotFound is true.
 func (c *Client) GetServer(ctx context.Context, id string) (*Server, error) {
-	var out Server
-	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "servers", id}, idempotent: true, op: "server.get"}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getOne[Server](ctx, c, "servers", id, "server.get")
 }
 
 type listServersResponse struct {
 	Servers []Server `json:"servers"`
 }
 
-func (r *listServersResponse) validate() error {
-	for i := range r.Servers {
-		if err := r.Servers[i].validate(); err != nil {
-			return fmt.Errorf("servers[%d]: %w", i, err)
-		}
-	}
-	return nil
-}
+func (r *listServersResponse) validate() error { return validateEach("servers", r.Servers) }
 
 // ListServers lists every server, only those named name when name is not empty
 // (GET /v1/servers?name=<name>), following the marker pages to the end. The provider uses it to

@@ -3,7 +3,6 @@ package scp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -86,26 +85,14 @@ func (c *Client) CreateVolume(ctx context.Context, body CreateVolumeRequest) (*V
 
 // GetVolume reads one volume.
 func (c *Client) GetVolume(ctx context.Context, id string) (*Volume, error) {
-	var out Volume
-	err := c.do(ctx, request{method: http.MethodGet, segments: []string{"v1", "volumes", id}, idempotent: true, op: "volume.get"}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getOne[Volume](ctx, c, "volumes", id, "volume.get")
 }
 
 type listVolumesResponse struct {
 	Volumes []Volume `json:"volumes"`
 }
 
-func (r *listVolumesResponse) validate() error {
-	for i := range r.Volumes {
-		if err := r.Volumes[i].validate(); err != nil {
-			return fmt.Errorf("volumes[%d]: %w", i, err)
-		}
-	}
-	return nil
-}
+func (r *listVolumesResponse) validate() error { return validateEach("volumes", r.Volumes) }
 
 // ListVolumes lists every volume, only those named name when name is not empty
 // (GET /v1/volumes?name=<name>), following the marker pages to the end (the API pages at 20 when

@@ -176,8 +176,10 @@ func (p *Poller) learned(kind string) stats {
 }
 
 // record stores the outcome of a successful wait. A sample that is not Cold comes from a wait
-// whose first probe the history placed (a jump or a hedge).
-func (p *Poller) record(kind string, s Sample) {
+// whose first probe the history placed (a jump or a hedge). atMedian tells that the first probe
+// went at the median (frugal, under pressure): an end seen there is what history predicts for half
+// the waits, not a sign that the kind became faster.
+func (p *Poller) record(kind string, s Sample, atMedian bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h := p.hist[kind]
@@ -187,7 +189,7 @@ func (p *Poller) record(kind string, s Sample) {
 	}
 	h.add(s, p.cfg.HistorySize)
 	switch {
-	case !s.Cold && s.censored():
+	case !s.Cold && s.censored() && !atMedian:
 		h.hedges = min(h.hedges+1, maxHedges)
 	case !s.censored():
 		h.hedges = 0 // this wait bracketed the end: history is calibrated again

@@ -37,6 +37,8 @@ type Poller struct {
 	hist     map[string]*history
 	priors   map[string]Prior // fixed after New
 	pressure func() bool      // the API is rate limiting us (nil: never)
+	// pressureUntil holds the pressure on until then, whatever the signal (see HoldPressure).
+	pressureUntil time.Time
 }
 
 // New returns a Poller. Without options it uses the wall clock, the default schedule and a
@@ -202,7 +204,7 @@ func (p *Poller) Wait(ctx context.Context, kind string, probe Probe, opts ...Wai
 			if r.streak >= wc.confirmations {
 				ev.Final = true
 				r.emit(ev)
-				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: !res.Learned})
+				p.record(kind, Sample{Lo: r.lastNotDone, Hi: r.doneAt, Cold: !res.Learned}, r.frugalJump)
 				res.Elapsed = elapsed()
 				return res, nil
 			}
@@ -252,6 +254,7 @@ type run struct {
 	streak    int           // consecutive dones
 
 	lastNotDone time.Duration // start of the last probe that saw "not done"
+	frugalJump  bool          // the first probe jumped to the median, under pressure
 	sawNotDone  bool
 	doneAt      time.Duration // end of the first probe of the current run of dones
 }
@@ -287,7 +290,8 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 	if !st.ok {
 		return r.cold(t), phaseCold
 	}
-	if p.pressure != nil && p.pressure() {
+	frugal := p.pressured()
+	if frugal {
 		st = st.frugal(cfg)
 	}
 	switch {
@@ -295,6 +299,7 @@ func (r *run) schedule(t time.Duration) (time.Duration, phase) {
 		// Sleep until just before the earliest expected end, minus a little jitter so that waits
 		// started together do not probe together.
 		r.nominal = st.step
+		r.frugalJump = r.frugalJump || (frugal && r.probes == 0)
 		d := st.start - t - time.Duration(r.rand()*float64(st.step)/2)
 		return max(d, cfg.MinInterval), phaseJump
 	case t+st.step < st.start:
@@ -367,7 +372,7 @@ func (r *run) cold(t time.Duration) time.Duration {
 	}
 	start := r.p.coldWindow(r.kind)
 	share := cfg.ColdFraction
-	if r.p.pressure != nil && r.p.pressure() {
+	if r.p.pressured() {
 		share *= 2 // rate limited: every probe delays every other request
 	}
 	dense := min(max(time.Duration(share*float64(t)), cfg.ColdMinInterval), cfg.ColdMaxInterval)

@@ -1123,3 +1123,45 @@ func TestColdWaitsAfterAFewOfTheirOwn(t *testing.T) {
 		t.Errorf("second cold wait of 9 min: %+v, %v late; want at most 18 probes within ColdFraction", res, late)
 	}
 }
+
+// TestHeldPressureMakesWaitsFrugal: a hold (HoldPressure) makes learned waits frugal without any
+// signal, as the signal would, until it ends; a hold already over changes nothing.
+func TestHeldPressureMakesWaitsFrugal(t *testing.T) {
+	first := func(hold time.Duration) time.Duration {
+		clk := waittest.NewAutoClock(time.Time{})
+		p := wait.New(wait.WithClock(clk), wait.WithSeed(3),
+			wait.WithSamples("k", 7500*ms, 8*time.Second, 9*time.Second, 10*time.Second, 11*time.Second, 12*time.Second, 12500*ms))
+		p.HoldPressure(hold)
+		tr := newTrace(clk)
+		if _, err := p.Wait(context.Background(), "k", doneAfter(tr, 11*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		return tr.at[0]
+	}
+	if held := first(time.Minute); held < 9*time.Second {
+		t.Errorf("while the pressure is held, the first probe at %v, want at the median (~10 s)", held)
+	}
+	if over := first(-time.Second); over >= 8*time.Second {
+		t.Errorf("with a hold already over, the first probe at %v, want at the window's start (~7 s)", over)
+	}
+}
+
+// TestFrugalWaitsDoNotHedge: under pressure half the learned waits find their operation done at
+// their first probe (placed at the median), as history predicts; that must not make the next waits
+// hedge, probing far before the window as if the kind had become faster.
+func TestFrugalWaitsDoNotHedge(t *testing.T) {
+	clk := waittest.NewAutoClock(time.Time{})
+	p := wait.New(wait.WithClock(clk), wait.WithSeed(5), wait.WithPressure(func() bool { return true }),
+		wait.WithSamples("k", 7500*ms, 8*time.Second, 9*time.Second, 10*time.Second, 11*time.Second, 12*time.Second, 12500*ms))
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 30 {
+		tr := newTrace(clk)
+		d := time.Duration(float64(10*time.Second) * (0.75 + 0.5*rng.Float64()))
+		if _, err := p.Wait(context.Background(), "k", doneAfter(tr, d)); err != nil {
+			t.Fatal(err)
+		}
+		if tr.at[0] < 7*time.Second {
+			t.Fatalf("wait %d: first probe at %v, before the learned window (7.5-12.5 s)", i, tr.at[0])
+		}
+	}
+}
