@@ -37,32 +37,12 @@ type sharedReads struct {
 // slows the refresh (a refresh is a snapshot seconds wide anyway).
 const sharedReadWindow = 5 * time.Second
 
-// withSharedReads wraps c, keeping each optional capability c has (cloud.Lister, cloud.Tagger):
-// the resources type-assert them on the wrapped cloud.
-func withSharedReads(c cloud.Cloud) cloud.Cloud {
-	s := newSharedReads(c)
-	lister, lists := c.(cloud.Lister)
-	tagger, tags := c.(cloud.Tagger)
-	switch {
-	case lists && tags:
-		return struct {
-			*sharedReads
-			cloud.Lister
-			cloud.Tagger
-		}{s, lister, tagger}
-	case lists:
-		return struct {
-			*sharedReads
-			cloud.Lister
-		}{s, lister}
-	case tags:
-		return struct {
-			*sharedReads
-			cloud.Tagger
-		}{s, tagger}
-	}
-	return s
-}
+// withSharedReads wraps c. Its optional capabilities (cloud.Lister, cloud.Tagger) stay within
+// reach through Unwrap, for cloud.Capability.
+func withSharedReads(c cloud.Cloud) cloud.Cloud { return newSharedReads(c) }
+
+// Unwrap is the cloud the shared reads wrap.
+func (s *sharedReads) Unwrap() cloud.Cloud { return s.Cloud }
 
 func newSharedReads(c cloud.Cloud) *sharedReads {
 	return &sharedReads{

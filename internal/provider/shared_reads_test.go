@@ -108,10 +108,10 @@ func TestSharedReadsKeepTheCloudsOptionalCapabilities(t *testing.T) {
 		{"neither", cloudtest.New().WithoutTags("no tags here"), false, false},
 	} {
 		wrapped := withSharedReads(tc.c)
-		if _, ok := wrapped.(cloud.Lister); ok != tc.wantList {
+		if _, ok := cloud.Capability[cloud.Lister](wrapped); ok != tc.wantList {
 			t.Errorf("%s: Lister = %v behind the shared reads, want %v", tc.name, ok, tc.wantList)
 		}
-		if _, ok := wrapped.(cloud.Tagger); ok != tc.wantTa {
+		if _, ok := cloud.Capability[cloud.Tagger](wrapped); ok != tc.wantTa {
 			t.Errorf("%s: Tagger = %v behind the shared reads, want %v", tc.name, ok, tc.wantTa)
 		}
 	}
