@@ -1,6 +1,9 @@
 package cloud
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Cloud is what the resources need from a cloud: calls on servers, volumes and attachments, plus
 // the facts the plan-time rules depend on (Facts). What only some clouds can do is an optional
@@ -54,6 +57,13 @@ type Tagger interface {
 	Tags(ctx context.Context, kind ObjectKind, id string) (map[string]string, error)
 	// SetTags makes tags the object's whole tag set.
 	SetTags(ctx context.Context, kind ObjectKind, id string, tags map[string]string) error
+}
+
+// RateLimitReporter is a cloud whose client keeps track of the API's rate limit: when the API last
+// answered 429 (zero: never). The provider's waits probe sparingly for a while after one. Optional,
+// like Lister.
+type RateLimitReporter interface {
+	LastThrottled() time.Time
 }
 
 // ObjectKind names what a tag call addresses.

@@ -13,14 +13,23 @@ const throttledRecentlyWithin = 30 * time.Second
 // throttledRecently tells the poller whether the cloud's API rate limited us lately, for a cloud
 // whose client keeps track (SCP's does); nil for one that does not.
 func throttledRecently(c cloud.Cloud) func() bool {
-	t, ok := c.(interface{ LastThrottled() time.Time })
-	if !ok {
+	if _, ok := cloud.Capability[cloud.RateLimitReporter](c); !ok {
 		return nil
 	}
-	return func() bool {
-		last := t.LastThrottled()
-		return !last.IsZero() && time.Since(last) < throttledRecentlyWithin
+	return func() bool { return time.Until(throttledUntil(c)) > 0 }
+}
+
+// throttledUntil is until when the cloud's last 429 keeps the waits frugal (zero: no 429 known).
+func throttledUntil(c cloud.Cloud) time.Time {
+	r, ok := cloud.Capability[cloud.RateLimitReporter](c)
+	if !ok {
+		return time.Time{}
 	}
+	last := r.LastThrottled()
+	if last.IsZero() {
+		return time.Time{}
+	}
+	return last.Add(throttledRecentlyWithin)
 }
 
 // Terraform refreshes in one provider process and applies in another, so a rate limit the refresh
@@ -30,12 +39,7 @@ func throttledRecently(c cloud.Cloud) func() bool {
 
 // pressureToPass is until when (Unix ms) the pressure this process knows of lasts, 0 when it is over.
 func (d *providerData) pressureToPass() int64 {
-	left := d.poller.PressureHeld()
-	if t, ok := d.cloud.(interface{ LastThrottled() time.Time }); ok {
-		if last := t.LastThrottled(); !last.IsZero() {
-			left = max(left, time.Until(last.Add(throttledRecentlyWithin)))
-		}
-	}
+	left := max(d.poller.PressureHeld(), time.Until(throttledUntil(d.cloud)))
 	if left <= 0 {
 		return 0
 	}

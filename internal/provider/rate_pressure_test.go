@@ -28,7 +28,8 @@ func TestRateLimitPassesToTheNextProcess(t *testing.T) {
 	}
 	calm := memPrivate{}
 	refresh.saveTimings(context.Background(), calm, attachmentTimingKinds)
-	refresh.cloud = throttledCloud{Cloud: refresh.cloud, last: time.Now()}
+	// Behind the shared reads, as Configure wraps every cloud.
+	refresh.cloud = withSharedReads(throttledCloud{Cloud: refresh.cloud, last: time.Now()})
 	throttled := memPrivate{}
 	refresh.saveTimings(context.Background(), throttled, attachmentTimingKinds)
 

@@ -193,12 +193,3 @@ func (s *sharedReads) inFlight(id string) int {
 	}
 	return 0
 }
-
-// LastThrottled is when the API last answered 429, for a cloud whose client keeps track (zero
-// otherwise): what the provider passes on as pressure (pressureToPass).
-func (s *sharedReads) LastThrottled() time.Time {
-	if t, ok := s.Cloud.(interface{ LastThrottled() time.Time }); ok {
-		return t.LastThrottled()
-	}
-	return time.Time{}
-}
