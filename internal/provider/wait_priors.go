@@ -43,7 +43,7 @@ var openStackPriors = map[string]time.Duration{
 }
 
 // WaitPriors returns the poller's priors for a cloud, by the name its implementation gives
-// (cloud.Cloud.Name: "SCP", or an OpenStack-family name). The benchmark uses them too.
+// (its Facts().Name: "SCP", or an OpenStack-family name). The benchmark uses them too.
 func WaitPriors(cloudName string) map[string]wait.Prior {
 	table := openStackPriors
 	if cloudName == "SCP" {
