@@ -69,17 +69,14 @@ func classify(err error) error {
 		return nil
 	}
 	ambiguous := MayHaveTakenEffect(err)
-	switch status := statusOf(err); {
+	switch {
 	case IsNotFound(err):
 		return cloud.NewError(cloud.OutcomeGone, false, err)
 	case IsBusy(err):
 		return cloud.NewError(cloud.OutcomeBusy, false, err)
-	case status == http.StatusConflict:
-		return cloud.NewError(cloud.OutcomeConflict, false, err)
-	case status == http.StatusBadRequest:
-		return cloud.NewError(cloud.OutcomeRejected, false, err)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return cloud.NewError(cloud.OutcomeDenied, false, err)
+	}
+	if outcome, ok := cloud.RefusalOutcome(statusOf(err)); ok {
+		return cloud.NewError(outcome, false, err)
 	}
 	return cloud.NewError(cloud.OutcomeFailed, ambiguous, err)
 }
