@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // The server states the sources attest. A deleted server answers 404. Every other state (the
@@ -244,14 +245,10 @@ var osDiskDevices = []string{"/dev/vda", "/dev/sda"}
 // SystemDiskDevices are the device names of a server's OS disk on SCP (Facts gives them too).
 func SystemDiskDevices() []string { return slices.Clone(osDiskDevices) }
 
-// IsOSDiskDevice reports whether device is where a server's OS disk sits.
+// IsOSDiskDevice reports whether device is where a server's OS disk sits, ignoring case as the
+// provider's plan-time rule does (cloud.Facts.IsSystemDiskDevice), so that the two never disagree.
 func IsOSDiskDevice(device string) bool {
-	for _, d := range osDiskDevices {
-		if device == d {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(osDiskDevices, func(d string) bool { return strings.EqualFold(d, device) })
 }
 
 // OSDisk returns the attachment of the server's OS disk among attachments (the answer of

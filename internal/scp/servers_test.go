@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/scp-community/terraform-provider-scp/internal/cloud"
 )
 
 func TestListServersFiltersByNameAndSignsTheQuery(t *testing.T) {
@@ -199,5 +201,17 @@ func TestCreateBodyIsLoggedWithoutUserData(t *testing.T) {
 	}
 	if got := redactBody([]byte("not json " + secret)); strings.Contains(got, secret) {
 		t.Fatalf("an unparsed body is logged as it is: %s", got)
+	}
+}
+
+// TestOSDiskDeviceAgreesWithTheFacts: the attachment list marks the system disk by the same rule
+// the provider's plan-time check reads from Facts, whatever the case the API writes the device in.
+func TestOSDiskDeviceAgreesWithTheFacts(t *testing.T) {
+	t.Parallel()
+	facts := cloud.Facts{SystemDiskDevices: SystemDiskDevices()}
+	for _, device := range []string{"/dev/vda", "/dev/sda", "/dev/VDA", "/dev/Sda", "/dev/vdb", "/dev/sdb", ""} {
+		if got, want := IsOSDiskDevice(device), facts.IsSystemDiskDevice(device); got != want {
+			t.Errorf("%q: IsOSDiskDevice = %v, Facts.IsSystemDiskDevice = %v", device, got, want)
+		}
 	}
 }
