@@ -156,7 +156,7 @@ func noTimeouts(ctx context.Context, req list.ListRequest, diags *diag.Diagnosti
 // for device names), for the filters that leave OS disks out.
 func (d *providerData) isOSDisk(v *cloud.Volume) bool {
 	for _, s := range v.Servers {
-		if d.cloud.Facts().IsSystemDiskDevice(s.Device) {
+		if d.systemDiskDevice(s.Device) {
 			return true
 		}
 	}
