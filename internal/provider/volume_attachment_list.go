@@ -66,6 +66,9 @@ func (d *providerData) listAttachments(ctx context.Context, lister cloud.Lister,
 	var servers []cloud.Server
 	if id := config.ServerID.ValueString(); id != "" {
 		server, err := d.cloud.Server(ctx, id)
+		if cloud.IsGone(err) {
+			return nil, fmt.Errorf("no server has the id %q: check server_id in the list block's config, or leave it out to list every server's attachments: %w", id, err)
+		}
 		if err != nil {
 			return nil, err
 		}
