@@ -116,3 +116,17 @@ func TestSharedReadsKeepTheCloudsOptionalCapabilities(t *testing.T) {
 		}
 	}
 }
+
+// inFlight reports how many reads of volume id are in flight (0 or 1), for the tests.
+func (s *sharedReads) inFlight(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.volumes[id]; ok {
+		select {
+		case <-c.done:
+		default:
+			return 1
+		}
+	}
+	return 0
+}
