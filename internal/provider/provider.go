@@ -238,9 +238,14 @@ func (p *scpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if !ok {
 		return
 	}
-	api := client.AsCloud()
-	timings := newTimingsCache(p.sources.getenv, api.Facts().Endpoint)
-	data := &providerData{cloud: withSharedReads(api), poller: p.pollerFor(api, timings), locks: p.locks, timings: timings}
+	p.publish(client.AsCloud(), resp)
+}
+
+// publish hands the configured cloud to the resources, data sources and list resources, with
+// the poller and timings cache of its endpoint: the last step of Configure for every cloud.
+func (p *scpProvider) publish(c cloud.Cloud, resp *provider.ConfigureResponse) {
+	timings := newTimingsCache(p.sources.getenv, c.Facts().Endpoint)
+	data := &providerData{cloud: withSharedReads(c), poller: p.pollerFor(c, timings), locks: p.locks, timings: timings}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

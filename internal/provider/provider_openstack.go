@@ -208,9 +208,5 @@ func (p *scpProvider) configureOpenStack(ctx context.Context, cfg providerModel,
 	for _, notice := range c.Notices() {
 		resp.Diagnostics.AddWarning("The OpenStack API versions", notice)
 	}
-	timings := newTimingsCache(p.sources.getenv, c.Endpoint())
-	data := &providerData{cloud: withSharedReads(c), poller: p.pollerFor(c, timings), locks: p.locks, timings: timings}
-	resp.ResourceData = data
-	resp.DataSourceData = data
-	resp.ListResourceData = data
+	p.publish(c, resp)
 }
