@@ -3,6 +3,7 @@ package emucli
 import (
 	"context"
 	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -76,5 +77,19 @@ func TestGetControlTakesBareAndWrappedLists(t *testing.T) {
 	var got []struct{ ID string }
 	if err := GetControl(context.Background(), srv.URL+"/fails", &got); err == nil || !strings.Contains(err.Error(), "500") {
 		t.Errorf("a failed answer: %v", err)
+	}
+}
+
+// TestReportEndpointRefusesStrayArguments: `<emulator> report foo` says what it did not take
+// instead of reporting as if foo were not there.
+func TestReportEndpointRefusesStrayArguments(t *testing.T) {
+	t.Parallel()
+	base, err := ReportEndpoint("x-emulator", []string{"-endpoint", "http://127.0.0.1:1/", "foo"}, io.Discard, "X_URL", "")
+	if err == nil || !strings.Contains(err.Error(), "unexpected arguments: foo") {
+		t.Fatalf("got %q, %v; want an error naming foo", base, err)
+	}
+	base, err = ReportEndpoint("x-emulator", []string{"-endpoint", "http://127.0.0.1:1/"}, io.Discard, "X_URL", "")
+	if err != nil || base != "http://127.0.0.1:1/_emulator/" {
+		t.Fatalf("got %q, %v; want the control API's base", base, err)
 	}
 }

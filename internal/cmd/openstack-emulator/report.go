@@ -22,11 +22,8 @@ var errDeprecatedUsed = errors.New("a deprecated Cinder action (os-detach, os-be
 // requests by route and status, the detach DELETEs per attachment, and every call of a deprecated
 // Cinder action (it exits non-zero if there was one). `make demo-openstack` ends with it.
 func report(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	base, rest, err := emucli.ReportEndpoint("openstack-emulator", args, stderr, "OPENSTACK_EMULATOR_URL",
+	base, err := emucli.ReportEndpoint("openstack-emulator", args, stderr, "OPENSTACK_EMULATOR_URL",
 		"base URL of the running emulator (default $OPENSTACK_EMULATOR_URL, which the -env-file sets)")
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))
-	}
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // report prints what a running emulator did: every asynchronous operation with its duration, and
 // a summary of the requests it received. `make demo` ends with it.
 func report(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	base, _, err := emucli.ReportEndpoint("scp-emulator", args, stderr, "SCP_ENDPOINT", "URL of the running emulator (default $SCP_ENDPOINT)")
+	base, err := emucli.ReportEndpoint("scp-emulator", args, stderr, "SCP_ENDPOINT", "URL of the running emulator (default $SCP_ENDPOINT)")
 	if err != nil {
 		return err
 	}
