@@ -99,7 +99,11 @@ func (e *Emulator) createServer(c *call) (*response, *apiError) {
 	for i, n := range nets {
 		s.networks = append(s.networks, e.connect(s, n, i))
 	}
-	s.hotplug = !slices.Contains(e.cfg.ColdplugImages, bootImageOf(s, rs.ImageRef, plan))
+	boot, fromVolume := bootImageOf(rs.ImageRef, plan)
+	if !fromVolume {
+		s.imageRef = boot // a server booted from an image keeps it ("image": "" otherwise, as Nova shows it)
+	}
+	s.hotplug = !slices.Contains(e.cfg.ColdplugImages, boot)
 	e.servers[s.id] = s
 	c.rec.ServerID = s.id
 	for _, p := range plan {
@@ -156,18 +160,17 @@ func (e *Emulator) newServer(rs createServerBody, flavor Flavor, now time.Time) 
 	return s
 }
 
-// bootImageOf is the image a new server boots: its boot volume's source, or imageRef. A server
-// booted from an image keeps it as its own image ("image": "" otherwise, as Nova shows it).
-func bootImageOf(s *server, imageRef string, plan []plannedBDM) string {
+// bootImageOf is the image a new server boots, and whether it boots from a volume: the boot
+// volume's source, or imageRef.
+func bootImageOf(imageRef string, plan []plannedBDM) (image string, fromVolume bool) {
 	i := slices.IndexFunc(plan, func(p plannedBDM) bool { return p.boot })
 	if i < 0 {
-		s.imageRef = imageRef
-		return imageRef
+		return imageRef, false
 	}
 	if plan[i].existing != nil {
-		return plan[i].existing.imageRef
+		return plan[i].existing.imageRef, true
 	}
-	return plan[i].fromImg
+	return plan[i].fromImg, true
 }
 
 // checkReferences is Nova's lookup of the image and the networks in Glance and Neutron,
